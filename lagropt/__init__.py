@@ -1,0 +1,25 @@
+"""lagropt: constrained optimization from the blackboard to a verified number.
+
+State a problem with SymPy symbols, solve it exactly (every critical point, classified, with
+the derivation recorded), and check it against scipy.optimize::
+
+    >>> import sympy as sp, lagropt
+    >>> x, y = sp.symbols("x y", real=True)
+    >>> sol = lagropt.maximize(-(x - 2)**2 - (y - 1)**2 + 10, subject_to=[sp.Eq(x, y)]).solve()
+    >>> sol.x, sol.value
+    ({x: 3/2, y: 3/2}, 19/2)
+"""
+
+from .compile import compile, compile_problem
+from .derivation import Derivation, Step
+from .errors import LagroptError, ProblemError, SolveError
+from .problem import Constraint, Problem, maximize, minimize
+from .solve import (Point, Solution, get_default_timeout, set_default_timeout, solve)
+from .verify import Report, verify
+
+__version__ = "0.1.0"
+
+__all__ = ["Problem", "Constraint", "maximize", "minimize", "solve", "Solution", "Point",
+           "Derivation", "Step", "verify", "Report", "compile", "compile_problem",
+           "LagroptError", "ProblemError", "SolveError", "set_default_timeout",
+           "get_default_timeout", "__version__"]

@@ -1,0 +1,281 @@
+"""The optimization problem: objective, sense, variables, parameters and constraints."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import sympy as sp
+from sympy.logic.boolalg import BooleanFalse, BooleanTrue
+
+from .errors import ProblemError
+from .lagrangian import lagrangian, multiplier_symbols, stationarity_equations
+
+__all__ = ["Constraint", "Problem", "maximize", "minimize"]
+
+_SENSES = {"max": "max", "maximize": "max", "maximum": "max",
+           "min": "min", "minimize": "min", "minimum": "min"}
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One constraint, normalised.
+
+    ``relation`` is ``"=="``, ``"<="`` or ``">="``; ``function`` is lhs - rhs, so the
+    constraint reads ``function == 0``, ``function <= 0`` or ``function >= 0``. ``original`` is
+    what the user passed. ``strict`` marks ``<`` and ``>``. A constraint SymPy has already
+    decided (``Eq(x**2 + y**2, -1)`` is ``False`` for real symbols) keeps that verdict in
+    ``decided``.
+    """
+
+    relation: str
+    function: sp.Expr
+    original: object
+    strict: bool = False
+    decided: bool | None = None
+
+    @property
+    def is_equality(self) -> bool:
+        return self.relation == "=="
+
+    def as_relational(self):
+        """The constraint as a SymPy relation ``function (==|<=|>=) 0``."""
+        if self.decided is not None:
+            return sp.true if self.decided else sp.false
+        op = {"==": sp.Eq, "<=": sp.Le, ">=": sp.Ge}[self.relation]
+        if self.strict:
+            op = {"<=": sp.Lt, ">=": sp.Gt}[self.relation]
+        return op(self.function, 0, evaluate=False)
+
+    def __str__(self) -> str:
+        if self.decided is not None:
+            return f"{self.original} (decided by SymPy: {self.decided})"
+        if isinstance(self.original, sp.Basic):
+            rel = self.original
+            if isinstance(rel, sp.Rel):
+                op = {"==": "=", "<=": "<=", ">=": ">=", "<": "<", ">": ">"}[rel.rel_op]
+                return f"{sp.sstr(rel.lhs)} {op} {sp.sstr(rel.rhs)}"
+            return f"{sp.sstr(rel)} = 0"
+        return str(self.original)
+
+
+def _natural_key(sym) -> tuple:
+    """Sort p2 before p10: split names into text and integer runs."""
+    name = str(sym)
+    return tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.findall(r"\d+|\D+", name))
+
+
+def _as_expression(obj, what: str) -> sp.Expr:
+    """A scalar SymPy expression from a SymPy object or a Python number, or a ProblemError."""
+    if isinstance(obj, str):
+        raise ProblemError(f"{what} is a string {obj!r}: pass a SymPy expression "
+                           "(strings are read with lagropt.parse.parse_expr)")
+    if isinstance(obj, bool) or isinstance(obj, (BooleanTrue, BooleanFalse)):
+        raise ProblemError(f"{what} is a truth value ({obj}), not an expression")
+    if isinstance(obj, (int, float)):
+        obj = sp.nsimplify(obj, rational=True) if isinstance(obj, float) else sp.Integer(obj)
+    if isinstance(obj, (sp.MatrixBase, sp.MatrixExpr)) or isinstance(obj, (list, tuple, set, dict)):
+        raise ProblemError(f"{what} must be a scalar expression, got {type(obj).__name__}")
+    if isinstance(obj, sp.Rel):
+        raise ProblemError(f"{what} is a relation ({obj}); an objective must be an expression")
+    if not isinstance(obj, sp.Expr):
+        raise ProblemError(f"{what} must be a SymPy expression, got {type(obj).__name__}")
+    return obj
+
+
+def _constraint(obj, index: int) -> Constraint:
+    where = f"constraint {index}"
+    if isinstance(obj, (bool, BooleanTrue, BooleanFalse)):
+        return Constraint("==", sp.Integer(0), obj, decided=bool(obj))
+    if isinstance(obj, str):
+        raise ProblemError(f"{where} is a string {obj!r}: pass a SymPy relation "
+                           "(strings are read with lagropt.parse.parse_constraint)")
+    if isinstance(obj, sp.Equality):
+        return Constraint("==", obj.lhs - obj.rhs, obj)
+    if isinstance(obj, sp.Unequality):
+        raise ProblemError(f"{where} is an inequation ({obj}); use ==, <=, >=, < or >")
+    if isinstance(obj, (sp.GreaterThan, sp.StrictGreaterThan)):
+        return Constraint(">=", obj.lhs - obj.rhs, obj, strict=isinstance(obj, sp.StrictGreaterThan))
+    if isinstance(obj, (sp.LessThan, sp.StrictLessThan)):
+        return Constraint("<=", obj.lhs - obj.rhs, obj, strict=isinstance(obj, sp.StrictLessThan))
+    if isinstance(obj, sp.Rel):
+        raise ProblemError(f"{where}: unsupported relation {obj}")
+    try:
+        expr = _as_expression(obj, where)
+    except ProblemError as exc:
+        raise ProblemError(f"{exc} (a constraint is an equation, an inequality or an "
+                           "expression meaning expr = 0)") from None
+    return Constraint("==", expr, obj)
+
+
+def _free_symbols(expr) -> set:
+    return {s for s in expr.free_symbols if isinstance(s, sp.Symbol)}
+
+
+def real_version(sym: sp.Symbol) -> sp.Symbol:
+    """The same symbol, but real (optimization is over the reals); other assumptions kept."""
+    if sym.is_real:
+        return sym
+    keep = {k: v for k, v in sym.assumptions0.items()
+            if v is not None and k in ("positive", "negative", "nonnegative", "nonpositive",
+                                       "nonzero", "integer", "rational")}
+    return sp.Symbol(sym.name, real=True, **keep)
+
+
+class Problem:
+    """An optimization problem: extremize ``objective`` subject to constraints.
+
+    Parameters
+    ----------
+    objective : sympy.Expr
+        The scalar function f to maximize or minimize.
+    sense : {"max", "min"}
+        Whether to maximize or minimize (``"maximize"``/``"minimize"`` are accepted too).
+    subject_to : sequence, optional
+        Constraints: ``sympy.Eq(lhs, rhs)``, a bare expression meaning ``expr = 0``, or an
+        inequality ``Ge/Le/Gt/Lt``.
+    variables : sequence of Symbol, optional
+        The unknowns. Default: the free symbols of objective and constraints minus ``params``,
+        in natural order (x1, x2, ..., x10).
+    params : sequence of Symbol, optional
+        Symbols held fixed (prices, a budget, energies); results are closed forms in them.
+
+    Notes
+    -----
+    The Lagrangian follows the lecture: ``L = f - sum_k lambda_k g_k`` with ``g_k = lhs - rhs``
+    for each equality, so that stationarity reads ``grad f = sum_k lambda_k grad g_k``.
+    Multipliers are named ``lambda`` (one constraint) or ``lambda_1 .. lambda_K``.
+    Inequalities get multipliers ``mu_1 ..`` that are >= 0 at a KKT point: each inequality is
+    written as ``h <= 0`` when maximizing and ``h >= 0`` when minimizing, and enters
+    ``L`` as ``- mu_j h_j``.
+    """
+
+    def __init__(self, objective, sense: str = "max", subject_to: Iterable = (),
+                 variables: Sequence | None = None, params: Sequence | None = None):
+        if sense not in _SENSES:
+            raise ProblemError(f"sense must be 'max' or 'min', got {sense!r}")
+        self.sense = _SENSES[sense]
+        self.objective = _as_expression(objective, "the objective")
+        if isinstance(subject_to, (sp.Basic, bool)):
+            subject_to = [subject_to]
+        self.constraints = tuple(_constraint(c, i) for i, c in enumerate(subject_to, 1))
+        self.params = tuple(self._symbols(params or (), "params"))
+        self.variables = self._choose_variables(variables)
+        self._check_counts()
+        avoid = [str(s) for s in self.variables + self.params]
+        n_eq = len(self.equalities)
+        n_in = len(self.inequalities)
+        self.equality_multipliers = multiplier_symbols(n_eq, "lambda", avoid) if n_eq else ()
+        self.inequality_multipliers = (multiplier_symbols(n_in, "mu", avoid, numbered=True)
+                                       if n_in else ())
+
+    # -- construction helpers ---------------------------------------------------------------
+    @staticmethod
+    def _symbols(seq, what: str) -> list:
+        out = []
+        for s in seq:
+            if not isinstance(s, sp.Symbol):
+                raise ProblemError(f"{what} must be SymPy symbols, got {s!r}")
+            out.append(s)
+        return out
+
+    def _choose_variables(self, variables) -> tuple:
+        free = _free_symbols(self.objective)
+        for c in self.constraints:
+            free |= _free_symbols(c.function)
+        if variables is None:
+            chosen = sorted(free - set(self.params), key=_natural_key)
+        else:
+            if isinstance(variables, sp.Symbol):
+                variables = [variables]
+            chosen = self._symbols(variables, "variables")
+            clash = set(chosen) & set(self.params)
+            if clash:
+                raise ProblemError(f"{', '.join(map(str, clash))} cannot be both a variable and a parameter")
+            unknown = free - set(chosen) - set(self.params)
+            if unknown:
+                names = ", ".join(sorted(map(str, unknown)))
+                raise ProblemError(f"symbols {names} are neither variables nor params: "
+                                   "list them in variables= or params=")
+        if not chosen:
+            raise ProblemError("the problem has no variables: the objective and constraints "
+                               "contain no free symbols besides the parameters")
+        if len(set(chosen)) != len(chosen):
+            raise ProblemError("a variable is listed twice")
+        return tuple(chosen)
+
+    def _check_counts(self) -> None:
+        k, n = len(self.equalities), len(self.variables)
+        if k > n:
+            raise ProblemError(f"{k} equality constraints but only {n} variables: at most {n} can "
+                               "be independent (the lecture's K <= N); remove the dependent ones")
+
+    # -- views ------------------------------------------------------------------------------
+    @property
+    def equalities(self) -> tuple:
+        return tuple(c for c in self.constraints if c.is_equality)
+
+    @property
+    def inequalities(self) -> tuple:
+        return tuple(c for c in self.constraints if not c.is_equality)
+
+    @property
+    def multipliers(self) -> tuple:
+        """Equality multipliers (lambda...) then inequality multipliers (mu_1...)."""
+        return self.equality_multipliers + self.inequality_multipliers
+
+    @property
+    def equality_functions(self) -> tuple:
+        """g_k = lhs - rhs for each equality constraint."""
+        return tuple(c.function for c in self.equalities)
+
+    @property
+    def inequality_functions(self) -> tuple:
+        """h_j oriented for the Lagrangian: h_j <= 0 when maximizing, h_j >= 0 when minimizing."""
+        want = "<=" if self.sense == "max" else ">="
+        return tuple(c.function if c.relation == want else -c.function for c in self.inequalities)
+
+    @property
+    def lagrangian(self) -> sp.Expr:
+        """L = f - sum_k lambda_k g_k - sum_j mu_j h_j (the lecture's sign)."""
+        return lagrangian(self.objective, self.equality_functions + self.inequality_functions,
+                          self.multipliers)
+
+    @property
+    def equations(self) -> list:
+        """The N + K equations: grad f = sum_k lambda_k grad g_k, then g_k = 0 (equalities only)."""
+        stat = stationarity_equations(self.objective, self.equality_functions,
+                                      self.equality_multipliers, self.variables)
+        return stat + [sp.Eq(g, 0, evaluate=False) for g in self.equality_functions]
+
+    @property
+    def is_unconstrained(self) -> bool:
+        return not self.constraints
+
+    def solve(self, timeout: float | None = None, **options):
+        """Solve exactly (see :func:`lagropt.solve.solve`); returns a :class:`~lagropt.Solution`."""
+        from .solve import solve
+        return solve(self, timeout=timeout, **options)
+
+    def __str__(self) -> str:
+        head = f"{'maximize' if self.sense == 'max' else 'minimize'} {sp.sstr(self.objective)}"
+        lines = [head]
+        if self.constraints:
+            lines.append("  subject to " + "; ".join(str(c) for c in self.constraints))
+        lines.append(f"  over {', '.join(map(str, self.variables))}"
+                     + (f"  (params {', '.join(map(str, self.params))})" if self.params else ""))
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<Problem: {str(self).splitlines()[0]}, {len(self.constraints)} constraints>"
+
+
+def maximize(objective, subject_to: Iterable = (), variables=None, params=None) -> Problem:
+    """The problem ``maximize objective subject to ...`` (see :class:`Problem`)."""
+    return Problem(objective, "max", subject_to, variables, params)
+
+
+def minimize(objective, subject_to: Iterable = (), variables=None, params=None) -> Problem:
+    """The problem ``minimize objective subject to ...`` (see :class:`Problem`)."""
+    return Problem(objective, "min", subject_to, variables, params)

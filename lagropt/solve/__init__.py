@@ -1,0 +1,9 @@
+"""The exact solver: structured elimination, Groebner bases, KKT active sets, second-order
+tests, global verdicts, bounded time and a numeric fallback."""
+
+from .core import solve
+from .result import KINDS, STATUSES, Point, Solution
+from .timeout import TimeLimit, get_default_timeout, set_default_timeout
+
+__all__ = ["solve", "Point", "Solution", "STATUSES", "KINDS", "TimeLimit",
+           "set_default_timeout", "get_default_timeout"]

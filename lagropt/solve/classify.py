@@ -1,0 +1,204 @@
+"""Second-order tests: is a critical point a maximum, a minimum or a saddle?
+
+At a regular critical point x* with multipliers lambda*, let H = d^2 L / dx^2 (the Hessian of
+the Lagrangian, not of f) and Z a basis of the tangent space {d : J d = 0} of the active
+constraints. The reduced Hessian R = Z^T H Z decides:
+
+* R negative definite  -> strict local maximum,
+* R positive definite  -> strict local minimum,
+* R indefinite         -> saddle (no extremum),
+* R singular and semidefinite -> the quadratic test is inconclusive; then the objective is
+  restricted to the constraint set near x* (constraints solved for some variables) and the
+  first non-vanishing Taylor term decides (x^4 + y^4 on x = y is a minimum; x^3 on x = y is no
+  extremum).
+
+The inertia of R is found exactly: the characteristic polynomial of a real symmetric matrix has
+only real roots, so Descartes' rule of signs counts its positive and negative roots exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .isolate import isolate
+from .system import is_zero
+from .tidy import final_form
+
+__all__ = ["Classification", "classify_point", "inertia", "sign_of"]
+
+
+@dataclass
+class Classification:
+    kind: str                 # maximum | minimum | saddle | inconclusive
+    reason: str
+    matrix: sp.Matrix | None = None
+
+
+def sign_of(expr) -> int | None:
+    """-1, 0 or 1 for an expression whose sign is decided (exactly), else None."""
+    expr = sp.sympify(expr)
+    z = is_zero(expr)
+    if z is True:
+        return 0
+    if expr.is_positive:
+        return 1
+    if expr.is_negative:
+        return -1
+    if expr.is_number and z is False:
+        val = sp.N(expr, 50)
+        if val.is_real:
+            return 1 if val > 0 else -1
+        return None
+    for form in (sp.simplify(expr),) if sp.count_ops(expr) < 60 else ():
+        if form.is_positive:
+            return 1
+        if form.is_negative:
+            return -1
+    return None
+
+
+def inertia(matrix: sp.Matrix) -> tuple[int, int, int] | None:
+    """(positive, negative, zero) eigenvalue counts of a real symmetric matrix, or None.
+
+    Exact for numeric entries (Descartes' rule on the characteristic polynomial); for symbolic
+    entries only diagonal matrices and Sylvester's criterion are used.
+    """
+    n = matrix.shape[0]
+    if n == 0:
+        return (0, 0, 0)
+    if matrix.is_diagonal():
+        signs = [sign_of(matrix[i, i]) for i in range(n)]
+        if None in signs:
+            return None
+        return signs.count(1), signs.count(-1), signs.count(0)
+    if not matrix.free_symbols:
+        coeffs = matrix.charpoly().all_coeffs()[::-1]  # c_0 .. c_n
+        signs = [sign_of(c) for c in coeffs]
+        if None in signs:
+            return None
+        zeros = next(i for i, s in enumerate(signs) if s != 0)
+        nonzero = [s for s in signs if s != 0]
+        positive = sum(1 for a, b in zip(nonzero, nonzero[1:]) if a != b)
+        return positive, n - zeros - positive, zeros
+    minors = [sign_of(matrix[:k, :k].det()) for k in range(1, n + 1)]
+    if None in minors or 0 in minors:
+        return None
+    if all(s == 1 for s in minors):
+        return n, 0, 0
+    if all(s == (-1) ** k for k, s in enumerate(minors, 1)):
+        return 0, n, 0
+    return None
+
+
+def _nullspace(J: sp.Matrix, n: int) -> sp.Matrix:
+    if J.shape[0] == 0:
+        return sp.eye(n)
+    basis = J.nullspace(simplify=True)
+    if not basis:
+        return sp.zeros(n, 0)
+    return sp.Matrix.hstack(*basis)
+
+
+def _simplify_matrix(M: sp.Matrix) -> sp.Matrix:
+    return M.applyfunc(final_form)
+
+
+def classify_point(hessian: sp.Matrix, jacobian: sp.Matrix, at: dict, *, sense: str,
+                   objective=None, constraints=(), variables=()) -> Classification:
+    """Classify a regular critical point (``at`` holds variables and multipliers)."""
+    n = hessian.shape[0]
+    H = _simplify_matrix(hessian.xreplace(at))
+    J = _simplify_matrix(jacobian.xreplace(at)) if jacobian.shape[0] else jacobian
+    if J.shape[0] >= n and J.rank(simplify=True) == n:
+        kind = "maximum" if sense == "max" else "minimum"
+        return Classification(kind, "the active constraints fix the point locally: there is no "
+                              "feasible direction to move in", sp.zeros(0, 0))
+    full = inertia(H)
+    if full is not None:
+        p, q, z = full
+        if q == n:
+            return Classification("maximum", "the Hessian of L is negative definite", H)
+        if p == n:
+            return Classification("minimum", "the Hessian of L is positive definite", H)
+    Z = _nullspace(J, n)
+    R = _simplify_matrix(Z.T * H * Z)
+    m = R.shape[0]
+    what = "the Hessian of L on the tangent space of the constraints" if J.shape[0] else "the Hessian"
+    if m == 0:
+        kind = "maximum" if sense == "max" else "minimum"
+        return Classification(kind, "the tangent space is trivial", R)
+    counts = inertia(R)
+    if counts is None:
+        return Classification("inconclusive", f"the sign of {what} could not be decided", R)
+    p, q, z = counts
+    if q == m:
+        return Classification("maximum", f"{what} is negative definite", R)
+    if p == m:
+        return Classification("minimum", f"{what} is positive definite", R)
+    if p and q:
+        return Classification("saddle", f"{what} is indefinite ({p} positive, {q} negative "
+                              "eigenvalues)", R)
+    if objective is not None:
+        higher = _higher_order(objective, constraints, variables, at)
+        if higher is not None:
+            kind, reason = higher
+            return Classification(kind, f"{what} is singular; {reason}", R)
+    return Classification("inconclusive", f"{what} is singular (semidefinite): the second-order "
+                          "test does not decide", R)
+
+
+def _restrict(objective, constraints, variables, at):
+    """f restricted to the constraint set near the point: (F(t), t symbols, t0) or None."""
+    subs, free = {}, list(variables)
+    for g in constraints:
+        g = g.xreplace(subs)
+        done = False
+        for v in list(free):
+            if not g.has(v):
+                continue
+            sols = isolate(g, v, free)
+            if not sols:
+                continue
+            here = {w: at[w] for w in free if w != v}
+            for s in sols:
+                val = s.value.xreplace(here)
+                if is_zero(sp.simplify(val - at[v])) is True:
+                    subs = {k: e.xreplace({v: s.value}) for k, e in subs.items()}
+                    subs[v] = s.value
+                    free.remove(v)
+                    done = True
+                    break
+            if done:
+                break
+        if not done:
+            return None
+    F = objective.xreplace(subs)
+    return F, free, {v: at[v] for v in free}
+
+
+def _higher_order(objective, constraints, variables, at):
+    """Decide a degenerate 1-D case by the first non-vanishing derivative of f on the constraints."""
+    restricted = _restrict(objective, constraints, variables, at)
+    if restricted is None:
+        return None
+    F, free, t0 = restricted
+    if len(free) != 1:
+        return None
+    t = free[0]
+    d = F
+    for order in range(1, 13):
+        d = sp.diff(d, t)
+        s = sign_of(d.xreplace(t0))
+        if s is None:
+            return None
+        if s == 0:
+            continue
+        if order % 2 == 1:
+            return "saddle", (f"along the constraint set the first non-zero derivative has odd "
+                              f"order {order}: no extremum")
+        kind = "minimum" if s > 0 else "maximum"
+        return kind, (f"along the constraint set the first non-zero derivative has order {order} "
+                      f"and is {'positive' if s > 0 else 'negative'}")
+    return None

@@ -1,0 +1,238 @@
+"""Polynomial systems: Groebner bases with real-root isolation, complete and exact.
+
+For a zero-dimensional system the lexicographic Groebner basis of the ideal, after adding a
+separating linear form ``t = sum c_i u_i``, has the *shape* ``u_i - q_i(t), p(t)`` (shape
+lemma). Every real solution then comes from a real root of the square-free univariate ``p``,
+which is isolated exactly (rationals, square roots, ``CRootOf``), and each coordinate is the
+algebraic number ``q_i(root)``, reported in its simplest exact form. Unlike ``nonlinsolve``
+this misses no solution (sympy issue 20210) and unlike ``solve`` it does not hang on small
+Lagrange systems.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import sympy as sp
+
+__all__ = ["PolynomialResult", "solve_polynomial_system", "is_polynomial_system",
+           "exact_real_roots", "simplest_algebraic"]
+
+
+@dataclass
+class PolynomialResult:
+    """Real solutions of a polynomial system (``solutions``), or ``dimension > 0``."""
+
+    solutions: list
+    dimension: int = 0
+    basis: list | None = None
+
+
+def is_polynomial_system(equations, unknowns) -> bool:
+    """True when every equation is a polynomial in the unknowns with rational coefficients."""
+    unknowns = set(unknowns)
+    for e in equations:
+        if any(f.free_symbols & unknowns for f in e.atoms(sp.Function)):
+            return False
+        num, den = sp.fraction(sp.together(e))
+        if den.free_symbols & set(unknowns):
+            return False
+        try:
+            poly = sp.Poly(num, *unknowns)
+        except sp.PolynomialError:
+            return False
+        if not all(c.is_Rational for c in poly.coeffs()):
+            return False
+    return True
+
+
+def _numerators(equations, unknowns):
+    polys = []
+    for e in equations:
+        num, _ = sp.fraction(sp.together(sp.expand(e)))
+        num = sp.expand(num)
+        if num != 0:
+            polys.append(num)
+    return polys
+
+
+def exact_real_roots(poly: sp.Poly) -> list:
+    """Real roots of a univariate polynomial, exact and without repetition, ascending.
+
+    Irreducible factors of degree 1 and 2 give rationals and square roots; higher degrees give
+    ``CRootOf`` (radicals of a cubic with three real roots would need complex numbers).
+    """
+    roots = []
+    for factor, _ in sp.factor_list(poly.as_expr(), *poly.gens)[1]:
+        fp = sp.Poly(factor, *poly.gens)
+        if fp.degree() <= 0:
+            continue
+        if fp.degree() <= 2:
+            roots.extend(r for r in sp.roots(fp, multiple=True) if r.is_real)
+        else:
+            roots.extend(fp.real_roots())
+    unique = []
+    for r in roots:
+        if not any(sp.simplify(r - s) == 0 for s in unique if abs(sp.N(r - s, 30)) < 1e-20):
+            unique.append(r)
+    return sorted(unique, key=lambda r: sp.N(r, 30))
+
+
+def simplest_algebraic(expr: sp.Expr) -> sp.Expr:
+    """An algebraic number in its simplest exact form: rational, radical, or one CRootOf.
+
+    ``q(CRootOf(p, k))`` becomes ``CRootOf(m, j)``, with ``m`` the factor of the resultant
+    ``res_t(p(t), y - q(t))`` that vanishes at the value (its minimal polynomial), so that
+    coordinates print and compare as plain algebraic numbers.
+    """
+    roots = expr.atoms(sp.CRootOf)
+    if not roots:
+        return sp.radsimp(sp.expand(expr)) if expr.has(sp.Pow) else expr
+    if isinstance(expr, sp.CRootOf) or len(roots) != 1:
+        return expr
+    (root,) = roots
+    t, y = sp.Dummy("t"), sp.Dummy("y")
+    p = root.poly.as_expr().subs(root.poly.gens[0], t)
+    q = sp.expand(expr.subs(root, t))
+    if not q.free_symbols <= {t}:
+        return expr
+    q = sp.rem(q, p, t) if sp.degree(q, t) >= sp.degree(p, t) else q
+    if q.free_symbols <= set():
+        return q
+    target = sp.N(expr, 50)
+    resultant = sp.resultant(p, y - q, t)
+    best, best_gap = expr, None
+    for factor, _ in sp.factor_list(resultant, y)[1]:
+        fp = sp.Poly(factor, y)
+        if fp.degree() < 1:
+            continue
+        candidates = ([r for r in sp.roots(fp, multiple=True) if r.is_real] if fp.degree() <= 2
+                      else fp.real_roots())
+        for r in candidates:
+            gap = abs(sp.N(r, 50) - target)
+            if best_gap is None or gap < best_gap:
+                best, best_gap = r, gap
+    return best
+
+
+def _shape_basis(polys, unknowns, t, coeffs):
+    """Lex basis of polys + [t - sum c_i u_i] with t last, if it has the shape form."""
+    form = t - sum(c * u for c, u in zip(coeffs, unknowns))
+    G = sp.groebner(polys + [form], *unknowns, t, order="lex")
+    exprs = list(G.exprs)
+    if exprs == [1]:
+        return [], None
+    univariate = [g for g in exprs if g.free_symbols <= {t}]
+    if len(univariate) != 1:
+        return None
+    q = {}
+    for g in exprs:
+        if g in univariate:
+            continue
+        p = sp.Poly(g, *unknowns, t)
+        lead = [u for u in unknowns if g.has(u)]
+        if len(lead) != 1:
+            return None
+        u = lead[0]
+        sol = sp.solve(g, u)
+        if len(sol) != 1 or sol[0].free_symbols - {t} or sp.degree(g, u) != 1:
+            return None
+        if sp.Poly(g, u).LC().free_symbols:
+            return None
+        q[u] = sp.expand(sol[0])
+        del p
+    if set(q) != set(unknowns):
+        return None
+    return univariate[0], q
+
+
+def solve_polynomial_system(equations, unknowns, denominators=()) -> PolynomialResult:
+    """All real solutions of a polynomial system with rational coefficients, exactly.
+
+    ``denominators`` are expressions that must not vanish at a solution (denominators cleared
+    when the equations were made polynomial).
+    """
+    unknowns = list(unknowns)
+    polys = _numerators(equations, unknowns)
+    if not polys:
+        return PolynomialResult([], dimension=len(unknowns))
+    G = sp.groebner(polys, *unknowns, order="grevlex")
+    if list(G.exprs) == [1]:
+        return PolynomialResult([], basis=[1])
+    if not G.is_zero_dimensional:
+        return PolynomialResult([], dimension=1, basis=list(G.exprs))
+    t = sp.Dummy("t")
+    shape = None
+    for coeffs in _separating_forms(len(unknowns)):
+        shape = _shape_basis(polys, unknowns, t, coeffs)
+        if shape is not None:
+            break
+    if shape is None:
+        # The ideal is not radical (multiple roots): drop multiplicities and try again.
+        radical = _radical_generators(G, unknowns)
+        for coeffs in _separating_forms(len(unknowns)):
+            shape = _shape_basis(radical, unknowns, t, coeffs)
+            if shape is not None:
+                break
+    if shape is None:
+        return PolynomialResult(_grid_solutions(polys, unknowns, denominators))
+    if shape == ([], None):
+        return PolynomialResult([])
+    p, q = shape
+    solutions = []
+    for root in exact_real_roots(sp.Poly(p, t)):
+        # coordinates stay polynomials in the one root, so that any expression of the point
+        # (the objective's value) reduces to a single algebraic number later
+        point = {u: q[u].subs(t, root) if isinstance(root, sp.CRootOf)
+                 else simplest_algebraic(q[u].subs(t, root)) for u in unknowns}
+        if _denominators_ok(point, denominators):
+            solutions.append(point)
+    return PolynomialResult(solutions)
+
+
+def _separating_forms(n: int):
+    """Linear forms to try: the last unknown alone first, then small integer combinations."""
+    yield [0] * (n - 1) + [1]
+    yield [1] * n
+    for coeffs in itertools.islice(itertools.product(range(-3, 4), repeat=n), 400):
+        if any(coeffs) and len(set(coeffs)) > 1:
+            yield list(coeffs)
+
+
+def _radical_generators(G, unknowns):
+    """Generators of (a subset of) the radical: add the square-free part of each eliminant."""
+    gens = list(G.exprs)
+    for u in unknowns:
+        elim = sp.groebner(gens, *[v for v in unknowns if v != u], u, order="lex").exprs[-1]
+        if elim.free_symbols <= {u}:
+            sqf = sp.sqf_part(sp.Poly(elim, u)).as_expr()
+            gens.append(sqf)
+    return gens
+
+
+def _grid_solutions(polys, unknowns, denominators):
+    """Fallback: real roots of each variable's eliminant, combined and checked exactly."""
+    candidates = []
+    for u in unknowns:
+        rest = [v for v in unknowns if v != u]
+        elim = sp.groebner(polys, *rest, u, order="lex").exprs[-1]
+        candidates.append(exact_real_roots(sp.Poly(elim, u)))
+    out = []
+    for combo in itertools.product(*candidates):
+        point = dict(zip(unknowns, combo))
+        if all(_vanishes(p.subs(point)) for p in polys) and _denominators_ok(point, denominators):
+            out.append(point)
+    return out
+
+
+def _vanishes(value) -> bool:
+    if value == 0:
+        return True
+    if abs(sp.N(value, 50)) > sp.Float(10) ** -40:
+        return False
+    return sp.simplify(value) == 0 or sp.N(value, 200) == 0 or abs(sp.N(value, 200)) < sp.Float(10) ** -150
+
+
+def _denominators_ok(point, denominators) -> bool:
+    return all(not _vanishes(d.subs(point)) for d in denominators)

@@ -1,0 +1,183 @@
+"""What a solve returns: :class:`Point` (one candidate) and :class:`Solution` (all of them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from ..derivation import Derivation
+
+__all__ = ["Point", "Solution", "STATUSES", "KINDS"]
+
+STATUSES = ("optimal", "parametric", "numeric", "unbounded", "not_attained", "infeasible",
+            "no_critical_point", "unsolved", "timeout")
+KINDS = ("maximum", "minimum", "saddle", "inconclusive")
+
+
+def _fmt(v) -> str:
+    if isinstance(v, sp.Basic):
+        s = sp.sstr(v)
+        if v.is_number and not v.is_Rational and not isinstance(v, sp.Float):
+            try:
+                s += f" ≈ {float(sp.N(v, 17)):.15g}"
+            except (TypeError, ValueError):
+                pass
+        return s
+    return str(v)
+
+
+@dataclass
+class Point:
+    """One candidate point.
+
+    Attributes
+    ----------
+    x : dict
+        Variable -> value (exact SymPy numbers or expressions; Floats when ``exact`` is False).
+    multipliers : dict
+        Multiplier -> value (lambda for equalities, mu for inequalities; empty at an irregular
+        point, where the Lagrange conditions need not hold).
+    value : sympy.Expr
+        The objective at the point.
+    kind : str
+        ``"maximum"``, ``"minimum"``, ``"saddle"`` or ``"inconclusive"`` (local, from the
+        second-order test; ``reason`` says why).
+    exact : bool
+        False for points found numerically.
+    regular : bool
+        False where the active constraint gradients are linearly dependent.
+    active : tuple
+        Indices (from 1, in the order given) of the inequality constraints active here.
+    free : tuple
+        Symbols left free: the point is a whole family (a curve, a surface) of critical points.
+    conditions : tuple
+        Relations the point is valid under (parameter conditions, the range of ``free``).
+    """
+
+    x: dict
+    multipliers: dict = field(default_factory=dict)
+    value: sp.Expr | None = None
+    kind: str = "inconclusive"
+    exact: bool = True
+    regular: bool = True
+    active: tuple = ()
+    free: tuple = ()
+    conditions: tuple = ()
+    reason: str = ""
+
+    def __getitem__(self, symbol):
+        if symbol in self.x:
+            return self.x[symbol]
+        return self.multipliers[symbol]
+
+    def numeric(self, digits: int = 15) -> dict:
+        """Variables and multipliers as floats (requires a point free of symbols)."""
+        out = {}
+        for k, v in {**self.x, **self.multipliers}.items():
+            out[k] = float(sp.N(v, digits + 2))
+        return out
+
+    @property
+    def is_family(self) -> bool:
+        return bool(self.free)
+
+    def xreplace(self, mapping) -> "Point":
+        rep = lambda v: v.xreplace(mapping) if isinstance(v, sp.Basic) else v  # noqa: E731
+        return Point({rep(k): rep(v) for k, v in self.x.items()},
+                     {rep(k): rep(v) for k, v in self.multipliers.items()},
+                     rep(self.value), self.kind, self.exact, self.regular, self.active,
+                     tuple(rep(s) for s in self.free), tuple(rep(c) for c in self.conditions),
+                     self.reason)
+
+    def __str__(self) -> str:
+        xs = ", ".join(f"{k} = {_fmt(v)}" for k, v in self.x.items())
+        ms = ", ".join(f"{k} = {_fmt(v)}" for k, v in self.multipliers.items())
+        flags = [] if self.exact else ["numeric"]
+        if not self.regular:
+            flags.append("irregular")
+        if self.free:
+            flags.append("family in " + ", ".join(map(str, self.free)))
+        text = f"({xs})" + (f"  [{ms}]" if ms else "") + f"  f = {_fmt(self.value)}  {self.kind}"
+        return text + (f" ({'; '.join(flags)})" if flags else "")
+
+
+@dataclass
+class Solution:
+    """The result of solving a :class:`~lagropt.Problem`.
+
+    Attributes
+    ----------
+    status : str
+        One of ``optimal``, ``parametric`` (closed form up to unknowns fixed by the equations in
+        ``remaining``), ``numeric``, ``unbounded``, ``not_attained``, ``infeasible``,
+        ``no_critical_point``, ``unsolved``, ``timeout``.
+    points : list of Point
+        Every critical (KKT) point found, and the irregular points.
+    optimum : list of Point
+        The best candidates for the problem's sense (several when there are ties).
+    value : sympy.Expr or None
+        The optimal value (or the supremum/infimum for ``unbounded``/``not_attained``).
+    derivation : Derivation
+        The steps, as data.
+    remaining : list
+        Equations still to be solved (status ``parametric`` or ``numeric``).
+    unknowns : tuple
+        The unknowns those equations fix.
+    evidence : list of str
+        How the global verdict was reached (concavity, compactness, limits, probing).
+    """
+
+    status: str
+    points: list
+    optimum: list
+    value: sp.Expr | None
+    derivation: Derivation
+    problem: object = None
+    remaining: list = field(default_factory=list)
+    unknowns: tuple = ()
+    evidence: list = field(default_factory=list)
+    message: str = ""
+
+    @property
+    def x(self) -> dict:
+        """The (first) optimal point's variables."""
+        if not self.optimum:
+            raise AttributeError(f"no optimum (status {self.status!r})")
+        return self.optimum[0].x
+
+    @property
+    def multipliers(self) -> dict:
+        if not self.optimum:
+            raise AttributeError(f"no optimum (status {self.status!r})")
+        return self.optimum[0].multipliers
+
+    @property
+    def exact(self) -> bool:
+        return all(p.exact for p in self.points)
+
+    def xreplace(self, mapping) -> "Solution":
+        pts = [p.xreplace(mapping) for p in self.points]
+        index = {id(p): i for i, p in enumerate(self.points)}
+        opt = [pts[index[id(p)]] for p in self.optimum]
+        rep = lambda v: v.xreplace(mapping) if isinstance(v, sp.Basic) else v  # noqa: E731
+        return Solution(self.status, pts, opt, rep(self.value), self.derivation.xreplace(mapping),
+                        self.problem, [rep(e) for e in self.remaining],
+                        tuple(rep(u) for u in self.unknowns), list(self.evidence), self.message)
+
+    def __str__(self) -> str:
+        lines = [f"status: {self.status}" + (f" ({self.message})" if self.message else "")]
+        if self.value is not None:
+            lines.append(f"value: {_fmt(self.value)}")
+        for p in self.points:
+            mark = "*" if any(p is q for q in self.optimum) else " "
+            lines.append(f" {mark} {p}")
+        for e in self.remaining:
+            lines.append(f"   remaining: {_fmt(e.lhs)} = {_fmt(e.rhs)}" if isinstance(e, sp.Equality)
+                         else f"   remaining: {_fmt(e)} = 0")
+        for ev in self.evidence:
+            lines.append(f"   evidence: {ev}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<Solution {self.status}: {len(self.points)} points, value {self.value}>"

@@ -1,0 +1,228 @@
+"""Writing the derivation: the solver's operations as the lecture's steps.
+
+Only SymPy objects and words go into the steps; renderings live in :mod:`lagropt.derivation`
+(plain text) and :mod:`lagropt.latex`.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ..derivation import Derivation
+
+__all__ = ["opening", "system", "elimination", "conclusion", "parametric", "function_names"]
+
+
+def function_names(internal):
+    """The symbolic f, g_k, h_j and L applied to the variables, as the lecture writes them."""
+    xs = internal.variables
+    f = sp.Function("f")(*xs)
+    K, M = len(internal.g), len(internal.h)
+    gs = [sp.Function("g")(*xs)] if K == 1 else [sp.Function(f"g_{k}")(*xs) for k in range(1, K + 1)]
+    hs = [sp.Function("h")(*xs)] if M == 1 else [sp.Function(f"h_{j}")(*xs) for j in range(1, M + 1)]
+    L = sp.Function("L")(*xs, *internal.lambdas, *internal.mus)
+    return f, gs, hs, L
+
+
+def opening(internal) -> Derivation:
+    """The problem, the Lagrangian and the N + K equations."""
+    verb = "Maximize" if internal.sense == "max" else "Minimize"
+    d = Derivation(title=f"{verb} f({', '.join(map(str, internal.variables))})")
+    f, gs, hs, L = function_names(internal)
+    eqs = [sp.Eq(f, internal.f, evaluate=False)]
+    eqs += [sp.Eq(g, expr, evaluate=False) for g, expr in zip(gs, internal.g)]
+    orient = sp.Le if internal.sense == "max" else sp.Ge
+    eqs += [sp.Eq(h, expr, evaluate=False) for h, expr in zip(hs, internal.h)]
+    words = f"{verb} the objective"
+    if internal.g:
+        words += " subject to " + ", ".join(f"{g.func} = 0" for g in gs)
+    if internal.h:
+        words += (" and " if internal.g else " subject to ") + ", ".join(
+            f"{h.func} {'<=' if internal.sense == 'max' else '>='} 0" for h in hs)
+    d.add("problem", words + ":", eqs, sense=internal.sense, variables=internal.variables,
+          constraints=tuple(orient(h, 0) for h in hs))
+    if not internal.g and not internal.h:
+        d.add("stationarity", "An extremum needs a vanishing gradient:",
+              tuple(sp.Eq(sp.Derivative(f, x), 0) for x in internal.variables))
+        d.add("equations", "Differentiating:",
+              tuple(sp.Eq(sp.diff(internal.f, x), 0, evaluate=False) for x in internal.variables))
+        return d
+    generic = f - sp.Add(*[m * g for m, g in zip(internal.lambdas, gs)]) \
+        - sp.Add(*[m * h for m, h in zip(internal.mus, hs)])
+    d.add("lagrangian", "The Lagrangian:", (sp.Eq(L, generic, evaluate=False),
+                                             sp.Eq(L, internal.lagrangian(range(len(internal.h))),
+                                                   evaluate=False)))
+    stat = []
+    for x in internal.variables:
+        rhs = sp.Add(*[m * sp.Derivative(g, x) for m, g in zip(internal.lambdas, gs)]) \
+            + sp.Add(*[m * sp.Derivative(h, x) for m, h in zip(internal.mus, hs)])
+        stat.append(sp.Eq(sp.Derivative(f, x), rhs, evaluate=False))
+    count = f"N + K = {len(internal.variables)} + {len(internal.g)}"
+    d.add("stationarity", f"Stationarity, grad f = sum of multipliers times grad g ({count} "
+          "equations with the constraints):", stat)
+    d.add("equations", "Differentiating:", system(internal, with_kkt=False))
+    if internal.h:
+        slack = [sp.Eq(m * h, 0, evaluate=False) for m, h in zip(internal.mus, internal.h)]
+        d.add("complementary_slackness", "Complementary slackness (each inequality is active or "
+              "its multiplier vanishes), with every mu_j >= 0:", slack)
+    return d
+
+
+def system(internal, with_kkt: bool = True) -> list:
+    """The stationarity equations (lecture's form) and the equality constraints, as ``Eq``."""
+    mults = internal.lambdas + (internal.mus if with_kkt or internal.h else ())
+    funcs = internal.g + (internal.h if with_kkt or internal.h else ())
+    eqs = []
+    for x in internal.variables:
+        rhs = sp.Add(*[m * sp.diff(g, x) for m, g in zip(mults, funcs)])
+        eqs.append(sp.Eq(sp.diff(internal.f, x), rhs, evaluate=False))
+    return eqs + [sp.Eq(g, 0, evaluate=False) for g in internal.g]
+
+
+def _as_equation(expr, unknown):
+    """expr = 0 written with the terms free of ``unknown`` on the right (and a positive left)."""
+    if isinstance(expr, sp.Add):
+        dep, indep = expr.as_independent(unknown, as_Add=True)[::-1]
+        if dep != 0 and indep != 0:
+            if dep.could_extract_minus_sign():
+                dep, indep = -dep, -indep
+            return sp.Eq(dep, -indep, evaluate=False)
+    return sp.Eq(expr, 0, evaluate=False)
+
+
+def _inserted(internal, owner, values):
+    """The user's constraint lhs = rhs with the values found so far inserted."""
+    if not (isinstance(owner, tuple) and owner[0] == "g"):
+        return None
+    original = internal.problem.equalities[owner[1]].original
+    if not isinstance(original, sp.Equality):
+        return None
+    lhs = original.lhs.xreplace(internal.to_real).xreplace(values)
+    rhs = original.rhs.xreplace(internal.to_real).xreplace(values)
+    return sp.Eq(lhs, rhs, evaluate=False)
+
+
+def _describe_case(internal, active, branch) -> str:
+    parts = []
+    if internal.h:
+        names = [f"h_{j + 1}" if len(internal.h) > 1 else "h" for j in active]
+        parts.append("active: " + (", ".join(names) if names else "none"))
+    for op in branch.ops:
+        if op.kind == "split":
+            parts.append(f"{op.note} = 0")
+    return "; ".join(parts)
+
+
+def elimination(d: Derivation, internal, cases) -> None:
+    """The elimination steps: in detail for a single case, one summary step per case otherwise."""
+    if len(cases) == 1 and not internal.h:
+        _detailed(d, internal, cases[0][1])
+        return
+    for active, branch in cases:
+        label = _describe_case(internal, active, branch)
+        if branch.status == "infeasible":
+            d.add("case", f"Case {label}: no solution ({branch.note}).", (), case=label)
+            continue
+        values = branch.values()
+        eqs = tuple(sp.Eq(u, values[u]) for u in list(internal.variables) + list(internal.lambdas)
+                    + list(internal.mus) if u in values)
+        text = f"Case {label}:" if label else "Solving:"
+        if branch.status == "family":
+            text += " a family of solutions, free in " + ", ".join(map(str, branch.unknowns))
+        if branch.status == "residual":
+            text += " left with equations no exact method solved"
+            eqs += tuple(sp.Eq(e, 0) for e in branch.equations)
+        d.add("case", text, eqs, case=label)
+
+
+def _detailed(d: Derivation, internal, branch) -> None:
+    xs, mults = set(internal.variables), set(internal.lambdas)
+    ops = [op for op in branch.ops if op.kind != "split"]
+    own = [op for op in ops if op.kind == "isolate" and op.unknown in xs
+           and not (op.value.free_symbols & xs)]
+    if own:
+        d.add("isolate", "Solve each stationarity equation for its variable:",
+              tuple(sp.Eq(op.unknown, op.value) for op in own))
+        if len(internal.lambdas) == 1 and len(own) == len(internal.variables) >= 2:
+            relation = _eliminate_multiplier(own, internal.lambdas[0])
+            if relation:
+                d.add("eliminate", f"Eliminating {internal.lambdas[0]} between them:", relation)
+    known = {}
+    for op in ops:
+        before = dict(known)
+        if op.kind == "isolate":
+            known = {u: v.xreplace({op.unknown: op.value}) for u, v in known.items()}
+            known[op.unknown] = op.value
+        if op in own:
+            continue
+        if op.kind == "isolate":
+            shown = op.form if op.form is not None else op.equation
+            lines = [_inserted(internal, op.owner, before), _as_equation(shown, op.unknown),
+                     sp.Eq(op.unknown, op.value)]
+            lines = [e for i, e in enumerate(lines) if e is not None and e not in lines[:i]]
+            if isinstance(op.owner, tuple) and op.owner[0] == "g":
+                name = "g" if len(internal.g) == 1 else f"g_{op.owner[1] + 1}"
+                what = f"Insert into the constraint {name} = 0 and solve for {op.unknown}:"
+            else:
+                what = f"Solve for {op.unknown}:"
+            d.add("substitute", what, tuple(lines), chain=True)
+        elif op.kind == "polynomial":
+            d.add("polynomial", f"The remaining polynomial equations (Groebner basis, exact real "
+                  f"roots) have {op.note} real solution(s).")
+        elif op.kind == "expsub":
+            d.add("substitute", f"With w = exp({op.unknown}) the equation is a polynomial in w:",
+                  (sp.Eq(op.equation, 0), sp.Eq(op.unknown, op.value)), chain=True)
+        elif op.kind == "sympy":
+            d.add("polynomial", f"sympy.solve gives {op.note} solution(s) of the remaining equations.")
+    if branch.status == "family":
+        d.add("family", "Every value of " + ", ".join(map(str, branch.unknowns)) +
+              " gives a solution: a family of critical points.")
+
+
+def _eliminate_multiplier(own_ops, lam):
+    """From x_i = phi_i(lambda): lambda from the first, substituted into the others (y = 3 - x)."""
+    from .isolate import isolate
+
+    first = own_ops[0]
+    sols = isolate(first.value - first.unknown, lam, [lam])
+    if not sols or len(sols) != 1:
+        return None
+    lam_of_x = sols[0].value
+    rel = []
+    for op in own_ops[1:]:
+        rhs = sp.simplify(sp.expand_log(op.value.xreplace({lam: lam_of_x}), force=False))
+        rel.append(sp.Eq(op.unknown, rhs))
+    return tuple(rel)
+
+
+def conclusion(d: Derivation, internal, points, verdict) -> None:
+    f = sp.Function("f")
+    for p in points:
+        if p.free:
+            continue
+        eqs = [sp.Eq(v, p.x[v]) for v in internal.variables] + \
+              [sp.Eq(m, p.multipliers[m]) for m in p.multipliers]
+        tag = "optimum" if any(p is q for q in verdict.optimum) else "candidate"
+        d.add("solution", f"Critical point ({tag}):" if p.regular else "Irregular point (the "
+              "constraint gradients are dependent):", eqs, point=p.x)
+        d.add("value", "The objective there:",
+              (sp.Eq(f(*[p.x[v] for v in internal.variables]), p.value, evaluate=False),),
+              point=p.x)
+        d.add("classification", f"{p.kind.capitalize()}: {p.reason}.", (), point_kind=p.kind, point=p.x)
+    for p in points:
+        if p.free:
+            d.add("family", f"A family of critical points, free in {', '.join(map(str, p.free))}: "
+                  f"{p.reason}.", tuple(sp.Eq(v, p.x[v]) for v in internal.variables))
+    words = {"optimal": "The optimum", "unbounded": "Unbounded", "not_attained": "Not attained",
+             "no_critical_point": "No optimum among the critical points"}
+    d.add("verdict", f"{words.get(verdict.status, verdict.status)}: " + "; ".join(verdict.evidence)
+          + ("." if verdict.evidence else ""), (), status=verdict.status, value=verdict.value)
+
+
+def parametric(d: Derivation, internal, points, remaining, unknowns) -> None:
+    for p in points:
+        d.add("solution", "The critical point, in terms of " + ", ".join(map(str, unknowns)) + ":",
+              tuple(sp.Eq(v, p.x[v]) for v in internal.variables), point=p.x)
+        d.add("classification", f"{p.kind.capitalize()}: {p.reason}.", (), point_kind=p.kind)
+    d.add("remaining", ", ".join(map(str, unknowns)) + " is fixed by the remaining equation"
+          + ("s" if len(remaining) > 1 else "") + ":", tuple(remaining))

@@ -1,0 +1,436 @@
+"""Solving a system of equations by structure, the way the lecture does.
+
+The engine keeps a list of *branches*. On each branch it repeatedly
+
+1. isolates an unknown that occurs once in an equation (``-ln p_i - 1 = lambda`` gives
+   ``p_i = exp(-1 - lambda)``), preferring an equation's own variable, then the primal
+   variables, then the multipliers, and substitutes it everywhere;
+2. splits the branch when an equation factors (``2 x (y^2 z^2 - lambda) = 0`` gives the cases
+   ``x = 0`` and ``y^2 z^2 = lambda``), which is what keeps families of solutions apart;
+3. hands a remaining polynomial system to the Groebner solver (complete, exact), a single
+   equation in ``exp(u)`` to a polynomial in ``w = exp(u/d)``, and what is left to
+   ``sympy.solve`` under a deadline.
+
+Every operation is recorded (:class:`Op`) so that the caller can write the derivation.
+Nothing here is lossy: isolation returns all real solutions with their conditions, and
+factor splits keep every factor.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import lru_cache
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import sympy as sp
+
+from .isolate import Isolated, gather, isolate
+from .polynomial import is_polynomial_system, solve_polynomial_system, exact_real_roots
+from .timeout import TimeLimit, call_with_timeout
+
+__all__ = ["Op", "Branch", "solve_system", "is_zero"]
+
+
+@dataclass(frozen=True)
+class Op:
+    """One recorded operation: ``kind`` in isolate | split | polynomial | expsub | sympy | given."""
+
+    kind: str
+    equation: sp.Expr | None = None
+    unknown: sp.Symbol | None = None
+    value: sp.Expr | None = None
+    note: str = ""
+    form: sp.Expr | None = None     # the rewriting of ``equation`` the unknown was isolated from
+    owner: object = None            # the equation's tag (its own variable, or a constraint label)
+
+
+@dataclass
+class Branch:
+    """A state of the elimination: what is assigned, what equations and unknowns remain."""
+
+    equations: list
+    unknowns: list
+    owners: list = field(default_factory=list)     # parallel to equations: variable or None
+    assigned: list = field(default_factory=list)   # [(unknown, value)] in elimination order
+    conditions: list = field(default_factory=list)
+    ops: list = field(default_factory=list)
+    status: str = "open"      # open | solved | family | residual | infeasible
+    note: str = ""
+
+    def values(self) -> dict:
+        """Back-substituted values of every assigned unknown."""
+        sol: dict = {}
+        for u, v in reversed(self.assigned):
+            sol[u] = v.xreplace(sol) if sol else v
+        return sol
+
+
+def _sample_value(sym, rng):
+    """A random value respecting a symbol's sign assumptions (for zero tests)."""
+    v = sp.Rational(int(rng.integers(1, 97)), int(rng.integers(3, 41)))
+    if sym.is_negative or sym.is_nonpositive:
+        return -v
+    if sym.is_positive or sym.is_nonnegative or rng.random() < 0.5:
+        return v
+    return -v
+
+
+@lru_cache(maxsize=4096)
+def is_zero(expr, deadline: float | None = None) -> bool | None:
+    """True if expr is identically zero, False if certainly not, None if undecided.
+
+    Expressions with symbols are first evaluated at random points (respecting sign
+    assumptions): a clearly non-zero value settles it cheaply. Only when every sample is near
+    zero is the expression simplified to confirm.
+    """
+    if expr == 0:
+        return True
+    if expr.is_number:
+        try:
+            val = sp.N(expr, 40)
+        except (TypeError, ValueError):
+            return None
+        if not val.is_number:
+            return None
+        if abs(val) > sp.Float(10) ** -30:
+            return False
+        if expr.is_zero is not None:
+            return expr.is_zero
+        return abs(sp.N(expr, 120)) < sp.Float(10) ** -100
+    z = expr.is_zero
+    if z is not None:
+        return z
+    symbols = sorted(expr.free_symbols, key=str)
+    rng = np.random.default_rng(len(symbols))
+    for _ in range(3):
+        point = {s_: _sample_value(s_, rng) for s_ in symbols}
+        try:
+            val = sp.N(expr.xreplace(point), 30)
+        except (TypeError, ValueError, ZeroDivisionError):
+            continue
+        if val.is_number and val.is_finite is not False and abs(val) > sp.Float(10) ** -20:
+            return False
+    for simplifier in (sp.expand, sp.cancel, _expand_logs_exps):
+        try:
+            if simplifier(expr) == 0:
+                return True
+        except (sp.PolynomialError, TypeError, ValueError):
+            pass
+    return None
+
+
+def _expand_logs_exps(expr):
+    e = sp.expand_log(sp.powsimp(sp.expand_power_exp(expr)), force=False)
+    return sp.simplify(e) if sp.count_ops(e) < 120 else e
+
+
+def _tidy(expr):
+    """Light clean-up after a substitution (no simplify on the hot path): log(e/Z) -> 1 - log Z."""
+    if expr.is_number:
+        return sp.nsimplify(expr) if expr.is_Float else expr
+    if expr.has(sp.log):
+        expr = sp.expand_log(expr, force=False)
+    return expr
+
+
+def _own_variable_priority(owner, u, primary):
+    if owner == u:
+        return 0
+    if u in primary:
+        return 1
+    return 2
+
+
+def _candidates(eq, u):
+    yield eq
+    yield from gather(eq, u)
+
+
+def _unique_isolation(branch, primary):
+    """The best (equation, unknown, single solution) to eliminate, or None."""
+    best = None
+    for i, eq in enumerate(branch.equations):
+        present = [u for u in branch.unknowns if eq.has(u)]
+        for u in present:
+            key = (_own_variable_priority(branch.owners[i], u, primary), len(present), i)
+            if best is not None and key >= best[0]:
+                continue
+            for form in _candidates(eq, u):
+                sols = isolate(form, u, branch.unknowns)
+                if sols is not None and len(sols) <= 1:
+                    best = (key, i, u, sols, form)
+                    break
+    return best
+
+
+def _branching_isolation(branch):
+    for i, eq in enumerate(branch.equations):
+        for u in branch.unknowns:
+            if not eq.has(u):
+                continue
+            for form in _candidates(eq, u):
+                sols = isolate(form, u, branch.unknowns)
+                if sols is not None and 1 < len(sols) <= 4:
+                    return i, u, sols, form
+    return None
+
+
+def _factors(num, unknowns):
+    """The factors of ``num`` that contain unknowns: a common factor pulled out of the terms,
+    or a full factorization when ``num`` is a modest polynomial in the unknowns."""
+    if sp.count_ops(num) > 200:
+        return []
+    pulled = sp.factor_terms(num)
+    if pulled.is_Mul:
+        parts = [f.base if f.is_Pow and f.exp.is_positive else f for f in pulled.args]
+        parts = [f for f in parts if f.free_symbols & unknowns]
+        if len(parts) >= 2:
+            return parts
+    try:
+        poly = sp.Poly(num, *sorted(unknowns & num.free_symbols, key=str))
+    except (sp.PolynomialError, sp.GeneratorsNeeded):
+        return []
+    if poly.total_degree() > 12 or len(poly.terms()) > 40:
+        return []
+    try:
+        _, factors = sp.factor_list(num)
+    except (sp.PolynomialError, NotImplementedError, TypeError):
+        return []
+    return [f for f, _ in factors if f.free_symbols & unknowns]
+
+
+def _factor_split(branch):
+    """An equation that factors into several factors with unknowns: (index, factors)."""
+    unknowns = set(branch.unknowns)
+    for i, eq in enumerate(branch.equations):
+        if sp.count_ops(eq) > 200:
+            continue
+        num, _ = sp.fraction(sp.together(eq))
+        factors = _factors(num, unknowns)
+        if len(factors) >= 2:
+            return i, factors
+    return None
+
+
+def _assign(branch, i, u, sol, form=None):
+    keep = [j for j in range(len(branch.equations)) if j != i]
+    sol = Isolated(_tidy(sol.value), sol.conditions)
+    new_eqs = [_tidy(branch.equations[j].xreplace({u: sol.value})) for j in keep]
+    conds = branch.conditions + list(sol.conditions)
+    return Branch(new_eqs, [v for v in branch.unknowns if v != u],
+                  [branch.owners[j] for j in keep], branch.assigned + [(u, sol.value)], conds,
+                  branch.ops + [Op("isolate", branch.equations[i], u, sol.value, form=form,
+                                   owner=branch.owners[i])])
+
+
+def _clean(branch, deadline):
+    """Drop equations that vanish identically; a non-zero constant makes the branch infeasible."""
+    eqs, owners = [], []
+    for e, owner in zip(branch.equations, branch.owners):
+        z = is_zero(e, deadline)
+        if z is True:
+            continue
+        if not (e.free_symbols & set(branch.unknowns)):
+            if z is False:
+                branch.status = "infeasible"
+                branch.note = f"the equations reduce to {sp.sstr(e)} = 0"
+                return branch
+        eqs.append(e)
+        owners.append(owner)
+    branch.equations, branch.owners = eqs, owners
+    return branch
+
+
+def _substituted_conditions_ok(branch) -> bool:
+    for c in branch.conditions:
+        if c is sp.false:
+            return False
+    return True
+
+
+def solve_system(equations, unknowns, *, primary=(), owners=None, deadline=None,
+                 max_branches: int = 512) -> list[Branch]:
+    """Solve ``equations`` (expressions equal to zero) for ``unknowns``.
+
+    Returns the final branches: ``solved`` (every unknown assigned), ``family`` (some unknowns
+    stay free: infinitely many solutions), ``residual`` (equations left that no exact method
+    solved: the caller reports them or solves numerically) or ``infeasible``.
+    ``owners`` maps an equation's index to a tag: the variable it is naturally solved for
+    (stationarity equation i to x_i, which is then preferred), or any label (a constraint's
+    index) that the recorded operations carry along.
+    """
+    owners = owners or {}
+    primary = set(primary)
+    open_branches = [Branch(list(equations), list(unknowns),
+                            [owners.get(i) for i in range(len(equations))])]
+    done: list[Branch] = []
+    while open_branches:
+        if len(open_branches) + len(done) > max_branches:
+            raise TimeLimit("too many cases in the elimination")
+        _check(deadline)
+        branch = _clean(open_branches.pop(), deadline)
+        if branch.status == "infeasible":
+            done.append(branch)
+            continue
+        if not branch.equations:
+            branch.status = "family" if branch.unknowns else "solved"
+            done.append(branch)
+            continue
+        pick = _unique_isolation(branch, primary)
+        if pick is not None:
+            _, i, u, sols, form = pick
+            if not sols:
+                branch.status = "infeasible"
+                branch.note = f"{sp.sstr(branch.equations[i])} = 0 has no real solution for {u}"
+                done.append(branch)
+                continue
+            open_branches.append(_assign(branch, i, u, sols[0], form))
+            continue
+        split = _factor_split(branch)
+        if split is not None:
+            i, factors = split
+            for f in reversed(factors):
+                eqs = list(branch.equations)
+                eqs[i] = f
+                open_branches.append(replace(branch, equations=eqs,
+                                             ops=branch.ops + [Op("split", branch.equations[i], note=sp.sstr(f))]))
+            continue
+        live = [u for u in branch.unknowns if any(e.has(u) for e in branch.equations)]
+        polynomial = is_polynomial_system(branch.equations, live)
+        if polynomial:
+            solved = _solve_polynomial(branch, live)
+            if solved is not None:
+                done.extend(solved)
+                continue
+        pick = _branching_isolation(branch)
+        if pick is not None:
+            i, u, sols, form = pick
+            for sol in reversed(sols):
+                open_branches.append(_assign(branch, i, u, sol, form))
+            continue
+        if polynomial:
+            branch.status = "family"
+            branch.note = "the remaining polynomial equations have infinitely many solutions"
+            done.append(branch)
+            continue
+        done.extend(_solve_rest(branch, deadline))
+    return [b for b in done if _substituted_conditions_ok(b)]
+
+
+def _check(deadline):
+    if deadline is not None and time.monotonic() > deadline:
+        raise TimeLimit("the exact solve ran out of time")
+
+
+def _solve_polynomial(branch, unknowns) -> list[Branch] | None:
+    """Groebner basis and real roots; None when the solutions are not isolated points."""
+    eqs = branch.equations
+    free = [u for u in branch.unknowns if u not in unknowns]
+    denominators = [sp.fraction(sp.together(e))[1] for e in eqs]
+    result = solve_polynomial_system(eqs, unknowns, [d for d in denominators if d.free_symbols])
+    if result.dimension > 0:
+        return None
+    out = []
+    for sol in result.solutions:
+        out.append(Branch([], free, [], branch.assigned + list(sol.items()), list(branch.conditions),
+                          branch.ops + [Op("polynomial", note=str(len(result.solutions)))],
+                          "family" if free else "solved"))
+    return out or [replace(branch, status="infeasible",
+                           note="the polynomial equations have no real solution")]
+
+
+def _solve_rest(branch, deadline) -> list[Branch]:
+    """What no isolation, split or Groebner basis solved: exp-polynomial, then sympy.solve."""
+    eqs, unknowns = branch.equations, [u for u in branch.unknowns if any(e.has(u) for e in branch.equations)]
+    free = [u for u in branch.unknowns if u not in unknowns]
+    if len(eqs) == 1 and len(unknowns) == 1:
+        sols = _exp_polynomial(eqs[0], unknowns[0])
+        if sols is not None:
+            return [Branch([], free, [], branch.assigned + [(unknowns[0], s)], list(branch.conditions),
+                           branch.ops + [Op("expsub", eqs[0], unknowns[0], s)],
+                           "family" if free else "solved") for s in sols] or [
+                replace(branch, status="infeasible", note="no real solution")]
+    sols = None if _hopeless(eqs, unknowns) else _sympy_solve(eqs, unknowns, deadline)
+    if sols is None:
+        branch.status = "residual"
+        branch.note = "no exact method solved the remaining equations"
+        return [branch]
+    out = []
+    for sol in sols:
+        if set(sol) != set(unknowns) or any(v.free_symbols & set(unknowns) for v in sol.values()):
+            branch.status = "residual"
+            branch.note = "sympy.solve returned a partial solution"
+            return [branch]
+        out.append(Branch([], free, [], branch.assigned + list(sol.items()), list(branch.conditions),
+                          branch.ops + [Op("sympy", note=str(len(sols)))],
+                          "family" if free else "solved"))
+    return out or [replace(branch, status="infeasible", note="sympy.solve found no solution")]
+
+
+def _exp_polynomial(eq, u):
+    """Solve an equation in exp(a u) terms (rational a) as a polynomial in w = exp(u/d) > 0."""
+    exps = [e for e in eq.atoms(sp.exp) if e.has(u)]
+    if not exps:
+        return None
+    rates = []
+    for e in exps:
+        arg = sp.expand(e.args[0])
+        a = arg.coeff(u)
+        if not a.is_Rational or (arg - a * u).has(u):
+            return None
+        rates.append(a)
+    d = sp.ilcm(*[r.q for r in rates])
+    w = sp.Dummy("w", positive=True)
+    expanded = sp.expand(sp.expand_power_exp(sp.powsimp(eq)))
+    replaced = expanded.replace(
+        lambda e: isinstance(e, sp.exp) and e.has(u),
+        lambda e: w ** (sp.expand(e.args[0]).coeff(u) * d) * sp.exp(sp.expand(e.args[0]) - sp.expand(e.args[0]).coeff(u) * u))
+    if replaced.has(u):
+        return None
+    num, den = sp.fraction(sp.together(replaced))
+    num = sp.expand(num)
+    try:
+        poly = sp.Poly(num, w)
+    except sp.PolynomialError:
+        return None
+    if not all(c.is_number for c in poly.coeffs()):
+        return None
+    if not all(c.is_Rational for c in poly.coeffs()):
+        return None
+    roots = [r for r in exact_real_roots(poly) if sp.N(r) > 0]
+    return [sp.expand_log(d * sp.log(r), force=True) if not isinstance(r, sp.CRootOf) else d * sp.log(r)
+            for r in roots]
+
+
+def _hopeless(eqs, unknowns) -> bool:
+    """An unknown inside exponentials whose rates have no rational ratio (e^{-eps_1 u},
+    e^{-eps_2 u}): no closed form exists, so sympy.solve is not worth its time."""
+    for u in unknowns:
+        rates = set()
+        for e in eqs:
+            for atom in e.atoms(sp.exp):
+                if atom.has(u):
+                    rates.add(sp.expand(atom.args[0]).coeff(u))
+        rates = [r for r in rates if r != 0]
+        if any(not (a / b).is_Rational for a in rates for b in rates):
+            return True
+    return False
+
+
+def _sympy_solve(eqs, unknowns, deadline):
+    left = 5.0 if deadline is None else deadline - time.monotonic()
+    budget = max(0.05, min(1.5, 0.3 * left))
+    try:
+        sols = call_with_timeout(sp.solve, eqs, unknowns, dict=True, timeout=budget)
+    except TimeLimit:
+        return None
+    except (NotImplementedError, sp.PolynomialError, ValueError, TypeError, AttributeError):
+        return None
+    real = []
+    for s in sols:
+        if all(v.is_real is not False for v in s.values()):
+            real.append(s)
+    if not sols:
+        return None
+    return real

@@ -1,0 +1,42 @@
+"""Exact values in their final, readable form, without paying for ``simplify`` on large ones."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from .polynomial import simplest_algebraic
+
+__all__ = ["final_form"]
+
+_SIMPLIFY_BELOW = 12   # count_ops under which a full simplify is affordable (it costs ~0.5 s on
+                       # a 20-op sum of exponentials, 1000x the other rewrites)
+
+
+def _rewrites(value):
+    """Cheap exact rewritings of a symbolic value."""
+    yield sp.powsimp(sp.expand_power_exp(value), combine="base")
+    yield sp.expand_log(value, force=False)
+    yield sp.factor_terms(value)
+    if sp.count_ops(value) < _SIMPLIFY_BELOW:
+        yield sp.simplify(value)
+
+
+def final_form(value):
+    """The shortest of a few exact rewritings (numbers: radicals denested, Floats rationalized)."""
+    if not isinstance(value, sp.Basic):
+        value = sp.sympify(value)
+    if value.is_number:
+        if value.has(sp.CRootOf):
+            return simplest_algebraic(value)
+        out = sp.nsimplify(value) if value.is_Float else value
+        if out.has(sp.Pow, sp.log, sp.exp) and sp.count_ops(out) < 60:
+            out = sp.simplify(out)
+        return out
+    best, cost = value, sp.count_ops(value)
+    if cost > 300:
+        return value
+    for form in _rewrites(value):
+        c = sp.count_ops(form)
+        if c < cost:
+            best, cost = form, c
+    return best

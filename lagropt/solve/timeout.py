@@ -1,0 +1,97 @@
+"""Run a computation under a hard time limit.
+
+SymPy's solvers can run for minutes on small systems, and a Python thread cannot be stopped.
+So the computation runs in a forked child process, which is killed when the limit passes;
+its result comes back pickled through a pipe. Where ``fork`` is unavailable (Windows) the call
+runs in-process and the limit is not enforced.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import select
+import signal
+import time
+import warnings
+
+__all__ = ["TimeLimit", "call_with_timeout", "set_default_timeout", "get_default_timeout"]
+
+_DEFAULT_TIMEOUT = 5.0
+
+
+class TimeLimit(Exception):
+    """Raised when a computation did not finish within its time limit."""
+
+
+def set_default_timeout(seconds: float | None) -> None:
+    """Set the time limit every exact solve uses when none is given (None: no limit)."""
+    global _DEFAULT_TIMEOUT
+    if seconds is not None and seconds <= 0:
+        raise ValueError("timeout must be positive (or None for no limit)")
+    _DEFAULT_TIMEOUT = seconds
+
+
+def get_default_timeout() -> float | None:
+    return _DEFAULT_TIMEOUT
+
+
+class _RemoteError(Exception):
+    """An exception from the child that could not be pickled, as text."""
+
+
+def call_with_timeout(fn, *args, timeout: float | None, **kwargs):
+    """``fn(*args, **kwargs)`` in a forked child; its result, its exception, or TimeLimit."""
+    if timeout is None or not hasattr(os, "fork"):
+        return fn(*args, **kwargs)
+    read_end, write_end = os.pipe()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # child
+        os.close(read_end)
+        try:
+            payload = ("ok", fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+            payload = ("err", exc)
+        try:
+            data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # noqa: BLE001
+            data = pickle.dumps(("err", _RemoteError(f"{type(exc).__name__}: {exc}")))
+        view = memoryview(data)
+        while view:
+            view = view[os.write(write_end, view):]
+        os._exit(0)
+    os.close(write_end)
+    chunks, deadline = [], time.monotonic() + timeout
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeLimit(f"gave up after {timeout:g} s")
+            ready, _, _ = select.select([read_end], [], [], left)
+            if ready:
+                chunk = os.read(read_end, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+    except BaseException:
+        _kill(pid)
+        raise
+    finally:
+        os.close(read_end)
+    os.waitpid(pid, 0)
+    if not chunks:
+        raise _RemoteError("the worker process died without a result")
+    status, value = pickle.loads(b"".join(chunks))
+    if status == "err":
+        raise value
+    return value
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass

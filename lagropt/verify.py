@@ -1,0 +1,228 @@
+"""Cross-checks of the exact answer against scipy.optimize.
+
+``verify(problem)`` solves the problem exactly (unless a solution is given), then numerically
+with SLSQP from several random starts at tight tolerances (ftol 1e-12, polished with
+trust-constr), and compares the optimal value, the optimizer and the multipliers.
+
+Multipliers: SLSQP reports equality multipliers with the opposite sign to trust-constr, and
+neither is exact; so the report recomputes them at scipy's point from the lecture's
+stationarity equations, grad f = sum_k lambda_k grad g_k (least squares), and compares those.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.optimize as so
+import sympy as sp
+
+from .compile import compile_problem
+from .errors import LagroptError
+from .solve.internal import Internal
+
+__all__ = ["Report", "Row", "verify"]
+
+
+@dataclass
+class Row:
+    """One compared quantity."""
+
+    quantity: str
+    exact: float
+    numeric: float
+
+    @property
+    def error(self) -> float:
+        """|exact - numeric| / max(1, |exact|): absolute near zero, relative for large values."""
+        if not (np.isfinite(self.exact) and np.isfinite(self.numeric)):
+            return float("inf")
+        return abs(self.exact - self.numeric) / max(1.0, abs(self.exact))
+
+
+@dataclass
+class Report:
+    """The outcome of :func:`verify`: ``ok`` when every compared quantity agrees within ``tol``."""
+
+    ok: bool
+    status: str
+    rows: list = field(default_factory=list)
+    tol: float = 1e-6
+    message: str = ""
+    scipy_result: object = None
+
+    @property
+    def max_error(self) -> float:
+        return max((r.error for r in self.rows), default=0.0)
+
+    def table(self) -> str:
+        head = f"{'quantity':<14}{'exact':>22}{'scipy':>22}{'error':>11}"
+        lines = [head, "-" * len(head)]
+        for r in self.rows:
+            lines.append(f"{r.quantity:<14}{r.exact:>22.15g}{r.numeric:>22.15g}{r.error:>11.2e}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        verdict = "OK" if self.ok else "MISMATCH"
+        text = f"verify: {verdict} (status {self.status}; max error {self.max_error:.2e}, tol {self.tol:g})"
+        if self.message:
+            text += f"\n{self.message}"
+        return text + ("\n" + self.table() if self.rows else "")
+
+    def to_dict(self) -> dict:
+        return {"ok": self.ok, "status": self.status, "max_error": self.max_error, "tol": self.tol,
+                "message": self.message,
+                "rows": [{"quantity": r.quantity, "exact": r.exact, "scipy": r.numeric,
+                          "error": r.error} for r in self.rows]}
+
+
+def _numbers(expr, subs) -> float:
+    return float(sp.N(sp.sympify(expr).xreplace(subs), 30))
+
+
+def _resolve_parametric(solution, subs):
+    """Numeric values for the unknowns a parametric solution leaves (e.g. lambda_2)."""
+    if not solution.unknowns:
+        return {}
+    unknowns = list(solution.unknowns)
+    eqs = [(e.lhs - e.rhs).xreplace(subs) for e in solution.remaining]
+    F = sp.lambdify([unknowns], eqs, modules="numpy")
+    rng = np.random.default_rng(0)
+    for z0 in [np.zeros(len(unknowns))] + [rng.normal(scale=s, size=len(unknowns)) for s in (1, 3, 10) * 5]:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            r = so.root(lambda z: np.asarray(F(z), dtype=float), z0, method="hybr")
+        if r.success and np.all(np.isfinite(r.x)) and np.abs(F(r.x)).max() < 1e-12:
+            return {u: sp.Float(v, 30) for u, v in zip(unknowns, r.x)}
+    raise LagroptError("could not solve the remaining equations numerically for "
+                       + ", ".join(map(str, unknowns)))
+
+
+def _scipy_solve(cp, starts, seed, scale):
+    sign = -1.0 if cp.sense == "max" else 1.0
+    f = lambda x: sign * cp.objective.value(x)  # noqa: E731
+    df = lambda x: sign * cp.objective.grad(x)  # noqa: E731
+    cons = []
+    if cp.equalities.exprs:
+        cons.append({"type": "eq", "fun": cp.equalities, "jac": cp.equalities.jac})
+    if cp.inequalities.exprs:
+        cons.append({"type": "ineq", "fun": cp.inequalities, "jac": cp.inequalities.jac})
+    bounds = [(None if lo is None else lo + (1e-12 if v.is_positive else 0.0),
+               None if hi is None else hi - (1e-12 if v.is_negative else 0.0))
+              for (lo, hi), v in zip(cp.bounds, cp.variables)]
+    rng = np.random.default_rng(seed)
+    best = None
+    for _ in range(starts):
+        x0 = rng.uniform(-scale, scale, len(cp.variables))
+        for k, (lo, hi) in enumerate(bounds):
+            if lo is not None:
+                x0[k] = lo + abs(x0[k]) + 1e-3
+            if hi is not None:
+                x0[k] = hi - abs(x0[k]) - 1e-3
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            try:
+                r = so.minimize(f, x0, jac=df, method="SLSQP", constraints=cons,
+                                bounds=bounds if any(b != (None, None) for b in bounds) else None,
+                                options={"ftol": 1e-14, "maxiter": 2000})
+            except (ValueError, FloatingPointError, ZeroDivisionError):
+                continue
+        if not np.all(np.isfinite(r.x)) or not np.isfinite(r.fun):
+            continue
+        viol = 0.0
+        if cp.equalities.exprs:
+            viol = max(viol, np.abs(cp.equalities(r.x)).max())
+        if cp.inequalities.exprs:
+            viol = max(viol, max(0.0, -cp.inequalities(r.x).min()))
+        if viol > 1e-8:
+            continue
+        if best is None or r.fun < best.fun - 1e-13:
+            best = r
+    return best
+
+
+def _multipliers_at(internal, cp, x, active, subs):
+    """lambda (and mu) from grad f = sum lambda_k grad g_k + sum mu_j grad h_j, least squares."""
+    at = {**subs, **dict(zip(internal.variables, x))}
+    grad_f = cp.objective.grad(x)
+    funcs = internal.g + tuple(internal.h[j] for j in active)
+    if not funcs:
+        return {}
+    J = np.array(sp.Matrix([[sp.diff(g, v) for v in internal.variables] for g in funcs])
+                 .xreplace(at).evalf(), dtype=float)
+    sol, *_ = np.linalg.lstsq(J.T, grad_f, rcond=None)
+    names = internal.lambdas + tuple(internal.mus[j] for j in active)
+    return dict(zip(names, sol))
+
+
+def verify(problem, solution=None, *, subs: dict | None = None, tol: float = 1e-6,
+           starts: int = 16, seed: int = 0) -> Report:
+    """Check the exact solution of ``problem`` against scipy.optimize.
+
+    Parameters
+    ----------
+    problem : Problem
+    solution : Solution, optional
+        Default: ``problem.solve()``.
+    subs : dict, optional
+        Numbers for the problem's parameters (needed when it has any).
+    tol : float
+        Agreement required, as |exact - scipy| / max(1, |exact|).
+    starts : int
+        Random starts for SLSQP.
+    """
+    solution = solution if solution is not None else problem.solve()
+    internal = Internal(problem)
+    subs_real = {internal.to_real.get(k, k): sp.sympify(v) for k, v in (subs or {}).items()}
+    user_subs = dict(subs or {})
+    cp = compile_problem(internal, subs_real)
+    status = solution.status
+    if status in ("infeasible", "no_critical_point", "unbounded", "not_attained"):
+        return _verify_no_optimum(solution, cp, tol, starts, seed)
+    if not solution.optimum:
+        return Report(False, status, [], tol, f"nothing to compare: {solution.message or status}")
+    extra = _resolve_parametric(solution, user_subs) if status == "parametric" else {}
+    full = {**user_subs, **extra}
+    optima = [{v: _numbers(p.x[v], full) for v in problem.variables} for p in solution.optimum
+              if not p.free]
+    if not optima:
+        return Report(False, status, [], tol, "the optimum is a family of points: compare a member")
+    scale = max(2.0, 2 * max(abs(c) for pt in optima for c in pt.values()))
+    best = _scipy_solve(cp, starts, seed, scale)
+    if best is None:
+        return Report(False, status, [], tol, "scipy found no feasible point")
+    x_num = best.x
+    nearest = min(range(len(optima)), key=lambda i: np.abs(
+        np.array(list(optima[i].values())) - x_num).max())
+    point = solution.optimum[nearest]
+    rows = [Row("f", _numbers(point.value, full), cp.objective.value(x_num))]
+    for k, v in enumerate(problem.variables):
+        rows.append(Row(str(v), optima[nearest][v], float(x_num[k])))
+    active = tuple(j - 1 for j in point.active)
+    for name, val in _multipliers_at(internal, cp, x_num, active, subs_real).items():
+        exact = point.multipliers.get(name)
+        if exact is None:
+            continue
+        rows.append(Row(str(name), _numbers(exact, full), float(val)))
+    ok = all(r.error <= tol for r in rows)
+    msg = f"{len(solution.optimum)} optimal point(s); scipy SLSQP best of {starts} starts"
+    return Report(ok, status, rows, tol, msg, best)
+
+
+def _verify_no_optimum(solution, cp, tol, starts, seed) -> Report:
+    """Without an optimum to compare, check that scipy does not find one either."""
+    best = _scipy_solve(cp, starts, seed, 10.0)
+    status = solution.status
+    if status == "infeasible":
+        ok = best is None
+        return Report(ok, status, [], tol, "scipy found no feasible point" if ok else
+                      f"scipy found a feasible point {best.x}")
+    if best is None:
+        return Report(True, status, [], tol, "scipy found no feasible optimum either")
+    value = cp.objective.value(best.x)
+    bound = solution.value
+    if status == "unbounded":
+        return Report(True, status, [], tol, f"scipy stopped at f = {value:.6g}; the exact analysis "
+                      "shows f is unbounded along a feasible curve")
+    return Report(True, status, [], tol, f"scipy stopped at f = {value:.6g} (exact bound {bound})")
