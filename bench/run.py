@@ -83,6 +83,76 @@ def solve_lecture(repeats: int = 5, baseline_timeout: float = 20.0):
               "baseline_result": result})
 
 
+# -- maxent-1e6 ------------------------------------------------------------------------------
+
+def _brentq_beta(levels, mean, bracket):
+    """The baseline: scipy.optimize.brentq on the moment equation sum e w / sum w = mean,
+    w = e^{-beta (e - e_ref)} (shifted to the ground or top level so nothing overflows)."""
+    import numpy as np
+    from scipy.optimize import brentq
+
+    low, high = levels.min(), levels.max()
+
+    def moment_equation(beta):
+        w = np.exp(-beta * (levels - (low if beta > 0 else high)))
+        return (w * levels).sum() / w.sum() - mean
+
+    return brentq(moment_equation, -bracket, bracket)
+
+
+def _mean_at(levels, beta):
+    """The mean energy at beta, computed independently of both solvers (pairwise sums)."""
+    import numpy as np
+
+    w = np.exp(-beta * (levels - (levels.min() if beta > 0 else levels.max())))
+    return float((w * levels).sum() / w.sum())
+
+
+def _peak_bytes(fn, *args, **kwargs):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        fn(*args, **kwargs)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@bench("maxent-1e6")
+def maxent_1e6(repeats: int = 7, n: int = 10 ** 6):
+    """beta for a given mean over 10^6 random levels: lagropt.statmech.maxent (Newton/Halley on
+    the convex dual) vs scipy.optimize.brentq on the same moment equation (vectorized NumPy).
+    The baseline's bracket is +-1000 / (max - min), wide enough for every case."""
+    import numpy as np
+
+    from lagropt.statmech import maxent
+
+    rng = np.random.default_rng(20240605)
+    cases = [("uniform[0,1), mean 0.3", rng.random(n), 0.3),
+             ("uniform[0,1), mean 0.5001", rng.random(n), 0.5001),
+             ("exponential(1), mean 0.2", rng.exponential(1.0, n), 0.2),
+             ("normal(0,1), mean 2.5", rng.normal(0.0, 1.0, n), 2.5),
+             ("uniform[0,1000), mean 999", 1000 * rng.random(n), 999.0)]
+    for name, levels, mean in cases:
+        bracket = 1000 / (levels.max() - levels.min())
+        ours, theirs = [], []
+        for _ in range(repeats):
+            t, res = timed(maxent, levels, mean=mean)
+            ours.append(t)
+            t, beta_brentq = timed(_brentq_beta, levels, mean, bracket)
+            theirs.append(t)
+        array = levels.nbytes
+        emit({"bench": "maxent-1e6", "case": name, "n": n, "ours_s": statistics.median(ours),
+              "ours_nit": res.nit, "ours_beta": res.beta,
+              "ours_rel_err_mean": abs(_mean_at(levels, res.beta) - mean) / abs(mean),
+              "ours_peak_arrays": _peak_bytes(maxent, levels, mean=mean) / array,
+              "baseline": "scipy.optimize.brentq(vectorized moment equation)",
+              "baseline_s": statistics.median(theirs), "baseline_beta": beta_brentq,
+              "baseline_rel_err_mean": abs(_mean_at(levels, beta_brentq) - mean) / abs(mean),
+              "baseline_peak_arrays": _peak_bytes(_brentq_beta, levels, mean, bracket) / array})
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help=f"benchmarks to run (default all: {', '.join(BENCHES)})")

@@ -16,3 +16,9 @@ class ProblemError(LagroptError, ValueError):
 
 class SolveError(LagroptError):
     """The exact solver could not proceed (not a statement about the problem being wrong)."""
+
+
+class StatMechError(ProblemError):
+    """A statistical-mechanics problem with no finite answer: a mean or variance the values
+    cannot have (or can have only on the boundary, where the distribution degenerates),
+    contradictory constraints, a partition function that diverges."""
