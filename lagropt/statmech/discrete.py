@@ -146,7 +146,10 @@ class MaxEntResult:
 
 def _real_vector(obj, what: str) -> np.ndarray:
     try:
-        arr = np.asarray(obj, dtype=float)
+        arr = np.asarray(obj)
+        if arr.dtype.kind in "USV":
+            raise TypeError("text")
+        arr = np.asarray(arr, dtype=float)
     except (TypeError, ValueError):
         raise StatMechError(f"{what} must be numbers (symbolic levels: use "
                             "lagropt.statmech.Canonical)") from None
@@ -158,6 +161,8 @@ def _real_vector(obj, what: str) -> np.ndarray:
 
 
 def _real_number(obj, what: str) -> float:
+    if isinstance(obj, (str, bytes, bool)):
+        raise StatMechError(f"{what} must be a number, got {obj!r}")
     try:
         v = float(obj)
     except (TypeError, ValueError):
@@ -289,7 +294,7 @@ def _check_interior(features: list, g) -> None:
 
 def maxent(values, mean=None, variance=None, degeneracy=None, moments=None, *,
            tol: float = 1e-13, max_iter: int = 100, exact: bool = True,
-           max_degree: int = 60) -> MaxEntResult:
+           max_degree: int = 60, exact_timeout: float = 10.0) -> MaxEntResult:
     """The maximum-entropy distribution over ``values`` with the given moments.
 
     Maximizes S = -sum_i p_i ln(p_i / g_i) subject to sum p_i = 1 and the constraints below; the
@@ -321,6 +326,8 @@ def maxent(values, mean=None, variance=None, degeneracy=None, moments=None, *,
         w = e^{-beta d} and beta is -ln(w)/d with w algebraic (see :mod:`.exact`).
     max_degree : int
         The largest polynomial degree the exact solve attempts.
+    exact_timeout : float
+        Seconds allowed for the exact solve (it runs in a worker process that is stopped then).
 
     Returns
     -------
@@ -354,7 +361,8 @@ def maxent(values, mean=None, variance=None, degeneracy=None, moments=None, *,
         _check_interior(features, g)
     result = _solve(x, g, features, tol, max_iter)
     if exact and mean is not None and variance is None and not moments:
-        result.exact, result.exact_note = _exact(values, mean, degeneracy, max_degree, x)
+        result.exact, result.exact_note = _exact(values, mean, degeneracy, max_degree, x,
+                                                     exact_timeout)
     if not result.success:
         warnings.warn(f"lagropt.statmech.maxent: {result.message}", RuntimeWarning, stacklevel=2)
     return result
@@ -381,8 +389,9 @@ def _solve(x, g, features, tol, max_iter) -> MaxEntResult:
         spreads.append(spread)
     spreads = np.array(spreads)
     if len(features) == 1:
-        y = (x - targets[0]) / spreads[0]
-        low, high = float(x.min()), float(x.max())
+        f = features[0][1]
+        y = (f - targets[0]) / spreads[0]
+        low, high = float(f.min()), float(f.max())
         floor = 16 * np.finfo(float).eps * max(abs(low), abs(high)) / spreads[0]
         bounds = ((low - targets[0]) / spreads[0], (high - targets[0]) / spreads[0])
         dual = solve_mean(y, g, tol=max(tol, floor), max_iter=max_iter, bounds=bounds)
@@ -398,7 +407,7 @@ def _solve(x, g, features, tol, max_iter) -> MaxEntResult:
     entropy = dual.log_z + float(dual.lam @ dual.mean_y)
     multipliers = {"lambda_1": log_z - 1, **{n: float(v) for n, v in zip(names, lam)}}
     p = dual.p
-    if len(features) == 1:      # from the dual's moments: no further pass over the values
+    if names == ["beta"]:       # from the dual's moments: no further pass over the values
         mean_x = float(targets[0] + spreads[0] * dual.mean_y[0])
         var_x = float(spreads[0] ** 2 * dual.cov_y[0, 0])
     else:
@@ -414,7 +423,7 @@ def _solve(x, g, features, tol, max_iter) -> MaxEntResult:
                         dual.nit, float(np.abs(residuals).max()), constraints=names)
 
 
-def _exact(values, mean, degeneracy, max_degree, x):
+def _exact(values, mean, degeneracy, max_degree, x, timeout):
     """The exact solution, or None and the reason."""
     # the degree is at least the number of distinct values less one; a prefix tells cheaply
     if any(np.unique(part).size > max_degree + 1 for part in (x[:4096], x)):
@@ -425,4 +434,9 @@ def _exact(values, mean, degeneracy, max_degree, x):
     gs = None if degeneracy is None else [as_fraction(v) for v in degeneracy]
     if any(v is None for v in xs) or m is None or (gs is not None and None in gs):
         return None, "the values, mean and degeneracies are not all rational numbers"
-    return exact_mean_solution(xs, m, gs, max_degree)
+    from ..solve.timeout import TimeLimit, call_with_timeout
+
+    try:        # bounded work: SymPy's exact arithmetic on huge rationals can take its time
+        return call_with_timeout(exact_mean_solution, xs, m, gs, max_degree, timeout=timeout)
+    except TimeLimit:
+        return None, f"the exact solve gave up after {timeout:g} s"

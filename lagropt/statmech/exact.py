@@ -41,8 +41,9 @@ class ExactMaxEnt:
         -ln(root) / d.
     p : tuple of sympy.Expr
         p_i = g_i root^{k_i} / sum_j g_j root^{k_j}.
-    Z : sympy.Expr
-        sum_i g_i e^{-beta x_i}.
+    log_Z : sympy.Expr
+        ln sum_i g_i e^{-beta x_i} = ln(sum_j g_j root^{k_j}) - beta a (a logarithm, never a
+        power root^(a/d), which SymPy would try to expand).
     entropy : sympy.Expr
         S = ln Z + beta m.
     """
@@ -53,7 +54,7 @@ class ExactMaxEnt:
     root: sp.Expr
     beta: sp.Expr
     p: tuple
-    Z: sp.Expr
+    log_Z: sp.Expr
     entropy: sp.Expr
 
     @property
@@ -132,5 +133,5 @@ def exact_mean_solution(values, mean, degeneracy=None, max_degree: int = 60):
     weights = [_rational(gi) * root ** k for gi, k in zip(g, ks)]
     total = sp.Add(*weights)
     p = tuple(wi / total for wi in weights)
-    Z = root ** (_rational(low) / d) * total
-    return ExactMaxEnt(w, d, poly, root, beta, p, Z, sp.log(Z) + beta * _rational(mean)), ""
+    log_z = sp.log(total) - beta * _rational(low)
+    return ExactMaxEnt(w, d, poly, root, beta, p, log_z, log_z + beta * _rational(mean)), ""
