@@ -48,10 +48,13 @@ def _expr(obj, what: str) -> sp.Expr:
 
 
 def _tidy(expr: sp.Expr) -> sp.Expr:
-    """``simplify`` when the expression is small enough for it to be quick, and only if shorter."""
+    """``simplify`` when the expression is small enough for it to be quick, and only if shorter;
+    in exponentials as the lecture writes them (simplify likes sinh, cosh and tanh)."""
     if sp.count_ops(expr) > 60:
         return expr
     simpler = sp.simplify(expr)
+    if simpler.has(sp.sinh, sp.cosh, sp.tanh, sp.coth):
+        simpler = sp.powsimp(sp.factor(simpler.rewrite(sp.exp)))
     return simpler if sp.count_ops(simpler) <= sp.count_ops(expr) else expr
 
 
@@ -411,16 +414,13 @@ class Canonical:
             top = sum(float(p.count) * float(p.factor.eps.max()) for p in self._parts)
             if target >= top:
                 raise StatMechError(f"U = {target:g} is at or above the highest energy {top:g}")
-        f = (lambda b: self.U(b) - target)
-        lo, hi = (1e-3, 1.0) if ladder else (-1.0, 1.0)
-        for _ in range(200):
-            if f(hi) < 0:
-                break
-            lo, hi = hi, hi * 2
-        for _ in range(200):
-            if f(lo) > 0:
-                break
-            hi, lo = lo, (lo / 2 if ladder else lo * 2)
+        f = (lambda b: self.U(b) - target)        # falls with b
+        scale = 1 / (target - ground)                # where kT is about U - E_0
+        lo, hi = (scale / 2, 2 * scale) if ladder else (-scale, scale)
+        while f(hi) > 0:
+            lo, hi = hi, 2 * hi
+        while f(lo) < 0:
+            lo, hi = (lo / 2 if ladder else 2 * lo), lo
         return brentq(f, lo, hi, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=500)
 
     def _beta_exact(self, U):
@@ -435,7 +435,9 @@ class Canonical:
             roots = None
         except (NotImplementedError, ValueError):
             roots = None
-        if not roots or len(roots) != 1:
+        roots = [r for r in roots or () if r.is_extended_real is not False
+                 and (not ladder or r.is_positive is not False)]
+        if len(roots) != 1:
             raise StatMechError(f"no unique closed form for beta from U = {U}: pass a number "
                                 "for U to get beta numerically")
         return _tidy(roots[0])
