@@ -23,6 +23,7 @@ numerically on the convex dual, with the integrals by adaptive quadrature.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -189,7 +190,10 @@ class _Solver:
         self.p = sp.Function("p")(x)
         self.lam1 = sp.Symbol("lambda_1", real=True)
         self.beta = sp.Symbol("beta", real=True) if m is not None else None
-        self.gamma = sp.Symbol("gamma", positive=True) if V is not None else None
+        # on an unbounded support only gamma > 0 lets Z converge; a bounded one allows any sign
+        bounded = a.is_finite and b.is_finite
+        self.gamma = None if V is None else sp.Symbol("gamma", real=True, positive=not bounded
+                                                      or None)
         self.d = Derivation(title="Maximum entropy density")
 
     def exponent(self, beta, gamma):
@@ -350,7 +354,7 @@ def _numeric_z(solver: _Solver, beta, gamma) -> sp.Float:
 
 def _numeric_multipliers(a: float, b: float, m: float, V: float | None):
     """(beta, gamma) by Newton on the dual ln Z(lam) in scaled coordinates t = (x - m) / s."""
-    from scipy.integrate import quad
+    from scipy.integrate import IntegrationWarning, quad
 
     if math.isfinite(a) and math.isfinite(b):
         s = (b - a) / 2
@@ -380,7 +384,10 @@ def _numeric_multipliers(a: float, b: float, m: float, V: float | None):
             return math.exp(-l1 * t - l2 * t * t - top)
 
         def integral(g):
-            return quad(lambda t: g(t) * weight(t), lo, hi, epsabs=1e-15, epsrel=1e-12, limit=200)[0]
+            with warnings.catch_warnings():        # the tolerance asked is at rounding level
+                warnings.simplefilter("ignore", IntegrationWarning)
+                return quad(lambda t: g(t) * weight(t), lo, hi, epsabs=1e-15, epsrel=1e-12,
+                            limit=200)[0]
 
         z = integral(lambda t: 1.0)
         mean = np.array([integral(lambda t, i=i: features(t)[i]) for i in range(k)]) / z

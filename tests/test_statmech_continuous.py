@@ -1,0 +1,164 @@
+"""Maximum-entropy densities on an interval: exponential, Gaussian, truncated forms."""
+
+import math
+
+import pytest
+import sympy as sp
+from scipy import stats
+from scipy.integrate import quad
+from scipy.optimize import brentq
+
+from conftest import same
+from lagropt.errors import StatMechError
+from lagropt.statmech import maxent_continuous
+
+x = sp.Symbol("x", real=True)
+m = sp.Symbol("m", positive=True)
+V = sp.Symbol("V", positive=True)
+
+
+def moments_by_quadrature(result):
+    """Normalisation, mean and variance of a numeric density, integrated independently."""
+    f = sp.lambdify(x, result.density, "math")
+    a, b = (float(e) for e in result.support)
+    total = quad(f, a, b, epsabs=1e-14, epsrel=1e-12)[0]
+    mean = quad(lambda t: t * f(t), a, b, epsabs=1e-14, epsrel=1e-12)[0]
+    var = quad(lambda t: (t - mean) ** 2 * f(t), a, b, epsabs=1e-14, epsrel=1e-12)[0]
+    return total, mean, var
+
+
+def test_exponential_on_the_half_line():
+    res = maxent_continuous((0, sp.oo), mean=m, x=x)
+    assert res.status == "exact"
+    assert same(res.beta, 1 / m)
+    assert same(res.density, sp.exp(-x / m) / m)
+    assert same(sp.integrate(res.density, (x, 0, sp.oo)), 1)
+    assert same(sp.integrate(x * res.density, (x, 0, sp.oo)), m)
+    assert same(res.entropy, 1 + sp.log(m))
+    assert same(res.entropy, sp.integrate(-res.density * sp.log(res.density), (x, 0, sp.oo)))
+    shifted = maxent_continuous((2, sp.oo), mean=5, x=x)
+    assert shifted.beta == sp.Rational(1, 3)
+    assert same(shifted.density, sp.exp(-(x - 2) / 3) / 3)
+    reflected = maxent_continuous((-sp.oo, 1), mean=-3, x=x)
+    assert reflected.beta == sp.Rational(-1, 4)
+    assert same(reflected.density, sp.exp((x - 1) / 4) / 4)
+
+
+def test_exponential_beats_another_density_with_the_same_mean():
+    res = maxent_continuous((0, sp.oo), mean=2)
+    assert float(res.entropy) == pytest.approx(stats.expon(scale=2).entropy(), rel=1e-12)
+    assert float(res.entropy) > stats.gamma(2, scale=1).entropy()     # also mean 2
+
+
+def test_gaussian_on_the_real_line():
+    mu = sp.Symbol("mu", real=True)
+    res = maxent_continuous((-sp.oo, sp.oo), mean=mu, variance=V, x=x)
+    assert res.beta == 0 and same(res.gamma, 1 / (2 * V))
+    normal = sp.exp(-(x - mu) ** 2 / (2 * V)) / sp.sqrt(2 * sp.pi * V)
+    assert same(res.density, normal)
+    assert same(res.entropy, sp.log(2 * sp.pi * sp.E * V) / 2)
+    assert same(res.Z, sp.sqrt(2 * sp.pi * V))
+    numeric = maxent_continuous((-sp.oo, sp.oo), mean=1, variance=4)
+    assert float(numeric.entropy) == pytest.approx(stats.norm(1, 2).entropy(), rel=1e-12)
+    assert float(numeric.entropy) > stats.laplace(1, math.sqrt(2)).entropy()   # variance 4
+
+
+def test_bounded_interval_midpoint_is_uniform():
+    res = maxent_continuous((0, 2), mean=1, x=x)
+    assert res.beta == 0 and same(res.density, sp.Rational(1, 2))
+    assert same(res.entropy, sp.log(2))
+    flat = maxent_continuous((-1, 3), x=x)
+    assert same(flat.density, sp.Rational(1, 4)) and flat.beta is None
+
+
+@pytest.mark.parametrize("mean", [0.3, 0.05, 0.8])
+def test_truncated_exponential_against_scipy(mean):
+    res = maxent_continuous((0, 1), mean=mean, x=x)
+    assert res.status == "numeric"
+    beta = float(res.beta)
+    if beta > 0:
+        dist = stats.truncexpon(b=beta, scale=1 / beta)
+    else:      # mirrored: e^{|beta| x} on [0, 1] is 1 - X with X truncated exponential
+        dist = stats.truncexpon(b=-beta, scale=-1 / beta, loc=0)
+        assert 1 - dist.mean() == pytest.approx(mean, rel=1e-10)
+        return
+    assert dist.mean() == pytest.approx(mean, rel=1e-10)
+    total, mean_q, _ = moments_by_quadrature(res)
+    assert total == pytest.approx(1, rel=1e-11) and mean_q == pytest.approx(mean, rel=1e-10)
+
+
+def test_truncated_exponential_with_a_symbolic_mean_leaves_the_equation():
+    c = sp.Symbol("c", real=True)
+    res = maxent_continuous((0, 1), mean=c, x=x)
+    assert res.status == "parametric"
+    (eq,) = res.equations
+    beta = res.beta
+    # the moment equation at c = 0.3 has the numeric solver's root
+    g = sp.lambdify(beta, (eq.lhs - eq.rhs).subs(c, 0.3))
+    root = brentq(g, 0.1, 20, xtol=1e-14)
+    assert root == pytest.approx(float(maxent_continuous((0, 1), mean=0.3).beta), rel=1e-9)
+    assert sp.Gt(c, 0) in res.conditions and sp.Lt(c, 1) in res.conditions
+
+
+@pytest.mark.parametrize("support, mean, var", [((0, 1), 0.3, 0.05), ((0, sp.oo), 2, 1),
+                                                ((-1, 2), 0.5, 0.5)])
+def test_truncated_gaussian_against_scipy(support, mean, var):
+    res = maxent_continuous(support, mean=mean, variance=var, x=x)
+    assert res.status == "numeric"
+    beta, gamma = float(res.beta), float(res.gamma)
+    sigma = math.sqrt(1 / (2 * gamma))
+    centre = mean - beta / (2 * gamma)                  # -beta x - gamma (x - m)^2, completed
+    a, b = (float(e) for e in support)
+    dist = stats.truncnorm((a - centre) / sigma, (b - centre) / sigma, loc=centre, scale=sigma)
+    assert dist.mean() == pytest.approx(mean, rel=1e-9)
+    assert dist.var() == pytest.approx(var, rel=1e-9)
+    total, mean_q, var_q = moments_by_quadrature(res)
+    assert total == pytest.approx(1, rel=1e-10)
+    f = sp.lambdify(x, res.density, "math")
+    h = quad(lambda t: -f(t) * math.log(f(t)) if f(t) > 0 else 0.0, a, b, epsrel=1e-12)[0]
+    assert float(res.entropy) == pytest.approx(h, rel=1e-9)
+
+
+def test_more_spread_than_uniform_gives_a_u_shaped_density():
+    res = maxent_continuous((-1, 2), mean=0.5, variance=0.9, x=x)    # uniform's is 0.75
+    assert float(res.gamma) < 0
+    total, mean_q, var_q = moments_by_quadrature(res)
+    assert (total, mean_q, var_q) == pytest.approx((1, 0.5, 0.9), rel=1e-9)
+
+
+def test_half_line_with_variance_of_the_exponential():
+    res = maxent_continuous((0, sp.oo), mean=2, variance=4, x=x)
+    assert res.status == "exact" and res.gamma == 0 and res.beta == sp.Rational(1, 2)
+
+
+def test_derivation_follows_the_lecture():
+    res = maxent_continuous((0, sp.oo), mean=m, x=x)
+    kinds = res.derivation.kinds
+    for kind in ("problem", "lagrangian", "stationarity", "isolate", "normalisation",
+                 "partition_function", "moments", "solution", "classification", "value"):
+        assert kind in kinds
+    (stationarity,) = res.derivation.find("stationarity")[0].equations
+    p = sp.Function("p")(x)
+    lam1, beta = sp.Symbol("lambda_1", real=True), sp.Symbol("beta", real=True)
+    assert same(stationarity.lhs, -sp.log(p) - 1 - lam1 - beta * x)
+    (z,) = res.derivation.find("partition_function")[0].equations
+    assert same(z.rhs, 1 / beta)
+    for step in res.derivation:
+        assert all(isinstance(e, sp.Basic) for e in step.equations)
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    (dict(support=(-sp.oo, sp.oo), mean=0), "give the variance too"),
+    (dict(support=(0, sp.oo)), "diverges"),
+    (dict(support=(0, sp.oo), mean=-1), "not above"),
+    (dict(support=(0, 1), mean=1), "not below"),
+    (dict(support=(0, sp.oo), mean=1, variance=2), "no maximum"),
+    (dict(support=(0, 1), mean=0.5, variance=0.25), "largest"),
+    (dict(support=(0, 1), mean=0.5, variance=0), "positive"),
+    (dict(support=(0, 1), variance=0.1), "needs the mean"),
+    (dict(support=(1, 0), mean=0.5), "empty"),
+    (dict(support=(0, 1), mean="0.5"), "number"),
+])
+def test_failures(kwargs, words):
+    with pytest.raises(StatMechError, match=words):
+        maxent_continuous(**kwargs)
