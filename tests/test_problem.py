@@ -107,10 +107,12 @@ def test_constraint_sympy_already_decided_false_is_infeasible():
     assert sol.status == "infeasible"
 
 
-def test_no_critical_point():
+def test_no_critical_point_and_unbounded():
     sol = lagropt.maximize(x + y).solve()
     assert sol.status == "no_critical_point"
     assert sol.points == []
+    assert sol.value == sp.oo                        # and the asymptotics say why
+    assert any("oo" in e for e in sol.evidence)
 
 
 def test_timeout_returns_a_status_not_a_hang():

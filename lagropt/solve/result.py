@@ -82,6 +82,10 @@ class Point:
     def is_family(self) -> bool:
         return bool(self.free)
 
+    def x_has_symbols(self) -> bool:
+        """True when a coordinate is not a number (a family, or a parametric point)."""
+        return any(isinstance(v, sp.Basic) and v.free_symbols for v in self.x.values())
+
     def xreplace(self, mapping) -> "Point":
         rep = lambda v: v.xreplace(mapping) if isinstance(v, sp.Basic) else v  # noqa: E731
         return Point({rep(k): rep(v) for k, v in self.x.items()},

@@ -147,9 +147,19 @@ def _candidates(eq, u):
     yield from gather(eq, u)
 
 
+def _radicals(expr) -> set:
+    return {a for a in expr.atoms(sp.Pow) if not a.exp.is_Integer} | expr.atoms(sp.Abs, sp.sign)
+
+
 def _unique_isolation(branch, primary):
-    """The best (equation, unknown, single solution) to eliminate, or None."""
+    """The best (equation, unknown, single solution) to eliminate, or None.
+
+    While the system is polynomial, isolations that would bring in radicals (x^3 = lambda/4
+    gives a real cube root with Abs and sign) are left to the Groebner basis instead.
+    """
     best = None
+    live = [u for u in branch.unknowns if any(e.has(u) for e in branch.equations)]
+    polynomial = is_polynomial_system(branch.equations, live)
     for i, eq in enumerate(branch.equations):
         present = [u for u in branch.unknowns if eq.has(u)]
         for u in present:
@@ -158,9 +168,12 @@ def _unique_isolation(branch, primary):
                 continue
             for form in _candidates(eq, u):
                 sols = isolate(form, u, branch.unknowns)
-                if sols is not None and len(sols) <= 1:
-                    best = (key, i, u, sols, form)
-                    break
+                if sols is None or len(sols) > 1:
+                    continue
+                if polynomial and sols and _radicals(sols[0].value) - _radicals(form):
+                    continue
+                best = (key, i, u, sols, form)
+                break
     return best
 
 

@@ -17,6 +17,8 @@ def _rewrites(value):
     yield sp.powsimp(sp.expand_power_exp(value), combine="base")
     yield sp.expand_log(value, force=False)
     yield sp.factor_terms(value)
+    if not value.has(sp.exp, sp.log) and sp.count_ops(value) < 60:
+        yield sp.factor(value)
     if sp.count_ops(value) < _SIMPLIFY_BELOW:
         yield sp.simplify(value)
 
@@ -37,6 +39,6 @@ def final_form(value):
         return value
     for form in _rewrites(value):
         c = sp.count_ops(form)
-        if c < cost:
+        if c < cost or (c == cost and len(str(form)) < len(str(best))):
             best, cost = form, c
     return best
