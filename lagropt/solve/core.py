@@ -29,6 +29,7 @@ from .tidy import final_form as _final
 from .timeout import TimeLimit, call_with_timeout, get_default_timeout
 from .verdict import curvature_certificate, decide
 from .candidates import dedupe, irregular_points, points_from_branch
+from .family import is_family_problem, solve_family
 from .probe import Prober
 from . import steps as _steps
 
@@ -71,6 +72,8 @@ def solve(problem, timeout: float | None = None, numeric: bool = True) -> Soluti
 # -- the exact part (runs in the worker) -------------------------------------------------------
 
 def _solve_exact(internal: Internal, deadline) -> Solution:
+    if is_family_problem(internal):
+        return solve_family(internal, deadline)
     derivation = _steps.opening(internal)
     if internal.decided_false:
         return _infeasible(internal, derivation, "SymPy decided a constraint is False: it has no "
