@@ -170,14 +170,16 @@ def dedupe(points: list[Point]) -> list[Point]:
 
 
 def _on_family(p: Point, family: Point) -> bool:
-    targets = [sp.Eq(family.x[v], p.x[v]) for v in p.x if family.x[v].has(*family.free)]
-    if not targets:
-        return False
-    try:
-        sols = sp.solve(targets, list(family.free), dict=True)
-    except (NotImplementedError, ValueError):
-        return False
-    return any(all(is_zero(family.x[v].xreplace(s) - p.x[v]) is True for v in p.x) for s in sols)
+    """Whether an isolated point is a member of a family. The family's free symbols are
+    variables of the problem, so the point's own coordinates give their values."""
+    at = {t: p.x[t] for t in family.free}
+    for v in p.x:
+        if is_zero(family.x[v].xreplace(at) - p.x[v]) is not True:
+            return False
+    for cond in family.conditions:
+        if decide(cond.xreplace(at)) is False:
+            return False
+    return True
 
 
 def _minors(J: sp.Matrix) -> list:

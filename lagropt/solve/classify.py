@@ -39,6 +39,17 @@ class Classification:
 def sign_of(expr) -> int | None:
     """-1, 0 or 1 for an expression whose sign is decided (exactly), else None."""
     expr = sp.sympify(expr)
+    if expr.is_number:
+        # a number clearly away from zero at 50 digits has that sign; SymPy's assumption queries
+        # on algebraic numbers (CRootOf) can take seconds for the same answer
+        z = is_zero(expr)
+        if z is True:
+            return 0
+        if z is False:
+            val = sp.N(expr, 50)
+            if val.is_real or abs(sp.im(val)) < 1e-40:
+                return 1 if sp.re(val) > 0 else -1
+        return None
     z = is_zero(expr)
     if z is True:
         return 0
@@ -46,11 +57,6 @@ def sign_of(expr) -> int | None:
         return 1
     if expr.is_negative:
         return -1
-    if expr.is_number and z is False:
-        val = sp.N(expr, 50)
-        if val.is_real:
-            return 1 if val > 0 else -1
-        return None
     for form in (sp.simplify(expr),) if sp.count_ops(expr) < 60 else ():
         if form.is_positive:
             return 1

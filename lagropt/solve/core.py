@@ -16,6 +16,7 @@ The whole exact part runs in a worker under the time limit (:mod:`.timeout`).
 from __future__ import annotations
 
 import itertools
+import os
 import time
 
 import sympy as sp
@@ -30,12 +31,15 @@ from .timeout import TimeLimit, call_with_timeout, get_default_timeout
 from .verdict import curvature_certificate, decide
 from .candidates import dedupe, irregular_points, points_from_branch
 from .family import is_family_problem, solve_family
+from .monotone import lift_solution, split_monotone
 from .probe import Prober
 from . import steps as _steps
 
 __all__ = ["solve"]
 
 MAX_INEQUALITIES = 10
+EXACT_SHARE = 0.85        # of the time limit for the exact worker; the numeric fallback gets
+NUMERIC_BUDGET = 0.8      # at most this many seconds more, so a solve ends within limit + 1 s
 
 
 def solve(problem, timeout: float | None = None, numeric: bool = True) -> Solution:
@@ -54,13 +58,28 @@ def solve(problem, timeout: float | None = None, numeric: bool = True) -> Soluti
     """
     if timeout is None:
         timeout = get_default_timeout()
+    split = split_monotone(problem.objective)
+    if split is not None:
+        u, outer = split
+        inner = problem.__class__(u, problem.sense, [c.original for c in problem.constraints],
+                                  problem.variables, problem.params)
+        lifted = lift_solution(solve(inner, timeout, numeric), u, outer, problem.sense)
+        lifted.problem = problem
+        return lifted
     internal = Internal(problem)
+    if internal.nonsmooth:
+        return _nonsmooth(internal, numeric).xreplace(internal.to_user).with_problem(problem)
     started = time.monotonic()
-    deadline = None if timeout is None else started + 0.9 * timeout
+    exact_budget = None if timeout is None else EXACT_SHARE * timeout
+    deadline = None if timeout is None else started + 0.9 * exact_budget
     try:
-        result = call_with_timeout(_solve_exact, internal, deadline, timeout=timeout)
+        result = call_with_timeout(_solve_exact, internal, deadline, timeout=exact_budget)
     except TimeLimit:
         result = _timed_out(internal, timeout, numeric)
+    except Exception as exc:  # noqa: BLE001 - an internal failure must not cost the user the answer
+        if os.environ.get("LAGROPT_STRICT"):
+            raise
+        result = _failed(internal, exc, numeric)
     else:
         if result.status == "unsolved" and numeric:
             result = _numeric_fallback(internal, result, reason="no exact method solved the system")
@@ -242,6 +261,16 @@ def _infeasible_constraints(internal) -> str | None:
     return None
 
 
+def _failed(internal, exc, numeric) -> Solution:
+    """The exact solver hit an internal error: say so, and solve numerically if allowed."""
+    derivation = _steps.opening(internal)
+    why = f"the exact solver failed ({type(exc).__name__}: {exc})"
+    derivation.add("failure", why[0].upper() + why[1:] + ".")
+    partial = Solution("unsolved", [], [], None, derivation, remaining=list(_steps.system(internal)),
+                       message=why)
+    return _numeric_fallback(internal, partial, reason=why) if numeric else partial
+
+
 def _timed_out(internal, timeout, numeric) -> Solution:
     derivation = _steps.opening(internal)
     derivation.add("timeout", f"The exact solve did not finish within {timeout:g} s.")
@@ -254,4 +283,19 @@ def _timed_out(internal, timeout, numeric) -> Solution:
 
 def _numeric_fallback(internal, partial: Solution, reason: str) -> Solution:
     from .numeric import numeric_solution
-    return numeric_solution(internal, partial, reason)
+    return numeric_solution(internal, partial, reason, budget=NUMERIC_BUDGET)
+
+
+def _nonsmooth(internal, numeric) -> Solution:
+    """Abs, Max, sign ...: no gradient where their argument changes sign, so the Lagrange
+    conditions are undefined there. Say so, and optimize numerically if allowed."""
+    from .numeric import direct_solution
+
+    parts = ", ".join(sp.sstr(a) for a in internal.nonsmooth[:3])
+    why = (f"the problem contains {parts}, which is not differentiable everywhere: exact "
+           "stationarity is undefined")
+    derivation = _steps.opening(internal, stationarity=False)
+    derivation.add("nonsmooth", why[0].upper() + why[1:] + ".")
+    partial = Solution("unsolved", [], [], None, derivation, message=why +
+                       ("" if numeric else "; solve(numeric=True) optimizes it numerically"))
+    return direct_solution(internal, partial, why, budget=NUMERIC_BUDGET + 1.0) if numeric else partial

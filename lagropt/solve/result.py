@@ -169,6 +169,10 @@ class Solution:
                         self.problem, [rep(e) for e in self.remaining],
                         tuple(rep(u) for u in self.unknowns), list(self.evidence), self.message)
 
+    def with_problem(self, problem) -> "Solution":
+        self.problem = problem
+        return self
+
     def __str__(self) -> str:
         lines = [f"status: {self.status}" + (f" ({self.message})" if self.message else "")]
         if self.value is not None:

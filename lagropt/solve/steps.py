@@ -24,8 +24,9 @@ def function_names(internal):
     return f, gs, hs, L
 
 
-def opening(internal) -> Derivation:
-    """The problem, the Lagrangian and the N + K equations."""
+def opening(internal, stationarity: bool = True) -> Derivation:
+    """The problem, the Lagrangian and the N + K equations (only the problem when
+    ``stationarity`` is False: a non-differentiable problem has no such equations)."""
     verb = "Maximize" if internal.sense == "max" else "Minimize"
     d = Derivation(title=f"{verb} f({', '.join(map(str, internal.variables))})")
     f, gs, hs, L = function_names(internal)
@@ -41,6 +42,12 @@ def opening(internal) -> Derivation:
             f"{h.func} {'<=' if internal.sense == 'max' else '>='} 0" for h in hs)
     d.add("problem", words + ":", eqs, sense=internal.sense, variables=internal.variables,
           constraints=tuple(orient(h, 0) for h in hs))
+    if internal.floats:
+        d.add("exact_numbers", "Floating-point numbers are read as the exact rationals they "
+              "denote:", tuple(sp.Eq(sp.UnevaluatedExpr(f), q, evaluate=False)
+                               for f, q in internal.floats.items()))
+    if not stationarity:
+        return d
     if not internal.g and not internal.h:
         d.add("stationarity", "An extremum needs a vanishing gradient:",
               tuple(sp.Eq(sp.Derivative(f, x), 0) for x in internal.variables))
@@ -124,8 +131,8 @@ def elimination(d: Derivation, internal, cases) -> None:
             d.add("case", f"Case {label}: no solution ({branch.note}).", (), case=label)
             continue
         values = branch.values()
-        eqs = tuple(sp.Eq(u, values[u]) for u in list(internal.variables) + list(internal.lambdas)
-                    + list(internal.mus) if u in values)
+        eqs = tuple(sp.Eq(u, values[u], evaluate=False) for u in list(internal.variables)
+                    + list(internal.lambdas) + list(internal.mus) if u in values)
         text = f"Case {label}:" if label else "Solving:"
         if branch.status == "family":
             text += " a family of solutions, free in " + ", ".join(map(str, branch.unknowns))

@@ -91,7 +91,7 @@ def is_zero(expr, deadline: float | None = None) -> bool | None:
             val = sp.N(expr, 40)
         except (TypeError, ValueError):
             return None
-        if not val.is_number:
+        if not val.is_number or val.has(sp.nan) or val.is_finite is False:
             return None
         if abs(val) > sp.Float(10) ** -30:
             return False
@@ -109,7 +109,7 @@ def is_zero(expr, deadline: float | None = None) -> bool | None:
             val = sp.N(expr.xreplace(point), 30)
         except (TypeError, ValueError, ZeroDivisionError):
             continue
-        if val.is_number and val.is_finite is not False and abs(val) > sp.Float(10) ** -20:
+        if val.is_number and not val.has(sp.nan) and val.is_finite and abs(val) > sp.Float(10) ** -20:
             return False
     for simplifier in (sp.expand, sp.cancel, _expand_logs_exps):
         try:

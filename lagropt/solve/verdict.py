@@ -291,7 +291,7 @@ def _parametrize(internal):
 
 def _domain(internal, t, subs, conds):
     """The set of t (other free variables fixed) where the parametrization is feasible."""
-    region = sp.S.Reals
+    region = _sign_region(t)
     reqs = list(conds)
     for v in internal.variables:
         val = subs.get(v, v)
@@ -317,6 +317,20 @@ def _domain(internal, t, subs, conds):
             continue
         region = region.intersect(sp.solveset(r, t, sp.S.Reals))
     return region
+
+
+def _sign_region(t):
+    """t's own sign assumption as a set (SymPy already evaluates t > 0 to True for a positive t,
+    so it must enter the domain here, not as a relation)."""
+    if t.is_positive:
+        return sp.Interval.open(0, sp.oo)
+    if t.is_negative:
+        return sp.Interval.open(-sp.oo, 0)
+    if t.is_nonnegative:
+        return sp.Interval(0, sp.oo)
+    if t.is_nonpositive:
+        return sp.Interval(-sp.oo, 0)
+    return sp.S.Reals
 
 
 def _ends(region):
