@@ -83,6 +83,55 @@ def solve_lecture(repeats: int = 5, baseline_timeout: float = 20.0):
               "baseline_result": result})
 
 
+# -- solve-textbook ---------------------------------------------------------------------------
+
+def _textbook_cases():
+    """The textbook problems of tests/test_textbook.py (one list, used by tests and bench)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "tests" / "test_textbook.py"
+    sys.path.insert(0, str(path.parent))
+    spec = importlib.util.spec_from_file_location("textbook_cases", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.CASES
+
+
+def _raw_kkt_sympy_solve(problem):
+    """sympy.solve on the N + K stationarity equations, with mu_j h_j = 0 for inequalities."""
+    L = problem.lagrangian
+    eqs = [sp.diff(L, v) for v in problem.variables] + list(problem.equality_functions)
+    eqs += [m * h for m, h in zip(problem.inequality_multipliers, problem.inequality_functions)]
+    return sp.solve(eqs, [*problem.variables, *problem.multipliers], dict=True)
+
+
+@bench("solve-textbook")
+def solve_textbook(repeats: int = 3, baseline_timeout: float = 10.0, limit: float = 5.0):
+    """lagropt.solve on each textbook problem vs raw sympy.solve on the same KKT system."""
+    from lagropt.solve.timeout import TimeLimit, call_with_timeout
+
+    for name, case in _textbook_cases().items():
+        ours = []
+        for _ in range(repeats):
+            clear_cache()
+            t, sol = timed(case.problem.solve, timeout=limit)
+            ours.append(t)
+        clear_cache()
+        started = time.perf_counter()
+        try:
+            call_with_timeout(_raw_kkt_sympy_solve, case.problem, timeout=baseline_timeout)
+            base, result = time.perf_counter() - started, "ok"
+        except TimeLimit:
+            base, result = None, f"timeout after {baseline_timeout:g} s"
+        except Exception as exc:  # noqa: BLE001 - the baseline's failure is the result
+            base, result = None, f"failed: {type(exc).__name__}"
+        emit({"bench": "solve-textbook", "case": name, "ours_s": statistics.median(ours),
+              "ours_max_s": max(ours), "ours_status": sol.status,
+              "expected_status": case.status, "within_limit": max(ours) <= limit + 1.0,
+              "baseline": "sympy.solve(raw KKT system)", "baseline_s": base,
+              "baseline_result": result})
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help=f"benchmarks to run (default all: {', '.join(BENCHES)})")

@@ -12,6 +12,7 @@ Lagrange systems.
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 from dataclasses import dataclass
 
 import sympy as sp
@@ -31,20 +32,23 @@ class PolynomialResult:
 
 def is_polynomial_system(equations, unknowns) -> bool:
     """True when every equation is a polynomial in the unknowns with rational coefficients."""
-    unknowns = set(unknowns)
-    for e in equations:
-        if any(f.free_symbols & unknowns for f in e.atoms(sp.Function)):
-            return False
-        num, den = sp.fraction(sp.together(e))
-        if den.free_symbols & set(unknowns):
-            return False
-        try:
-            poly = sp.Poly(num, *unknowns)
-        except sp.PolynomialError:
-            return False
-        if not all(c.is_Rational for c in poly.coeffs()):
-            return False
-    return True
+    key = tuple(sorted(unknowns, key=str))
+    return all(_is_polynomial(e, key) for e in equations)
+
+
+@lru_cache(maxsize=8192)
+def _is_polynomial(e, unknowns: tuple) -> bool:
+    names = set(unknowns)
+    if any(f.free_symbols & names for f in e.atoms(sp.Function)):
+        return False
+    num, den = sp.fraction(sp.together(e))
+    if den.free_symbols & names:
+        return False
+    try:
+        poly = sp.Poly(num, *unknowns)
+    except sp.PolynomialError:
+        return False
+    return all(c.is_Rational for c in poly.coeffs())
 
 
 def _numerators(equations, unknowns):

@@ -143,8 +143,21 @@ def _own_variable_priority(owner, u, primary):
 
 
 def _candidates(eq, u):
+    """eq, then rewritings where u might occur once (not when eq is a polynomial of degree > 1
+    in u: no rewriting isolates u there)."""
     yield eq
+    if _degree_in(eq, u) > 1:
+        return
     yield from gather(eq, u)
+
+
+@lru_cache(maxsize=8192)
+def _degree_in(eq, u) -> int:
+    """The degree of eq in u when eq is polynomial in u, else 1 (unknown)."""
+    try:
+        return sp.Poly(eq, u).degree()
+    except (sp.PolynomialError, sp.GeneratorsNeeded):
+        return 1
 
 
 def _radicals(expr) -> set:
@@ -166,15 +179,24 @@ def _unique_isolation(branch, primary):
             key = (_own_variable_priority(branch.owners[i], u, primary), len(present), i)
             if best is not None and key >= best[0]:
                 continue
-            for form in _candidates(eq, u):
-                sols = isolate(form, u, branch.unknowns)
-                if sols is None or len(sols) > 1:
-                    continue
-                if polynomial and sols and _radicals(sols[0].value) - _radicals(form):
-                    continue
-                best = (key, i, u, sols, form)
-                break
+            found = _single_isolation(eq, u, tuple(present), polynomial)
+            if found is not None:
+                best = (key, i, u) + found
     return best
+
+
+@lru_cache(maxsize=8192)
+def _single_isolation(eq, u, present: tuple, polynomial: bool):
+    """(solutions, form) when u is isolated from eq with at most one solution, else None.
+    Memoized: the same hopeless attempts recur on every pass of the elimination."""
+    for form in _candidates(eq, u):
+        sols = isolate(form, u, present)
+        if sols is None or len(sols) > 1:
+            continue
+        if polynomial and sols and _radicals(sols[0].value) - _radicals(form):
+            continue
+        return sols, form
+    return None
 
 
 def _branching_isolation(branch):

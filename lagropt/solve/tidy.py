@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sympy as sp
 
 from .polynomial import simplest_algebraic
@@ -27,12 +29,19 @@ def final_form(value):
     """The shortest of a few exact rewritings (numbers: radicals denested, Floats rationalized)."""
     if not isinstance(value, sp.Basic):
         value = sp.sympify(value)
+    return _final_form(value)
+
+
+@lru_cache(maxsize=8192)
+def _final_form(value):
     if value.is_number:
         if value.has(sp.CRootOf):
             return simplest_algebraic(value)
         out = sp.nsimplify(value) if value.is_Float else value
-        if out.has(sp.Pow, sp.log, sp.exp) and sp.count_ops(out) < 60:
+        if out.has(sp.log, sp.exp) and sp.count_ops(out) < 60:
             out = sp.simplify(out)
+        elif out.has(sp.Pow) and not out.is_Rational:
+            out = sp.radsimp(sp.sqrtdenest(sp.expand(out)))
         return out
     best, cost = value, sp.count_ops(value)
     if cost > 300:

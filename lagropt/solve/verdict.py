@@ -358,7 +358,7 @@ def _limit(expr, t, point, direction, budget):
         return None
 
 
-def limit_evidence(internal, anchor: dict | None, budget: float = 2.0):
+def limit_evidence(internal, anchor: dict | None, budget: float = 1.0):
     """Exact limits of f at the ends of the feasible set, one free parameter at a time.
 
     Returns a list of (limit, description). Other free parameters are held at the anchor's
@@ -474,7 +474,9 @@ def decide(internal, points, *, probe=True) -> Verdict:
         word = "supremum" if sense == "max" else "infimum"
         return _no_optimum(points, "not_attained", lim, [d],
                            f"the {word} {sp.sstr(lim)} is approached but not attained")
-    numeric = _probe_far(internal, best_value) if probe and not internal.params else None
+    # exact limits at every end already say the candidates are not beaten; probing is support
+    numeric = _probe_far(internal, best_value) if probe and not internal.params and not limits \
+        else None
     if numeric is not None:
         kind, text, value = numeric
         if kind == "unbounded":
