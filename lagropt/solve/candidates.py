@@ -138,9 +138,13 @@ def points_from_branch(internal, active, branch) -> list[Point]:
                     out.extend(points_from_branch(internal, active, fixed))
                 return out
             undecided = [sp.Contains(free[0], region)] if region != sp.S.Reals else []
-    x = {v: final_form(val) for v, val in x_raw.items()}
-    multipliers = {m: final_form(val) for m, val in mult_raw.items()}
-    value = final_form(internal.f.xreplace(x_raw))
+    pretty = lambda u, val: branch.display.get(u) if u in branch.display else final_form(val)  # noqa: E731
+    x = {v: pretty(v, val) for v, val in x_raw.items()}
+    multipliers = {m: pretty(m, val) for m, val in mult_raw.items()}
+    # f at the tidy coordinates reads best; coordinates given by several different CRootOf are
+    # evaluated from the raw ones, which are polynomials in a single root (exact reduction)
+    several_roots = len(set().union(*[v.atoms(sp.CRootOf) for v in x.values()])) > 1
+    value = final_form(internal.f.xreplace(x_raw if several_roots else x))
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or _real(value) is False:
         return []
     point_free = tuple(u for u in free if u in internal.variables)

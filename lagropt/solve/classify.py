@@ -80,6 +80,9 @@ def inertia(matrix: sp.Matrix) -> tuple[int, int, int] | None:
             return None
         return signs.count(1), signs.count(-1), signs.count(0)
     if not matrix.free_symbols:
+        numeric = _numeric_inertia(matrix)
+        if numeric is not None:
+            return numeric
         coeffs = matrix.charpoly().all_coeffs()[::-1]  # c_0 .. c_n
         signs = [sign_of(c) for c in coeffs]
         if None in signs:
@@ -96,6 +99,25 @@ def inertia(matrix: sp.Matrix) -> tuple[int, int, int] | None:
     if all(s == (-1) ** k for k, s in enumerate(minors, 1)):
         return 0, n, 0
     return None
+
+
+def _numeric_inertia(matrix: sp.Matrix, digits: int = 50):
+    """Inertia from eigenvalues at ``digits`` digits, when none is close to zero (then the signs
+    are certain); None otherwise, so that a zero eigenvalue is confirmed exactly."""
+    import mpmath
+
+    with mpmath.workdps(digits):
+        try:
+            M = mpmath.matrix([[mpmath.mpf(str(sp.re(sp.N(e, digits)))) for e in row]
+                               for row in matrix.tolist()])
+            eig = mpmath.eigsy(M, eigvals_only=True)
+        except (TypeError, ValueError, ZeroDivisionError):
+            return None
+        scale = max([abs(e) for e in eig] + [mpmath.mpf(1)])
+        if any(abs(e) < mpmath.mpf(10) ** (-digits // 2) * scale for e in eig):
+            return None
+        positive = sum(1 for e in eig if e > 0)
+    return positive, len(eig) - positive, 0
 
 
 def _nullspace(J: sp.Matrix, n: int) -> sp.Matrix:

@@ -38,6 +38,7 @@ from . import steps as _steps
 __all__ = ["solve"]
 
 MAX_INEQUALITIES = 10
+_PERIODIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
 EXACT_SHARE = 0.85        # of the time limit for the exact worker; the numeric fallback gets
 NUMERIC_BUDGET = 0.8      # at most this many seconds more, so a solve ends within limit + 1 s
 
@@ -132,8 +133,12 @@ def _solve_exact(internal: Internal, deadline) -> Solution:
         return _infeasible(internal, derivation, _infeasible_constraints(internal))
     verdict = decide(internal, points)
     _steps.conclusion(derivation, internal, points, verdict)
+    message = verdict.message
+    if internal.f.has(*_PERIODIC) or any(g.has(*_PERIODIC) for g in internal.g + internal.h):
+        message = ((message + "; ") if message else "") + ("periodic functions: the points shown "
+                   "are principal solutions, their copies one period apart are critical too")
     return Solution(verdict.status, points, verdict.optimum, verdict.value, derivation,
-                    evidence=verdict.evidence, message=verdict.message)
+                    evidence=verdict.evidence, message=message)
 
 
 def _active_sets(internal):

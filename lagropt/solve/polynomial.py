@@ -23,11 +23,17 @@ __all__ = ["PolynomialResult", "solve_polynomial_system", "is_polynomial_system"
 
 @dataclass
 class PolynomialResult:
-    """Real solutions of a polynomial system (``solutions``), or ``dimension > 0``."""
+    """Real solutions of a polynomial system (``solutions``), or ``dimension > 0``.
+
+    Each solution's values are polynomials in one algebraic number (so that any expression of
+    the point reduces exactly); ``display`` holds, per solution, the same coordinates in their
+    simplest exact form (a rational, radicals, or a single CRootOf each).
+    """
 
     solutions: list
     dimension: int = 0
     basis: list | None = None
+    display: list | None = None
 
 
 def is_polynomial_system(equations, unknowns) -> bool:
@@ -250,15 +256,40 @@ def solve_polynomial_system(equations, unknowns, denominators=()) -> PolynomialR
     if shape == ([], None):
         return PolynomialResult([])
     p, q = shape
-    solutions = []
-    for root in exact_real_roots(sp.Poly(p, t)):
-        # coordinates stay polynomials in the one root, so that any expression of the point
-        # (the objective's value) reduces to a single algebraic number later
-        point = {u: q[u].subs(t, root) if isinstance(root, sp.CRootOf)
-                 else simplest_algebraic(q[u].subs(t, root)) for u in unknowns}
-        if _denominators_ok(point, denominators):
+    roots = exact_real_roots(sp.Poly(p, t))
+    coordinate_roots = _coordinate_roots(polys, unknowns) if any(
+        isinstance(r, sp.CRootOf) for r in roots) else {}
+    solutions, display = [], []
+    for root in roots:
+        point = {u: q[u].subs(t, root) for u in unknowns}
+        if isinstance(root, sp.CRootOf):
+            shown = {u: _match_root(v, coordinate_roots[u]) for u, v in point.items()}
+        else:
+            shown = {u: simplest_algebraic(v) for u, v in point.items()}
+        if _denominators_ok(shown, denominators):
             solutions.append(point)
-    return PolynomialResult(solutions)
+            display.append(shown)
+    return PolynomialResult(solutions, display=display)
+
+
+def _coordinate_roots(polys, unknowns) -> dict:
+    """For each unknown, the exact real roots of its eliminant (lex basis with it last): every
+    coordinate of a solution is one of them. One factorization per unknown, not per point."""
+    out = {}
+    for u in unknowns:
+        rest = [v for v in unknowns if v != u]
+        elim = sp.groebner(polys, *rest, u, order="lex").exprs[-1]
+        out[u] = exact_real_roots(sp.Poly(elim, u))
+    return out
+
+
+def _match_root(value, candidates):
+    """The exact root among candidates that equals value (a polynomial in one CRootOf)."""
+    target = sp.N(value, 50)
+    best = min(candidates, key=lambda r: abs(sp.N(r, 50) - target))
+    if abs(sp.N(best, 50) - target) > sp.Float(10) ** -30:
+        return value                      # not found (should not happen): keep the exact form
+    return best
 
 
 def _separating_forms(n: int):

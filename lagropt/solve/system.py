@@ -57,6 +57,7 @@ class Branch:
     ops: list = field(default_factory=list)
     status: str = "open"      # open | solved | family | residual | infeasible
     note: str = ""
+    display: dict = field(default_factory=dict)   # simplest exact forms of assigned values
 
     def values(self) -> dict:
         """Back-substituted values of every assigned unknown."""
@@ -367,10 +368,11 @@ def _solve_polynomial(branch, unknowns) -> list[Branch] | None:
     if result.dimension > 0:
         return None
     out = []
-    for sol in result.solutions:
+    shown = result.display or [{} for _ in result.solutions]
+    for sol, nice in zip(result.solutions, shown):
         out.append(Branch([], free, [], branch.assigned + list(sol.items()), list(branch.conditions),
                           branch.ops + [Op("polynomial", note=str(len(result.solutions)))],
-                          "family" if free else "solved"))
+                          "family" if free else "solved", display=dict(nice)))
     return out or [replace(branch, status="infeasible",
                            note="the polynomial equations have no real solution")]
 

@@ -14,9 +14,17 @@ _SIMPLIFY_BELOW = 12   # count_ops under which a full simplify is affordable (it
                        # a 20-op sum of exponentials, 1000x the other rewrites)
 
 
+def _cancel_bases(value):
+    """Powers with their bases cancelled: (-1/(-a - b))**c -> (1/(a + b))**c."""
+    return value.replace(lambda e: isinstance(e, sp.Pow) and not e.base.is_Atom,
+                         lambda e: sp.Pow(sp.cancel(e.base), e.exp))
+
+
 def _rewrites(value):
     """Cheap exact rewritings of a symbolic value."""
     yield sp.powsimp(sp.expand_power_exp(value), combine="base")
+    if not value.has(sp.log):
+        yield sp.powsimp(_cancel_bases(value))
     yield sp.expand_log(value, force=False)
     yield sp.factor_terms(value)
     if not value.has(sp.exp, sp.log) and sp.count_ops(value) < 60:
@@ -38,7 +46,7 @@ def _final_form(value):
         if value.has(sp.CRootOf):
             return simplest_algebraic(value)
         out = sp.nsimplify(value) if value.is_Float else value
-        if out.has(sp.log, sp.exp) and sp.count_ops(out) < 60:
+        if out.has(sp.log, sp.exp) and sp.count_ops(out) < 20:
             out = sp.simplify(out)
         elif out.has(sp.Pow) and not out.is_Rational:
             out = sp.radsimp(sp.sqrtdenest(sp.expand(out)))

@@ -383,10 +383,10 @@ def limit_evidence(internal, anchor: dict | None, budget: float = 1.0):
                 continue
             for point, direction in _ends(region):
                 lim = _limit(Ft, t, point, direction, per_limit)
-                if lim is None or lim.has(sp.nan) or lim is sp.zoo:
+                # AccumBounds means no limit (oscillation), and its bounds are loose
+                # (sin t + cos t gives [-2, 2]): it is no evidence either way
+                if lim is None or lim.has(sp.nan) or lim is sp.zoo or lim.has(sp.AccumBounds):
                     continue
-                if isinstance(lim, sp.AccumBounds):
-                    lim = lim.max if internal.sense == "max" else lim.min
                 path = ", ".join(f"{k} = {sp.sstr(v)}" for k, v in subs.items())
                 held = ", ".join(f"{k} = {sp.sstr(v)}" for k, v in hold.items())
                 where = sp.sstr(point) + ("" if point in (sp.oo, -sp.oo) else direction)
