@@ -77,7 +77,7 @@ def _element(y, indices):
 
 def _sample(y) -> tuple:
     """(element, sample index, number of samples) of a target given as array or element."""
-    y = _element(y, (i, c))
+    y = _element(y, (i,))
     if not isinstance(y, sp.Indexed):
         raise ProblemError(f"the target must be an array or an element such as y[i], got {y}")
     index = y.indices[0]

@@ -92,7 +92,7 @@ def l2(beta, lam) -> sp.Expr:
 
 def weight_decay(beta, lam) -> sp.Expr:
     """L2 with the 1/2: lam/2 ||beta||_2^2, gradient lam beta (torch's ``weight_decay=lam``)."""
-    return lam * _norm2_squared(beta) / 2
+    return sp.sympify(lam) * _norm2_squared(beta) / 2
 
 
 def elastic_net(beta, lam, alpha) -> sp.Expr:
@@ -100,6 +100,7 @@ def elastic_net(beta, lam, alpha) -> sp.Expr:
 
     alpha = 1 is the L1 penalty lam ||beta||_1, alpha = 0 the weight decay lam/2 ||beta||^2.
     """
+    lam, alpha = sp.sympify(lam), sp.sympify(alpha)
     return lam * ((1 - alpha) / 2 * _norm2_squared(beta) + alpha * _norm1(beta))
 
 
@@ -109,6 +110,7 @@ def sklearn_elastic_net(beta, alpha, l1_ratio) -> sp.Expr:
     The same expression as :func:`elastic_net` with (lam, alpha) renamed (alpha, l1_ratio).
     scikit-learn's ElasticNet objective adds 1/(2m) ||y - X w||^2.
     """
+    alpha, l1_ratio = sp.sympify(alpha), sp.sympify(l1_ratio)
     return alpha * l1_ratio * _norm1(beta) + alpha * (1 - l1_ratio) / 2 * _norm2_squared(beta)
 
 
@@ -140,7 +142,7 @@ def quadratic_penalty(constraints, rho) -> sp.Expr:
     """rho/2 sum_k g_k^2 for constraints g_k = 0 (``Eq(lhs, rhs)`` means g = lhs - rhs)."""
     if not isinstance(constraints, Iterable) or isinstance(constraints, sp.Basic):
         constraints = [constraints]
-    return rho / 2 * sp.Add(*[_equality_function(c) ** 2 for c in constraints])
+    return sp.sympify(rho) / 2 * sp.Add(*[_equality_function(c) ** 2 for c in constraints])
 
 
 def _sign(problem) -> int:
@@ -161,7 +163,7 @@ def penalized(problem, rho) -> sp.Expr:
     tends to the constrained one as rho -> infinity.
     """
     squares = [g ** 2 for g in problem.equality_functions] + [v ** 2 for v in _violations(problem)]
-    return problem.objective - _sign(problem) * rho / 2 * sp.Add(*squares)
+    return problem.objective - _sign(problem) * sp.sympify(rho) / 2 * sp.Add(*squares)
 
 
 def penalty_multipliers(problem, rho, point: dict) -> dict:

@@ -27,7 +27,7 @@ The calling contract (what :mod:`lagropt.optim` relies on)
 
 ``params`` is one 1-D float array holding the parameters in the order of ``wrt``, each array
 parameter flattened row-major (C order); ``f.shapes(*data)`` gives each parameter's shape for
-given data and ``f.coordinate(k, ...)`` the name of entry k. The data follow in the order of
+given data and ``f.coordinates(params, *data)`` the name of each entry. The data follow in the order of
 ``data``: a scalar (a Python float) for a scalar symbol, an array for an array. Shapes are
 checked on every call; a column vector may be passed as (m,) or (m, 1).
 

@@ -46,6 +46,11 @@ class _Printer(NumPyPrinter):
             out = f"{fn}({out}, {self._print(a)})"
         return out
 
+    def _print_Sum(self, expr):
+        raise CompileError(f"internal: a sum reached the elementwise printer: {sp.sstr(expr)}")
+
+    _print_Indexed = _print_Sum
+
     def _print_Heaviside(self, expr):
         return f"numpy.heaviside({self._print(expr.args[0])}, {float(expr.args[1])!r})"
 
@@ -188,7 +193,8 @@ class _Emitter:
 
     def _dirac(self, e) -> Node:
         u = self.emit(e.args[0])
-        what = sp.sstr(e.args[0]).replace('"', "'")
+        shown = e.args[0].xreplace({d: sp.Symbol(d.name) for d in e.args[0].atoms(sp.Dummy)})
+        what = sp.sstr(shown).replace('"', "'")
         return Node(self._new(f'_dirac({u.name}, "{what}")'), u.axes)
 
     def _logsumexp(self, e) -> Node:
@@ -202,6 +208,7 @@ class _Emitter:
         return Node(self._new(f"scipy.special.logsumexp({u.name}, axis={axis})"), rest)
 
     def _elementwise(self, e) -> Node:
+        terms = [t.as_coeff_Mul() for t in e.args] if e.is_Add else None
         operands = []
 
         def collect(node):
@@ -212,11 +219,17 @@ class _Emitter:
                 else:
                     collect(a)
 
-        collect(e)
+        if terms is not None:      # y - s is one subtraction, not -s then + y
+            operands = list(dict.fromkeys(r for _, r in terms if r.free_symbols))
+        else:
+            collect(e)
         children = [self.emit(o) for o in operands]
         axes = self._sorted(a for c in children for a in c.axes)
         holders = {o: sp.Symbol(self.align(c, axes), real=True) for o, c in zip(operands, children)}
-        template = e.xreplace(holders)
+        if terms is not None:
+            template = sp.Add(*[c * holders.get(r, r) for c, r in terms])
+        else:
+            template = e.xreplace(holders)
         try:
             code = self.printer.doprint(template)
         except sp.printing.codeprinter.PrintMethodNotImplementedError as exc:

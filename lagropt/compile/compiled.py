@@ -10,15 +10,14 @@ finite the data are scanned to name the array and entry at fault.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-
 import numpy as np
 import sympy as sp
 
 from ..errors import CompileError, DataError, EvaluationError
+from .binding import Binding
 from .codegen import generate
 from .diff import Differentiator
-from .index import Argument, IndexForm
+from .index import IndexForm
 
 __all__ = ["Compiled"]
 
@@ -53,21 +52,6 @@ def _sample_dim(form: IndexForm, samples):
     return found
 
 
-def _linear_in(expr, d):
-    """(a, b) with expr = a d + b, or None when expr is not linear in d."""
-    poly = sp.Poly(sp.expand(expr), d)
-    if poly.degree() > 1:
-        return None
-    a, b = (poly.all_coeffs() if poly.degree() == 1 else [0, poly.all_coeffs()[0]])
-    return int(a), int(b)
-
-
-@dataclass
-class _DimSource:
-    data: int
-    axis: int
-
-
 class Compiled:
     """NumPy value, gradient and Hessian of one scalar expression.
 
@@ -89,7 +73,7 @@ class Compiled:
         self.sample_dim = _sample_dim(form, samples)
         self.per_sample = tuple(a.is_array and a.shape[0] == self.sample_dim
                                 and self.sample_dim is not None for a in form.data)
-        self._plan_dims()
+        self._binding = Binding(form)
         diff = Differentiator(form)
         self.gradient = tuple(diff.gradient(form.expr, p) for p in form.params)
         grads = list(self.gradient)
@@ -107,124 +91,20 @@ class Compiled:
                     self._blocks.append((a, b))
             self._hess = generate(form, outputs, "hess")
 
-    # -- dimensions ----------------------------------------------------------------------------
-
-    def _plan_dims(self):
-        """Where each dimension symbol gets its value: a data axis, or the parameter count."""
-        self._sources = {}
-        for q, a in enumerate(self.form.data):
-            for axis, d in enumerate(a.shape):
-                if d.is_Symbol and d not in self._sources:
-                    self._sources[d] = _DimSource(q, axis)
-        self._size = sp.Add(*[sp.Mul(*a.shape) for a in self.form.params])
-        free = [d for d in self.form.dims if d not in self._sources]
-        self._from_params = None
-        if len(free) > 1:
-            raise CompileError("the dimensions " + ", ".join(map(str, free)) + " are not fixed "
-                               "by any data array: give the arrays numeric shapes")
-        if free:
-            d = free[0]
-            linear = _linear_in(self._size, d) if d in self._size.free_symbols else None
-            if linear is None or linear[0] == 0:
-                raise CompileError(f"the dimension {d} is not fixed by any data array or by the "
-                                   "number of parameters: give the arrays numeric shapes")
-            self._from_params = (d, *linear)
-
-    def _bind_data(self, data) -> tuple:
-        form = self.form
-        if len(data) != len(form.data):
-            names = ", ".join(a.name for a in form.data) or "none"
-            raise DataError(f"expected {len(form.data)} data argument(s) after the parameters "
-                            f"({names}), got {len(data)}")
-        arrays, dims = [], {}
-        for a, value in zip(form.data, data):
-            try:
-                arr = np.asarray(value, dtype=float)
-            except (TypeError, ValueError) as exc:
-                raise DataError(f"data {a.name} is not numeric: {exc}") from None
-            if arr.ndim == a.rank + 1 and arr.shape[-1] == 1 and a.rank >= 1:
-                arr = arr[..., 0]
-            if arr.ndim != a.rank:
-                want = f"shape ({', '.join(map(str, a.shape))})" if a.rank else "a scalar"
-                raise DataError(f"data {a.name} must be {want}, got an array of shape {arr.shape}")
-            arrays.append(arr if a.rank else float(arr))
-        for symbolic in (True, False):
-            for a, arr in zip(form.data, arrays):
-                for axis, d in enumerate(a.shape):
-                    if d.is_Symbol == symbolic:
-                        self._check_axis(a, axis, d, arr.shape[axis], dims)
-        return arrays, dims
-
-    def _check_axis(self, a: Argument, axis: int, d, length: int, dims: dict):
-        if d.is_Symbol and d not in dims:
-            dims[d] = length
-            return
-        want = int(d.xreplace(dims)) if not d.is_Integer else int(d)
-        if want != length:
-            src = self._sources.get(d)
-            origin = (f" from {self.form.data[src.data].name} (axis {src.axis})"
-                      if d.is_Symbol and src is not None else "")
-            raise DataError(f"data {a.name}: axis {axis} has length {length}, but "
-                            f"{d} = {want}{origin}")
-
-    def _bind_params(self, params, dims) -> list:
-        try:
-            x = np.asarray(params, dtype=float).reshape(-1)
-        except (TypeError, ValueError) as exc:
-            raise DataError(f"the parameters are not numeric: {exc}") from None
-        if self._from_params is not None:
-            d, slope, offset = self._from_params
-            count, rest = divmod(x.size - offset, slope)
-            if rest or count < 0:
-                raise DataError(f"{x.size} parameters do not fit the shapes "
-                                + ", ".join(f"{a.name}{tuple(a.shape)}" for a in self.form.params))
-            dims[d] = count
-        size = int(self._size.xreplace(dims))
-        if x.size != size:
-            raise DataError(f"expected {size} parameters ("
-                            + ", ".join(f"{a.name}: {self._shape(a, dims) or 'scalar'}"
-                                        for a in self.form.params) + f"), got {x.size}")
-        if not np.isfinite(x).all():
-            k = int(np.flatnonzero(~np.isfinite(x))[0])
-            raise DataError(f"parameter {self.coordinate(k, dims)} is {x[k]}")
-        views, offset = [], 0
-        for a in self.form.params:
-            shape = self._shape(a, dims)
-            count = math.prod(shape)
-            views.append(x[offset:offset + count].reshape(shape) if shape else x[offset])
-            offset += count
-        return views
-
-    @staticmethod
-    def _shape(a: Argument, dims) -> tuple:
-        return tuple(int(sp.sympify(d).xreplace(dims)) for d in a.shape)
-
-    def _bind(self, params, data):
-        arrays, dims = self._bind_data(data)
-        views = self._bind_params(params, dims)
-        return [*views, *arrays, *(dims[d] for d in self.form.dims)], arrays, dims
-
     # -- naming and diagnosis ------------------------------------------------------------------
 
     def shapes(self, *data) -> dict:
         """{parameter name: shape} for these data (the layout of the parameter vector)."""
-        dims = self._bind_data(data)[1]
-        if self._from_params is not None and self._from_params[0] not in dims:
-            raise DataError(f"the size of the parameters depends on {self._from_params[0]}, "
-                            "which no data array fixes")
-        return {a.name: self._shape(a, dims) for a in self.form.params}
+        dims = self._binding.bind_data(data)[1]
+        free = self._binding.from_params
+        if free is not None and free[0] not in dims:
+            raise DataError(f"the number of parameters fixes {free[0]}: no data array does")
+        return {a.name: self._binding.shape(q, dims) for q, a in enumerate(self.form.params)}
 
-    def coordinate(self, k: int, dims: dict) -> str:
-        """The name of entry ``k`` of the parameter vector, e.g. ``beta[3]``."""
-        for a in self.form.params:
-            shape = self._shape(a, dims)
-            count = math.prod(shape)
-            if k < count:
-                if not shape:
-                    return a.name
-                return f"{a.name}[{', '.join(map(str, np.unravel_index(k, shape)))}]"
-            k -= count
-        raise IndexError(k)
+    def coordinates(self, params, *data) -> list:
+        """The name of every entry of the parameter vector: ``['beta[0]', 'beta[1]', ...]``."""
+        dims = self._binding.bind(params, data)[2]
+        return [self._binding.coordinate(k, dims) for k in range(np.size(params))]
 
     def _not_finite(self, what: str, out, arrays, dims):
         for a, arr in zip(self.form.data, arrays):
@@ -238,10 +118,10 @@ class Compiled:
         detail = ""
         if what == "gradient" and out.ndim == 1:
             k = int(np.flatnonzero(~np.isfinite(out))[0])
-            detail = f": d/d{self.coordinate(k, dims)} = {out[k]}"
+            detail = f": d/d{self._binding.coordinate(k, dims)} = {out[k]}"
         elif what == "Hessian" and out.ndim == 2:
             i, j = np.argwhere(~np.isfinite(out))[0]
-            detail = f": entry ({self.coordinate(i, dims)}, {self.coordinate(j, dims)})"
+            detail = f": entry ({self._binding.coordinate(i, dims)}, {self._binding.coordinate(j, dims)})"
         elif out.ndim == 0:
             detail = f" ({float(out)})"
         raise EvaluationError(f"the {what} is not finite at this point{detail} "
@@ -255,7 +135,7 @@ class Compiled:
     # -- evaluation ------------------------------------------------------------------------------
 
     def _run(self, program, params, data):
-        args, arrays, dims = self._bind(params, data)
+        args, arrays, dims = self._binding.bind(params, data)
         with np.errstate(all="ignore"):
             return program.function(*args), arrays, dims
 
@@ -285,7 +165,7 @@ class Compiled:
         if self._hess is None:
             raise CompileError("compiled without a Hessian (hessian=False)")
         blocks, arrays, dims = self._run(self._hess, params, data)
-        sizes = [math.prod(self._shape(a, dims)) for a in self.form.params]
+        sizes = [math.prod(self._binding.shape(q, dims)) for q in range(len(self.form.params))]
         offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
         H = np.empty((offsets[-1], offsets[-1]))
         for (a, b), block in zip(self._blocks, blocks):

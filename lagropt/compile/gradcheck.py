@@ -58,11 +58,9 @@ class GradCheck:
 
 
 def _names(compiled, x, data):
-    namer = getattr(compiled, "coordinate", None)
-    if namer is None or not hasattr(compiled, "shapes"):
-        return [f"x[{i}]" for i in range(x.size)]
-    dims = compiled._bind(x, data)[2]
-    return [namer(i, dims) for i in range(x.size)]
+    if hasattr(compiled, "coordinates"):
+        return compiled.coordinates(x, *data)
+    return [f"x[{i}]" for i in range(x.size)]
 
 
 def _is_kink(f, x, i, h, f0) -> bool:

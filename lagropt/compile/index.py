@@ -28,6 +28,7 @@ __all__ = ["Argument", "IndexForm", "index_form", "make_sum", "merge_sums", "ind
            "is_logsumexp"]
 
 _UNSUPPORTED = (sp.Derivative, sp.Integral, sp.Product, sp.Subs, sp.Limit)
+_INDEX_NAMES = [*"ijklpqrstuvw", *(f"i{k}" for k in range(1, 100))]
 
 
 @dataclass
@@ -142,6 +143,10 @@ def make_sum(body, index, length) -> sp.Expr:
         return sp.S.Zero
     if index not in index_symbols(body):
         return body * length
+    content, primitive = body.as_content_primitive()
+    if content != 1:
+        # sum_i (2 s_i - 2 y_i) X_ik = 2 sum_i (s_i - y_i) X_ik: the number moves out
+        return content * make_sum(primitive, index, length)
     if body.is_Add:
         terms = body.args
         has_delta = any(_delta_on(f, index) is not None for t in terms for f in sp.Mul.make_args(t))
@@ -275,6 +280,8 @@ class _Checker:
             for d in a.shape or ():
                 self.dims |= sp.sympify(d).free_symbols
         self.ranges = {}
+        self.canonical = {}
+        self.taken = set()
         self.symbols = set()
         self.unknown = set()
 
@@ -311,11 +318,16 @@ class _Checker:
             if lo != 0:
                 raise CompileError(f"the sum over {v} starts at {lo}: indices are NumPy positions, "
                                    f"write Sum(..., ({v}, 0, n - 1)) over a whole axis")
-            if v in bound or (v in self.ranges and self.ranges[v] != hi + 1):
+            length = hi + 1
+            if isinstance(v, sp.Dummy):
+                fresh = self._canonical(len(bound) + len(limits), length)
+            elif v in bound or (v in self.ranges and self.ranges[v] != length):
                 fresh = sp.Dummy(v.name, integer=True)
+            else:
+                fresh = v
+            if fresh != v:
                 body = body.xreplace({v: fresh})
                 v = fresh
-            length = hi + 1
             self.dims |= sp.sympify(length).free_symbols
             self.ranges[v] = length
             limits.append((v, length))
@@ -325,6 +337,16 @@ class _Checker:
         for v, length in limits:
             body = make_sum(body, v, length)
         return body
+
+    def _canonical(self, depth, length):
+        """One name per (nesting depth, range) for SymPy's dummy indices, so that the two
+        copies of sum_j X_ij b_j in (y - X b)^T (y - X b) become one expression."""
+        key = (depth, length)
+        if key not in self.canonical:
+            name = next(nm for nm in _INDEX_NAMES if nm not in self.taken)
+            self.taken.add(name)
+            self.canonical[key] = sp.Symbol(name, integer=True)
+        return self.canonical[key]
 
     def _indexed(self, e, bound):
         base = e.base
@@ -459,6 +481,7 @@ def index_form(expr, wrt, data=()) -> IndexForm:
     _check_names(params + data)
     expr = _to_internal(_scalar_expression(expr), params + data)
     checker = _Checker(params + data)
+    checker.taken = {str(a) for a in expr.atoms(sp.Symbol)}
     expr = checker.walk(expr, {})
     checker.unknown |= {s.name for s in checker.symbols - checker.scalars - checker.dims}
     if checker.unknown:
