@@ -174,4 +174,5 @@ def penalty_multipliers(problem, rho, point: dict) -> dict:
     """
     s = _sign(problem)
     values = [s * rho * g for g in problem.equality_functions] + [rho * v for v in _violations(problem)]
-    return {mult: sp.sympify(v).subs(point) for mult, v in zip(problem.multipliers, values)}
+    return {mult: sp.simplify(sp.sympify(v).subs(point))
+            for mult, v in zip(problem.multipliers, values)}
