@@ -145,7 +145,8 @@ def test_free_and_partial_indices_are_refused():
 
 
 def test_wrong_data_shapes_name_the_array_axis_and_dimension(pls):
-    with pytest.raises(lagropt.DataError, match=r"data y: axis 0 has length 29, but m = 30 from X \(axis 0\)"):
+    with pytest.raises(lagropt.DataError,
+                       match=r"data y: axis 0 has length 29, but m = 30 from X \(axis 0\)"):
         pls.grad(BV, XV, YV[:-1], 0.1)
     with pytest.raises(lagropt.DataError, match=r"expected 3 parameters .*n = 3 from X axis 1.*got 4"):
         pls.grad(BV, XV[:, :3], YV, 0.1)

@@ -25,7 +25,6 @@ import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
 from ..errors import CompileError, EvaluationError
-from ..functions import sigmoid, softplus, xlogy
 from .index import IndexForm, index_symbols, is_logsumexp
 
 __all__ = ["Program", "generate"]
@@ -75,6 +74,14 @@ def _dirac(u, what):
 
 
 _NAMESPACE = {"numpy": np, "scipy": scipy, "_dirac": _dirac}
+
+
+def _is_literal(name: str) -> bool:
+    try:
+        float(name)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -237,11 +244,20 @@ class _Emitter:
         return Node(self._new(code), axes)
 
     def _product(self, nodes) -> Node:
-        nodes = [n for n in nodes if n.name != "1"]
-        if len(nodes) == 1:
+        numbers = [n for n in nodes if _is_literal(n.name)]
+        nodes = [n for n in nodes if not _is_literal(n.name)]
+        factor = float(np.prod([float(n.name) for n in numbers])) if numbers else 1.0
+        if not nodes:
+            return Node(repr(factor), ())
+        if factor == 1.0 and len(nodes) == 1:
             return nodes[0]
         axes = self._sorted(a for n in nodes for a in n.axes)
-        return Node(self._new(" * ".join(self.align(n, axes) for n in nodes)), axes)
+        code = " * ".join(self.align(n, axes) for n in nodes)
+        if factor == -1.0:
+            code = f"-({code})" if len(nodes) > 1 else f"-{code}"
+        elif factor != 1.0:
+            code = f"{factor!r} * {code}"
+        return Node(self._new(code), axes)
 
     def _reduce(self, node: Node, over) -> Node:
         over = [a for a in node.axes if a in over]

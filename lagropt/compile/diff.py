@@ -26,7 +26,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..errors import CompileError
-from .index import Argument, IndexForm, index_symbols, is_logsumexp, make_sum, merge_sums
+from .index import Argument, IndexForm, is_logsumexp, make_sum, merge_sums
 
 __all__ = ["Differentiator"]
 
@@ -124,8 +124,3 @@ class Differentiator:
         idx = self.target(param, "k")
         return self.d(expr, param, idx), idx
 
-
-def free_target_indices(expr, targets) -> tuple:
-    """The target indices that ``expr`` actually depends on, in the order of ``targets``."""
-    free = index_symbols(expr)
-    return tuple(k for k in targets if k in free)

@@ -179,20 +179,18 @@ def merge_sums(expr) -> sp.Expr:
     """
     if not expr.is_Add:
         return expr
-    groups, rest = {}, []
+    groups, out = {}, []
     for term in expr.args:
         sums = [f for f in sp.Mul.make_args(term) if isinstance(f, sp.Sum)]
-        if len(sums) != 1:
-            rest.append(term)
+        if len(sums) == 1:
+            groups.setdefault(sums[0].limits, []).append((term, sums[0]))
+        else:
+            out.append(term)
+    for limits, terms in groups.items():
+        if len(terms) == 1:
+            out.append(terms[0][0])
             continue
-        coefficient = term / sums[0]
-        groups.setdefault(sums[0].limits, []).append(coefficient * sums[0].function)
-    out = list(rest)
-    for limits, bodies in groups.items():
-        body = sp.Add(*bodies)
-        if len(bodies) == 1:
-            out.append(sp.Sum(body, *limits))
-            continue
+        body = sp.Add(*[term / s * s.function for term, s in terms])
         for v, _lo, hi in limits:
             body = make_sum(body, v, hi + 1)
         out.append(body)
