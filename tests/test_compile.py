@@ -167,6 +167,8 @@ def test_nan_and_inf_in_data_or_parameters_are_errors(pls):
         pls.value(b, XV, YV, 0.1)
     with pytest.raises(lagropt.DataError, match="data lambda contains inf"):
         pls.grad(BV, XV, YV, np.inf)
+    with pytest.raises(lagropt.DataError, match="complex"):
+        pls.grad(BV, XV + 1j, YV, 0.1)
 
 
 def test_non_finite_results_are_errors_unless_switched_off():

@@ -112,6 +112,12 @@ def test_quadratic_penalty_of_constraints():
         2 * (x + y - 1) ** 2 + 2 * (x - 2) ** 2
     with pytest.raises(lagropt.ProblemError, match="inequality"):
         penalties.quadratic_penalty(x <= 1, rho)
+    f = lagropt.compile(penalties.quadratic_penalty([x + y - 1, sp.Eq(x, 2)], 3), wrt=[x, y])
+    p = np.array([0.4, 1.5])
+    g1, g2 = p[0] + p[1] - 1, p[0] - 2
+    assert f.value(p) == pytest.approx(1.5 * (g1 ** 2 + g2 ** 2))
+    np.testing.assert_allclose(f.grad(p), [3 * (g1 + g2), 3 * g1])
+    assert lagropt.check_grad(f, p).ok
 
 
 def test_penalty_multipliers_tend_to_the_lagrange_multiplier():

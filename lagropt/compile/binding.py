@@ -91,6 +91,8 @@ class Binding:
 
     @staticmethod
     def _array(a: Argument, value):
+        if np.iscomplexobj(value):
+            raise DataError(f"data {a.name} is complex; lagropt works over the reals")
         try:
             arr = np.asarray(value, dtype=float)
         except (TypeError, ValueError) as exc:
@@ -124,6 +126,8 @@ class Binding:
 
     def bind_params(self, params, dims: dict) -> list:
         """Views of the parameter vector, one per parameter (a float for a scalar)."""
+        if np.iscomplexobj(params):
+            raise DataError("the parameters are complex; lagropt works over the reals")
         try:
             x = np.asarray(params, dtype=float).reshape(-1)
         except (TypeError, ValueError) as exc:
