@@ -206,3 +206,40 @@ def test_check_grad_catches_a_wrong_gradient(pls):
     # h_i = eps^(1/3) max(1, |x_i|), up to the rounding of x_i +- h_i
     np.testing.assert_allclose(good.steps, np.cbrt(np.finfo(float).eps) * np.maximum(1, np.abs(BV)),
                                rtol=1e-9)
+
+
+def test_a_two_layer_network_with_its_hidden_width_fixed_by_the_parameter_count():
+    # deck 002's modules: linear layer, tanh, linear layer, softmax cross-entropy
+    Xc, Y, _ = losses.classification_symbols()
+    width, h = sp.Symbol("h", integer=True, positive=True), sp.Symbol("h_", integer=True)
+    W1 = sp.IndexedBase("W1", shape=(losses.n, width))
+    W2 = sp.IndexedBase("W2", shape=(width, losses.K))
+    hidden = sp.tanh(losses.linear(Xc, W1, losses.i, h))
+    logits = sp.Sum(hidden * W2[h, losses.c], (h, 0, width - 1))
+    f = lagropt.compile(losses.softmax_cross_entropy(Y, logits), wrt=[W1, W2], data=[Xc, Y])
+    Yv = np.eye(3)[RNG.integers(0, 3, M)]
+    p = RNG.normal(size=N * 6 + 6 * 3)
+    assert f.coordinates(p, XV, Yv)[-1] == "W2[5, 2]"
+    A1, A2 = p[:N * 6].reshape(N, 6), p[N * 6:].reshape(6, 3)
+    Hv = np.tanh(XV @ A1)
+    S = Hv @ A2
+    P = np.exp(S - S.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    D = (P - Yv) / M                                 # backpropagation by hand
+    np.testing.assert_allclose(f.grad(p, XV, Yv),
+                               np.r_[(XV.T @ ((D @ A2.T) * (1 - Hv ** 2))).ravel(), (Hv.T @ D).ravel()],
+                               rtol=1e-10, atol=1e-14)
+    assert lagropt.check_grad(f, p, (XV, Yv)).ok
+
+
+def test_piecewise_losses_compile_elementwise():
+    x = sp.IndexedBase("x", shape=(losses.m,))
+    a = sp.Symbol("a", real=True)
+    r = x[losses.i] - a
+    huber = sp.Sum(sp.Piecewise((r ** 2 / 2, sp.Abs(r) <= 1), (sp.Abs(r) - sp.Rational(1, 2), True)),
+                   (losses.i, 0, losses.m - 1))
+    f = lagropt.compile(huber, wrt=a, data=[x])
+    xv = 3 * RNG.normal(size=50)
+    rv = xv - 0.3
+    assert f.value([0.3], xv) == pytest.approx(np.sum(np.where(np.abs(rv) <= 1, rv ** 2 / 2, np.abs(rv) - 0.5)))
+    np.testing.assert_allclose(f.grad([0.3], xv), [-np.sum(np.clip(rv, -1, 1))])

@@ -33,12 +33,12 @@ def _axis_spec(d):
 
 
 def _linear_in(expr, d):
-    """(slope, offset) with expr = slope d + offset, or None when expr is not linear in d."""
-    poly = sp.Poly(sp.expand(expr), d)
-    if poly.degree() > 1:
+    """(slope, offset) with expr = slope d + offset (both free of d), or None."""
+    expr = sp.expand(expr)
+    slope, offset = expr.coeff(d, 1), expr.coeff(d, 0)
+    if slope == 0 or sp.expand(slope * d + offset - expr) != 0:
         return None
-    coeffs = poly.all_coeffs()
-    return (int(coeffs[0]), int(coeffs[1])) if poly.degree() == 1 else (0, int(coeffs[0]))
+    return _axis_spec(slope), _axis_spec(offset)
 
 
 class Binding:
@@ -67,7 +67,7 @@ class Binding:
             return None
         d = free[0]
         linear = _linear_in(size, d) if d in size.free_symbols else None
-        if linear is None or linear[0] == 0:
+        if linear is None:
             raise CompileError(f"the dimension {d} is not fixed by any data array or by the "
                                "number of parameters: give the arrays numeric shapes")
         return (d, *linear)
@@ -119,10 +119,13 @@ class Binding:
 
     # -- parameters -----------------------------------------------------------------------------
 
+    @staticmethod
+    def _evaluate(spec, dims: dict) -> int:
+        return spec[1] if spec[0] == "int" else dims[spec[1]] if spec[0] == "dim" else spec[1](dims)
+
     def shape(self, q: int, dims: dict) -> tuple:
         """The shape of parameter ``q`` for the dimension values ``dims``."""
-        return tuple(s[1] if s[0] == "int" else dims[s[1]] if s[0] == "dim" else s[1](dims)
-                     for s in self._param_specs[q])
+        return tuple(self._evaluate(s, dims) for s in self._param_specs[q])
 
     def bind_params(self, params, dims: dict) -> list:
         """Views of the parameter vector, one per parameter (a float for a scalar)."""
@@ -134,7 +137,7 @@ class Binding:
             raise DataError(f"the parameters are not numeric: {exc}") from None
         if self.from_params is not None:
             d, slope, offset = self.from_params
-            count, rest = divmod(x.size - offset, slope)
+            count, rest = divmod(x.size - self._evaluate(offset, dims), self._evaluate(slope, dims))
             if rest or count < 0:
                 raise DataError(f"{x.size} parameters do not fit the shapes "
                                 + ", ".join(f"{a.name}{tuple(a.shape)}" for a in self.params))
