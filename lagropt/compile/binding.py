@@ -48,7 +48,12 @@ class Binding:
         self.params = form.params
         self.data = form.data
         self.dims = form.dims
-        self._data_specs = [[_axis_spec(d) for d in a.shape] for a in form.data]
+        self._ranks = [a.rank for a in form.data]
+        specs = [[_axis_spec(d) for d in a.shape] for a in form.data]
+        # symbols first (they bind), then the lengths that are checked against them
+        self._checks = [(q, axis, spec) for kind in ("dim", "int", "expr")
+                        for q, row in enumerate(specs) for axis, spec in enumerate(row)
+                        if spec[0] == kind]
         self._param_specs = [[_axis_spec(d) for d in a.shape] for a in form.params]
         self.sources = {}
         for q, a in enumerate(form.data):
@@ -80,42 +85,42 @@ class Binding:
             names = ", ".join(a.name for a in self.data) or "none"
             raise DataError(f"expected {len(self.data)} data argument(s) after the parameters "
                             f"({names}), got {len(data)}")
-        arrays = [self._array(a, value) for a, value in zip(self.data, data)]
+        arrays = [self._array(a, rank, value) for a, rank, value in zip(self.data, self._ranks, data)]
         dims = {}
-        for kind in ("dim", "int", "expr"):
-            for a, arr, specs in zip(self.data, arrays, self._data_specs):
-                for axis, spec in enumerate(specs):
-                    if spec[0] == kind:
-                        self._check_axis(a, axis, spec, arr.shape[axis], dims)
+        for q, axis, spec in self._checks:
+            length = arrays[q].shape[axis]
+            kind, what = spec[0], spec[1]
+            if kind == "dim" and what not in dims:
+                dims[what] = length
+            elif length != (dims[what] if kind == "dim" else what if kind == "int" else what(dims)):
+                self._mismatch(self.data[q], axis, spec, length, dims)
         return arrays, dims
 
     @staticmethod
-    def _array(a: Argument, value):
-        if np.iscomplexobj(value):
-            raise DataError(f"data {a.name} is complex; lagropt works over the reals")
-        try:
-            arr = np.asarray(value, dtype=float)
-        except (TypeError, ValueError) as exc:
-            raise DataError(f"data {a.name} is not numeric: {exc}") from None
-        if arr.ndim == a.rank + 1 and arr.shape[-1] == 1 and a.rank >= 1:
-            arr = arr[..., 0]
-        if arr.ndim != a.rank:
-            want = f"shape ({', '.join(map(str, a.shape))})" if a.rank else "a scalar"
+    def _array(a: Argument, rank: int, value):
+        arr = np.asarray(value)
+        if arr.dtype != np.float64:
+            if arr.dtype.kind == "c":
+                raise DataError(f"data {a.name} is complex; lagropt works over the reals")
+            try:
+                arr = arr.astype(float)
+            except (TypeError, ValueError) as exc:
+                raise DataError(f"data {a.name} is not numeric: {exc}") from None
+        if arr.ndim != rank:
+            if arr.ndim == rank + 1 and rank >= 1 and arr.shape[-1] == 1:
+                return arr[..., 0]
+            want = f"shape ({', '.join(map(str, a.shape))})" if rank else "a scalar"
             raise DataError(f"data {a.name} must be {want}, got an array of shape {arr.shape}")
-        return arr if a.rank else float(arr)
+        return arr if rank else float(arr)
 
-    def _check_axis(self, a: Argument, axis: int, spec, length: int, dims: dict):
+    def _mismatch(self, a: Argument, axis: int, spec, length: int, dims: dict):
         kind, what = spec[0], spec[1]
-        if kind == "dim" and what not in dims:
-            dims[what] = length
-            return
-        want = dims[what] if kind == "dim" else (what if kind == "int" else what(dims))
-        if want != length:
-            name = spec[2] if kind == "expr" else what
-            source = self.sources.get(what) if kind == "dim" else None
-            origin = f" from {source[0]} (axis {source[1]})" if source else ""
-            raise DataError(f"data {a.name}: axis {axis} has length {length}, but "
-                            f"{name} = {want}{origin}")
+        want = self._evaluate(spec, dims)
+        name = spec[2] if kind == "expr" else what
+        source = self.sources.get(what) if kind == "dim" else None
+        origin = f" from {source[0]} (axis {source[1]})" if source else ""
+        raise DataError(f"data {a.name}: axis {axis} has length {length}, but "
+                        f"{name} = {want}{origin}")
 
     # -- parameters -----------------------------------------------------------------------------
 
@@ -129,12 +134,15 @@ class Binding:
 
     def bind_params(self, params, dims: dict) -> list:
         """Views of the parameter vector, one per parameter (a float for a scalar)."""
-        if np.iscomplexobj(params):
-            raise DataError("the parameters are complex; lagropt works over the reals")
-        try:
-            x = np.asarray(params, dtype=float).reshape(-1)
-        except (TypeError, ValueError) as exc:
-            raise DataError(f"the parameters are not numeric: {exc}") from None
+        x = np.asarray(params)
+        if x.dtype != np.float64:
+            if x.dtype.kind == "c":
+                raise DataError("the parameters are complex; lagropt works over the reals")
+            try:
+                x = x.astype(float)
+            except (TypeError, ValueError) as exc:
+                raise DataError(f"the parameters are not numeric: {exc}") from None
+        x = x.reshape(-1)
         if self.from_params is not None:
             d, slope, offset = self.from_params
             count, rest = divmod(x.size - self._evaluate(offset, dims), self._evaluate(slope, dims))
