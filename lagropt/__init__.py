@@ -17,6 +17,7 @@ from .errors import (CompileError, DataError, EvaluationError, LagroptError, Pro
 from .problem import Constraint, Problem, maximize, minimize
 from .solve import (Point, Solution, get_default_timeout, set_default_timeout, solve)
 from .verify import Report, verify
+from . import functions, losses, penalties
 
 __version__ = "0.1.0"
 
@@ -24,4 +25,4 @@ __all__ = ["Problem", "Constraint", "maximize", "minimize", "solve", "Solution",
            "Derivation", "Step", "verify", "Report", "compile", "compile_problem",
            "check_grad", "GradCheck", "LagroptError", "ProblemError", "SolveError",
            "CompileError", "DataError", "EvaluationError", "set_default_timeout",
-           "get_default_timeout", "__version__"]
+           "get_default_timeout", "losses", "penalties", "functions", "__version__"]

@@ -55,6 +55,16 @@ def test_samples_can_be_chosen_or_switched_off():
     assert f.sample_dim is None and f.per_sample == (False, False, False)
     with pytest.raises(lagropt.CompileError, match="no data array"):
         lagropt.compile(PLS, wrt=beta, data=[X, y, lam], samples=losses.n)
+    # samples stored as columns cannot be sliced by rows: no sample axis is inferred, and
+    # asking for one is an error
+    Xt = sp.IndexedBase("Xt", shape=(losses.n, losses.m))
+    i, j = losses.i, losses.j
+    loss = sp.Sum((y[i] - sp.Sum(Xt[j, i] * beta[j], (j, 0, losses.n - 1))) ** 2, (i, 0, losses.m - 1))
+    g = lagropt.compile(loss, wrt=beta, data=[Xt, y])
+    assert g.sample_dim is None and g.per_sample == (False, False)
+    np.testing.assert_allclose(g.grad(BV, XV.T, YV), -2 * XV.T @ (YV - XV @ BV), rtol=1e-12)
+    with pytest.raises(lagropt.CompileError, match="axis 1 of Xt"):
+        lagropt.compile(loss, wrt=beta, data=[Xt, y], samples=losses.m)
 
 
 def test_several_parameters_are_laid_out_in_order():

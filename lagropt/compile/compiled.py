@@ -10,6 +10,7 @@ finite the data are scanned to name the array and entry at fault.
 from __future__ import annotations
 
 import math
+
 import numpy as np
 import sympy as sp
 
@@ -43,12 +44,13 @@ def _sample_dim(form: IndexForm, samples):
                 candidates.append(d)
         named_m = [d for d in candidates if d.name == "m"]
         found = candidates[0] if len(candidates) == 1 else (named_m[0] if named_m else None)
-    if found is not None:
-        for a in arrays:
-            for axis, d in enumerate(a.shape[1:], start=1):
-                if found in sp.sympify(d).free_symbols:
-                    raise CompileError(f"the sample dimension {found} must be axis 0 of every "
-                                       f"data array, but it is axis {axis} of {a.name}")
+    for a in arrays:
+        for axis, d in enumerate(a.shape[1:], start=1):
+            if found is not None and found in sp.sympify(d).free_symbols:
+                if samples is None:
+                    return None          # rows cannot be sliced alone (a kernel matrix m x m)
+                raise CompileError(f"the sample dimension {found} must be axis 0 of every "
+                                   f"data array, but it is axis {axis} of {a.name}")
     return found
 
 
