@@ -189,4 +189,6 @@ class Compiled:
     def __repr__(self) -> str:
         data = ", ".join(a.name for a in self.form.data)
         params = ", ".join(a.name for a in self.form.params)
-        return f"<Compiled {sp.sstr(self.expr)[:60]} in ({params})" + (f"; data ({data})>" if data else ">")
+        text = sp.sstr(self.expr)
+        text = text if len(text) <= 60 else text[:57] + "..."
+        return f"<Compiled {text} in ({params})" + (f"; data ({data})>" if data else ">")
