@@ -131,6 +131,124 @@ def solve_textbook(repeats: int = 3, baseline_timeout: float = 10.0, limit: floa
               "baseline": "sympy.solve(raw KKT system)", "baseline_s": base,
               "baseline_result": result})
 
+# -- grad-pls and compile-pls ---------------------------------------------------------------------
+
+_LAM1, _LAM2 = 0.1, 0.01
+
+
+def _pls_expression(features):
+    """Penalized least squares (1/m)||y - X beta||^2 + lam1 ||beta||_1 + lam2 ||beta||^2 in index
+    form, with X of shape (m, features)."""
+    from lagropt import losses, penalties
+
+    X, y, beta = losses.regression_symbols(features=features)
+    expr = (losses.mse(y, losses.linear(X, beta)) + penalties.l1(beta, sp.Float(_LAM1))
+            + penalties.l2(beta, sp.Float(_LAM2)))
+    return expr, beta, X, y
+
+
+def _compile_pls(features):
+    import lagropt
+
+    expr, beta, X, y = _pls_expression(features)
+    return lagropt.compile(expr, wrt=beta, data=(X, y))
+
+
+def _naive_pls(features):
+    """The toy approach: one scalar symbol per coefficient and per feature column, the
+    per-sample loss differentiated by each beta_j and lambdified (with cse); the mean over the
+    rows taken in NumPy."""
+    import numpy as np
+
+    b = sp.symbols(f"b0:{features}", real=True)
+    x = sp.symbols(f"x0:{features}", real=True)
+    yy = sp.Symbol("y", real=True)
+    per_sample = (yy - sp.Add(*[xi * bi for xi, bi in zip(x, b)])) ** 2
+    penalty = _LAM1 * sp.Add(*[sp.Abs(bi) for bi in b]) + _LAM2 * sp.Add(*[bi ** 2 for bi in b])
+    data_grad = sp.lambdify([b, x, yy], [sp.diff(per_sample, bi) for bi in b], "numpy", cse=True)
+    penalty_grad = sp.lambdify([b], [sp.diff(penalty, bi) for bi in b], "numpy", cse=True)
+
+    def grad(beta, X, y):
+        rows = data_grad(beta, list(X.T), y)
+        return np.array([np.mean(r) for r in rows]) + np.array(penalty_grad(beta), dtype=float)
+    return grad
+
+
+def _pls_data(rows, features, seed=0):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(rows, features))
+    beta = rng.normal(size=features)
+    return X, X @ beta + rng.normal(size=rows), rng.normal(size=features)
+
+
+def _numpy_pls_grad(beta, X, y):
+    """The hand-written gradient as the lecture writes it: -2/m X^T (y - X beta) + ..."""
+    import numpy as np
+    return -2.0 / len(y) * X.T @ (y - X @ beta) + _LAM1 * np.sign(beta) + 2 * _LAM2 * beta
+
+
+def _numpy_pls_grad_rowmajor(beta, X, y):
+    """The same with the residual on the left, (X beta - y) @ X, which NumPy runs faster."""
+    import numpy as np
+    return 2.0 / len(y) * ((X @ beta - y) @ X) + _LAM1 * np.sign(beta) + 2 * _LAM2 * beta
+
+
+@bench("grad-pls")
+def grad_pls(repeats: int = 21, rows: int = 100_000, features: int = 50):
+    """Gradient of MSE + L1 + L2 at m = 100000, n = 50: lagropt's compiled gradient vs NumPy."""
+    import numpy as np
+
+    f = _compile_pls(features)
+    X, y, beta = _pls_data(rows, features)
+    for name, baseline in [("numpy: -2/m X.T @ (y - X @ b) + ...", _numpy_pls_grad),
+                           ("numpy: 2/m (X @ b - y) @ X + ...", _numpy_pls_grad_rowmajor)]:
+        error = float(np.abs(f.grad(beta, X, y) - baseline(beta, X, y)).max())
+        ours, theirs = [], []
+        for _ in range(repeats):
+            ours.append(timed(f.grad, beta, X, y)[0])
+            theirs.append(timed(baseline, beta, X, y)[0])
+        emit({"bench": "grad-pls", "case": f"m={rows},n={features}",
+              "ours_s": statistics.median(ours), "baseline": name,
+              "baseline_s": statistics.median(theirs), "max_abs_diff": error})
+
+
+def _timed_naive(features, rows):
+    """In a worker: (build + differentiate + lambdify time, gradient time) of the naive way."""
+    seconds, grad = timed(_naive_pls, features)
+    X, y, beta = _pls_data(rows, features)
+    return seconds, min(timed(grad, beta, X, y)[0] for _ in range(3))
+
+
+@bench("compile-pls")
+def compile_pls(repeats: int = 5, rows: int = 100_000, baseline_timeout: float = 120.0):
+    """Expression build + differentiation + code generation of MSE + L1 + L2 for n = 50 and
+    500, vs the naive scalar-symbol lambdify; with both gradients' run time at m = 100000."""
+    from lagropt.solve.timeout import TimeLimit, call_with_timeout
+
+    for features in (50, 500):
+        ours = []
+        for _ in range(repeats):
+            clear_cache()
+            seconds, f = timed(_compile_pls, features)
+            ours.append(seconds)
+        X, y, beta = _pls_data(rows, features)
+        ours_grad = min(timed(f.grad, beta, X, y)[0] for _ in range(5))
+        numpy_grad = min(timed(_numpy_pls_grad, beta, X, y)[0] for _ in range(5))
+        record = {"bench": "compile-pls", "case": f"n={features}", "ours_s": statistics.median(ours),
+                  "baseline": "sympy.lambdify(cse=True) of scalar symbols b_j, x_j",
+                  "baseline_s": None, "baseline_result": "ok",
+                  "ours_grad_s": ours_grad, "numpy_grad_s": numpy_grad}
+        clear_cache()
+        try:
+            naive_s, naive_grad = call_with_timeout(_timed_naive, features, rows,
+                                                    timeout=baseline_timeout)
+            record.update(baseline_s=naive_s, naive_grad_s=naive_grad)
+        except TimeLimit:
+            record["baseline_result"] = f"timeout after {baseline_timeout:g} s"
+        emit(record)
+
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

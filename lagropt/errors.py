@@ -16,3 +16,16 @@ class ProblemError(LagroptError, ValueError):
 
 class SolveError(LagroptError):
     """The exact solver could not proceed (not a statement about the problem being wrong)."""
+
+
+class CompileError(LagroptError, ValueError):
+    """An expression cannot be compiled to NumPy as given (unknown symbols, a free index,
+    a construct the compiler does not support)."""
+
+
+class DataError(LagroptError, ValueError):
+    """Arrays passed to a compiled function do not fit it: wrong shape, NaN or inf."""
+
+
+class EvaluationError(LagroptError, ArithmeticError):
+    """A compiled value or derivative does not exist or is not finite at the given point."""
