@@ -23,7 +23,8 @@ from .result import Point
 from .system import is_zero, solve_system
 from .tidy import final_form
 
-__all__ = ["points_from_branch", "dedupe", "irregular_points", "decide"]
+__all__ = ["points_from_branch", "dedupe", "irregular_points", "decide", "sign_requirements",
+           "feasibility_requirements"]
 
 
 def decide(cond) -> bool | None:
@@ -57,7 +58,7 @@ def _real(value) -> bool | None:
     return abs(sp.im(v)) < 1e-30
 
 
-def _sign_requirements(variables, x):
+def sign_requirements(variables, x):
     """Relations the variables' sign assumptions impose on their values."""
     out = []
     for v in variables:
@@ -73,19 +74,24 @@ def _sign_requirements(variables, x):
     return out
 
 
-def _requirements(internal, active, x, multipliers):
-    """Primal feasibility of the inactive inequalities and mu_j >= 0 on the active ones."""
-    want_ge = internal.sense == "min"            # h >= 0 when minimizing, h <= 0 when maximizing
+def feasibility_requirements(internal, x, skip=()):
+    """Relations the inequalities impose at x (h >= 0 when minimizing, h <= 0 when maximizing;
+    strict ones strictly), except those in ``skip`` (the active ones, equal to 0 there)."""
+    want_ge = internal.sense == "min"
     out = []
     for j, h in enumerate(internal.h):
-        if j in active:
-            out.append(sp.Ge(multipliers[internal.mus[j]], 0, evaluate=False))
+        if j in skip:
             continue
-        val = h.xreplace(x)
         rel = (sp.Gt if internal.strict[j] else sp.Ge) if want_ge else \
               (sp.Lt if internal.strict[j] else sp.Le)
-        out.append(rel(val, 0, evaluate=False))
+        out.append(rel(h.xreplace(x), 0, evaluate=False))
     return out
+
+
+def _requirements(internal, active, x, multipliers):
+    """Primal feasibility of the inactive inequalities and mu_j >= 0 on the active ones."""
+    return feasibility_requirements(internal, x, skip=active) + [
+        sp.Ge(multipliers[internal.mus[j]], 0, evaluate=False) for j in active]
 
 
 def _reduce(requirements, free):
@@ -111,7 +117,7 @@ def points_from_branch(internal, active, branch) -> list[Point]:
     for j, mu in enumerate(internal.mus):
         mult_raw[mu] = raw.get(mu, mu) if j in active else sp.Integer(0)
     reqs = [c.xreplace(raw) for c in branch.conditions]
-    reqs += _sign_requirements(internal.variables, x_raw)
+    reqs += sign_requirements(internal.variables, x_raw)
     reqs += _requirements(internal, active, x_raw, mult_raw)
     for v in list(x_raw.values()) + list(mult_raw.values()):
         if _real(v) is False:
@@ -213,15 +219,8 @@ def irregular_points(internal, active, deadline=None) -> list[Point]:
         if b.status != "solved":
             continue
         x_raw = {v: b.values().get(v, v) for v in internal.variables}
-        reqs = _sign_requirements(internal.variables, x_raw)
-        want_ge = internal.sense == "min"
-        for j, h in enumerate(internal.h):
-            if j in active:
-                continue
-            val = h.xreplace(x_raw)
-            rel = (sp.Gt if internal.strict[j] else sp.Ge) if want_ge else \
-                  (sp.Lt if internal.strict[j] else sp.Le)
-            reqs.append(rel(val, 0, evaluate=False))
+        reqs = sign_requirements(internal.variables, x_raw) + \
+            feasibility_requirements(internal, x_raw, skip=active)
         if any(decide(r) is False for r in reqs):
             continue
         if any(_real(v) is False for v in x_raw.values()):

@@ -21,7 +21,6 @@ import time
 
 import sympy as sp
 
-from ..derivation import Derivation
 from .classify import classify_point, sign_of
 from .internal import Internal
 from .result import Point, Solution
@@ -182,8 +181,13 @@ def _classify(internal, p: Point) -> None:
                        sense=internal.sense, objective=internal.f,
                        constraints=internal.active_functions(strong), variables=internal.variables)
     p.kind, p.reason = c.kind, c.reason
-    if weak and c.kind in ("saddle", "inconclusive") and not p.x_has_symbols() and not internal.params:
+    numeric_ok = not p.x_has_symbols() and not internal.params
+    if weak and c.kind in ("saddle", "inconclusive") and numeric_ok:
         p.kind, p.reason = _cone_kind(internal, p, active, strong, weak)
+    elif p.kind == "inconclusive" and numeric_ok:
+        kind, reason = Prober(internal).local_kind(_floats(p.x, internal.variables))
+        if kind != "inconclusive":
+            p.kind, p.reason = kind, f"{c.reason}; {reason}"
 
 
 def _floats(x, variables):

@@ -111,7 +111,7 @@ def solve_family(internal, deadline=None) -> Solution:
     d.add("equations", f"Stationarity for every {index} (grad f = sum of multipliers times grad g):",
           shown)
     # solve each family's stationarity equation for its generic element
-    phis, pending = {}, []
+    phis = {}
     for b, eq in zip(families, stationarity):
         sols = isolate(eq, b[j], [b[j], *internal.lambdas])
         if not sols or len(sols) != 1:

@@ -143,7 +143,7 @@ def elimination(d: Derivation, internal, cases) -> None:
 
 
 def _detailed(d: Derivation, internal, branch) -> None:
-    xs, mults = set(internal.variables), set(internal.lambdas)
+    xs = set(internal.variables)
     ops = [op for op in branch.ops if op.kind != "split"]
     own = [op for op in ops if op.kind == "isolate" and op.unknown in xs
            and not (op.value.free_symbols & xs)]

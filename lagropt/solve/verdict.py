@@ -291,24 +291,14 @@ def _parametrize(internal):
 
 def _domain(internal, t, subs, conds):
     """The set of t (other free variables fixed) where the parametrization is feasible."""
+    from .candidates import feasibility_requirements, sign_requirements
+
     region = _sign_region(t)
-    reqs = list(conds)
-    for v in internal.variables:
-        val = subs.get(v, v)
-        if v.is_positive:
-            reqs.append(sp.Gt(val, 0))
-        elif v.is_negative:
-            reqs.append(sp.Lt(val, 0))
-        elif v.is_nonnegative:
-            reqs.append(sp.Ge(val, 0))
-        elif v.is_nonpositive:
-            reqs.append(sp.Le(val, 0))
-    want_ge = internal.sense == "min"
-    for h, strict in zip(internal.h, internal.strict):
-        val = h.xreplace(subs)
-        reqs.append((sp.Gt if strict else sp.Ge)(val, 0) if want_ge else
-                    (sp.Lt if strict else sp.Le)(val, 0))
+    at = {v: subs.get(v, v) for v in internal.variables}
+    reqs = list(conds) + sign_requirements(internal.variables, at) + \
+        feasibility_requirements(internal, at)
     for r in reqs:
+        r = r.doit() if isinstance(r, sp.Rel) else r
         if r is sp.true:
             continue
         if r is sp.false:
