@@ -173,6 +173,22 @@ def test_an_unknown_step_kind_renders_generically():
     assert "\n\n" not in out.split(r"\begin{align*}")[1].split(r"\end{align*}")[0]
 
 
+def test_symbolic_sums_over_states_name_the_partition_function():
+    p, eps_ = sp.IndexedBase("p", positive=True), sp.IndexedBase("varepsilon", real=True)
+    i = sp.Symbol("i", integer=True)
+    I = sp.Symbol("I", integer=True, positive=True)
+    Z = sp.Sum(sp.exp(-lam2 * eps_[i]), (i, 1, I))
+    d = Derivation([Step("solution", "The critical point, in terms of lambda_2:",
+                         (sp.Eq(p[i], sp.exp(-lam2 * eps_[i]) / Z),)),
+                    Step("remaining", "lambda_2 is fixed by:",
+                         (sp.Eq(sp.Sum(eps_[i] * sp.exp(-lam2 * eps_[i]), (i, 1, I)) / Z,
+                                sp.Symbol("E")),))])
+    out = d.latex()
+    assert r"{p}_{i} &= \frac{e^{- \lambda_{2} {\varepsilon}_{i}}}{Z}" in out
+    assert r"Z &= \sum_{i=1}^{I} e^{- \lambda_{2} {\varepsilon}_{i}} \quad \text{(the partition function)}" in out
+    assert r"\frac{1}{Z} \sum_{i=1}^{I} {\varepsilon}_{i} e^{- \lambda_{2} {\varepsilon}_{i}} &= E" in out
+
+
 def test_steps_keep_their_relations_through_pickling():
     """The solver's worker pickles the derivation: Eq(1, 0) must not come back as False."""
     step = Step("equations", "", (sp.Eq(sp.Integer(1), 0, evaluate=False),

@@ -147,8 +147,8 @@ class LecturePrinter(LatexPrinter):
             if sp.fraction(others, exact=True)[1] != 1:
                 return self._print(coeff * merged) + " " + self._print(others)
             factors = [merged] + [f for f in sp.Mul.make_args(others) if f != 1]
-        elif logs and sp.fraction(rest, exact=True)[1] == 1:
-            factors = [f for f in factors if f not in logs] + logs      # p_i ln p_i
+        elif (logs or exps) and sp.fraction(rest, exact=True)[1] == 1:
+            factors = sorted(factors, key=_factor_rank)          # p_i ln p_i, eps_i e^{-eps_i}
         else:
             return super()._print_Mul(expr)
         if coeff == -1:
@@ -243,6 +243,14 @@ def _as_sum(fold: Fold):
     if fold.pattern.could_extract_minus_sign():
         return -sp.Sum(-fold.pattern, (fold.index, lo, hi))
     return sp.Sum(fold.pattern, (fold.index, lo, hi))
+
+
+def _factor_rank(f) -> int:
+    """Symbols and their powers first, then other factors, exponentials, logarithms last."""
+    base = f.args[0] if isinstance(f, sp.Pow) and not _is_exp(f) else f
+    if isinstance(base, (sp.Symbol, sp.Indexed)):
+        return 0
+    return 2 if _is_exp(f) else 3 if isinstance(f, sp.log) else 1
 
 
 def _is_exp(f) -> bool:

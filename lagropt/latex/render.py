@@ -274,13 +274,13 @@ class Renderer:
     def _partition_function(self, step: Step) -> str:
         """Z for a common denominator that is a sum of exponentials (the normalisation)."""
         values = [e.rhs for e in step.equations if isinstance(e, sp.Equality)
-                  and e.lhs in self.ctx.variables]
-        if len(values) < 2:
-            return ""
+                  and (e.lhs in self.ctx.variables or isinstance(e.lhs, sp.Indexed))]
         denominators = {sp.fraction(v, exact=True)[1] for v in values}
         if len(denominators) != 1:
             return ""
         (denominator,) = denominators
+        if len(values) < 2 and not isinstance(denominator, sp.Sum):     # p_i = e^{..}/sum_i
+            return ""
         is_sum = isinstance(denominator, sp.Sum) or (
             denominator.is_Add and len(denominator.args) >= 2)
         name = self.ctx.free_name("Z")
