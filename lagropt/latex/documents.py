@@ -205,7 +205,7 @@ class Notes:
             _, _, caption, width = part
             name = figure_names[k] if figure_names else f"figure-{k + 1}"
             k += 1
-            lines = ["\\begin{figure}[htbp]", "  \\centering",
+            lines = ["\\begin{figure}[!htb]", "  \\centering",
                      f"  \\includegraphics[width={width}]{{{name}}}"]
             if caption:
                 lines.append(f"  \\caption{{{caption}}}")
