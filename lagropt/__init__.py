@@ -18,6 +18,7 @@ from .problem import Constraint, Problem, maximize, minimize
 from .solve import (Point, Solution, get_default_timeout, set_default_timeout, solve)
 from .verify import Report, verify
 from . import functions, losses, penalties
+from . import latex  # noqa: E402  (lagropt.latex: derivations as LaTeX, documents, PDF)
 
 __version__ = "0.1.0"
 

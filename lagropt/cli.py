@@ -12,12 +12,18 @@ __all__ = ["main"]
 
 
 def _tour(args) -> int:
-    from .tour import run_tour
+    from .tour import run_tour, write_notes
 
-    rows = run_tour(stream=sys.stderr if args.json else sys.stdout)
+    solved = []
+    rows = run_tour(stream=sys.stderr if args.json else sys.stdout, solved=solved)
     if args.json:
         json.dump(rows, sys.stdout, indent=2, default=str)
         print()
+    tex, pdf = write_notes(solved, args.out)
+    where = sys.stderr if args.json else sys.stdout
+    print(f"\nnotes: {tex}", file=where)
+    print(f"pdf:   {tex.with_suffix('.pdf')}" if pdf else "pdf:   not built (pdflatex not found: install "
+          "texlive-latex-base to compile the notes)", file=where)
     return 0 if all(r["ok"] for r in rows) else 1
 
 
@@ -28,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     tour = sub.add_parser("tour", help="solve the lecture's examples exactly and check them "
                           "against scipy.optimize")
     tour.add_argument("--json", action="store_true", help="print the table as JSON")
+    tour.add_argument("--out", default="lagropt-tour", metavar="DIR",
+                      help="folder for the notes with the examples' derivations (LaTeX, and "
+                      "the PDF when pdflatex is installed; default: ./lagropt-tour)")
     tour.set_defaults(run=_tour)
     return parser
 

@@ -297,6 +297,15 @@ class Problem:
     def __repr__(self) -> str:
         return f"<Problem: {str(self).splitlines()[0]}, {len(self.constraints)} constraints>"
 
+    # LaTeX renderings (lagropt.latex)
+    def latex(self) -> str:
+        """The problem as the lecture states it, argmax/argmin subject to the constraints."""
+        from .latex import latex
+        return latex(self)
+
+    def _repr_latex_(self) -> str:
+        return self.latex()
+
 
 def maximize(objective, subject_to: Iterable = (), variables=None, params=None) -> Problem:
     """The problem ``maximize objective subject to ...`` (see :class:`Problem`)."""

@@ -189,3 +189,18 @@ class Solution:
 
     def __repr__(self) -> str:
         return f"<Solution {self.status}: {len(self.points)} points, value {self.value}>"
+
+    # LaTeX renderings (lagropt.latex)
+    def latex(self, fold: bool = True) -> str:
+        """The derivation, with any numerically found points, as a LaTeX fragment."""
+        from ..latex import latex
+        return latex(self, fold)
+
+    def to_tex(self, path, standalone: bool = True, title: str | None = None):
+        """Write :meth:`latex` to ``path``: a complete document, or the fragment alone."""
+        from ..latex import to_tex
+        return to_tex(self, path, standalone, title)
+
+    def _repr_latex_(self) -> str:
+        from ..latex import solution_summary_latex
+        return solution_summary_latex(self)
