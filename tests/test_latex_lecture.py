@@ -87,7 +87,8 @@ def test_coin_steps(solved):
     check(s["equations"][0], [(-sp.log(p1) - 1, lam), (-sp.log(p2) - 1, lam), (p1 + p2 - 1, 0)])
     check(s["isolate"][0], [(p1, sp.exp(-(1 + lam))), (p2, sp.exp(-(1 + lam)))])
     check(s["eliminate"][0], [(p2, p1)])                                      # p1 = p2
-    check(s["substitute"][0], [(2 * sp.exp(-(1 + lam)), 1), (lam, sp.log(2) - 1)])
+    check(s["substitute"][0], [(2 * sp.exp(-(1 + lam)), 1), (sp.exp(-(1 + lam)), sp.Rational(1, 2)),
+                               (lam, sp.log(2) - 1)])
     half = sp.Rational(1, 2)
     check(s["solution"][0], [(p1, half), (p2, half), (lam, sp.log(2) - 1)])
     check(s["value"][0], [(f(half, half), sp.log(2))])                         # ln 2 ~ 0.69
@@ -105,8 +106,9 @@ def test_flat_distribution_steps(solved):
     check(s["isolate"][0], [(p, sp.exp(-(1 + lam))) for p in ps])            # p_i = e^{-(1+lambda)}
     check(s["eliminate"][0], [(p, ps[0]) for p in ps[1:]])                   # probabilities constant
     chain = s["substitute"][0]
-    check(chain, [(I * sp.exp(-(1 + lam)), 1), (lam, sp.log(I) - 1)])       # I e^{-(1+lambda)} = 1
-    assert same(sp.exp(-(1 + chain.equations[-1].rhs)), sp.Rational(1, I))   # e^{-(1+lambda)} = 1/I
+    # the lecture's chain: I e^{-(1+lambda)} = 1  =>  e^{-(1+lambda)} = 1/I  =>  lambda
+    check(chain, [(I * sp.exp(-(1 + lam)), 1), (sp.exp(-(1 + lam)), sp.Rational(1, I)),
+                  (lam, sp.log(I) - 1)])
     check(s["solution"][0], [(p, sp.Rational(1, I)) for p in ps] + [(lam, sp.log(I) - 1)])
     check(s["value"][0], [(f(*[sp.Rational(1, I)] * I), sp.log(I))])
 

@@ -93,10 +93,10 @@ def solve(problem, timeout: float | None = None, numeric: bool = True) -> Soluti
 def _solve_exact(internal: Internal, deadline) -> Solution:
     if is_family_problem(internal):
         return solve_family(internal, deadline)
-    derivation = _steps.opening(internal)
     if internal.decided_false:
-        return _infeasible(internal, derivation, "SymPy decided a constraint is False: it has no "
-                           "real solution (e.g. x**2 + y**2 = -1 for real x, y)")
+        return _infeasible(internal, _steps.decided_false(internal), "SymPy decided a constraint "
+                           "is False: it has no real solution (e.g. x**2 + y**2 = -1 for real x, y)")
+    derivation = _steps.opening(internal)
     if len(internal.h) > MAX_INEQUALITIES:
         raise TimeLimit(f"{len(internal.h)} inequalities: too many active sets to enumerate")
     candidates, residual, cases = [], [], []

@@ -155,10 +155,19 @@ def numeric_solution(internal, partial: Solution, reason: str, budget: float | N
     vals = [float(p.value) for p in local]
     best = max(vals) if internal.sense == "max" else min(vals)
     optimum = [p for p, v in zip(local, vals) if abs(v - best) <= 1e-9 * max(1.0, abs(best))]
+    evidence = ["numeric multi-start root finding (not a proof of global optimality)"]
+    _conclude(d, internal, points, optimum, evidence)
     return Solution("numeric", points, optimum, optimum[0].value, d,
                     remaining=partial.remaining, unknowns=partial.unknowns,
-                    evidence=["numeric multi-start root finding (not a proof of global optimality)"],
-                    message=reason + "; numeric solution")
+                    evidence=evidence, message=reason + "; numeric solution")
+
+
+def _conclude(d, internal, points, optimum, evidence):
+    """The numeric points, their values and kinds, and the verdict, as derivation steps."""
+    from .steps import conclusion
+    from .verdict import Verdict
+
+    conclusion(d, internal, points, Verdict("numeric", optimum, optimum[0].value, evidence))
 
 
 def direct_solution(internal, partial: Solution, reason: str, budget: float = 2.0) -> Solution:
@@ -204,8 +213,8 @@ def direct_solution(internal, partial: Solution, reason: str, budget: float = 2.
     point = Point({v: sp.Float(val, 15) for v, val in zip(internal.variables, best.x)}, {},
                   sp.Float(cp.objective.value(best.x), 15), kind, exact=False,
                   reason="best point of a multi-start direct search (numeric)")
-    d.add("numeric", "Direct numeric optimization (SLSQP from many starts):",
-          tuple(sp.Eq(v, point.x[v]) for v in internal.variables))
-    return Solution("numeric", [point], [point], point.value, d,
-                    evidence=["direct multi-start numeric search (not a proof)"],
+    d.add("numeric", "Direct numeric optimization (SLSQP from many starts).")
+    evidence = ["direct multi-start numeric search (not a proof)"]
+    _conclude(d, internal, [point], [point], evidence)
+    return Solution("numeric", [point], [point], point.value, d, evidence=evidence,
                     message=reason + "; numeric solution")

@@ -43,6 +43,8 @@ class Op:
     note: str = ""
     form: sp.Expr | None = None     # the rewriting of ``equation`` the unknown was isolated from
     owner: object = None            # the equation's tag (its own variable, or a constraint label)
+    stage: object = None            # an intermediate line: e^{-(1 + lambda)} = 1/I
+    factor: sp.Expr | None = None   # for a split: the factor set to zero in this case
 
 
 @dataclass
@@ -251,13 +253,14 @@ def _factor_split(branch):
 
 def _assign(branch, i, u, sol, form=None):
     keep = [j for j in range(len(branch.equations)) if j != i]
+    stage = sol.exp_stage
     sol = Isolated(_tidy(sol.value), sol.conditions)
     new_eqs = [_tidy(branch.equations[j].xreplace({u: sol.value})) for j in keep]
     conds = branch.conditions + list(sol.conditions)
     return Branch(new_eqs, [v for v in branch.unknowns if v != u],
                   [branch.owners[j] for j in keep], branch.assigned + [(u, sol.value)], conds,
                   branch.ops + [Op("isolate", branch.equations[i], u, sol.value, form=form,
-                                   owner=branch.owners[i])])
+                                   owner=branch.owners[i], stage=stage)])
 
 
 def _clean(branch, deadline):
@@ -329,8 +332,8 @@ def solve_system(equations, unknowns, *, primary=(), owners=None, deadline=None,
             for f in reversed(factors):
                 eqs = list(branch.equations)
                 eqs[i] = f
-                open_branches.append(replace(branch, equations=eqs,
-                                             ops=branch.ops + [Op("split", branch.equations[i], note=sp.sstr(f))]))
+                open_branches.append(replace(branch, equations=eqs, ops=branch.ops + [
+                    Op("split", branch.equations[i], note=sp.sstr(f), factor=f)]))
             continue
         live = [u for u in branch.unknowns if any(e.has(u) for e in branch.equations)]
         polynomial = is_polynomial_system(branch.equations, live)
