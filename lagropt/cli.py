@@ -145,9 +145,12 @@ def _solve(args) -> int:
     from .verify import verify
 
     problem = _problem_from_args(args)
-    for path in (args.latex,):
+    for path in (args.latex, args.plot):
         if path:
             _writable(path)
+    if args.plot and len(problem.variables) != 2:
+        raise LagroptError(f"--plot draws problems in two variables; this one has "
+                           f"{len(problem.variables)}")
     if args.pdf and not args.latex:
         raise LagroptError("--pdf needs --latex FILE.tex (where to write the document)")
     if args.pdf:
@@ -158,6 +161,13 @@ def _solve(args) -> int:
                                "texlive-latex-base texlive-latex-recommended latexmk)")
     sol = problem.solve(timeout=args.timeout)
     report = verify(problem, sol) if args.verify else None
+    if args.plot:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from .plot import lagrange
+
+        lagrange(sol).savefig(args.plot, dpi=120)
     if args.latex:
         path = sol.to_tex(args.latex)
         if args.pdf:
@@ -175,6 +185,8 @@ def _solve(args) -> int:
             print(sol.derivation)
         if report is not None:
             print(report)
+        if args.plot:
+            print(f"plot:  {args.plot}")
         if args.latex:
             print(f"latex: {args.latex}" + (f"\npdf:   {Path(args.latex).with_suffix('.pdf')}"
                                             if args.pdf else ""))
@@ -224,6 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--steps", action="store_true", help="print the derivation")
     solve.add_argument("--latex", metavar="FILE.tex", help="write the derivation as a LaTeX document")
     solve.add_argument("--pdf", action="store_true", help="also build the PDF (needs pdflatex)")
+    solve.add_argument("--plot", metavar="FILE.png", help="draw the Lagrange picture (two variables)")
     solve.add_argument("--json", action="store_true", help="print the result as JSON")
     solve.set_defaults(run=_solve)
     tour = sub.add_parser("tour", help="solve the lecture's examples exactly and check them "

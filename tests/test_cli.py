@@ -95,6 +95,15 @@ def test_latex_and_pdf(tmp_path, latex_required):
     assert "\\lambda" in tex.read_text()
 
 
+def test_plot(tmp_path):
+    png = tmp_path / "lagrange.png"
+    code, out, err = run("solve", "x*y", "--max", "-s", "x^2 + y^2 = 2", "--plot", str(png))
+    assert code == 0, err
+    assert png.exists() and png.stat().st_size > 10_000
+    code, _, err = run("solve", "x*y*z", "--max", "-s", "x + y + z = 1", "--plot", str(png))
+    assert code == 2 and "two variables" in one_line_error(err)
+
+
 def test_nothing_from_the_input_is_executed(tmp_path):
     marker = tmp_path / "ran"
     for text in [f"__import__('os').system('touch {marker}')",
