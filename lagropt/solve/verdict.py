@@ -116,6 +116,8 @@ def _definite_form(expr, variables) -> set:
         return set()
     if d % 2:
         return set()
+    if len(used) == 2 and _definite_binary_form(top, used):
+        return set(used)
     terms = sp.Add.make_args(top)
     signs = set()
     seen = set()
@@ -132,6 +134,18 @@ def _definite_form(expr, variables) -> set:
     if len(signs) == 1 and seen == set(used):
         return set(used)
     return set()
+
+
+def _definite_binary_form(top, variables) -> bool:
+    """A homogeneous form in two variables is definite iff P(t, 1) has no real root and P(1, 0)
+    is not zero (with the sign of P(t, 1)'s leading coefficient, which matches P(1, 0))."""
+    a, b = variables
+    t = sp.Dummy("t")
+    p = sp.Poly(sp.expand(top.xreplace({a: t, b: 1})), t)
+    at_infinity = top.xreplace({a: 1, b: 0})
+    if at_infinity == 0 or p.degree() < 1:
+        return p.degree() == 0 and p.LC() != 0 and at_infinity != 0
+    return not sp.real_roots(p) and sign_of(at_infinity) == sign_of(p.LC())
 
 
 def _closed(internal) -> bool:
@@ -510,7 +524,8 @@ def decide(internal, points, *, probe=True) -> Verdict:
         evidence.append("values depend on the parameters; global optimality not proven")
         return Verdict("optimal", best, best[0].value if best else None, evidence)
     best_value = _numeric_value(best[0].value) if best else None
-    anchor = best[0].x if best else (finite[0].x if finite else None)
+    isolated = [p for p in (best or []) + finite if not p.free]
+    anchor = isolated[0].x if isolated else None
     limits = limit_evidence(internal, anchor) if not internal.params else []
     escape = [(lim, d) for lim, d in limits if lim == infinity]
     if escape:
