@@ -178,6 +178,28 @@ class Compiled:
 
     __call__ = value
 
+    @property
+    def dims(self) -> tuple:
+        """The dimension symbols (m, n, ...) in the order :meth:`raw` takes their values."""
+        return tuple(self.form.dims)
+
+    def raw(self, which: str = "value_and_grad"):
+        """The generated function itself, without argument binding or checks: the fast path
+        for loops that call it many times with arguments they know are right (the small-problem
+        path of :func:`lagropt.optim.minimize`).
+
+        Its arguments are the parameters one by one (a float for a scalar parameter, an array
+        of its shape for an array parameter), then the data in order, then the values of the
+        dimensions :attr:`dims`. It returns a tuple: ``(value,)`` for ``"value"``, one gradient
+        part per parameter for ``"grad"``, ``(value, *parts)`` for ``"value_and_grad"``.
+        Nothing is checked and NaN or inf come back as they are (NumPy may warn).
+        """
+        program = {"value": self._value, "grad": self._grad,
+                   "value_and_grad": self._value_and_grad}.get(which)
+        if program is None:
+            raise CompileError(f"no raw function {which!r}: value, grad or value_and_grad")
+        return program.function
+
     def source(self, which: str = "value_and_grad") -> str:
         """The generated NumPy source of ``value``, ``grad``, ``value_and_grad`` or ``hess``."""
         program = {"value": self._value, "grad": self._grad, "hess": self._hess,
