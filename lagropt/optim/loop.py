@@ -125,6 +125,7 @@ class _Run:
         epoch_end = batches.per_epoch if batches is not None else \
             (1 if self.validation is not None else 0)
         bar, callback = self.bar, self.callback
+        sense = -1.0 if self.optimizer.maximize else 1.0      # an ascent's loss grows
         before, unchanged, nit = path[0], 0, 0
         kernel = value_and_grad if floats else None
         for k in range(steps):
@@ -139,7 +140,7 @@ class _Run:
             if not (math.isfinite(value) and finite(g)):
                 self.diverged(k, f"the loss or its gradient is not finite (loss {value})")
                 return before, nit - 1 if nit else 0
-            if value > ceiling:
+            if sense * value > ceiling:
                 self.diverged(k, f"the loss grew from {self.f0:.6g} to {value:.6g}")
                 return before, nit - 1 if nit else 0
             losses.append(value)
@@ -330,8 +331,9 @@ def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, dat
     run.path.append(x.copy())
     run.f0 = f0
     with np.errstate(all="ignore"):
+        sense = -1.0 if optimizer.maximize else 1.0
         x, nit = run.iterate(x, f0, g0, advance, value_and_grad, steps,
-                             f0 + max_growth * max(abs(f0), 1.0))
+                             sense * f0 + max_growth * max(abs(f0), 1.0))
     return _finish(run, x, nit, steps, state)
 
 
