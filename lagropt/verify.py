@@ -270,11 +270,11 @@ class DescentReport(Report):
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
-        out = super().to_dict()
-        out["rows"] = [{"quantity": r.quantity, "descent": r.descent,
-                        "exact": None if np.isnan(r.exact) else r.exact, "scipy": r.scipy,
-                        "error": r.error} for r in self.rows]
-        return out
+        return {"ok": self.ok, "status": self.status, "max_error": self.max_error,
+                "tol": self.tol, "message": self.message,
+                "rows": [{"quantity": r.quantity, "descent": r.descent,
+                          "exact": None if np.isnan(r.exact) else r.exact, "scipy": r.scipy,
+                          "error": r.error} for r in self.rows]}
 
 
 def _scipy_unconstrained(cp, x0):
