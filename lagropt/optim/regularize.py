@@ -34,7 +34,7 @@ __all__ = ["Regularized", "regularize", "soft_threshold"]
 
 def soft_threshold(x, threshold):
     """sign(x) max(|x| - threshold, 0), the proximal map of threshold ||x||_1."""
-    return np.sign(x) * np.maximum(np.abs(x) - threshold, 0.0)
+    return np.sign(x) * np.maximum(np.abs(x) - threshold, 0.0) + 0.0     # no -0.0
 
 
 class Regularized(Optimizer):
