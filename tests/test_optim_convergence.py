@@ -4,9 +4,9 @@ hyperparameters documented in docs/descent.md ("Converging on the standard test 
 import numpy as np
 import pytest
 import sympy as sp
+from conftest import compiled_mse
 
-import lagropt
-from lagropt import losses, optim
+from lagropt import optim
 
 x, y = sp.symbols("x y")
 FUNCTIONS = {  # name: (f, start, minimum)
@@ -52,8 +52,7 @@ def test_reaches_the_known_minimum(name, function):
 
 @pytest.fixture(scope="module")
 def least_squares():
-    X, yy, beta = losses.regression_symbols()
-    f = lagropt.compile(losses.mse(yy, losses.linear(X, beta)), wrt=beta, data=[X, yy])
+    f = compiled_mse()
     rng = np.random.default_rng(0)
     Xv = rng.normal(size=(50, 5))
     yv = Xv @ rng.normal(size=5) + 0.1 * rng.normal(size=50)

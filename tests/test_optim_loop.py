@@ -7,9 +7,10 @@ import math
 import numpy as np
 import pytest
 import sympy as sp
+from conftest import compiled_mse
 
 import lagropt
-from lagropt import losses, optim
+from lagropt import optim
 from lagropt.errors import OptimizerError
 
 x, y = sp.symbols("x y")
@@ -26,8 +27,7 @@ def bowl_grad(v):
 
 @pytest.fixture(scope="module")
 def regression():
-    X, yy, beta = losses.regression_symbols()
-    f = lagropt.compile(losses.mse(yy, losses.linear(X, beta)), wrt=beta, data=[X, yy])
+    f = compiled_mse()
     rng = np.random.default_rng(1)
     Xv = rng.normal(size=(40, 3))
     yv = Xv @ np.array([1.0, -2.0, 0.5]) + 0.05 * rng.normal(size=40)
@@ -203,3 +203,16 @@ def test_data_count_is_checked(regression):
     f, Xv, yv = regression
     with pytest.raises(OptimizerError, match="2 data argument"):
         optim.minimize(f, np.zeros(3), optim.GD(0.1), data=(Xv,))
+
+
+def test_compiled_bound_is_value_and_grad_without_checks(regression):
+    f, Xv, yv = regression
+    vg = f.bound(np.zeros(3), Xv, yv)
+    p = np.array([0.3, -1.0, 2.0])
+    value, grad = vg(p)
+    expected = f.value_and_grad(p, Xv, yv)
+    assert value == expected[0] and np.array_equal(grad, expected[1])
+    value, grad = vg(np.array([np.nan, 0.0, 0.0]))               # returned, not raised
+    assert math.isnan(value) and np.isnan(grad).all()
+    with pytest.raises(lagropt.DataError):
+        f.bound(np.zeros(3), Xv[:, :2], yv)                       # shapes checked once

@@ -183,6 +183,29 @@ class Compiled:
         """The dimension symbols (m, n, ...) in the order :meth:`raw` takes their values."""
         return tuple(self.form.dims)
 
+    def bound(self, params, *data):
+        """``value_and_grad`` with these data bound once: ``vg = f.bound(params, X, y)`` checks
+        the shapes (as a call would) and returns ``vg(p) -> (value, gradient)`` for parameter
+        vectors ``p`` laid out like ``params``, with no per-call binding and no checks (NaN and
+        inf come back as they are). For loops that evaluate one data set many times
+        (:func:`lagropt.optim.minimize` binds each mini-batch this way).
+        """
+        args, arrays, dims = self._binding.bind(params, data)
+        count = len(self.form.params)
+        shapes = [self._binding.shape(q, dims) for q in range(count)]
+        sizes = [math.prod(s) for s in shapes]
+        offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int).tolist()
+        tail = args[count:]
+        fn, flat = self._value_and_grad.function, self._flat_gradient
+
+        def value_and_grad(p):
+            views = [p[offsets[q]:offsets[q + 1]].reshape(shapes[q]) if shapes[q]
+                     else p[offsets[q]] for q in range(count)]
+            with np.errstate(all="ignore"):
+                value, *parts = fn(*views, *tail)
+            return float(value), flat(parts)
+        return value_and_grad
+
     def raw(self, which: str = "value_and_grad"):
         """The generated function itself, without argument binding or checks: the fast path
         for loops that call it many times with arguments they know are right (the small-problem

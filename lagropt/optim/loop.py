@@ -97,8 +97,9 @@ class _Run:
 
     def __init__(self, objective, optimizer, data, batches, tol, validation, patience,
                  callback, keep_path, bar):
-        self.objective, self.optimizer, self.data, self.batches = objective, optimizer, data, batches
-        self.tol, self.validation, self.patience, self.callback = tol, validation, patience, callback
+        self.objective, self.optimizer = objective, optimizer
+        self.data, self.batches, self.tol = data, batches, tol
+        self.validation, self.patience, self.callback = validation, patience, callback
         self.keep_path, self.bar = keep_path, bar
         self.path, self.losses, self.epoch_losses, self.val_losses = [], [], [], []
         self.status, self.message = COMPLETED, ""

@@ -71,8 +71,16 @@ def _compiled_objective(f, data) -> Objective:
         names = ", ".join(str(d) for d in f.data) or "none"
         raise OptimizerError(f"the compiled loss takes {len(f.data)} data argument(s) "
                              f"({names}); data= gave {len(data)}")
-    return Objective(lambda x, d: f.value_and_grad(x, *d), lambda x, d: f.value(x, *d),
-                     tuple(f.per_sample), _scalar_kernel(f, data))
+    bound = {}                                # the data last bound: (id of the tuple, kernel)
+
+    def value_and_grad(x, d):
+        # the full data come back as the same tuple every step: bind them once; a mini-batch
+        # is bound when it arrives (its shapes checked), then called unchecked
+        if bound.get("key") is not d:
+            bound["key"], bound["fn"] = d, f.bound(x, *d)
+        return bound["fn"](x)
+    return Objective(value_and_grad, lambda x, d: f.value(x, *d), tuple(f.per_sample),
+                     _scalar_kernel(f, data))
 
 
 def _callable_objective(fun, grad, data) -> Objective:

@@ -14,7 +14,7 @@ def _clock(seconds: float) -> str:
 
 
 class ProgressBar:
-    """``descent  42%|████▏     | 4200/10000 [00:01<00:02, 3412.5 it/s, loss=1.234e-03]``"""
+    """A bar like ``descent  42%|████▏   | 4200/10000 [00:01<00:02, 3412.5 it/s, loss=0.001]``."""
 
     def __init__(self, total: int, label: str = "descent", stream=None, width: int = 20):
         self.total = max(int(total), 1)

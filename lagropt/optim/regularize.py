@@ -27,7 +27,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import OptimizerError
-from .rules import Optimizer, State, _check
+from .rules import Optimizer, State
+from .schedules import check_number
 
 __all__ = ["Regularized", "regularize", "soft_threshold"]
 
@@ -62,9 +63,9 @@ class Regularized(Optimizer):
         self.lr = optimizer.lr
         self.maximize = optimizer.maximize
         self.buffers = optimizer.buffers
-        self.l1 = _check("l1", l1)
-        self.l2 = _check("l2", l2)
-        self.weight_decay = _check("weight_decay", weight_decay)
+        self.l1 = check_number("l1", l1)
+        self.l2 = check_number("l2", l2)
+        self.weight_decay = check_number("weight_decay", weight_decay)
         self.proximal = bool(proximal)
         self.mask = None if mask is None else np.asarray(mask, dtype=bool)
         if self.proximal and not self.l1:

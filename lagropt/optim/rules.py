@@ -26,7 +26,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..errors import OptimizerError
-from .schedules import as_schedule
+from .schedules import as_schedule, check_number
 
 __all__ = ["State", "Optimizer", "GD", "SGD", "Momentum", "AdaGrad", "Adagrad", "RMSProp",
            "RMSprop", "Adam", "AdamW"]
@@ -69,22 +69,6 @@ class State:
 
     def __repr__(self) -> str:
         return f"State(step={self.step}, buffers: {', '.join(self.buffers) or 'none'})"
-
-
-def _check(name: str, value, low=0.0, high=None, closed_high=False) -> float:
-    """A hyperparameter as a float in [low, high) (or [low, high] with closed_high)."""
-    if isinstance(value, bool):
-        raise OptimizerError(f"{name} must be a number, got {value!r}")
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise OptimizerError(f"{name} must be a number, got {value!r}") from None
-    above = v > high if closed_high else v >= high if high is not None else False
-    if not math.isfinite(v) or v < low or above:
-        interval = f"[{low:g}, {high:g}{']' if closed_high else ')'}" if high is not None \
-            else f">= {low:g}"
-        raise OptimizerError(f"{name} must be in {interval}, got {value!r}")
-    return v
 
 
 class Optimizer:
@@ -240,9 +224,9 @@ class SGD(Optimizer):
     def __init__(self, lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0,
                  nesterov: bool = False, *, maximize: bool = False):
         super().__init__(lr, maximize)
-        self.momentum = _check("momentum", momentum)
-        self.dampening = _check("dampening", dampening)
-        self.weight_decay = _check("weight_decay", weight_decay)
+        self.momentum = check_number("momentum", momentum)
+        self.dampening = check_number("dampening", dampening)
+        self.weight_decay = check_number("weight_decay", weight_decay)
         self.nesterov = bool(nesterov)
         if self.nesterov and (self.momentum <= 0 or self.dampening != 0):
             raise OptimizerError("Nesterov momentum requires a momentum > 0 and zero dampening")
@@ -289,7 +273,7 @@ class Momentum(Optimizer):
 
     def __init__(self, lr=0.1, beta=0.9, *, maximize: bool = False):
         super().__init__(lr, maximize)
-        self.beta = _check("beta", beta, 0.0, 1.0)
+        self.beta = check_number("beta", beta, 0.0, 1.0)
 
     def rule(self, xp, c, x, g, nu):
         nu = self.beta * nu + c[0] * g
@@ -322,11 +306,11 @@ class AdaGrad(Optimizer):
     def __init__(self, lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0,
                  eps=1e-10, *, maximize: bool = False):
         super().__init__(lr, maximize)
-        self.lr_decay = _check("lr_decay", lr_decay)
-        self.weight_decay = _check("weight_decay", weight_decay)
-        self.initial_accumulator_value = _check("initial_accumulator_value",
+        self.lr_decay = check_number("lr_decay", lr_decay)
+        self.weight_decay = check_number("weight_decay", weight_decay)
+        self.initial_accumulator_value = check_number("initial_accumulator_value",
                                                 initial_accumulator_value)
-        self.eps = _check("eps", eps)
+        self.eps = check_number("eps", eps)
         self.buffers = {"sum": self.initial_accumulator_value}
 
     def coefficients(self, t, lr):
@@ -372,10 +356,10 @@ class RMSProp(Optimizer):
     def __init__(self, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0,
                  centered: bool = False, *, maximize: bool = False):
         super().__init__(lr, maximize)
-        self.alpha = _check("alpha", alpha)
-        self.eps = _check("eps", eps)
-        self.weight_decay = _check("weight_decay", weight_decay)
-        self.momentum = _check("momentum", momentum)
+        self.alpha = check_number("alpha", alpha)
+        self.eps = check_number("eps", eps)
+        self.weight_decay = check_number("weight_decay", weight_decay)
+        self.momentum = check_number("momentum", momentum)
         self.centered = bool(centered)
         self.buffers = {"square_avg": 0.0}
         if self.centered:
@@ -440,9 +424,10 @@ class Adam(Optimizer):
             beta1, beta2 = betas
         except (TypeError, ValueError):
             raise OptimizerError(f"betas must be a pair (beta1, beta2), got {betas!r}") from None
-        self.betas = (_check("beta1", beta1, 0.0, 1.0), _check("beta2", beta2, 0.0, 1.0))
-        self.eps = _check("eps", eps)
-        self.weight_decay = _check("weight_decay", weight_decay)
+        self.betas = (check_number("beta1", beta1, 0.0, 1.0),
+                      check_number("beta2", beta2, 0.0, 1.0))
+        self.eps = check_number("eps", eps)
+        self.weight_decay = check_number("weight_decay", weight_decay)
         self.amsgrad = bool(amsgrad)
         self.decoupled_weight_decay = bool(decoupled_weight_decay)
         self.buffers = {"exp_avg": 0.0, "exp_avg_sq": 0.0}

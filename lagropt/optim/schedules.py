@@ -28,17 +28,21 @@ __all__ = ["Schedule", "Constant", "InverseTimeDecay", "ExponentialDecay", "Step
            "as_schedule"]
 
 
-def _rate(value, what: str) -> float:
-    """``value`` as a learning rate: a finite number >= 0."""
+def check_number(name: str, value, low=0.0, high=None, closed_high=False) -> float:
+    """``value`` as a finite float in [low, high) ([low, high] with closed_high; no upper
+    bound when high is None), or an OptimizerError naming ``name``."""
     if isinstance(value, bool):
-        raise OptimizerError(f"{what} must be a number, got {value!r}")
+        raise OptimizerError(f"{name} must be a number, got {value!r}")
     try:
-        rate = float(value)
+        v = float(value)
     except (TypeError, ValueError):
-        raise OptimizerError(f"{what} must be a number, got {value!r}") from None
-    if not math.isfinite(rate) or rate < 0:
-        raise OptimizerError(f"{what} must be finite and >= 0, got {value!r}")
-    return rate
+        raise OptimizerError(f"{name} must be a number, got {value!r}") from None
+    above = high is not None and (v > high if closed_high else v >= high)
+    if not math.isfinite(v) or v < low or above:
+        interval = f">= {low:g}" if high is None else \
+            f"in [{low:g}, {high:g}{']' if closed_high else ')'}"
+        raise OptimizerError(f"{name} must be finite and {interval}, got {value!r}")
+    return v
 
 
 class Schedule:
@@ -61,7 +65,7 @@ class Schedule:
         return self.fn(k)
 
     def __call__(self, k: int) -> float:
-        return _rate(self.rate(k), f"the learning rate of update {k}")
+        return check_number(f"the learning rate of update {k}", self.rate(k))
 
     def sequence(self, count: int) -> np.ndarray:
         """The rates of the first ``count`` updates, ``[lr(0), ..., lr(count - 1)]``."""
@@ -75,7 +79,7 @@ class Constant(Schedule):
     """lr(k) = lr."""
 
     def __init__(self, lr):
-        self.lr = _rate(lr, "lr")
+        self.lr = check_number("lr", lr)
 
     def rate(self, k: int) -> float:
         return self.lr
@@ -94,8 +98,8 @@ class InverseTimeDecay(Schedule):
     """
 
     def __init__(self, lr, kappa):
-        self.lr = _rate(lr, "lr")
-        self.kappa = _rate(kappa, "kappa")
+        self.lr = check_number("lr", lr)
+        self.kappa = check_number("kappa", kappa)
 
     def rate(self, k: int) -> float:
         return self.lr / (1.0 + self.kappa * k)
@@ -110,8 +114,8 @@ class ExponentialDecay(Schedule):
     """lr(k) = lr gamma^k (torch's ``ExponentialLR``)."""
 
     def __init__(self, lr, gamma):
-        self.lr = _rate(lr, "lr")
-        self.gamma = _rate(gamma, "gamma")
+        self.lr = check_number("lr", lr)
+        self.gamma = check_number("gamma", gamma)
 
     def rate(self, k: int) -> float:
         return self.lr * self.gamma ** k
@@ -126,12 +130,12 @@ class StepDecay(Schedule):
     """lr(k) = lr gamma^floor(k / step_size): a staircase (torch's ``StepLR``)."""
 
     def __init__(self, lr, step_size, gamma=0.1):
-        self.lr = _rate(lr, "lr")
+        self.lr = check_number("lr", lr)
         if isinstance(step_size, bool) or not isinstance(step_size, (int, np.integer)) \
                 or step_size < 1:
             raise OptimizerError(f"step_size must be an integer >= 1, got {step_size!r}")
         self.step_size = int(step_size)
-        self.gamma = _rate(gamma, "gamma")
+        self.gamma = check_number("gamma", gamma)
 
     def rate(self, k: int) -> float:
         return self.lr * self.gamma ** (k // self.step_size)
