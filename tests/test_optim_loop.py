@@ -216,3 +216,12 @@ def test_compiled_bound_is_value_and_grad_without_checks(regression):
     assert math.isnan(value) and np.isnan(grad).all()
     with pytest.raises(lagropt.DataError):
         f.bound(np.zeros(3), Xv[:, :2], yv)                       # shapes checked once
+
+
+def test_updates_vanishing_at_the_minimum_are_convergence_to_rounding():
+    rosenbrock = (1 - x) ** 2 + 100 * (y - x ** 2) ** 2
+    r = optim.minimize(rosenbrock, [-1.2, 1.0], optim.Adam(1e-3), steps=20000)
+    assert r.status == 0 and r.success and r.nit < 20000 and "zero to rounding" in r.message
+    assert np.abs(r.x - 1).max() < 1e-12
+    strict = optim.minimize(rosenbrock, [-1.2, 1.0], optim.Adam(1e-3), steps=20000, tol=1e-300)
+    assert strict.status == 3 and not strict.success and "below what float64" in strict.message

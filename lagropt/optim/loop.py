@@ -25,6 +25,7 @@ SCALAR_MAX = 32      # parameters up to which a scalar problem runs on Python fl
 STALL_STEPS = 10     # consecutive updates that leave x unchanged before the run is a stall
 
 CONVERGED, COMPLETED, DIVERGED, STALLED, EARLY_STOPPED, CALLBACK = range(6)
+_SQRT_EPS = float(np.sqrt(np.finfo(float).eps))
 
 
 def _count(name: str, value, low: int = 0):
@@ -71,10 +72,6 @@ class _Batches:
         return tuple(d[idx] if p else d for d, p in zip(self.data, self.per_sample))
 
 
-def _finite_floats(g) -> bool:
-    return math.isfinite(sum(g))          # inf - inf is nan: any inf or nan shows
-
-
 def _finite_array(g) -> bool:
     return bool(np.isfinite(g).all())
 
@@ -119,13 +116,13 @@ class _Run:
         divergence the last good iterate. With x a list of floats, ``value_and_grad`` is the
         raw kernel ``kernel(*x) -> (value, *gradient)``."""
         floats = isinstance(x, list)
-        finite = _finite_floats if floats else _finite_array
-        same = list.__eq__ if floats else np.array_equal
+        isfinite, same = math.isfinite, list.__eq__ if floats else np.array_equal
         batches, data, tol = self.batches, self.data, self.tol
         losses, path, keep_path = self.losses, self.path, self.keep_path
         epoch_end = batches.per_epoch if batches is not None else \
             (1 if self.validation is not None else 0)
         bar, callback = self.bar, self.callback
+        extras = bar is not None or callback is not None or epoch_end
         sense = -1.0 if self.optimizer.maximize else 1.0      # an ascent's loss grows
         before, unchanged, nit = path[0], 0, 0
         kernel = value_and_grad if floats else None
@@ -138,7 +135,8 @@ class _Run:
                 value, g = value_and_grad(x, batches.get(k))
             elif k:
                 value, g = value_and_grad(x, data)
-            if not (math.isfinite(value) and finite(g)):
+            # sum(g) is nan or inf when an entry is (inf - inf is nan)
+            if not (isfinite(value) and (isfinite(sum(g)) if floats else _finite_array(g))):
                 self.diverged(k, f"the loss or its gradient is not finite (loss {value})")
                 return before, nit - 1 if nit else 0
             if sense * value > ceiling:
@@ -161,29 +159,40 @@ class _Run:
             if same(x, before):
                 unchanged += 1
                 if unchanged >= STALL_STEPS:
-                    self._stalled(g, nit)
+                    self._stalled(g, value, nit)
                     return x, nit
             else:
                 unchanged = 0
-            if bar is not None:
-                bar.update(nit, value)
-            if callback is not None and _stop_requested(callback, x, value, nit):
-                self.stop(CALLBACK, f"stopped by the callback after {nit} steps")
-                return x, nit
-            if epoch_end and nit % epoch_end == 0:
-                self._end_of_epoch(x, nit)
-                if self.status != COMPLETED:
+            if extras:
+                if bar is not None:
+                    bar.update(nit, value)
+                if callback is not None and _stop_requested(callback, x, value, nit):
+                    self.stop(CALLBACK, f"stopped by the callback after {nit} steps")
                     return x, nit
+                if epoch_end and nit % epoch_end == 0:
+                    self._end_of_epoch(x, nit)
+                    if self.status != COMPLETED:
+                        return x, nit
         return x, nit
 
-    def _stalled(self, g, nit) -> None:
-        if _max_abs(g) == 0:
-            self.stop(CONVERGED, f"stopped at step {nit}: the gradient is exactly zero, a "
-                      "stationary point (not necessarily a minimum)")
+    def _stalled(self, g, value, nit) -> None:
+        """Updates no longer change x. At a gradient that is zero up to rounding (max |g| <=
+        sqrt(eps) max(1, |f|)) the run has converged as far as float64 allows, unless a
+        smaller tol was asked for; otherwise the rate is too small for x."""
+        gmax = _max_abs(g)
+        rounding = gmax <= _SQRT_EPS * max(1.0, abs(value))
+        if gmax == 0 or rounding and (self.tol is None or gmax <= self.tol):
+            self.stop(CONVERGED, f"stopped at step {nit}: the updates no longer change x and "
+                      f"the gradient is {'exactly zero' if gmax == 0 else 'zero to rounding'} "
+                      f"(max |gradient| = {gmax:.3g}): a stationary point")
+        elif rounding:
+            self.stop(STALLED, f"stalled at step {nit}: the updates no longer change x at max "
+                      f"|gradient| = {gmax:.3g}, zero to rounding but above tol = {self.tol:g} "
+                      "(the tolerance is below what float64 can reach here)")
         else:
             self.stop(STALLED, f"stalled at step {nit}: {STALL_STEPS} updates left x unchanged "
-                      f"although max |gradient| = {_max_abs(g):.3g} (the learning rate is too "
-                      "small for the scale of x, or the schedule decayed it to zero)")
+                      f"although max |gradient| = {gmax:.3g} (the learning rate is too small "
+                      "for the scale of x, or the schedule decayed it to zero)")
 
     def _end_of_epoch(self, x, nit) -> None:
         """The full-data loss (and tolerance test) with mini-batches; the validation loss and

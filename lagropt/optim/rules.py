@@ -446,7 +446,8 @@ class Adam(Optimizer):
                 x = x * (1 - lr * self.weight_decay)
             else:
                 g = g + self.weight_decay * x
-        m = _lerp(m, g, 1 - beta1)
+        w = 1 - beta1                         # torch's lerp, inlined: this is the hot path
+        m = m + w * (g - m) if w < 0.5 else g - (g - m) * (1 - w)
         v = v * beta2 + (1 - beta2) * g * g
         if vmax:
             vhat = xp.maximum(vmax[0], v)
