@@ -22,7 +22,7 @@ from .schedules import Constant
 __all__ = ["minimize"]
 
 SCALAR_MAX = 32      # parameters up to which a scalar problem runs on Python floats
-STALL_STEPS = 10     # consecutive updates that leave x unchanged before the run is a stall
+STALL_STEPS = 10     # updates that left x unchanged at the end of a run: it stalled
 
 CONVERGED, COMPLETED, DIVERGED, STALLED, EARLY_STOPPED, CALLBACK = range(6)
 _SQRT_EPS = float(np.sqrt(np.finfo(float).eps))
@@ -156,13 +156,7 @@ class _Run:
             nit += 1
             if keep_path:
                 path.append(x.copy())
-            if same(x, before):
-                unchanged += 1
-                if unchanged >= STALL_STEPS:
-                    self._stalled(g, value, nit)
-                    return x, nit
-            else:
-                unchanged = 0
+            unchanged = unchanged + 1 if same(x, before) else 0
             if extras:
                 if bar is not None:
                     bar.update(nit, value)
@@ -173,26 +167,30 @@ class _Run:
                     self._end_of_epoch(x, nit)
                     if self.status != COMPLETED:
                         return x, nit
+        if unchanged >= STALL_STEPS:
+            self._stalled(g, value, nit, nit - unchanged)
         return x, nit
 
-    def _stalled(self, g, value, nit) -> None:
-        """Updates no longer change x. At a gradient that is zero up to rounding (max |g| <=
-        sqrt(eps) max(1, |f|)) the run has converged as far as float64 allows, unless a
-        smaller tol was asked for; otherwise the rate is too small for x."""
+    def _stalled(self, g, value, nit, since) -> None:
+        """The last updates (from step ``since`` on) left x unchanged. At a gradient that is
+        zero up to rounding (max |g| <= sqrt(eps) max(1, |f|)) the run converged as far as
+        float64 allows, unless a smaller tol was asked for; otherwise the rate is too small
+        for x."""
         gmax = _max_abs(g)
         rounding = gmax <= _SQRT_EPS * max(1.0, abs(value))
+        head = f"the updates have not changed x since step {since} of {nit}"
         if gmax == 0 or rounding and (self.tol is None or gmax <= self.tol):
-            self.stop(CONVERGED, f"stopped at step {nit}: the updates no longer change x and "
-                      f"the gradient is {'exactly zero' if gmax == 0 else 'zero to rounding'} "
-                      f"(max |gradient| = {gmax:.3g}): a stationary point")
+            self.stop(CONVERGED, f"{head}: the gradient is "
+                      f"{'exactly zero' if gmax == 0 else 'zero to rounding'} (max |gradient| "
+                      f"= {gmax:.3g}), a stationary point")
         elif rounding:
-            self.stop(STALLED, f"stalled at step {nit}: the updates no longer change x at max "
-                      f"|gradient| = {gmax:.3g}, zero to rounding but above tol = {self.tol:g} "
-                      "(the tolerance is below what float64 can reach here)")
+            self.stop(STALLED, f"stalled: {head} at max |gradient| = {gmax:.3g}, zero to "
+                      f"rounding but above tol = {self.tol:g} (the tolerance is below what "
+                      "float64 can reach here)")
         else:
-            self.stop(STALLED, f"stalled at step {nit}: {STALL_STEPS} updates left x unchanged "
-                      f"although max |gradient| = {gmax:.3g} (the learning rate is too small "
-                      "for the scale of x, or the schedule decayed it to zero)")
+            self.stop(STALLED, f"stalled: {head} although max |gradient| = {gmax:.3g} (the "
+                      "learning rate is too small for the scale of x, or the schedule decayed "
+                      "it to zero)")
 
     def _end_of_epoch(self, x, nit) -> None:
         """The full-data loss (and tolerance test) with mini-batches; the validation loss and
