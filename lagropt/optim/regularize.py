@@ -100,6 +100,9 @@ class Regularized(Optimizer):
             params[...] = shrunk if self.mask is None else np.where(self.mask, shrunk, params)
         return params
 
+    def float_stepper(self, state: State):
+        raise OptimizerError("a regularized optimizer runs on arrays of parameters")
+
     def __repr__(self) -> str:
         parts = [f"l1={self.l1!r}"] if self.l1 else []
         parts += [f"l2={self.l2!r}"] if self.l2 else []
