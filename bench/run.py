@@ -83,6 +83,278 @@ def solve_lecture(repeats: int = 5, baseline_timeout: float = 20.0):
               "baseline_result": result})
 
 
+# -- solve-textbook ---------------------------------------------------------------------------
+
+def _textbook_cases():
+    """The textbook problems of tests/test_textbook.py (one list, used by tests and bench)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "tests" / "test_textbook.py"
+    sys.path.insert(0, str(path.parent))
+    spec = importlib.util.spec_from_file_location("textbook_cases", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.CASES
+
+
+def _raw_kkt_sympy_solve(problem):
+    """sympy.solve on the N + K stationarity equations, with mu_j h_j = 0 for inequalities."""
+    L = problem.lagrangian
+    eqs = [sp.diff(L, v) for v in problem.variables] + list(problem.equality_functions)
+    eqs += [m * h for m, h in zip(problem.inequality_multipliers, problem.inequality_functions)]
+    return sp.solve(eqs, [*problem.variables, *problem.multipliers], dict=True)
+
+
+@bench("solve-textbook")
+def solve_textbook(repeats: int = 3, baseline_timeout: float = 10.0, limit: float = 5.0):
+    """lagropt.solve on each textbook problem vs raw sympy.solve on the same KKT system."""
+    from lagropt.solve.timeout import TimeLimit, call_with_timeout
+
+    for name, case in _textbook_cases().items():
+        ours = []
+        for _ in range(repeats):
+            clear_cache()
+            t, sol = timed(case.problem.solve, timeout=limit)
+            ours.append(t)
+        clear_cache()
+        started = time.perf_counter()
+        try:
+            call_with_timeout(_raw_kkt_sympy_solve, case.problem, timeout=baseline_timeout)
+            base, result = time.perf_counter() - started, "ok"
+        except TimeLimit:
+            base, result = None, f"timeout after {baseline_timeout:g} s"
+        except Exception as exc:  # noqa: BLE001 - the baseline's failure is the result
+            base, result = None, f"failed: {type(exc).__name__}"
+        emit({"bench": "solve-textbook", "case": name, "ours_s": statistics.median(ours),
+              "ours_max_s": max(ours), "ours_status": sol.status,
+              "expected_status": case.status, "within_limit": max(ours) <= limit + 1.0,
+              "baseline": "sympy.solve(raw KKT system)", "baseline_s": base,
+              "baseline_result": result})
+
+# -- grad-pls and compile-pls ---------------------------------------------------------------------
+
+_LAM1, _LAM2 = 0.1, 0.01
+
+
+def _pls_expression(features):
+    """Penalized least squares (1/m)||y - X beta||^2 + lam1 ||beta||_1 + lam2 ||beta||^2 in index
+    form, with X of shape (m, features)."""
+    from lagropt import losses, penalties
+
+    X, y, beta = losses.regression_symbols(features=features)
+    expr = (losses.mse(y, losses.linear(X, beta)) + penalties.l1(beta, sp.Float(_LAM1))
+            + penalties.l2(beta, sp.Float(_LAM2)))
+    return expr, beta, X, y
+
+
+def _compile_pls(features):
+    import lagropt
+
+    expr, beta, X, y = _pls_expression(features)
+    return lagropt.compile(expr, wrt=beta, data=(X, y))
+
+
+def _naive_pls(features):
+    """The toy approach: one scalar symbol per coefficient and per feature column, the
+    per-sample loss differentiated by each beta_j and lambdified (with cse); the mean over the
+    rows taken in NumPy."""
+    import numpy as np
+
+    b = sp.symbols(f"b0:{features}", real=True)
+    x = sp.symbols(f"x0:{features}", real=True)
+    yy = sp.Symbol("y", real=True)
+    per_sample = (yy - sp.Add(*[xi * bi for xi, bi in zip(x, b)])) ** 2
+    penalty = _LAM1 * sp.Add(*[sp.Abs(bi) for bi in b]) + _LAM2 * sp.Add(*[bi ** 2 for bi in b])
+    data_grad = sp.lambdify([b, x, yy], [sp.diff(per_sample, bi) for bi in b], "numpy", cse=True)
+    penalty_grad = sp.lambdify([b], [sp.diff(penalty, bi) for bi in b], "numpy", cse=True)
+
+    def grad(beta, X, y):
+        rows = data_grad(beta, list(X.T), y)
+        return np.array([np.mean(r) for r in rows]) + np.array(penalty_grad(beta), dtype=float)
+    return grad
+
+
+def _pls_data(rows, features, seed=0):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(rows, features))
+    beta = rng.normal(size=features)
+    return X, X @ beta + rng.normal(size=rows), rng.normal(size=features)
+
+
+def _numpy_pls_grad(beta, X, y):
+    """The hand-written gradient as the lecture writes it: -2/m X^T (y - X beta) + ..."""
+    import numpy as np
+    return -2.0 / len(y) * X.T @ (y - X @ beta) + _LAM1 * np.sign(beta) + 2 * _LAM2 * beta
+
+
+def _numpy_pls_grad_rowmajor(beta, X, y):
+    """The same with the residual on the left, (X beta - y) @ X, which NumPy runs faster."""
+    import numpy as np
+    return 2.0 / len(y) * ((X @ beta - y) @ X) + _LAM1 * np.sign(beta) + 2 * _LAM2 * beta
+
+
+@bench("grad-pls")
+def grad_pls(repeats: int = 21, rows: int = 100_000, features: int = 50):
+    """Gradient of MSE + L1 + L2 at m = 100000, n = 50: lagropt's compiled gradient vs NumPy."""
+    import numpy as np
+
+    f = _compile_pls(features)
+    X, y, beta = _pls_data(rows, features)
+    for name, baseline in [("numpy: -2/m X.T @ (y - X @ b) + ...", _numpy_pls_grad),
+                           ("numpy: 2/m (X @ b - y) @ X + ...", _numpy_pls_grad_rowmajor)]:
+        error = float(np.abs(f.grad(beta, X, y) - baseline(beta, X, y)).max())
+        ours, theirs = [], []
+        for _ in range(repeats):
+            ours.append(timed(f.grad, beta, X, y)[0])
+            theirs.append(timed(baseline, beta, X, y)[0])
+        emit({"bench": "grad-pls", "case": f"m={rows},n={features}",
+              "ours_s": statistics.median(ours), "baseline": name,
+              "baseline_s": statistics.median(theirs), "max_abs_diff": error})
+
+
+def _timed_naive(features, rows):
+    """In a worker: (build + differentiate + lambdify time, gradient time) of the naive way."""
+    seconds, grad = timed(_naive_pls, features)
+    X, y, beta = _pls_data(rows, features)
+    return seconds, min(timed(grad, beta, X, y)[0] for _ in range(3))
+
+
+@bench("compile-pls")
+def compile_pls(repeats: int = 5, rows: int = 100_000, baseline_timeout: float = 120.0):
+    """Expression build + differentiation + code generation of MSE + L1 + L2 for n = 50 and
+    500, vs the naive scalar-symbol lambdify; with both gradients' run time at m = 100000."""
+    from lagropt.solve.timeout import TimeLimit, call_with_timeout
+
+    for features in (50, 500):
+        ours = []
+        for _ in range(repeats):
+            clear_cache()
+            seconds, f = timed(_compile_pls, features)
+            ours.append(seconds)
+        X, y, beta = _pls_data(rows, features)
+        ours_grad = min(timed(f.grad, beta, X, y)[0] for _ in range(5))
+        numpy_grad = min(timed(_numpy_pls_grad, beta, X, y)[0] for _ in range(5))
+        record = {"bench": "compile-pls", "case": f"n={features}", "ours_s": statistics.median(ours),
+                  "baseline": "sympy.lambdify(cse=True) of scalar symbols b_j, x_j",
+                  "baseline_s": None, "baseline_result": "ok",
+                  "ours_grad_s": ours_grad, "numpy_grad_s": numpy_grad}
+        clear_cache()
+        try:
+            naive_s, naive_grad = call_with_timeout(_timed_naive, features, rows,
+                                                    timeout=baseline_timeout)
+            record.update(baseline_s=naive_s, naive_grad_s=naive_grad)
+        except TimeLimit:
+            record["baseline_result"] = f"timeout after {baseline_timeout:g} s"
+        emit(record)
+
+
+# -- step-adam-1e6 and loop-rosenbrock ---------------------------------------------------------
+
+def _torch():
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch
+
+
+def _numpy_adam(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8):
+    """The plain NumPy Adam a user would write (whole-array expressions)."""
+    import math
+
+    import numpy as np
+    state = {"t": 0}
+
+    def step(x, g, m, v):
+        state["t"] += 1
+        t = state["t"]
+        m[:] = b1 * m + (1 - b1) * g
+        v[:] = b2 * v + (1 - b2) * g * g
+        x -= lr / (1 - b1 ** t) * m / (np.sqrt(v) / math.sqrt(1 - b2 ** t) + eps)
+    return step
+
+
+@bench("step-adam-1e6")
+def step_adam(repeats: int = 31, n: int = 1_000_000):
+    """One Adam step on 10^6 float64 parameters: lagropt's in-place chunked rule vs
+    torch.optim.Adam(foreach=True) on CPU (or a plain NumPy Adam without torch)."""
+    import numpy as np
+
+    from lagropt import optim
+
+    rng = np.random.default_rng(0)
+    x0, g = rng.normal(size=n), rng.normal(size=n)
+    opt = optim.Adam(1e-3)
+    x = x0.copy()
+    state = opt.init(x)
+    torch = _torch()
+    if torch is not None:
+        p = torch.tensor(x0.copy(), requires_grad=True)
+        p.grad = torch.tensor(g)
+        topt = torch.optim.Adam([p], lr=1e-3, foreach=True)
+        baseline, name = topt.step, f"torch.optim.Adam(foreach=True) {torch.__version__} CPU, " \
+            f"{torch.get_num_threads()} threads"
+    else:
+        xb, m, v = x0.copy(), np.zeros(n), np.zeros(n)
+        plain = _numpy_adam()
+        baseline, name = (lambda: plain(xb, g, m, v)), "plain NumPy Adam (torch not installed)"
+    ours, theirs = [], []
+    for _ in range(repeats):
+        ours.append(timed(opt.step, x, g, state)[0])
+        theirs.append(timed(baseline)[0])
+    emit({"bench": "step-adam-1e6", "case": f"n={n}", "ours_s": statistics.median(ours),
+          "baseline": name, "baseline_s": statistics.median(theirs)})
+
+
+@bench("loop-rosenbrock")
+def loop_rosenbrock(steps: int = 20_000, torch_steps: int = 2_000, repeats: int = 5):
+    """20000 Adam steps on 2-D Rosenbrock with the compiled gradient (lagropt.optim.minimize on
+    the compiled loss, path and losses recorded), seconds per step, vs torch autograd + Adam.
+    The rate is chosen so that all 20000 steps run (no early stop at the minimum)."""
+    import numpy as np
+
+    import lagropt
+    from lagropt import optim
+
+    x, y = sp.symbols("x y")
+    rosenbrock = lagropt.compile((1 - x) ** 2 + 100 * (y - x ** 2) ** 2, [x, y])
+    ours, result = [], None
+    for _ in range(repeats):
+        seconds, result = timed(optim.minimize, rosenbrock, [-1.2, 1.0], optim.Adam(5e-4),
+                                steps=steps)
+        ours.append(seconds / result.nit)
+    torch = _torch()
+    record = {"bench": "loop-rosenbrock", "case": f"{steps} Adam steps, lr=5e-4, from (-1.2, 1)",
+              "ours_s": statistics.median(ours), "ours_nit": result.nit,
+              "ours_x": result.x.tolist()}
+    if torch is None:
+        grad = rosenbrock.grad
+        xs, m, v = np.array([-1.2, 1.0]), np.zeros(2), np.zeros(2)
+        plain = _numpy_adam(lr=5e-4)
+        started = time.perf_counter()
+        for _ in range(torch_steps):
+            plain(xs, grad(xs), m, v)
+        record.update(baseline="plain NumPy Adam + compiled (checked) gradient (torch not "
+                      "installed)", baseline_s=(time.perf_counter() - started) / torch_steps)
+    else:
+        theirs = []
+        for _ in range(repeats):
+            p = torch.tensor([-1.2, 1.0], dtype=torch.float64, requires_grad=True)
+            topt = torch.optim.Adam([p], lr=5e-4)
+            started = time.perf_counter()
+            for _ in range(torch_steps):
+                topt.zero_grad()
+                loss = (1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2
+                loss.backward()
+                topt.step()
+            theirs.append((time.perf_counter() - started) / torch_steps)
+        record.update(baseline=f"torch {torch.__version__} autograd + Adam, per step "
+                      f"({torch_steps} steps)", baseline_s=statistics.median(theirs))
+    emit(record)
+
+
 # -- maxent-1e6 ------------------------------------------------------------------------------
 
 def _brentq_beta(levels, mean, bracket):

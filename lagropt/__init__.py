@@ -10,16 +10,21 @@ the derivation recorded), and check it against scipy.optimize::
     ({x: 3/2, y: 3/2}, 19/2)
 """
 
-from .compile import compile, compile_problem
+from .compile import GradCheck, check_grad, compile, compile_problem
 from .derivation import Derivation, Step
-from .errors import LagroptError, ProblemError, SolveError
+from .errors import (CompileError, DataError, EvaluationError, LagroptError, OptimizerError,
+                     ProblemError, SolveError)
 from .problem import Constraint, Problem, maximize, minimize
 from .solve import (Point, Solution, get_default_timeout, set_default_timeout, solve)
-from .verify import Report, verify
+from .verify import DescentReport, Report, verify, verify_descent
+from . import functions, losses, optim, penalties
+from . import latex  # noqa: E402  (lagropt.latex: derivations as LaTeX, documents, PDF)
 
 __version__ = "0.1.0"
 
 __all__ = ["Problem", "Constraint", "maximize", "minimize", "solve", "Solution", "Point",
            "Derivation", "Step", "verify", "Report", "compile", "compile_problem",
-           "LagroptError", "ProblemError", "SolveError", "set_default_timeout",
-           "get_default_timeout", "__version__"]
+           "check_grad", "GradCheck", "LagroptError", "ProblemError", "SolveError",
+           "CompileError", "DataError", "EvaluationError", "set_default_timeout",
+           "get_default_timeout", "losses", "penalties", "functions", "__version__",
+           "optim", "verify_descent", "DescentReport", "OptimizerError"]

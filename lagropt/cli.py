@@ -5,23 +5,300 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from .errors import LagroptError, ProblemError
 
 __all__ = ["main"]
 
+NO_OPTIMUM = ("unbounded", "not_attained", "infeasible", "no_critical_point", "unsolved", "timeout")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (exit status 2) instead of usage plus message."""
+
+    def error(self, message):
+        print(f"lagropt: error: {message} (see {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"'{text}' must be positive")
+    return value
+
+
+def _read_problem_file(path: str):
+    """A problem from a text file: 'max: OBJECTIVE' or 'min: OBJECTIVE' on one line, one
+    constraint per line after it, optional 'vars: x, y', 'params: a', 'positive: p1, p2'
+    lines; '#' starts a comment."""
+    try:
+        lines = Path(path).read_text().splitlines()
+    except OSError as exc:
+        raise LagroptError(f"cannot read {path}: {exc.strerror or exc}") from None
+    fields = {"constraints": []}
+    for number, raw in enumerate(lines, 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        key, _, rest = line.partition(":")
+        key = key.strip().lower()
+        if rest and key in ("max", "min", "maximize", "minimize", "vars", "params", "positive"):
+            fields[key[:3] if key.startswith(("max", "min")) else key] = rest.strip()
+        else:
+            fields["constraints"].append(line)
+    senses = [k for k in ("max", "min") if k in fields]
+    if len(senses) != 1:
+        raise LagroptError(f"{path}: give exactly one line 'max: ...' or 'min: ...'")
+    return fields
+
+
+def _problem_from_args(args):
+    """The Problem the command line describes (texts go through the safe parser)."""
+    import sympy as sp
+
+    from .parse import parse_constraint, parse_expr, parse_symbols
+    from .problem import Problem
+
+    if args.file:
+        fields = _read_problem_file(args.file)
+        sense = "max" if "max" in fields else "min"
+        objective, constraints = fields[sense], fields["constraints"]
+        vars_text, params_text = fields.get("vars"), fields.get("params")
+        positive_text = fields.get("positive")
+    else:
+        if args.objective is None:
+            raise LagroptError("give an objective (or --file FILE)")
+        if args.max == args.min:
+            raise LagroptError("say --max or --min")
+        sense = "max" if args.max else "min"
+        objective, constraints = args.objective, args.subject_to or []
+        vars_text, params_text, positive_text = args.vars, args.params, args.positive
+    symbols = {}
+    for s in parse_symbols(positive_text, positive=True) if positive_text else []:
+        symbols[s.name] = s
+    f = parse_expr(objective, symbols)
+    names = {s.name for s in f.free_symbols if isinstance(s, sp.Symbol)}
+    cons = [parse_constraint(c, symbols) for c in constraints]
+    for c in cons:
+        names |= {s.name for s in c.free_symbols if isinstance(s, sp.Symbol)}
+    for s in f.free_symbols | set().union(*[c.free_symbols for c in cons]):
+        if isinstance(s, sp.Symbol):
+            symbols.setdefault(s.name, s)
+    def pick(text, what):
+        if not text:
+            return None
+        chosen = []
+        for s in parse_symbols(text):
+            if s.name not in symbols:
+                raise LagroptError(f"{what} {s.name} does not appear in the problem")
+            chosen.append(symbols[s.name])
+        return chosen
+    return Problem(f, sense, cons, pick(vars_text, "variable"), pick(params_text, "parameter"))
+
+
+def _jsonable(value):
+    """An exact SymPy value as {"exact": "...", "float": ...} (float when it is a number)."""
+    import sympy as sp
+
+    value = sp.sympify(value)
+    out = {"exact": sp.sstr(value)}
+    if value.is_number:
+        try:
+            out["float"] = float(sp.N(value, 17))
+        except (TypeError, ValueError):
+            pass
+    return out
+
+
+def solution_json(sol, report=None) -> dict:
+    """A Solution as JSON-ready data."""
+    def point(p):
+        return {"x": {str(k): _jsonable(v) for k, v in p.x.items()},
+                "multipliers": {str(k): _jsonable(v) for k, v in p.multipliers.items()},
+                "value": _jsonable(p.value) if p.value is not None else None, "kind": p.kind,
+                "reason": p.reason, "exact": p.exact, "regular": p.regular,
+                "active": list(p.active), "free": [str(s) for s in p.free],
+                "optimum": any(p is q for q in sol.optimum)}
+    out = {"status": sol.status, "message": sol.message,
+           "value": _jsonable(sol.value) if sol.value is not None else None,
+           "points": [point(p) for p in sol.points], "evidence": list(sol.evidence),
+           "remaining": [f"{e.lhs} = {e.rhs}" if hasattr(e, "lhs") else str(e) for e in sol.remaining],
+           "derivation": sol.derivation.to_dict()}
+    if report is not None:
+        out["verify"] = report.to_dict()
+    return out
+
+
+def _writable(path: str) -> Path:
+    p = Path(path)
+    if p.parent and not p.parent.exists():
+        raise LagroptError(f"cannot write {path}: the folder {p.parent} does not exist")
+    return p
+
+
+def _solve(args) -> int:
+    from .verify import verify
+
+    problem = _problem_from_args(args)
+    for path in (args.latex, args.plot):
+        if path:
+            _writable(path)
+    if args.plot and len(problem.variables) != 2:
+        raise LagroptError(f"--plot draws problems in two variables; this one has "
+                           f"{len(problem.variables)}")
+    if args.pdf and not args.latex:
+        raise LagroptError("--pdf needs --latex FILE.tex (where to write the document)")
+    if args.pdf:
+        from .latex import latex_available
+
+        if not latex_available():
+            raise LagroptError("--pdf needs pdflatex, which is not installed (apt-get install "
+                               "texlive-latex-base texlive-latex-recommended latexmk)")
+    sol = problem.solve(timeout=args.timeout)
+    report = verify(problem, sol) if args.verify else None
+    if args.plot:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from .plot import lagrange
+
+        lagrange(sol).savefig(args.plot, dpi=120)
+    if args.latex:
+        path = sol.to_tex(args.latex)
+        if args.pdf:
+            from .latex import compile as compile_tex
+
+            compile_tex(path)
+    if args.json:
+        json.dump(solution_json(sol, report), sys.stdout, indent=2)
+        print()
+    else:
+        print(problem)
+        print(sol)
+        if args.steps:
+            print()
+            print(sol.derivation)
+        if report is not None:
+            print(report)
+        if args.plot:
+            print(f"plot:  {args.plot}")
+        if args.latex:
+            print(f"latex: {args.latex}" + (f"\npdf:   {Path(args.latex).with_suffix('.pdf')}"
+                                            if args.pdf else ""))
+    return 1 if sol.status in NO_OPTIMUM else 0
+
 
 def _tour(args) -> int:
-    from .tour import run_tour
+    from .tour import run_tour, write_notes
 
-    rows = run_tour(stream=sys.stderr if args.json else sys.stdout)
+    solved = []
+    rows = run_tour(stream=sys.stderr if args.json else sys.stdout, solved=solved)
     if args.json:
         json.dump(rows, sys.stdout, indent=2, default=str)
         print()
+    tex, pdf = write_notes(solved, args.out)
+    where = sys.stderr if args.json else sys.stdout
+    print(f"\nnotes: {tex}", file=where)
+    print(f"pdf:   {tex.with_suffix('.pdf')}" if pdf else "pdf:   not built (pdflatex not found: install "
+          "texlive-latex-base to compile the notes)", file=where)
     return 0 if all(r["ok"] for r in rows) else 1
 
 
-def _numbers(text: str, option: str) -> list:
+_METHODS = {"gd": "GD", "sgd": "SGD", "momentum": "Momentum", "adagrad": "AdaGrad",
+            "rmsprop": "RMSProp", "adam": "Adam", "adamw": "AdamW"}
+# the lecture's comparison picture (deck 001), with rates that suit the default test function
+_COMPARE = {"gd": ("GD", 1e-3), "momentum": ("Momentum", 1e-3), "adagrad": ("AdaGrad", 0.5),
+            "rmsprop": ("RMSProp", 1e-2), "adam": ("Adam", 5e-2)}
+
+
+def _numbers(text: str, what: str) -> list:
+    out = []
+    for part in text.split(","):
+        try:
+            out.append(float(part))
+        except ValueError:
+            raise LagroptError(f"{what}: '{part.strip()}' is not a number") from None
+    return out
+
+
+def _optimizer(method: str, lr: float, decay: float | None, momentum: float | None):
+    from . import optim
+
+    rate = optim.InverseTimeDecay(lr, decay) if decay else lr
+    cls = getattr(optim, _METHODS[method])
+    if momentum is not None:
+        if method == "sgd":
+            return cls(rate, momentum=momentum)
+        if method == "momentum":
+            return cls(rate, beta=momentum)
+        raise LagroptError("--momentum is for --method sgd or momentum")
+    return cls(rate)
+
+
+def _descend(args) -> int:
+    import numpy as np
+
+    from . import optim
+    from .parse import parse_expr, parse_symbols
+
+    f = parse_expr(args.objective)
+    names = sorted((s for s in f.free_symbols), key=lambda s: s.name)
+    if args.vars:
+        chosen = {s.name for s in parse_symbols(args.vars)}
+        missing = chosen - {s.name for s in names}
+        if missing:
+            raise LagroptError(f"variable {', '.join(sorted(missing))} does not appear in the objective")
+        names = [s for s in names if s.name in chosen] + [s for s in names if s.name not in chosen]
+        if len(chosen) != len(names):
+            extra = sorted(s.name for s in names if s.name not in chosen)
+            raise LagroptError(f"{', '.join(extra)} would need values: list every symbol in --vars")
+    x0 = _numbers(args.x0, "--x0")
+    if len(x0) != len(names):
+        raise LagroptError(f"--x0 has {len(x0)} numbers for {len(names)} variables "
+                           f"({', '.join(s.name for s in names)})")
+    sign = -1 if args.max else 1
+    runs = {}
+    if args.compare:
+        for key, (cls, lr) in _COMPARE.items():
+            runs[key] = optim.minimize(sign * f, x0, getattr(optim, cls)(lr), steps=args.steps,
+                                       wrt=names, tol=args.tol)
+    else:
+        runs[args.method] = optim.minimize(sign * f, x0, _optimizer(args.method, args.lr, args.decay,
+                                                                     args.momentum),
+                                           steps=args.steps, wrt=names, tol=args.tol)
+    if args.plot:
+        _writable(args.plot)
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from . import plot
+
+        if len(names) == 2:
+            fig = plot.paths(f, {k: r.path for k, r in runs.items()}, variables=names)
+        else:
+            fig = plot.losses({k: r.losses for k, r in runs.items()})
+        fig.savefig(args.plot, dpi=120)
+    report = {k: {"x": {s.name: float(v) for s, v in zip(names, r.x)}, "f": float(sign * r.fun),
+                  "nit": int(r.nit), "success": bool(r.success), "message": r.message}
+              for k, r in runs.items()}
+    if args.json:
+        json.dump(report, sys.stdout, indent=2)
+        print()
+    else:
+        for k, r in report.items():
+            xs = ", ".join(f"{n} = {v:.10g}" for n, v in r["x"].items())
+            print(f"{k:9s} {xs}  f = {r['f']:.10g}  ({r['nit']} steps) {r['message']}")
+        if args.plot:
+            print(f"plot: {args.plot}")
+    return 0 if all(r["success"] for r in report.values()) else 1
+
+
+def _fractions(text: str, option: str) -> list:
     """'1,2,3/2,0.5' -> exact Fractions (decimals exactly as written); never evaluated."""
     from fractions import Fraction
 
@@ -35,10 +312,10 @@ def _numbers(text: str, option: str) -> list:
     return out
 
 
-def _number(text, option: str):
+def _fraction(text, option: str):
     if text is None:
         return None
-    values = _numbers(text, option)
+    values = _fractions(text, option)
     if len(values) != 1:
         raise ProblemError(f"{option}: one number expected, got {text!r}")
     return values[0]
@@ -51,10 +328,10 @@ def _maxent(args) -> int:
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RuntimeWarning)
-        result = maxent(_numbers(args.values, "--values"), mean=_number(args.mean, "--mean"),
-                        variance=_number(args.variance, "--variance"),
+        result = maxent(_fractions(args.values, "--values"), mean=_fraction(args.mean, "--mean"),
+                        variance=_fraction(args.variance, "--variance"),
                         degeneracy=None if args.degeneracy is None
-                        else _numbers(args.degeneracy, "--degeneracy"))
+                        else _fractions(args.degeneracy, "--degeneracy"))
     if args.json:
         json.dump(result.to_dict(), sys.stdout, indent=2)
         print()
@@ -66,12 +343,66 @@ def _maxent(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="lagropt", description="Constrained optimization "
-                                     "from the blackboard to a verified number.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="lagropt", description="Constrained optimization "
+                     "from the blackboard to a verified number.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    solve = sub.add_parser(
+        "solve", help="solve a problem exactly: every critical point, classified, derived",
+        description="Solve a constrained problem exactly. Expressions use x^2 or x**2, exp, "
+        "log/ln, sqrt, sin, cos, ... and p[i] with sum(p[i], i, 1, N). Exit status: 0 with an "
+        "answer, 1 when there is no optimum (unbounded, infeasible, ...), 2 for bad input.",
+        epilog='example: lagropt solve "-(x-2)^2 - (y-1)^2 + 10" --max -s "x = y" --verify')
+    solve.add_argument("objective", nargs="?", help="the objective, e.g. \"x*y\"")
+    sense = solve.add_mutually_exclusive_group()
+    sense.add_argument("--max", action="store_true", help="maximize")
+    sense.add_argument("--min", action="store_true", help="minimize")
+    solve.add_argument("-s", "--subject-to", action="append", metavar="CONSTRAINT",
+                       help='a constraint: "x + y = 1", "x^2 + y^2 <= 1", "x >= 0" (repeat -s)')
+    solve.add_argument("--vars", metavar="x,y", help="the variables (default: every other symbol)")
+    solve.add_argument("--params", metavar="a,b", help="symbols held fixed (closed forms in them)")
+    solve.add_argument("--positive", metavar="p1,p2", help="variables that are positive")
+    solve.add_argument("--file", metavar="FILE", help="read the problem from a file: 'max: f' "
+                       "or 'min: f', then one constraint per line")
+    solve.add_argument("--timeout", type=_number, default=None, metavar="S",
+                       help="seconds for the exact solve (default 5)")
+    solve.add_argument("--verify", action="store_true", help="check against scipy.optimize")
+    solve.add_argument("--steps", action="store_true", help="print the derivation")
+    solve.add_argument("--latex", metavar="FILE.tex", help="write the derivation as a LaTeX document")
+    solve.add_argument("--pdf", action="store_true", help="also build the PDF (needs pdflatex)")
+    solve.add_argument("--plot", metavar="FILE.png", help="draw the Lagrange picture (two variables)")
+    solve.add_argument("--json", action="store_true", help="print the result as JSON")
+    solve.set_defaults(run=_solve)
+    descend = sub.add_parser(
+        "descend", help="gradient descent on an expression (GD, momentum, AdaGrad, RMSProp, "
+        "Adam, ...)", description="Minimize (or --max) an expression by gradient descent with "
+        "the exact compiled gradient. Exit status: 0 when the run succeeds, 1 when it diverges, "
+        "2 for bad input.", epilog='example: lagropt descend "(1-x)^2 + 100*(y-x^2)^2" '
+        '--x0 -1.2,1 --method adam --lr 0.02 --steps 5000 --plot paths.png')
+    descend.add_argument("objective", help="the function of the variables")
+    descend.add_argument("--x0", required=True, metavar="1,2", help="the start, one number per "
+                         "variable (variables in alphabetical order, or as --vars lists them)")
+    descend.add_argument("--vars", metavar="x,y", help="the variables' order")
+    descend.add_argument("--method", choices=sorted(_METHODS), default="gd", help="the update rule")
+    descend.add_argument("--lr", type=_number, default=0.01, help="the learning rate (default 0.01)")
+    descend.add_argument("--decay", type=_number, metavar="KAPPA",
+                         help="the lecture's inverse-time decay lr / (1 + kappa t)")
+    descend.add_argument("--momentum", type=float, metavar="BETA",
+                         help="momentum for sgd (torch's mu) or the lecture's momentum (beta)")
+    descend.add_argument("--steps", type=int, default=1000, help="the number of updates")
+    descend.add_argument("--tol", type=_number, help="stop when max |gradient| <= tol")
+    descend.add_argument("--max", action="store_true", help="maximize instead")
+    descend.add_argument("--compare", action="store_true", help="run GD, momentum, AdaGrad, "
+                         "RMSProp and Adam side by side (the lecture's picture)")
+    descend.add_argument("--plot", metavar="FILE.png", help="the paths on the contours (two "
+                         "variables) or the loss curves")
+    descend.add_argument("--json", action="store_true", help="print the results as JSON")
+    descend.set_defaults(run=_descend)
     tour = sub.add_parser("tour", help="solve the lecture's examples exactly and check them "
                           "against scipy.optimize")
     tour.add_argument("--json", action="store_true", help="print the table as JSON")
+    tour.add_argument("--out", default="lagropt-tour", metavar="DIR",
+                      help="folder for the notes with the examples' derivations (LaTeX, and "
+                      "the PDF when pdflatex is installed; default: ./lagropt-tour)")
     tour.set_defaults(run=_tour)
     me = sub.add_parser("maxent", help="the maximum-entropy distribution over values with a "
                         "given mean (and variance): p, multipliers, ln Z, entropy",
@@ -87,14 +418,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _join_negative_values(argv: list) -> list:
+    """``--x0 -1.2,1`` as ``--x0=-1.2,1``: argparse would read the negative list as an option."""
+    out, k = [], 0
+    while k < len(argv):
+        if argv[k] == "--x0" and k + 1 < len(argv) and argv[k + 1][:1] == "-" and \
+                argv[k + 1][1:2].isdigit() | argv[k + 1][1:2].startswith("."):
+            out.append(f"--x0={argv[k + 1]}")
+            k += 2
+            continue
+        out.append(argv[k])
+        k += 1
+    return out
+
+
 def main(argv=None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = _join_negative_values(list(sys.argv[1:] if argv is None else argv))
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 2
     try:
         return args.run(args)
     except LagroptError as exc:
         print(f"lagropt: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("lagropt: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

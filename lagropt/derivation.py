@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
+from sympy.printing.str import StrPrinter
 
 __all__ = ["Step", "Derivation", "render_text"]
 
@@ -50,8 +52,37 @@ class Step:
     def __str__(self) -> str:
         return render_step_text(self)
 
+    # Pickling (the solver's worker sends steps back through a pipe) rebuilds SymPy objects
+    # with evaluation: Eq(1, 0, evaluate=False) would come back as False, Eq(mu, mu) as True.
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "equations": tuple(_frozen(e) for e in self.equations)}
+
+    def __setstate__(self, state: dict) -> None:
+        state = dict(state)
+        state["equations"] = tuple(_thawed(e) for e in state["equations"])
+        self.__dict__.update(state)
+
+
+class _Relation(tuple):
+    """A relation taken apart for pickling: (class, lhs, rhs)."""
+
+
+def _frozen(obj):
+    if isinstance(obj, sp.core.relational.Relational):
+        return _Relation((type(obj), obj.lhs, obj.rhs))
+    return obj
+
+
+def _thawed(obj):
+    if isinstance(obj, _Relation):
+        cls, lhs, rhs = obj
+        return cls(lhs, rhs, evaluate=False)
+    return obj
+
 
 def _replace(obj: Any, mapping: dict) -> Any:
+    if isinstance(obj, sp.core.relational.Relational):
+        return type(obj)(obj.lhs.xreplace(mapping), obj.rhs.xreplace(mapping), evaluate=False)
     if isinstance(obj, sp.Basic):
         return obj.xreplace(mapping)
     if isinstance(obj, dict):
@@ -111,15 +142,42 @@ class Derivation:
                 "steps": [{"kind": s.kind, "text": s.text, "chain": s.chain,
                            "equations": [_text(e) for e in s.equations]} for s in self.steps]}
 
+    # LaTeX renderings (lagropt.latex)
+    def latex(self, fold: bool = True) -> str:
+        """The derivation as a LaTeX fragment in the lecture's notation (needs amsmath)."""
+        from .latex import latex
+        return latex(self, fold)
+
+    def to_tex(self, path, standalone: bool = True, title: str | None = None):
+        """Write the LaTeX to ``path``: a complete document, or the fragment for ``\\input``."""
+        from .latex import to_tex
+        return to_tex(self, path, standalone, title)
+
+    def _repr_latex_(self) -> str:
+        return self.latex()
+
+
+class _TextPrinter(StrPrinter):
+    """SymPy's string printer, with d f(x, y)/dx written as the lecture reads it."""
+
+    def _print_Derivative(self, expr):
+        if isinstance(expr.expr, AppliedUndef) and len(expr.variables) == 1:
+            return f"∂{self._print(expr.expr)}/∂{self._print(expr.variables[0])}"
+        return super()._print_Derivative(expr)
+
+
+def _sstr(obj) -> str:
+    return _TextPrinter().doprint(obj)
+
 
 def _text(obj) -> str:
     """One SymPy object as readable text: ``lhs = rhs`` for equations."""
     if isinstance(obj, sp.Equality):
-        return f"{sp.sstr(obj.lhs)} = {sp.sstr(obj.rhs)}"
+        return f"{_sstr(obj.lhs)} = {_sstr(obj.rhs)}"
     if isinstance(obj, sp.Unequality):
-        return f"{sp.sstr(obj.lhs)} != {sp.sstr(obj.rhs)}"
+        return f"{_sstr(obj.lhs)} != {_sstr(obj.rhs)}"
     if isinstance(obj, sp.Basic):
-        return sp.sstr(obj)
+        return _sstr(obj)
     return str(obj)
 
 

@@ -18,6 +18,24 @@ class SolveError(LagroptError):
     """The exact solver could not proceed (not a statement about the problem being wrong)."""
 
 
+class CompileError(LagroptError, ValueError):
+    """An expression cannot be compiled to NumPy as given (unknown symbols, a free index,
+    a construct the compiler does not support)."""
+
+
+class DataError(LagroptError, ValueError):
+    """Arrays passed to a compiled function do not fit it: wrong shape, NaN or inf."""
+
+
+class EvaluationError(LagroptError, ArithmeticError):
+    """A compiled value or derivative does not exist or is not finite at the given point."""
+
+
+class OptimizerError(LagroptError, ValueError):
+    """An optimizer, schedule or descent run was given settings it cannot use (a negative
+    learning rate, betas outside [0, 1), Nesterov without momentum, no gradient)."""
+
+
 class StatMechError(ProblemError):
     """A statistical-mechanics problem with no finite answer: a mean or variance the values
     cannot have (or can have only on the boundary, where the distribution degenerates),

@@ -17,7 +17,8 @@ from typing import Sequence
 
 import sympy as sp
 
-__all__ = ["multiplier_symbols", "lagrangian", "stationarity_equations", "gradient", "jacobian"]
+__all__ = ["multiplier_symbols", "lagrangian", "stationarity_equations", "gradient", "jacobian",
+           "partial", "strip_range", "summation_index"]
 
 
 def multiplier_symbols(count: int, base: str = "lambda", avoid: Sequence[str] = (),
@@ -58,9 +59,37 @@ def jacobian(functions: Sequence[sp.Expr], variables: Sequence) -> sp.Matrix:
 
 def stationarity_equations(f: sp.Expr, constraint_functions: Sequence[sp.Expr],
                            multipliers: Sequence, variables: Sequence) -> list:
-    """The N equations  df/dx_i = sum_k lambda_k dg_k/dx_i  (unevaluated ``Eq``)."""
+    """The N equations  df/dx_i = sum_k lambda_k dg_k/dx_i  (unevaluated ``Eq``); for an
+    IndexedBase family one equation at the generic index of its sums."""
+    index = summation_index(f, *constraint_functions)
     eqs = []
     for v in variables:
-        rhs = sp.Add(*[m * sp.diff(g, v) for m, g in zip(multipliers, constraint_functions)])
-        eqs.append(sp.Eq(sp.diff(f, v), rhs, evaluate=False))
+        rhs = sp.Add(*[m * partial(g, v, index) for m, g in zip(multipliers, constraint_functions)])
+        eqs.append(sp.Eq(partial(f, v, index), rhs, evaluate=False))
     return eqs
+
+
+def strip_range(expr):
+    """Piecewise((e, 1 <= j <= N), (0, True)) -> e: the generic index is in range."""
+    return expr.replace(lambda e: isinstance(e, sp.Piecewise) and len(e.args) == 2
+                        and e.args[1].cond is sp.true and e.args[1].expr == 0,
+                        lambda e: e.args[0].expr)
+
+
+def summation_index(*exprs):
+    """The index symbol of the first Sum or Product among exprs (None if there is none)."""
+    for expr in exprs:
+        for s in sp.preorder_traversal(expr):
+            if isinstance(s, (sp.Sum, sp.Product)):
+                return s.limits[0][0]
+    return None
+
+
+def partial(expr, var, index=None):
+    """d expr / d var; for an IndexedBase family, the derivative by its generic element
+    var[index] (KroneckerDelta sums evaluated, the range Piecewise stripped)."""
+    if not isinstance(var, sp.IndexedBase):
+        return sp.diff(expr, var)
+    j = sp.Dummy("j", integer=True)
+    out = strip_range(sp.diff(expr, var[j]).doit())
+    return out.xreplace({j: index}) if index is not None else out

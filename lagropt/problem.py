@@ -110,11 +110,30 @@ def _constraint(obj, index: int) -> Constraint:
 
 
 def _free_symbols(expr) -> set:
-    return {s for s in expr.free_symbols if isinstance(s, sp.Symbol)}
+    """Free Symbols and IndexedBase families; the label symbol of an IndexedBase is not a
+    variable of its own."""
+    bases = {i.base for i in expr.atoms(sp.Indexed)}
+    labels = {b.label for b in bases}
+    return {s for s in expr.free_symbols if isinstance(s, sp.Symbol) and s not in labels} | bases
 
 
-def real_version(sym: sp.Symbol) -> sp.Symbol:
-    """The same symbol, but real (optimization is over the reals); other assumptions kept."""
+def _dimensions(expr) -> set:
+    """Symbols in the limits of sums and products (a symbolic number of states): parameters."""
+    out = set()
+    for s in sp.preorder_traversal(expr):
+        if isinstance(s, (sp.Sum, sp.Product)):
+            for _, lo, hi in s.limits:
+                out |= {a for a in (lo.free_symbols | hi.free_symbols) if isinstance(a, sp.Symbol)}
+    return out
+
+
+def real_version(sym):
+    """The same symbol (or IndexedBase), but real (optimization is over the reals); other
+    assumptions kept."""
+    if isinstance(sym, sp.IndexedBase):
+        if sym.is_real:
+            return sym
+        return sp.IndexedBase(sym.label.name, real=True)
     if sym.is_real:
         return sym
     keep = {k: v for k, v in sym.assumptions0.items()
@@ -160,7 +179,12 @@ class Problem:
         if isinstance(subject_to, (sp.Basic, bool)):
             subject_to = [subject_to]
         self.constraints = tuple(_constraint(c, i) for i, c in enumerate(subject_to, 1))
-        self.params = tuple(self._symbols(params or (), "params"))
+        params = list(self._symbols(params or (), "params"))
+        dims = _dimensions(self.objective)
+        for c in self.constraints:
+            dims |= _dimensions(c.function)
+        params += sorted(dims - set(params), key=_natural_key)
+        self.params = tuple(params)
         self.variables = self._choose_variables(variables)
         self._check_counts()
         avoid = [str(s) for s in self.variables + self.params]
@@ -175,8 +199,9 @@ class Problem:
     def _symbols(seq, what: str) -> list:
         out = []
         for s in seq:
-            if not isinstance(s, sp.Symbol):
-                raise ProblemError(f"{what} must be SymPy symbols, got {s!r}")
+            if not isinstance(s, (sp.Symbol, sp.IndexedBase)):
+                raise ProblemError(f"{what} must be SymPy symbols (or IndexedBase families), "
+                                   f"got {s!r}")
             out.append(s)
         return out
 
@@ -207,6 +232,8 @@ class Problem:
 
     def _check_counts(self) -> None:
         k, n = len(self.equalities), len(self.variables)
+        if any(isinstance(v, sp.IndexedBase) for v in self.variables):
+            return                      # a family has a symbolic number of variables
         if k > n:
             raise ProblemError(f"{k} equality constraints but only {n} variables: at most {n} can "
                                "be independent (the lecture's K <= N); remove the dependent ones")
@@ -269,6 +296,15 @@ class Problem:
 
     def __repr__(self) -> str:
         return f"<Problem: {str(self).splitlines()[0]}, {len(self.constraints)} constraints>"
+
+    # LaTeX renderings (lagropt.latex)
+    def latex(self) -> str:
+        """The problem as the lecture states it, argmax/argmin subject to the constraints."""
+        from .latex import latex
+        return latex(self)
+
+    def _repr_latex_(self) -> str:
+        return self.latex()
 
 
 def maximize(objective, subject_to: Iterable = (), variables=None, params=None) -> Problem:

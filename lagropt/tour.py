@@ -15,7 +15,7 @@ import sympy as sp
 from .problem import Problem, maximize
 from .verify import verify
 
-__all__ = ["Example", "lecture_examples", "run_tour", "format_table"]
+__all__ = ["Example", "lecture_examples", "run_tour", "format_table", "write_notes"]
 
 
 @dataclass
@@ -80,13 +80,18 @@ def _short(v, digits=6) -> str:
     return exact if len(exact) <= 12 else f"{f:.{digits}g}"
 
 
-def run_tour(stream=sys.stdout) -> list[dict]:
-    """Solve and verify every lecture example; print the table; return its rows."""
+def run_tour(stream=sys.stdout, solved: list | None = None) -> list[dict]:
+    """Solve and verify every lecture example; print the table; return its rows.
+
+    ``solved``, when given, receives an ``(example, solution)`` pair per example.
+    """
     rows = []
     for ex in lecture_examples():
         started = time.perf_counter()
         sol = ex.problem.solve()
         elapsed = time.perf_counter() - started
+        if solved is not None:
+            solved.append((ex, sol))
         report = verify(ex.problem, sol, subs=ex.subs)
         point = sol.optimum[0] if sol.optimum else None
         f_row = next((r for r in report.rows if r.quantity == "f"), None)
@@ -117,3 +122,31 @@ def format_table(rows) -> str:
         if j == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def write_notes(solved, out_dir) -> tuple:
+    """The lecture examples' derivations as one notes document in ``out_dir``.
+
+    Parameters
+    ----------
+    solved : list of (Example, Solution)
+    out_dir : str or Path
+
+    Returns
+    -------
+    (Path, Path or None)
+        The .tex file, and its PDF when pdflatex is installed (None otherwise).
+    """
+    from pathlib import Path
+
+    from .latex import Notes, compile, latex_available
+    from .latex.text import annotation
+
+    notes = Notes("Lagrange multipliers: the lecture's examples, derived by lagropt")
+    for ex, sol in solved:
+        notes.section(annotation(ex.title, {}))
+        notes.text(f"Lecture deck {annotation(ex.source, {})}.")
+        notes.add(ex.problem)
+        notes.add(sol)
+    tex = notes.to_tex(Path(out_dir) / "lagropt-tour.tex")
+    return tex, (compile(tex) if latex_available() else None)

@@ -1,6 +1,38 @@
+import os
+
+import pytest
 import sympy as sp
+
+# a failure inside the exact solver must fail the tests, not fall back to numerics silently
+os.environ.setdefault("LAGROPT_STRICT", "1")
 
 
 def same(a, b) -> bool:
     """Exact equality of two SymPy expressions (the project's standard)."""
     return sp.simplify(sp.sympify(a) - sp.sympify(b)) == 0
+
+
+@pytest.fixture
+def latex_required():
+    """Skip (with the reason) when pdflatex is missing; fail instead in CI.
+
+    ``.ci/run`` installs TeX Live and sets ``LAGROPT_REQUIRE_LATEX=1``, so that the LaTeX
+    tests can never be skipped there.
+    """
+    from lagropt.latex import latex_available
+
+    if latex_available():
+        return
+    if os.environ.get("LAGROPT_REQUIRE_LATEX"):
+        pytest.fail("LAGROPT_REQUIRE_LATEX is set but pdflatex is not installed")
+    pytest.skip("pdflatex is not installed (apt-get install texlive-latex-base "
+                "texlive-latex-recommended latexmk): LaTeX documents are not compiled")
+
+
+def compiled_mse():
+    """The lecture's mean squared error (1/m) ||y - X beta||^2, compiled (shared by tests)."""
+    import lagropt
+    from lagropt import losses
+
+    X, y, beta = losses.regression_symbols()
+    return lagropt.compile(losses.mse(y, losses.linear(X, beta)), wrt=beta, data=[X, y])

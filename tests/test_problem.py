@@ -107,10 +107,12 @@ def test_constraint_sympy_already_decided_false_is_infeasible():
     assert sol.status == "infeasible"
 
 
-def test_no_critical_point():
+def test_no_critical_point_and_unbounded():
     sol = lagropt.maximize(x + y).solve()
     assert sol.status == "no_critical_point"
     assert sol.points == []
+    assert sol.value == sp.oo                        # and the asymptotics say why
+    assert any("oo" in e for e in sol.evidence)
 
 
 def test_timeout_returns_a_status_not_a_hang():
@@ -136,3 +138,39 @@ def test_positive_assumption_drops_negative_solutions():
     t = sp.Symbol("t", positive=True)
     sol = lagropt.minimize((t ** 2 - 4) ** 2).solve()
     assert [p.x[t] for p in sol.points] == [2]
+
+
+def test_float_exponents_are_read_as_exact_rationals():
+    t = sp.Symbol("t", positive=True)
+    sol = lagropt.maximize(t ** 0.5 - 0.25 * t).solve()
+    assert sol.status == "optimal"
+    assert sol.x == {t: 4} and sol.value == 1                # exact, not 3.9999...
+    step = sol.derivation.find("exact_numbers")[0]
+    assert sp.Rational(1, 2) in [e.rhs for e in step.equations]
+
+
+def test_non_differentiable_objective_says_so_and_offers_the_numeric_path():
+    f = sp.Abs(x - 1) + sp.Abs(y + 2)
+    sol = lagropt.minimize(f).solve(numeric=False)
+    assert sol.status == "unsolved"
+    assert "not differentiable" in sol.message and "Abs" in sol.message
+    assert "numeric=True" in sol.message
+    num = lagropt.minimize(f).solve()
+    assert num.status == "numeric"
+    (p,) = num.optimum
+    assert not p.exact
+    assert abs(float(p.x[x]) - 1) < 1e-6 and abs(float(p.x[y]) + 2) < 1e-6
+
+
+def test_fallback_keeps_within_one_second_of_the_limit():
+    import time
+
+    hard = x ** 7 * y ** 5 + x * y ** 3 - x ** 4 + sp.sin(x * y)
+    problem = lagropt.maximize(hard, [sp.Eq(x ** 6 + y ** 6, 1)])
+    started = time.monotonic()
+    sol = problem.solve(timeout=1.0)
+    assert time.monotonic() - started < 2.0
+    assert sol.status == "numeric"
+    assert all(not p.exact for p in sol.points)
+    assert sol.remaining                          # the residual system is kept
+    assert sol.derivation.find("numeric")

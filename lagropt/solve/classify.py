@@ -39,6 +39,17 @@ class Classification:
 def sign_of(expr) -> int | None:
     """-1, 0 or 1 for an expression whose sign is decided (exactly), else None."""
     expr = sp.sympify(expr)
+    if expr.is_number:
+        # a number clearly away from zero at 50 digits has that sign; SymPy's assumption queries
+        # on algebraic numbers (CRootOf) can take seconds for the same answer
+        z = is_zero(expr)
+        if z is True:
+            return 0
+        if z is False:
+            val = sp.N(expr, 50)
+            if val.is_real or abs(sp.im(val)) < 1e-40:
+                return 1 if sp.re(val) > 0 else -1
+        return None
     z = is_zero(expr)
     if z is True:
         return 0
@@ -46,11 +57,6 @@ def sign_of(expr) -> int | None:
         return 1
     if expr.is_negative:
         return -1
-    if expr.is_number and z is False:
-        val = sp.N(expr, 50)
-        if val.is_real:
-            return 1 if val > 0 else -1
-        return None
     for form in (sp.simplify(expr),) if sp.count_ops(expr) < 60 else ():
         if form.is_positive:
             return 1
@@ -74,6 +80,9 @@ def inertia(matrix: sp.Matrix) -> tuple[int, int, int] | None:
             return None
         return signs.count(1), signs.count(-1), signs.count(0)
     if not matrix.free_symbols:
+        numeric = _numeric_inertia(matrix)
+        if numeric is not None:
+            return numeric
         coeffs = matrix.charpoly().all_coeffs()[::-1]  # c_0 .. c_n
         signs = [sign_of(c) for c in coeffs]
         if None in signs:
@@ -90,6 +99,25 @@ def inertia(matrix: sp.Matrix) -> tuple[int, int, int] | None:
     if all(s == (-1) ** k for k, s in enumerate(minors, 1)):
         return 0, n, 0
     return None
+
+
+def _numeric_inertia(matrix: sp.Matrix, digits: int = 50):
+    """Inertia from eigenvalues at ``digits`` digits, when none is close to zero (then the signs
+    are certain); None otherwise, so that a zero eigenvalue is confirmed exactly."""
+    import mpmath
+
+    with mpmath.workdps(digits):
+        try:
+            M = mpmath.matrix([[mpmath.mpf(str(sp.re(sp.N(e, digits)))) for e in row]
+                               for row in matrix.tolist()])
+            eig = mpmath.eigsy(M, eigvals_only=True)
+        except (TypeError, ValueError, ZeroDivisionError):
+            return None
+        scale = max([abs(e) for e in eig] + [mpmath.mpf(1)])
+        if any(abs(e) < mpmath.mpf(10) ** (-digits // 2) * scale for e in eig):
+            return None
+        positive = sum(1 for e in eig if e > 0)
+    return positive, len(eig) - positive, 0
 
 
 def _nullspace(J: sp.Matrix, n: int) -> sp.Matrix:

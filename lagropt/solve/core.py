@@ -16,23 +16,30 @@ The whole exact part runs in a worker under the time limit (:mod:`.timeout`).
 from __future__ import annotations
 
 import itertools
+import os
 import time
 
 import sympy as sp
 
-from ..derivation import Derivation
 from .classify import classify_point, sign_of
 from .internal import Internal
 from .result import Point, Solution
-from .system import Branch, is_zero, solve_system
+from .system import Branch, solve_system
 from .tidy import final_form as _final
 from .timeout import TimeLimit, call_with_timeout, get_default_timeout
-from .verdict import Verdict, best_points, compactness_certificate, curvature_certificate
+from .verdict import curvature_certificate, decide
+from .candidates import dedupe, irregular_points, points_from_branch
+from .family import is_family_problem, solve_family
+from .monotone import lift_solution, split_monotone
+from .probe import Prober
 from . import steps as _steps
 
 __all__ = ["solve"]
 
 MAX_INEQUALITIES = 10
+_PERIODIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
+EXACT_SHARE = 0.85        # of the time limit for the exact worker; the numeric fallback gets
+NUMERIC_BUDGET = 0.8      # at most this many seconds more, so a solve ends within limit + 1 s
 
 
 def solve(problem, timeout: float | None = None, numeric: bool = True) -> Solution:
@@ -51,13 +58,28 @@ def solve(problem, timeout: float | None = None, numeric: bool = True) -> Soluti
     """
     if timeout is None:
         timeout = get_default_timeout()
+    split = split_monotone(problem.objective)
+    if split is not None:
+        u, outer = split
+        inner = problem.__class__(u, problem.sense, [c.original for c in problem.constraints],
+                                  problem.variables, problem.params)
+        lifted = lift_solution(solve(inner, timeout, numeric), u, outer, problem.sense)
+        lifted.problem = problem
+        return lifted
     internal = Internal(problem)
+    if internal.nonsmooth:
+        return _nonsmooth(internal, numeric).xreplace(internal.to_user).with_problem(problem)
     started = time.monotonic()
-    deadline = None if timeout is None else started + 0.9 * timeout
+    exact_budget = None if timeout is None else EXACT_SHARE * timeout
+    deadline = None if timeout is None else started + 0.9 * exact_budget
     try:
-        result = call_with_timeout(_solve_exact, internal, deadline, timeout=timeout)
+        result = call_with_timeout(_solve_exact, internal, deadline, timeout=exact_budget)
     except TimeLimit:
         result = _timed_out(internal, timeout, numeric)
+    except Exception as exc:  # noqa: BLE001 - an internal failure must not cost the user the answer
+        if os.environ.get("LAGROPT_STRICT"):
+            raise
+        result = _failed(internal, exc, numeric)
     else:
         if result.status == "unsolved" and numeric:
             result = _numeric_fallback(internal, result, reason="no exact method solved the system")
@@ -69,10 +91,12 @@ def solve(problem, timeout: float | None = None, numeric: bool = True) -> Soluti
 # -- the exact part (runs in the worker) -------------------------------------------------------
 
 def _solve_exact(internal: Internal, deadline) -> Solution:
-    derivation = _steps.opening(internal)
+    if is_family_problem(internal):
+        return solve_family(internal, deadline)
     if internal.decided_false:
-        return _infeasible(internal, derivation, "SymPy decided a constraint is False: it has no "
-                           "real solution (e.g. x**2 + y**2 = -1 for real x, y)")
+        return _infeasible(internal, _steps.decided_false(internal), "SymPy decided a constraint "
+                           "is False: it has no real solution (e.g. x**2 + y**2 = -1 for real x, y)")
+    derivation = _steps.opening(internal)
     if len(internal.h) > MAX_INEQUALITIES:
         raise TimeLimit(f"{len(internal.h)} inequalities: too many active sets to enumerate")
     candidates, residual, cases = [], [], []
@@ -87,8 +111,9 @@ def _solve_exact(internal: Internal, deadline) -> Solution:
             if b.status == "residual":
                 residual.append((active, b))
                 continue
-            candidates.extend(_points(internal, active, b))
-    points = _dedupe(candidates)
+            candidates.extend(points_from_branch(internal, active, b))
+        candidates.extend(irregular_points(internal, active, deadline))
+    points = dedupe(candidates)
     for p in points:
         _classify(internal, p)
     _steps.elimination(derivation, internal, cases)
@@ -103,12 +128,16 @@ def _solve_exact(internal: Internal, deadline) -> Solution:
             message="the exact solver could not finish")
     if parametric:
         return _parametric_solution(internal, derivation, points, parametric, residual)
-    if not points:
-        return _no_points(internal, derivation, cases)
-    verdict = _verdict(internal, points)
+    if not points and _infeasible_constraints(internal):
+        return _infeasible(internal, derivation, _infeasible_constraints(internal))
+    verdict = decide(internal, points)
     _steps.conclusion(derivation, internal, points, verdict)
+    message = verdict.message
+    if internal.f.has(*_PERIODIC) or any(g.has(*_PERIODIC) for g in internal.g + internal.h):
+        message = ((message + "; ") if message else "") + ("periodic functions: the points shown "
+                   "are principal solutions, their copies one period apart are critical too")
     return Solution(verdict.status, points, verdict.optimum, verdict.value, derivation,
-                    evidence=verdict.evidence, message=verdict.message)
+                    evidence=verdict.evidence, message=message)
 
 
 def _active_sets(internal):
@@ -131,146 +160,70 @@ def _kkt_system(internal, active):
     return eqs, unknowns, owners
 
 
-def _real(value) -> bool | None:
-    """Whether a value is real (numbers decided exactly or to 40 digits; symbolic: not asked,
-    since SymPy's assumption queries on large expressions are slow and rarely decisive)."""
-    if not value.is_number:
-        return None
-    if value.is_real is not None:
-        return value.is_real
-    v = sp.N(value, 40)
-    return abs(sp.im(v)) < 1e-30
-
-
-def _points(internal, active, branch: Branch) -> list[Point]:
-    raw = branch.values()
-    values = {u: _final(v) for u, v in raw.items()}
-    free = tuple(u for u in branch.unknowns if u in internal.variables)
-    for u in branch.unknowns:
-        if u not in internal.variables:
-            values[u] = u
-    x = {v: values.get(v, v) for v in internal.variables}
-    conditions = [sp.Eq(_final(e.xreplace(raw)), 0) for e in branch.equations] if free else []
-    for c in branch.conditions:
-        c = c.xreplace(values) if isinstance(c, sp.Basic) else c
-        if c is sp.false:
-            return []
-        if c is not sp.true:
-            conditions.append(c)
-    for v, val in x.items():
-        if _real(val) is False:
-            return []
-        if not free:
-            for attr, want in (("is_positive", 1), ("is_negative", -1)):
-                if getattr(v, attr):
-                    s = sign_of(val)
-                    if s is not None and s != want:
-                        return []
-            if v.is_nonnegative and sign_of(val) == -1:
-                return []
-    if not _primal_feasible(internal, active, x, conditions):
-        return []
-    multipliers = {m: values.get(m, sp.Integer(0)) for m in internal.lambdas}
-    for j, mu in enumerate(internal.mus):
-        multipliers[mu] = values.get(mu, sp.Integer(0)) if j in active else sp.Integer(0)
-        if j in active and sign_of(multipliers[mu]) == -1:
-            return []
-    value = _final(internal.f.xreplace({v: raw.get(v, v) for v in internal.variables}))
-    if value.has(sp.nan, sp.zoo) or _real(value) is False:
-        return []
-    return [Point(x, multipliers, value, active=tuple(j + 1 for j in active), free=free,
-                  conditions=tuple(conditions))]
-
-
-def _primal_feasible(internal, active, x, conditions) -> bool:
-    want = 1 if internal.sense == "min" else -1   # h >= 0 (min) or h <= 0 (max)
-    for j, h in enumerate(internal.h):
-        if j in active:
-            continue
-        val = _final(h.xreplace(x))
-        s = sign_of(val)
-        if s is None:
-            if val.free_symbols:
-                conditions.append(sp.Ge(val, 0) if want == 1 else sp.Le(val, 0))
-            continue
-        if s == -want or (s == 0 and internal.strict[j]):
-            return False
-    return True
-
-
-def _same_point(p: Point, q: Point) -> bool:
-    if p.free or q.free:
-        return p.free == q.free and all(sp.simplify(p.x[v] - q.x[v]) == 0 for v in p.x)
-    return all(is_zero(p.x[v] - q.x[v]) is True for v in p.x)
-
-
-def _dedupe(points):
-    out = []
-    for p in points:
-        twin = next((q for q in out if _same_point(p, q)), None)
-        if twin is None:
-            out.append(p)
-        elif len(p.active) > len(twin.active):
-            out[out.index(twin)] = p
-    # a point that is a member of a family is listed once, as the family
-    families = [p for p in out if p.free]
-    return [p for p in out if p.free or not any(_on_family(p, fam) for fam in families)]
-
-
-def _on_family(p: Point, family: Point) -> bool:
-    sols = sp.solve([sp.Eq(family.x[v], p.x[v]) for v in p.x if family.x[v].has(*family.free)],
-                    list(family.free), dict=True) if family.free else []
-    for s in sols:
-        if all(is_zero(family.x[v].xreplace(s) - p.x[v]) is True for v in p.x):
-            return True
-    return False
-
-
 def _classify(internal, p: Point) -> None:
+    """Second-order test; numeric comparison where it cannot apply (irregular points, weakly
+    active inequalities whose multiplier is 0)."""
     if p.free:
         p.kind = "inconclusive"
         p.reason = ("a whole family of critical points" +
                     ("" if p.value.has(*p.free) else f" on which f = {sp.sstr(p.value)}"))
         return
     if not p.regular:
+        if not internal.params and not p.x_has_symbols():
+            p.kind, reason = Prober(internal).local_kind(_floats(p.x, internal.variables))
+            p.reason = p.reason + "; " + reason
         return
     active = tuple(j - 1 for j in p.active)
+    strong = tuple(j for j in active if sign_of(p.multipliers[internal.mus[j]]) != 0)
+    weak = tuple(j for j in active if j not in strong)
     at = {**p.x, **p.multipliers}
-    c = classify_point(internal.hessian_of_lagrangian(active), internal.jacobian(active), at,
+    c = classify_point(internal.hessian_of_lagrangian(active), internal.jacobian(strong), at,
                        sense=internal.sense, objective=internal.f,
-                       constraints=internal.active_functions(active), variables=internal.variables)
+                       constraints=internal.active_functions(strong), variables=internal.variables)
     p.kind, p.reason = c.kind, c.reason
+    numeric_ok = not p.x_has_symbols() and not internal.params
+    if weak and c.kind in ("saddle", "inconclusive") and numeric_ok:
+        p.kind, p.reason = _cone_kind(internal, p, active, strong, weak)
+    elif p.kind == "inconclusive" and numeric_ok:
+        kind, reason = Prober(internal).local_kind(_floats(p.x, internal.variables))
+        if kind != "inconclusive":
+            p.kind, p.reason = kind, f"{c.reason}; {reason}"
 
 
-def _verdict(internal, points) -> Verdict:
-    finite = [p for p in points if not (p.free and p.value.has(*p.free))]
-    right = "maximum" if internal.sense == "max" else "minimum"
-    curvature = curvature_certificate(internal)
-    if curvature:
-        kkt = [p for p in finite if p.regular and p.kind in (right, "inconclusive")] or finite
-        best = best_points(kkt, internal.sense)
-        if best is None:
-            best = kkt[:1]
-        return Verdict("optimal", best, best[0].value if best else None, [curvature])
-    compact = compactness_certificate(internal)
-    if compact:
-        best = best_points(finite, internal.sense) or []
-        return Verdict("optimal", best, best[0].value if best else None, [compact])
-    local = [p for p in finite if p.kind in (right, "inconclusive")]
-    best = best_points(local, internal.sense)
-    if not best:
-        return Verdict("no_critical_point" if not local else "optimal", [], None,
-                       ["no candidate is a local " + right],
-                       message=f"no local {right} among the critical points")
-    return Verdict("optimal", best, best[0].value,
-                   ["best local " + right + " among the candidates (global optimality not proven)"])
+def _floats(x, variables):
+    import numpy as np
+    return np.array([float(sp.N(x[v], 20)) for v in variables])
+
+
+def _cone_kind(internal, p, active, strong, weak):
+    """The quadratic form of L on the critical cone, where weakly active inequalities allow
+    one-sided directions only (sampled numerically)."""
+    import numpy as np
+    from .probe import cone_kind
+
+    at = {**p.x, **p.multipliers}
+    H = np.array(internal.hessian_of_lagrangian(active).xreplace(at).evalf(), dtype=float)
+    J = internal.jacobian(strong)
+    n = len(internal.variables)
+    if J.shape[0]:
+        Jn = np.array(J.xreplace(at).evalf(), dtype=float)
+        _, s, vt = np.linalg.svd(Jn)
+        Z = vt[int((s > 1e-10).sum()):].T
+    else:
+        Z = np.eye(n)
+    W = np.array(internal.jacobian(weak).xreplace(at).evalf(), dtype=float)
+    # feasible side: h <= 0 when maximizing (grad h . d <= 0), h >= 0 when minimizing
+    rows = W if internal.sense == "max" else -W
+    kind, reason = cone_kind(H, Z, rows)
+    return kind, reason + " (an active inequality has multiplier 0)"
 
 
 def _parametric_point(internal, active, branch: Branch):
     """A branch that left only multipliers unsolved: the point in terms of them."""
     if any(u in internal.variables for u in branch.unknowns):
         return None
-    pts = _points(internal, active, branch)
+    pts = points_from_branch(internal, active, Branch([], [], [], branch.assigned,
+                                                      branch.conditions, branch.ops, "solved"))
     if not pts:
         return None
     p = pts[0]
@@ -303,18 +256,28 @@ def _infeasible(internal, derivation, why) -> Solution:
     return Solution("infeasible", [], [], None, derivation, message=why)
 
 
-def _no_points(internal, derivation, cases) -> Solution:
-    """No candidate: infeasible constraints, or a feasible problem without critical points."""
-    if internal.g or internal.h:
-        feasible = solve_system(list(internal.g), list(internal.variables))
-        if feasible and all(b.status == "infeasible" for b in feasible) and not internal.h:
-            notes = "; ".join(sorted({b.note for b in feasible if b.note}))
-            return _infeasible(internal, derivation, notes or "the equality constraints have no "
-                               "real solution")
-    derivation.add("verdict", "The stationarity equations have no real solution: there is no "
-                   "critical point.")
-    return Solution("no_critical_point", [], [], None, derivation,
-                    message="the stationarity equations have no real solution")
+def _infeasible_constraints(internal) -> str | None:
+    """Why the constraints have no real solution, when that can be shown exactly."""
+    if not internal.g:
+        return None
+    try:
+        branches = solve_system(list(internal.g), list(internal.variables))
+    except TimeLimit:
+        return None
+    if branches and all(b.status == "infeasible" for b in branches) and not internal.h:
+        notes = "; ".join(sorted({b.note for b in branches if b.note}))
+        return notes or "the equality constraints have no real solution"
+    return None
+
+
+def _failed(internal, exc, numeric) -> Solution:
+    """The exact solver hit an internal error: say so, and solve numerically if allowed."""
+    derivation = _steps.opening(internal)
+    why = f"the exact solver failed ({type(exc).__name__}: {exc})"
+    derivation.add("failure", why[0].upper() + why[1:] + ".")
+    partial = Solution("unsolved", [], [], None, derivation, remaining=list(_steps.system(internal)),
+                       message=why)
+    return _numeric_fallback(internal, partial, reason=why) if numeric else partial
 
 
 def _timed_out(internal, timeout, numeric) -> Solution:
@@ -329,4 +292,19 @@ def _timed_out(internal, timeout, numeric) -> Solution:
 
 def _numeric_fallback(internal, partial: Solution, reason: str) -> Solution:
     from .numeric import numeric_solution
-    return numeric_solution(internal, partial, reason)
+    return numeric_solution(internal, partial, reason, budget=NUMERIC_BUDGET)
+
+
+def _nonsmooth(internal, numeric) -> Solution:
+    """Abs, Max, sign ...: no gradient where their argument changes sign, so the Lagrange
+    conditions are undefined there. Say so, and optimize numerically if allowed."""
+    from .numeric import direct_solution
+
+    parts = ", ".join(sp.sstr(a) for a in internal.nonsmooth[:3])
+    why = (f"the problem contains {parts}, which is not differentiable everywhere: exact "
+           "stationarity is undefined")
+    derivation = _steps.opening(internal, stationarity=False)
+    derivation.add("nonsmooth", why[0].upper() + why[1:] + ".")
+    partial = Solution("unsolved", [], [], None, derivation, message=why +
+                       ("" if numeric else "; solve(numeric=True) optimizes it numerically"))
+    return direct_solution(internal, partial, why, budget=NUMERIC_BUDGET + 1.0) if numeric else partial

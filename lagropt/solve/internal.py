@@ -24,7 +24,8 @@ class Internal:
         p = self.problem
         self.to_real = {s: real_version(s) for s in p.variables + p.params}
         self.to_user = {v: k for k, v in self.to_real.items() if k is not v}
-        r = lambda e: e.xreplace(self.to_real)  # noqa: E731
+        self.floats = {}                      # Float -> the exact rational it is read as
+        r = lambda e: self._rationalize(e.xreplace(self.to_real))  # noqa: E731
         self.sense = p.sense
         self.f = r(p.objective)
         self.variables = tuple(self.to_real[v] for v in p.variables)
@@ -35,6 +36,24 @@ class Internal:
         self.lambdas = p.equality_multipliers
         self.mus = p.inequality_multipliers
         self.decided_false = any(c.decided is False for c in p.constraints)
+
+    def _rationalize(self, expr):
+        """Floats (0.5 in x**0.5, 0.1 as a coefficient) read as the exact rationals they print
+        as, so that the exact solver works with exact numbers; recorded in ``floats``."""
+        for f in expr.atoms(sp.Float):
+            self.floats[f] = sp.nsimplify(f, rational=True)
+        return expr.xreplace(self.floats) if self.floats else expr
+
+    @property
+    def nonsmooth(self) -> list:
+        """Subexpressions of f or the constraints that are not differentiable in the variables."""
+        kinds = (sp.Abs, sp.Max, sp.Min, sp.sign, sp.Heaviside, sp.floor, sp.ceiling, sp.Piecewise)
+        found = []
+        for e in (self.f, *self.g, *self.h):
+            for atom in e.atoms(*kinds):
+                if atom.free_symbols & set(self.variables) and atom not in found:
+                    found.append(atom)
+        return found
 
     def lagrangian(self, active=()) -> sp.Expr:
         """L = f - sum lambda_k g_k - sum_{j in active} mu_j h_j."""

@@ -22,6 +22,7 @@ class Isolated:
 
     value: sp.Expr
     conditions: tuple = ()
+    exp_stage: object = None   # e^{...} = R, the step before the logarithm (the lecture shows it)
 
 
 def _decided(cond):
@@ -87,8 +88,9 @@ def isolate(expr: sp.Expr, u: sp.Symbol, unknowns=()) -> list[Isolated] | None:
             conds = _with(conds, sp.Gt(rhs, 0))
             if conds is None:
                 return []
-            lhs, rhs = lhs.args[0], sp.log(rhs)
-            continue
+            stage = sp.Eq(lhs, rhs, evaluate=False)
+            sols = _continue(lhs.args[0], sp.log(rhs), conds, u, unknowns)
+            return None if sols is None else [Isolated(s_.value, s_.conditions, stage) for s_ in sols]
         if isinstance(lhs, sp.log):
             lhs, rhs = lhs.args[0], sp.exp(rhs)
             continue

@@ -72,7 +72,7 @@ def _reduced_hessian_kind(internal, active, x, mult, sense):
     return "inconclusive", "the reduced Hessian is singular (numeric eigenvalues)"
 
 
-def _feasible(cp, x, tol=1e-8) -> bool:
+def _feasible(cp, x, tol: float = 1e-8) -> bool:
     if cp.equalities.exprs and np.abs(cp.equalities(x)).max() > tol:
         return False
     if cp.inequalities.exprs:
@@ -88,8 +88,12 @@ def _feasible(cp, x, tol=1e-8) -> bool:
     return True
 
 
-def numeric_points(internal, starts: int = 40, seed: int = 0) -> list[Point]:
-    """Critical points of the KKT system found numerically (floats), classified numerically."""
+def numeric_points(internal, starts: int = 40, seed: int = 0, budget: float | None = None) -> list[Point]:
+    """Critical points of the KKT system found numerically (floats), classified numerically;
+    stops starting new searches once ``budget`` seconds have passed."""
+    import time
+
+    stop = None if budget is None else time.monotonic() + budget
     if internal.params:
         return []
     cp = compile_problem(internal)
@@ -101,6 +105,8 @@ def numeric_points(internal, starts: int = 40, seed: int = 0) -> list[Point]:
         unknowns, F, J = _kkt_functions(internal, active)
         n = len(internal.variables)
         for x0 in _starts(internal.variables, starts, rng):
+            if stop is not None and time.monotonic() > stop:
+                break
             z0 = np.concatenate([x0, rng.normal(size=len(unknowns) - n)])
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
@@ -127,7 +133,7 @@ def numeric_points(internal, starts: int = 40, seed: int = 0) -> list[Point]:
     return found
 
 
-def numeric_solution(internal, partial: Solution, reason: str) -> Solution:
+def numeric_solution(internal, partial: Solution, reason: str, budget: float | None = None) -> Solution:
     """The numeric answer, keeping the exact derivation so far and the system solved."""
     d = partial.derivation
     if internal.params:
@@ -135,7 +141,7 @@ def numeric_solution(internal, partial: Solution, reason: str) -> Solution:
               + ", ".join(map(str, internal.params)) + ".")
         partial.message = f"{reason}; the numeric fallback needs parameter values"
         return partial
-    points = numeric_points(internal)
+    points = numeric_points(internal, budget=budget)
     d.add("numeric", f"Exact solving stopped ({reason}); the system was solved numerically "
           "(multi-start root finding on the stationarity equations):",
           tuple(e for e in partial.remaining) or ())
@@ -149,7 +155,66 @@ def numeric_solution(internal, partial: Solution, reason: str) -> Solution:
     vals = [float(p.value) for p in local]
     best = max(vals) if internal.sense == "max" else min(vals)
     optimum = [p for p, v in zip(local, vals) if abs(v - best) <= 1e-9 * max(1.0, abs(best))]
+    evidence = ["numeric multi-start root finding (not a proof of global optimality)"]
+    _conclude(d, internal, points, optimum, evidence)
     return Solution("numeric", points, optimum, optimum[0].value, d,
                     remaining=partial.remaining, unknowns=partial.unknowns,
-                    evidence=["numeric multi-start root finding (not a proof of global optimality)"],
+                    evidence=evidence, message=reason + "; numeric solution")
+
+
+def _conclude(d, internal, points, optimum, evidence):
+    """The numeric points, their values and kinds, and the verdict, as derivation steps."""
+    from .steps import conclusion
+    from .verdict import Verdict
+
+    conclusion(d, internal, points, Verdict("numeric", optimum, optimum[0].value, evidence))
+
+
+def direct_solution(internal, partial: Solution, reason: str, budget: float = 2.0) -> Solution:
+    """Optimize f itself (SLSQP from many starts, constraints as given): for problems where the
+    stationarity equations do not exist (Abs, Max) or cannot be formed."""
+    import time
+
+    if internal.params:
+        partial.message += "; the numeric path needs numbers for the parameters"
+        return partial
+    cp = compile_problem(internal)
+    sign = -1.0 if internal.sense == "max" else 1.0
+    stop = time.monotonic() + budget
+    rng = np.random.default_rng(0)
+    cons = []
+    if cp.equalities.exprs:
+        cons.append({"type": "eq", "fun": cp.equalities})
+    if cp.inequalities.exprs:
+        cons.append({"type": "ineq", "fun": cp.inequalities})
+    bounds = [(None if lo is None else lo + (1e-12 if v.is_positive else 0.0), hi)
+              for (lo, hi), v in zip(cp.bounds, cp.variables)]
+    best = None
+    for x0 in _starts(internal.variables, 60, rng):
+        if time.monotonic() > stop:
+            break
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            try:
+                r = so.minimize(lambda v: sign * cp.objective.value(v), x0, method="SLSQP",
+                                constraints=cons, options={"ftol": 1e-12, "maxiter": 500},
+                                bounds=bounds if any(b != (None, None) for b in bounds) else None)
+            except (ValueError, FloatingPointError, ZeroDivisionError):
+                continue
+        if np.all(np.isfinite(r.x)) and np.isfinite(r.fun) and _feasible(cp, r.x, tol=1e-7):
+            if best is None or r.fun < best.fun - 1e-12:
+                best = r
+    d = partial.derivation
+    if best is None:
+        d.add("numeric", "A direct numeric search found no feasible optimum.")
+        partial.message = reason + "; no feasible optimum found numerically"
+        return partial
+    kind = "maximum" if internal.sense == "max" else "minimum"
+    point = Point({v: sp.Float(val, 15) for v, val in zip(internal.variables, best.x)}, {},
+                  sp.Float(cp.objective.value(best.x), 15), kind, exact=False,
+                  reason="best point of a multi-start direct search (numeric)")
+    d.add("numeric", "Direct numeric optimization (SLSQP from many starts).")
+    evidence = ["direct multi-start numeric search (not a proof)"]
+    _conclude(d, internal, [point], [point], evidence)
+    return Solution("numeric", [point], [point], point.value, d, evidence=evidence,
                     message=reason + "; numeric solution")

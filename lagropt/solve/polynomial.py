@@ -12,6 +12,7 @@ Lagrange systems.
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 from dataclasses import dataclass
 
 import sympy as sp
@@ -22,29 +23,38 @@ __all__ = ["PolynomialResult", "solve_polynomial_system", "is_polynomial_system"
 
 @dataclass
 class PolynomialResult:
-    """Real solutions of a polynomial system (``solutions``), or ``dimension > 0``."""
+    """Real solutions of a polynomial system (``solutions``), or ``dimension > 0``.
+
+    Each solution's values are polynomials in one algebraic number (so that any expression of
+    the point reduces exactly); ``display`` holds, per solution, the same coordinates in their
+    simplest exact form (a rational, radicals, or a single CRootOf each).
+    """
 
     solutions: list
     dimension: int = 0
     basis: list | None = None
+    display: list | None = None
 
 
 def is_polynomial_system(equations, unknowns) -> bool:
     """True when every equation is a polynomial in the unknowns with rational coefficients."""
-    unknowns = set(unknowns)
-    for e in equations:
-        if any(f.free_symbols & unknowns for f in e.atoms(sp.Function)):
-            return False
-        num, den = sp.fraction(sp.together(e))
-        if den.free_symbols & set(unknowns):
-            return False
-        try:
-            poly = sp.Poly(num, *unknowns)
-        except sp.PolynomialError:
-            return False
-        if not all(c.is_Rational for c in poly.coeffs()):
-            return False
-    return True
+    key = tuple(sorted(unknowns, key=str))
+    return all(_is_polynomial(e, key) for e in equations)
+
+
+@lru_cache(maxsize=8192)
+def _is_polynomial(e, unknowns: tuple) -> bool:
+    names = set(unknowns)
+    if any(f.free_symbols & names for f in e.atoms(sp.Function)):
+        return False
+    num, den = sp.fraction(sp.together(e))
+    if den.free_symbols & names:
+        return False
+    try:
+        poly = sp.Poly(num, *unknowns)
+    except sp.PolynomialError:
+        return False
+    return all(c.is_Rational for c in poly.coeffs())
 
 
 def _numerators(equations, unknowns):
@@ -116,6 +126,66 @@ def simplest_algebraic(expr: sp.Expr) -> sp.Expr:
     return best
 
 
+def _radical_roots(poly_expr, v) -> list | None:
+    """Real roots of a univariate polynomial whose coefficients may be radicals: exact radical
+    forms (degree <= 4 by formula after factoring), or None when they are not available."""
+    poly = sp.Poly(sp.expand(poly_expr), v)
+    if poly.degree() <= 0:
+        return None
+    if all(c.is_Rational for c in poly.all_coeffs()):
+        roots = exact_real_roots(poly)
+        return None if any(isinstance(r, sp.CRootOf) for r in roots) else roots
+    out = []
+    for factor, _ in sp.factor_list(poly.as_expr(), v, extension=_extension(poly))[1]:
+        fp = sp.Poly(factor, v)
+        if fp.degree() < 1:
+            continue
+        if fp.degree() > 2:
+            return None
+        for r in sp.roots(fp, multiple=True):
+            r = sp.radsimp(sp.sqrtdenest(r))
+            if r.is_real is False or (r.is_real is None and abs(sp.im(sp.N(r, 40))) > 1e-30):
+                continue
+            if not any(abs(sp.N(r - s, 40)) < 1e-30 for s in out):
+                out.append(r)
+    return out
+
+
+def _extension(poly):
+    """The algebraic numbers (square roots) in a polynomial's coefficients, for factoring."""
+    ext = set()
+    for c in poly.all_coeffs():
+        ext |= {a for a in c.atoms(sp.Pow) if a.exp.is_Rational and not a.exp.is_Integer}
+    return sorted(ext, key=str) or None
+
+
+def _triangular(G, unknowns):
+    """Real solutions from a lex Groebner basis (last unknown eliminated last), solved back to
+    front with exact radicals. Complete for a zero-dimensional ideal (every solution of an
+    elimination ideal extends); None when some roots are not available as radicals."""
+    n = len(unknowns)
+    solutions = [{}]
+    for k in range(n - 1, -1, -1):
+        v = unknowns[k]
+        later = set(unknowns[k:])
+        level = [g for g in G if g.has(v) and g.free_symbols & set(unknowns) <= later]
+        nxt = []
+        for partial in solutions:
+            polys = [sp.expand(g.xreplace(partial)) for g in level]
+            polys = [q for q in polys if q != 0]
+            if not polys:
+                return None
+            base = min(polys, key=lambda q: sp.degree(q, v))
+            roots = _radical_roots(base, v)
+            if roots is None:
+                return None
+            for r in roots:
+                if all(_vanishes(q.xreplace({v: r})) for q in polys):
+                    nxt.append({**partial, v: r})
+        solutions = nxt
+    return solutions
+
+
 def _shape_basis(polys, unknowns, t, coeffs):
     """Lex basis of polys + [t - sum c_i u_i] with t last, if it has the shape form."""
     form = t - sum(c * u for c, u in zip(coeffs, unknowns))
@@ -135,12 +205,14 @@ def _shape_basis(polys, unknowns, t, coeffs):
         if len(lead) != 1:
             return None
         u = lead[0]
-        sol = sp.solve(g, u)
-        if len(sol) != 1 or sol[0].free_symbols - {t} or sp.degree(g, u) != 1:
+        if sp.degree(g, u) != 1:
             return None
-        if sp.Poly(g, u).LC().free_symbols:
+        coeff = sp.Poly(g, u).LC()
+        if coeff.free_symbols:
             return None
-        q[u] = sp.expand(sol[0])
+        q[u] = sp.expand(-(g - coeff * u) / coeff)
+        if q[u].free_symbols - {t}:
+            return None
         del p
     if set(q) != set(unknowns):
         return None
@@ -162,6 +234,10 @@ def solve_polynomial_system(equations, unknowns, denominators=()) -> PolynomialR
         return PolynomialResult([], basis=[1])
     if not G.is_zero_dimensional:
         return PolynomialResult([], dimension=1, basis=list(G.exprs))
+    lex = list(sp.groebner(polys, *unknowns, order="lex").exprs)
+    found = _triangular(lex, unknowns)
+    if found is not None:
+        return PolynomialResult([s for s in found if _denominators_ok(s, denominators)])
     t = sp.Dummy("t")
     shape = None
     for coeffs in _separating_forms(len(unknowns)):
@@ -180,15 +256,40 @@ def solve_polynomial_system(equations, unknowns, denominators=()) -> PolynomialR
     if shape == ([], None):
         return PolynomialResult([])
     p, q = shape
-    solutions = []
-    for root in exact_real_roots(sp.Poly(p, t)):
-        # coordinates stay polynomials in the one root, so that any expression of the point
-        # (the objective's value) reduces to a single algebraic number later
-        point = {u: q[u].subs(t, root) if isinstance(root, sp.CRootOf)
-                 else simplest_algebraic(q[u].subs(t, root)) for u in unknowns}
-        if _denominators_ok(point, denominators):
+    roots = exact_real_roots(sp.Poly(p, t))
+    coordinate_roots = _coordinate_roots(polys, unknowns) if any(
+        isinstance(r, sp.CRootOf) for r in roots) else {}
+    solutions, display = [], []
+    for root in roots:
+        point = {u: q[u].subs(t, root) for u in unknowns}
+        if isinstance(root, sp.CRootOf):
+            shown = {u: _match_root(v, coordinate_roots[u]) for u, v in point.items()}
+        else:
+            shown = {u: simplest_algebraic(v) for u, v in point.items()}
+        if _denominators_ok(shown, denominators):
             solutions.append(point)
-    return PolynomialResult(solutions)
+            display.append(shown)
+    return PolynomialResult(solutions, display=display)
+
+
+def _coordinate_roots(polys, unknowns) -> dict:
+    """For each unknown, the exact real roots of its eliminant (lex basis with it last): every
+    coordinate of a solution is one of them. One factorization per unknown, not per point."""
+    out = {}
+    for u in unknowns:
+        rest = [v for v in unknowns if v != u]
+        elim = sp.groebner(polys, *rest, u, order="lex").exprs[-1]
+        out[u] = exact_real_roots(sp.Poly(elim, u))
+    return out
+
+
+def _match_root(value, candidates):
+    """The exact root among candidates that equals value (a polynomial in one CRootOf)."""
+    target = sp.N(value, 50)
+    best = min(candidates, key=lambda r: abs(sp.N(r, 50) - target))
+    if abs(sp.N(best, 50) - target) > sp.Float(10) ** -30:
+        return value                      # not found (should not happen): keep the exact form
+    return best
 
 
 def _separating_forms(n: int):

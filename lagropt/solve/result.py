@@ -18,7 +18,7 @@ KINDS = ("maximum", "minimum", "saddle", "inconclusive")
 def _fmt(v) -> str:
     if isinstance(v, sp.Basic):
         s = sp.sstr(v)
-        if v.is_number and not v.is_Rational and not isinstance(v, sp.Float):
+        if v.is_number and not v.is_Rational and not isinstance(v, sp.Float) and v.is_finite is not False:
             try:
                 s += f" ≈ {float(sp.N(v, 17)):.15g}"
             except (TypeError, ValueError):
@@ -81,6 +81,10 @@ class Point:
     @property
     def is_family(self) -> bool:
         return bool(self.free)
+
+    def x_has_symbols(self) -> bool:
+        """True when a coordinate is not a number (a family, or a parametric point)."""
+        return any(isinstance(v, sp.Basic) and v.free_symbols for v in self.x.values())
 
     def xreplace(self, mapping) -> "Point":
         rep = lambda v: v.xreplace(mapping) if isinstance(v, sp.Basic) else v  # noqa: E731
@@ -165,6 +169,10 @@ class Solution:
                         self.problem, [rep(e) for e in self.remaining],
                         tuple(rep(u) for u in self.unknowns), list(self.evidence), self.message)
 
+    def with_problem(self, problem) -> "Solution":
+        self.problem = problem
+        return self
+
     def __str__(self) -> str:
         lines = [f"status: {self.status}" + (f" ({self.message})" if self.message else "")]
         if self.value is not None:
@@ -181,3 +189,18 @@ class Solution:
 
     def __repr__(self) -> str:
         return f"<Solution {self.status}: {len(self.points)} points, value {self.value}>"
+
+    # LaTeX renderings (lagropt.latex)
+    def latex(self, fold: bool = True) -> str:
+        """The derivation, with any numerically found points, as a LaTeX fragment."""
+        from ..latex import latex
+        return latex(self, fold)
+
+    def to_tex(self, path, standalone: bool = True, title: str | None = None):
+        """Write :meth:`latex` to ``path``: a complete document, or the fragment alone."""
+        from ..latex import to_tex
+        return to_tex(self, path, standalone, title)
+
+    def _repr_latex_(self) -> str:
+        from ..latex import solution_summary_latex
+        return solution_summary_latex(self)

@@ -24,8 +24,21 @@ def function_names(internal):
     return f, gs, hs, L
 
 
-def opening(internal) -> Derivation:
-    """The problem, the Lagrangian and the N + K equations."""
+def decided_false(internal) -> Derivation:
+    """The problem when SymPy already turned a constraint into False (Eq(x**2 + y**2, -1) for
+    real symbols): there is no equation left to show, only that fact."""
+    verb = "Maximize" if internal.sense == "max" else "Minimize"
+    d = Derivation(title=f"{verb} f({', '.join(map(str, internal.variables))})")
+    which = [k for k, c in enumerate(internal.problem.constraints, 1) if c.decided is False]
+    d.add("problem", f"{verb} the objective; constraint {', '.join(map(str, which))} reached "
+          "lagropt as False: SymPy had already decided it has no real solution:",
+          (sp.Eq(sp.Function("f")(*internal.variables), internal.f, evaluate=False),))
+    return d
+
+
+def opening(internal, stationarity: bool = True) -> Derivation:
+    """The problem, the Lagrangian and the N + K equations (only the problem when
+    ``stationarity`` is False: a non-differentiable problem has no such equations)."""
     verb = "Maximize" if internal.sense == "max" else "Minimize"
     d = Derivation(title=f"{verb} f({', '.join(map(str, internal.variables))})")
     f, gs, hs, L = function_names(internal)
@@ -41,6 +54,12 @@ def opening(internal) -> Derivation:
             f"{h.func} {'<=' if internal.sense == 'max' else '>='} 0" for h in hs)
     d.add("problem", words + ":", eqs, sense=internal.sense, variables=internal.variables,
           constraints=tuple(orient(h, 0) for h in hs))
+    if internal.floats:
+        d.add("exact_numbers", "Floating-point numbers are read as the exact rationals they "
+              "denote:", tuple(sp.Eq(sp.UnevaluatedExpr(f), q, evaluate=False)
+                               for f, q in internal.floats.items()))
+    if not stationarity:
+        return d
     if not internal.g and not internal.h:
         d.add("stationarity", "An extremum needs a vanishing gradient:",
               tuple(sp.Eq(sp.Derivative(f, x), 0) for x in internal.variables))
@@ -102,15 +121,18 @@ def _inserted(internal, owner, values):
     return sp.Eq(lhs, rhs, evaluate=False)
 
 
-def _describe_case(internal, active, branch) -> str:
-    parts = []
+def _describe_case(internal, active, branch):
+    """(label in words, the case's conditions as SymPy equations)."""
+    parts, conditions = [], []
     if internal.h:
         names = [f"h_{j + 1}" if len(internal.h) > 1 else "h" for j in active]
         parts.append("active: " + (", ".join(names) if names else "none"))
+        conditions += [sp.Eq(internal.h[j], 0, evaluate=False) for j in active]
     for op in branch.ops:
         if op.kind == "split":
             parts.append(f"{op.note} = 0")
-    return "; ".join(parts)
+            conditions.append(sp.Eq(op.factor, 0, evaluate=False))
+    return "; ".join(parts), tuple(conditions)
 
 
 def elimination(d: Derivation, internal, cases) -> None:
@@ -119,24 +141,25 @@ def elimination(d: Derivation, internal, cases) -> None:
         _detailed(d, internal, cases[0][1])
         return
     for active, branch in cases:
-        label = _describe_case(internal, active, branch)
+        label, conditions = _describe_case(internal, active, branch)
         if branch.status == "infeasible":
-            d.add("case", f"Case {label}: no solution ({branch.note}).", (), case=label)
+            d.add("case", f"Case {label}: no solution ({branch.note}).", (), case=label,
+                  conditions=conditions)
             continue
         values = branch.values()
-        eqs = tuple(sp.Eq(u, values[u]) for u in list(internal.variables) + list(internal.lambdas)
-                    + list(internal.mus) if u in values)
+        eqs = tuple(sp.Eq(u, values[u], evaluate=False) for u in list(internal.variables)
+                    + list(internal.lambdas) + list(internal.mus) if u in values)
         text = f"Case {label}:" if label else "Solving:"
         if branch.status == "family":
             text += " a family of solutions, free in " + ", ".join(map(str, branch.unknowns))
         if branch.status == "residual":
             text += " left with equations no exact method solved"
             eqs += tuple(sp.Eq(e, 0) for e in branch.equations)
-        d.add("case", text, eqs, case=label)
+        d.add("case", text, eqs, case=label, conditions=conditions)
 
 
 def _detailed(d: Derivation, internal, branch) -> None:
-    xs, mults = set(internal.variables), set(internal.lambdas)
+    xs = set(internal.variables)
     ops = [op for op in branch.ops if op.kind != "split"]
     own = [op for op in ops if op.kind == "isolate" and op.unknown in xs
            and not (op.value.free_symbols & xs)]
@@ -158,7 +181,7 @@ def _detailed(d: Derivation, internal, branch) -> None:
         if op.kind == "isolate":
             shown = op.form if op.form is not None else op.equation
             lines = [_inserted(internal, op.owner, before), _as_equation(shown, op.unknown),
-                     sp.Eq(op.unknown, op.value)]
+                     op.stage, sp.Eq(op.unknown, op.value)]
             lines = [e for i, e in enumerate(lines) if e is not None and e not in lines[:i]]
             if isinstance(op.owner, tuple) and op.owner[0] == "g":
                 name = "g" if len(internal.g) == 1 else f"g_{op.owner[1] + 1}"
@@ -200,8 +223,8 @@ def conclusion(d: Derivation, internal, points, verdict) -> None:
     for p in points:
         if p.free:
             continue
-        eqs = [sp.Eq(v, p.x[v]) for v in internal.variables] + \
-              [sp.Eq(m, p.multipliers[m]) for m in p.multipliers]
+        eqs = [sp.Eq(v, p.x[v], evaluate=False) for v in internal.variables] + \
+              [sp.Eq(m, p.multipliers[m], evaluate=False) for m in p.multipliers]
         tag = "optimum" if any(p is q for q in verdict.optimum) else "candidate"
         d.add("solution", f"Critical point ({tag}):" if p.regular else "Irregular point (the "
               "constraint gradients are dependent):", eqs, point=p.x)
@@ -212,7 +235,8 @@ def conclusion(d: Derivation, internal, points, verdict) -> None:
     for p in points:
         if p.free:
             d.add("family", f"A family of critical points, free in {', '.join(map(str, p.free))}: "
-                  f"{p.reason}.", tuple(sp.Eq(v, p.x[v]) for v in internal.variables))
+                  f"{p.reason}.", tuple(sp.Eq(v, p.x[v], evaluate=False) for v in internal.variables)
+                  + tuple(p.conditions))
     words = {"optimal": "The optimum", "unbounded": "Unbounded", "not_attained": "Not attained",
              "no_critical_point": "No optimum among the critical points"}
     d.add("verdict", f"{words.get(verdict.status, verdict.status)}: " + "; ".join(verdict.evidence)

@@ -43,6 +43,8 @@ class Op:
     note: str = ""
     form: sp.Expr | None = None     # the rewriting of ``equation`` the unknown was isolated from
     owner: object = None            # the equation's tag (its own variable, or a constraint label)
+    stage: object = None            # an intermediate line: e^{-(1 + lambda)} = 1/I
+    factor: sp.Expr | None = None   # for a split: the factor set to zero in this case
 
 
 @dataclass
@@ -57,6 +59,7 @@ class Branch:
     ops: list = field(default_factory=list)
     status: str = "open"      # open | solved | family | residual | infeasible
     note: str = ""
+    display: dict = field(default_factory=dict)   # simplest exact forms of assigned values
 
     def values(self) -> dict:
         """Back-substituted values of every assigned unknown."""
@@ -91,7 +94,7 @@ def is_zero(expr, deadline: float | None = None) -> bool | None:
             val = sp.N(expr, 40)
         except (TypeError, ValueError):
             return None
-        if not val.is_number:
+        if not val.is_number or val.has(sp.nan) or val.is_finite is False:
             return None
         if abs(val) > sp.Float(10) ** -30:
             return False
@@ -109,7 +112,7 @@ def is_zero(expr, deadline: float | None = None) -> bool | None:
             val = sp.N(expr.xreplace(point), 30)
         except (TypeError, ValueError, ZeroDivisionError):
             continue
-        if val.is_number and val.is_finite is not False and abs(val) > sp.Float(10) ** -20:
+        if val.is_number and not val.has(sp.nan) and val.is_finite and abs(val) > sp.Float(10) ** -20:
             return False
     for simplifier in (sp.expand, sp.cancel, _expand_logs_exps):
         try:
@@ -143,25 +146,60 @@ def _own_variable_priority(owner, u, primary):
 
 
 def _candidates(eq, u):
+    """eq, then rewritings where u might occur once (not when eq is a polynomial of degree > 1
+    in u: no rewriting isolates u there)."""
     yield eq
+    if _degree_in(eq, u) > 1:
+        return
     yield from gather(eq, u)
 
 
+@lru_cache(maxsize=8192)
+def _degree_in(eq, u) -> int:
+    """The degree of eq in u when eq is polynomial in u, else 1 (unknown)."""
+    try:
+        return sp.Poly(eq, u).degree()
+    except (sp.PolynomialError, sp.GeneratorsNeeded):
+        return 1
+
+
+def _radicals(expr) -> set:
+    return {a for a in expr.atoms(sp.Pow) if not a.exp.is_Integer} | expr.atoms(sp.Abs, sp.sign)
+
+
 def _unique_isolation(branch, primary):
-    """The best (equation, unknown, single solution) to eliminate, or None."""
+    """The best (equation, unknown, single solution) to eliminate, or None.
+
+    While the system is polynomial, isolations that would bring in radicals (x^3 = lambda/4
+    gives a real cube root with Abs and sign) are left to the Groebner basis instead.
+    """
     best = None
+    live = [u for u in branch.unknowns if any(e.has(u) for e in branch.equations)]
+    polynomial = is_polynomial_system(branch.equations, live)
     for i, eq in enumerate(branch.equations):
         present = [u for u in branch.unknowns if eq.has(u)]
         for u in present:
             key = (_own_variable_priority(branch.owners[i], u, primary), len(present), i)
             if best is not None and key >= best[0]:
                 continue
-            for form in _candidates(eq, u):
-                sols = isolate(form, u, branch.unknowns)
-                if sols is not None and len(sols) <= 1:
-                    best = (key, i, u, sols, form)
-                    break
+            found = _single_isolation(eq, u, tuple(present), polynomial)
+            if found is not None:
+                best = (key, i, u) + found
     return best
+
+
+@lru_cache(maxsize=8192)
+def _single_isolation(eq, u, present: tuple, polynomial: bool):
+    """(solutions, form) when u is isolated from eq with at most one solution, else None.
+    Memoized: the same hopeless attempts recur on every pass of the elimination."""
+    for form in _candidates(eq, u):
+        sols = isolate(form, u, present)
+        if sols is None or len(sols) > 1:
+            continue
+        if polynomial and sols and _radicals(sols[0].value) - _radicals(form):
+            continue
+        return sols, form
+    return None
 
 
 def _branching_isolation(branch):
@@ -215,13 +253,14 @@ def _factor_split(branch):
 
 def _assign(branch, i, u, sol, form=None):
     keep = [j for j in range(len(branch.equations)) if j != i]
+    stage = sol.exp_stage
     sol = Isolated(_tidy(sol.value), sol.conditions)
     new_eqs = [_tidy(branch.equations[j].xreplace({u: sol.value})) for j in keep]
     conds = branch.conditions + list(sol.conditions)
     return Branch(new_eqs, [v for v in branch.unknowns if v != u],
                   [branch.owners[j] for j in keep], branch.assigned + [(u, sol.value)], conds,
                   branch.ops + [Op("isolate", branch.equations[i], u, sol.value, form=form,
-                                   owner=branch.owners[i])])
+                                   owner=branch.owners[i], stage=stage)])
 
 
 def _clean(branch, deadline):
@@ -293,8 +332,8 @@ def solve_system(equations, unknowns, *, primary=(), owners=None, deadline=None,
             for f in reversed(factors):
                 eqs = list(branch.equations)
                 eqs[i] = f
-                open_branches.append(replace(branch, equations=eqs,
-                                             ops=branch.ops + [Op("split", branch.equations[i], note=sp.sstr(f))]))
+                open_branches.append(replace(branch, equations=eqs, ops=branch.ops + [
+                    Op("split", branch.equations[i], note=sp.sstr(f), factor=f)]))
             continue
         live = [u for u in branch.unknowns if any(e.has(u) for e in branch.equations)]
         polynomial = is_polynomial_system(branch.equations, live)
@@ -332,10 +371,11 @@ def _solve_polynomial(branch, unknowns) -> list[Branch] | None:
     if result.dimension > 0:
         return None
     out = []
-    for sol in result.solutions:
+    shown = result.display or [{} for _ in result.solutions]
+    for sol, nice in zip(result.solutions, shown):
         out.append(Branch([], free, [], branch.assigned + list(sol.items()), list(branch.conditions),
                           branch.ops + [Op("polynomial", note=str(len(result.solutions)))],
-                          "family" if free else "solved"))
+                          "family" if free else "solved", display=dict(nice)))
     return out or [replace(branch, status="infeasible",
                            note="the polynomial equations have no real solution")]
 

@@ -18,6 +18,7 @@ import warnings
 __all__ = ["TimeLimit", "call_with_timeout", "set_default_timeout", "get_default_timeout"]
 
 _DEFAULT_TIMEOUT = 5.0
+_IN_WORKER = False        # nested workers stay in the outermost worker's process group
 
 
 class TimeLimit(Exception):
@@ -48,20 +49,16 @@ def call_with_timeout(fn, *args, timeout: float | None, **kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         pid = os.fork()
-    if pid == 0:  # child
-        os.close(read_end)
+    if pid == 0:  # child: must never return into the caller's stack
+        global _IN_WORKER
         try:
-            payload = ("ok", fn(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
-            payload = ("err", exc)
-        try:
-            data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # noqa: BLE001
-            data = pickle.dumps(("err", _RemoteError(f"{type(exc).__name__}: {exc}")))
-        view = memoryview(data)
-        while view:
-            view = view[os.write(write_end, view):]
-        os._exit(0)
+            if not _IN_WORKER:
+                os.setpgid(0, 0)        # its own process group: a timeout kills its workers too
+                _IN_WORKER = True
+            os.close(read_end)
+            _child(fn, args, kwargs, write_end)
+        finally:
+            os._exit(0)
     os.close(write_end)
     chunks, deadline = [], time.monotonic() + timeout
     try:
@@ -89,9 +86,34 @@ def call_with_timeout(fn, *args, timeout: float | None, **kwargs):
     return value
 
 
-def _kill(pid: int) -> None:
+def _child(fn, args, kwargs, write_end) -> None:
     try:
-        os.kill(pid, signal.SIGKILL)
+        payload = ("ok", fn(*args, **kwargs))
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+        payload = ("err", exc)
+    try:
+        data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # noqa: BLE001
+        data = pickle.dumps(("err", _RemoteError(f"{type(exc).__name__}: {exc}")))
+    view = memoryview(data)
+    try:
+        while view:
+            view = view[os.write(write_end, view):]
+    except OSError:
+        pass                            # the parent gave up waiting
+
+
+def _kill(pid: int) -> None:
+    """Kill the worker and, for an outermost worker, every process it started (its group)."""
+    kills = [lambda: os.kill(pid, signal.SIGKILL)]
+    if not _IN_WORKER:
+        kills.insert(0, lambda: os.killpg(pid, signal.SIGKILL))
+    for kill in kills:
+        try:
+            kill()
+        except (ProcessLookupError, PermissionError):
+            pass
+    try:
         os.waitpid(pid, 0)
-    except (ProcessLookupError, ChildProcessError):
+    except ChildProcessError:
         pass

@@ -1,0 +1,239 @@
+"""The compiled object: value, gradient and Hessian of one expression as NumPy callables.
+
+Calls take ``(params, *data)``: the parameters as one 1-D float array, then the data arrays in
+the order given at compile time. Each call checks the data shapes against the expression
+(binding the dimension symbols m, n, ... to the lengths it finds), the parameters for NaN and
+inf, and the result for NaN and inf; these checks cost O(n), not O(m n). When a result is not
+finite the data are scanned to name the array and entry at fault.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import sympy as sp
+
+from ..errors import CompileError, DataError, EvaluationError
+from .binding import Binding
+from .codegen import generate
+from .diff import Differentiator
+from .index import IndexForm
+
+__all__ = ["Compiled"]
+
+
+def _sample_dim(form: IndexForm, samples):
+    """The dimension symbol of the sample axis (axis 0 of per-sample data), or None."""
+    in_params = {s for a in form.params for d in a.shape for s in sp.sympify(d).free_symbols}
+    arrays = [a for a in form.data if a.is_array]
+    if samples is False:
+        return None
+    if samples is not None:
+        samples = sp.sympify(samples)
+        if not any(a.shape[0] == samples for a in arrays):
+            raise CompileError(f"samples={samples}: no data array has {samples} rows (axis 0)")
+        if samples in in_params:
+            raise CompileError(f"samples={samples} is also a dimension of a parameter")
+        found = samples
+    else:
+        candidates = []
+        for a in arrays:
+            d = a.shape[0]
+            if d.is_Symbol and d not in in_params and d not in candidates:
+                candidates.append(d)
+        named_m = [d for d in candidates if d.name == "m"]
+        found = candidates[0] if len(candidates) == 1 else (named_m[0] if named_m else None)
+    for a in arrays:
+        for axis, d in enumerate(a.shape[1:], start=1):
+            if found is not None and found in sp.sympify(d).free_symbols:
+                if samples is None:
+                    return None          # rows cannot be sliced alone (a kernel matrix m x m)
+                raise CompileError(f"the sample dimension {found} must be axis 0 of every "
+                                   f"data array, but it is axis {axis} of {a.name}")
+    return found
+
+
+class Compiled:
+    """NumPy value, gradient and Hessian of one scalar expression.
+
+    Built by :func:`lagropt.compile`; see the module :mod:`lagropt.compile` for the calling
+    contract. Attributes: ``expr`` (the expression as given), ``wrt`` and ``data`` (the
+    parameter and data objects, in argument order), ``per_sample`` (for each data argument,
+    whether its axis 0 is the sample axis), ``sample_dim`` (the dimension symbol of that axis,
+    or None), ``gradient`` (for each parameter, its exact derivative d expr / d param[k] as a
+    SymPy expression, and the indices k).
+    """
+
+    def __init__(self, expr, form: IndexForm, hessian: bool = True, samples=None,
+                 check_finite: bool = True):
+        self.expr = expr
+        self.form = form
+        self.wrt = tuple(a.user for a in form.params)
+        self.data = tuple(a.user for a in form.data)
+        self.check_finite = check_finite
+        self.sample_dim = _sample_dim(form, samples)
+        self.per_sample = tuple(a.is_array and a.shape[0] == self.sample_dim
+                                and self.sample_dim is not None for a in form.data)
+        self._binding = Binding(form)
+        diff = Differentiator(form)
+        self.gradient = tuple(diff.gradient(form.expr, p) for p in form.params)
+        grads = list(self.gradient)
+        self._value = generate(form, [(form.expr, ())], "value")
+        self._grad = generate(form, grads, "grad")
+        self._value_and_grad = generate(form, [(form.expr, ())] + grads, "value_and_grad")
+        self._hess = None
+        self._blocks = []
+        if hessian:
+            outputs = []
+            for a, (ga, ka) in enumerate(grads):
+                for b in range(a, len(grads)):
+                    kb = diff.target(form.params[b], "l")
+                    outputs.append((diff.d(ga, form.params[b], kb), ka + kb))
+                    self._blocks.append((a, b))
+            self._hess = generate(form, outputs, "hess")
+
+    # -- naming and diagnosis ------------------------------------------------------------------
+
+    def shapes(self, *data) -> dict:
+        """{parameter name: shape} for these data (the layout of the parameter vector)."""
+        dims = self._binding.bind_data(data)[1]
+        free = self._binding.from_params
+        if free is not None and free[0] not in dims:
+            raise DataError(f"the number of parameters fixes {free[0]}: no data array does")
+        return {a.name: self._binding.shape(q, dims) for q, a in enumerate(self.form.params)}
+
+    def coordinates(self, params, *data) -> list:
+        """The name of every entry of the parameter vector: ``['beta[0]', 'beta[1]', ...]``."""
+        dims = self._binding.bind(params, data)[2]
+        return [self._binding.coordinate(k, dims) for k in range(np.size(params))]
+
+    def _not_finite(self, what: str, out, arrays, dims):
+        for a, arr in zip(self.form.data, arrays):
+            bad = ~np.isfinite(arr)
+            if np.any(bad):
+                where = np.argwhere(bad)[0] if np.ndim(arr) else ()
+                kind = "nan" if np.isnan(np.asarray(arr)[tuple(where)]) else "inf"
+                at = f" at index {', '.join(map(str, where))}" if len(where) else ""
+                raise DataError(f"data {a.name} contains {kind}{at}")
+        out = np.asarray(out, dtype=float)
+        detail = ""
+        if what == "gradient" and out.ndim == 1:
+            k = int(np.flatnonzero(~np.isfinite(out))[0])
+            detail = f": d/d{self._binding.coordinate(k, dims)} = {out[k]}"
+        elif what == "Hessian" and out.ndim == 2:
+            i, j = np.argwhere(~np.isfinite(out))[0]
+            detail = f": entry ({self._binding.coordinate(i, dims)}, {self._binding.coordinate(j, dims)})"
+        elif out.ndim == 0:
+            detail = f" ({float(out)})"
+        raise EvaluationError(f"the {what} is not finite at this point{detail} "
+                              "(a log or division at 0, or an overflow)")
+
+    def _checked(self, what, out, arrays, dims):
+        if self.check_finite and not np.all(np.isfinite(out)):
+            self._not_finite(what, out, arrays, dims)
+        return out
+
+    # -- evaluation ------------------------------------------------------------------------------
+
+    def _run(self, program, params, data):
+        args, arrays, dims = self._binding.bind(params, data)
+        with np.errstate(all="ignore"):
+            return program.function(*args), arrays, dims
+
+    def _flat_gradient(self, parts) -> np.ndarray:
+        if len(parts) == 1:
+            return np.array(parts[0], dtype=float).reshape(-1)
+        return np.concatenate([np.asarray(p, dtype=float).reshape(-1) for p in parts])
+
+    def value(self, params, *data) -> float:
+        """The value of the expression at ``params`` for these data."""
+        (out,), arrays, dims = self._run(self._value, params, data)
+        return float(self._checked("value", float(out), arrays, dims))
+
+    def grad(self, params, *data) -> np.ndarray:
+        """The gradient, a 1-D array laid out like ``params``."""
+        parts, arrays, dims = self._run(self._grad, params, data)
+        return self._checked("gradient", self._flat_gradient(parts), arrays, dims)
+
+    def value_and_grad(self, params, *data) -> tuple:
+        """(value, gradient), sharing the work common to both."""
+        (value, *parts), arrays, dims = self._run(self._value_and_grad, params, data)
+        value = float(self._checked("value", float(value), arrays, dims))
+        return value, self._checked("gradient", self._flat_gradient(parts), arrays, dims)
+
+    def hess(self, params, *data) -> np.ndarray:
+        """The Hessian, an (N, N) array for N parameters."""
+        if self._hess is None:
+            raise CompileError("compiled without a Hessian (hessian=False)")
+        blocks, arrays, dims = self._run(self._hess, params, data)
+        sizes = [math.prod(self._binding.shape(q, dims)) for q in range(len(self.form.params))]
+        offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
+        H = np.empty((offsets[-1], offsets[-1]))
+        for (a, b), block in zip(self._blocks, blocks):
+            block = np.asarray(block, dtype=float).reshape(sizes[a], sizes[b])
+            H[offsets[a]:offsets[a + 1], offsets[b]:offsets[b + 1]] = block
+            H[offsets[b]:offsets[b + 1], offsets[a]:offsets[a + 1]] = block.T
+        return self._checked("Hessian", H, arrays, dims)
+
+    __call__ = value
+
+    @property
+    def dims(self) -> tuple:
+        """The dimension symbols (m, n, ...) in the order :meth:`raw` takes their values."""
+        return tuple(self.form.dims)
+
+    def bound(self, params, *data):
+        """``value_and_grad`` with these data bound once: ``vg = f.bound(params, X, y)`` checks
+        the shapes (as a call would) and returns ``vg(p) -> (value, gradient)`` for parameter
+        vectors ``p`` laid out like ``params``, with no per-call binding and no checks (NaN and
+        inf come back as they are). For loops that evaluate one data set many times
+        (:func:`lagropt.optim.minimize` binds each mini-batch this way).
+        """
+        args, arrays, dims = self._binding.bind(params, data)
+        count = len(self.form.params)
+        shapes = [self._binding.shape(q, dims) for q in range(count)]
+        sizes = [math.prod(s) for s in shapes]
+        offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int).tolist()
+        tail = args[count:]
+        fn, flat = self._value_and_grad.function, self._flat_gradient
+
+        def value_and_grad(p):
+            views = [p[offsets[q]:offsets[q + 1]].reshape(shapes[q]) if shapes[q]
+                     else p[offsets[q]] for q in range(count)]
+            with np.errstate(all="ignore"):
+                value, *parts = fn(*views, *tail)
+            return float(value), flat(parts)
+        return value_and_grad
+
+    def raw(self, which: str = "value_and_grad"):
+        """The generated function itself, without argument binding or checks: the fast path
+        for loops that call it many times with arguments they know are right (the small-problem
+        path of :func:`lagropt.optim.minimize`).
+
+        Its arguments are the parameters one by one (a float for a scalar parameter, an array
+        of its shape for an array parameter), then the data in order, then the values of the
+        dimensions :attr:`dims`. It returns a tuple: ``(value,)`` for ``"value"``, one gradient
+        part per parameter for ``"grad"``, ``(value, *parts)`` for ``"value_and_grad"``.
+        Nothing is checked and NaN or inf come back as they are (NumPy may warn).
+        """
+        program = {"value": self._value, "grad": self._grad,
+                   "value_and_grad": self._value_and_grad}.get(which)
+        if program is None:
+            raise CompileError(f"no raw function {which!r}: value, grad or value_and_grad")
+        return program.function
+
+    def source(self, which: str = "value_and_grad") -> str:
+        """The generated NumPy source of ``value``, ``grad``, ``value_and_grad`` or ``hess``."""
+        program = {"value": self._value, "grad": self._grad, "hess": self._hess,
+                   "value_and_grad": self._value_and_grad}.get(which)
+        if program is None:
+            raise CompileError(f"no generated function {which!r}")
+        return program.source
+
+    def __repr__(self) -> str:
+        data = ", ".join(a.name for a in self.form.data)
+        params = ", ".join(a.name for a in self.form.params)
+        text = sp.sstr(self.expr)
+        text = text if len(text) <= 60 else text[:57] + "..."
+        return f"<Compiled {text} in ({params})" + (f"; data ({data})>" if data else ">")

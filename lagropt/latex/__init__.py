@@ -1,0 +1,55 @@
+"""LaTeX for lecture notes: derivations as the lecture writes them, documents that compile.
+
+* :func:`latex` -- a LaTeX fragment (``align*`` blocks) for a Derivation, Solution or Problem;
+* :func:`to_tex` -- the same written to a file, as a complete document or as a fragment;
+* :func:`compile` -- the PDF, with latexmk or pdflatex (a clear error when neither is installed);
+* :class:`Notes` -- several derivations, text and figures in one document.
+
+The objects themselves delegate here: ``solution.latex()``, ``derivation.to_tex(path)``, and
+``_repr_latex_`` for Jupyter.
+"""
+
+from __future__ import annotations
+
+from .documents import (PREAMBLE, LatexError, LatexNotFoundError, Notes, compile, document,
+                       latex_available, write)
+from .printer import Context, LecturePrinter, tex
+from .render import derivation_latex, problem_latex, solution_latex, solution_summary_latex
+
+__all__ = ["latex", "to_tex", "compile", "Notes", "document", "latex_available", "tex",
+           "LatexError", "LatexNotFoundError", "PREAMBLE", "LecturePrinter", "Context",
+           "derivation_latex", "solution_latex", "problem_latex", "solution_summary_latex"]
+
+
+def latex(obj, fold: bool = True) -> str:
+    """The LaTeX fragment of a Derivation, a Solution (its derivation) or a Problem.
+
+    Parameters
+    ----------
+    obj : Derivation, Solution or Problem
+    fold : bool
+        Write equations and sums over numbered symbols (p1, p2, p3) with an index, as the
+        lecture does (``-ln p_i - 1 = lambda``, i = 1, 2, 3). False writes every line out.
+
+    Returns
+    -------
+    str
+        Paragraphs and ``align*`` blocks; the document needs ``\\usepackage{amsmath}``.
+    """
+    from ..derivation import Derivation
+    from ..problem import Problem
+    from ..solve.result import Solution
+
+    if isinstance(obj, Derivation):
+        return derivation_latex(obj, fold)
+    if isinstance(obj, Solution):
+        return solution_latex(obj, fold)
+    if isinstance(obj, Problem):
+        return problem_latex(obj)
+    raise LatexError(f"cannot render a {type(obj).__name__} as LaTeX: pass a Derivation, "
+                     "Solution or Problem")
+
+
+def to_tex(obj, path, standalone: bool = True, title: str | None = None):
+    """Write ``obj`` as LaTeX to ``path``: a complete document, or the fragment alone."""
+    return write(latex(obj) if not isinstance(obj, str) else obj, path, standalone, title)

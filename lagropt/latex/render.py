@@ -1,0 +1,436 @@
+"""The step record rendered as the lecture writes it.
+
+:func:`derivation_latex` turns a :class:`~lagropt.Derivation` into a LaTeX fragment: for each
+step its annotation as text, then an ``align*`` block with the step's equations aligned on the
+relation, ``\\Rightarrow`` in front of each consequence of a chain. Any step renders this way;
+the lecture's kinds get their lecture form:
+
+* ``problem``: f and the constraints, ``g(x, y) = x - y = 0``;
+* ``stationarity``: annotated ``grad f = lambda grad g`` with the count N + K;
+* ``equations``: a common numeric factor pulled out, ``-2 (x - 2) = lambda``;
+* ``solution``/``case``/``family``: assignments packed on few lines, irrational numbers with a
+  decimal approximation; a common denominator that is a sum of exponentials becomes the
+  partition function Z;
+* ``value``: ``f(3/2, 3/2) = 19/2``, ``f(1/2, 1/2) = ln 2 ~ 0.6931``.
+
+Equations over I states that differ only by the index are written once with the index
+(``-ln p_i - 1 = lambda_1 + lambda_2 eps_i``, i = 1, 2, 3), sums as sums. Algebraic numbers
+(``CRootOf``) get short names rho_k, defined where they first appear.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+from sympy.core.relational import Relational
+
+from ..derivation import Step
+from .index import Fold
+from .printer import Context, LecturePrinter
+from .text import annotation, escape
+
+__all__ = ["derivation_latex", "solution_latex", "solution_summary_latex", "problem_latex",
+           "context_of"]
+
+PACK_WIDTH = 48             # visible characters per packed line of assignments
+APPROX_DIGITS = 4
+_RELATION_TEX = {"==": "=", "<=": r"\leq", ">=": r"\geq", "<": "<", ">": ">", "!=": r"\neq"}
+
+
+@dataclass
+class Block:
+    """One step as LaTeX: the annotation, the rows of its display, text after it.
+
+    The display is ``align*``; a chain of consequences is ``alignat*{2}`` so that the arrows
+    stand in a column of their own left of the equations (rows ``\\Rightarrow & lhs &= rhs``).
+    """
+
+    text: str
+    rows: list = field(default_factory=list)
+    after: str = ""
+    chain: bool = False
+
+    def latex(self) -> str:
+        parts = [self.text] if self.text else []
+        if self.rows:
+            begin, end = ("\\begin{alignat*}{2}", "\\end{alignat*}") if self.chain else (
+                "\\begin{align*}", "\\end{align*}")
+            gap = " \\\\[0.5ex]\n  " if any(r"\frac" in r for r in self.rows) else " \\\\\n  "
+            parts.append(f"{begin}\n  " + gap.join(self.rows) + f"\n{end}")
+        if self.after:
+            parts.append(self.after)
+        return "\n".join(parts)
+
+
+def context_of(derivation, fold: bool = True) -> Context:
+    """Variables, multipliers and symbols of a derivation, read from its own steps."""
+    variables, multipliers, symbols = (), (), set()
+    for step in derivation:
+        if step.kind == "problem" and "variables" in step.data:
+            variables = tuple(step.data["variables"])
+        if step.kind == "lagrangian" and step.equations:
+            lhs = getattr(step.equations[0], "lhs", None)
+            if isinstance(lhs, AppliedUndef):
+                multipliers = tuple(a for a in lhs.args if a not in variables)
+        for e in step.equations:
+            if isinstance(e, sp.Basic):
+                symbols |= e.free_symbols
+    return Context(variables, multipliers, symbols | set(variables), fold)
+
+
+class Renderer:
+    """Renders the steps of one derivation, keeping the abbreviations it has introduced."""
+
+    def __init__(self, context: Context):
+        self.ctx = context
+        self.printer = LecturePrinter(context)
+        self.abbreviations: dict = {}          # expression -> symbol (Z, rho_k)
+        self.names = {s.name: self.printer.doprint(s) for s in context.symbols}
+
+    # -- expressions ----------------------------------------------------------------------
+    def tex(self, expr) -> str:
+        if isinstance(expr, str):
+            return r"\text{%s}" % escape(expr)
+        expr = sp.sympify(expr)
+        return self.printer.doprint(self.shorten(expr))
+
+    def shorten(self, expr):
+        if not self.abbreviations or not isinstance(expr, sp.Basic):
+            return expr
+        if isinstance(expr, Relational):
+            return type(expr)(expr.lhs.xreplace(self.abbreviations),
+                              expr.rhs.xreplace(self.abbreviations), evaluate=False)
+        return expr.xreplace(self.abbreviations)
+
+    def _learn_names(self, step: Step) -> None:
+        for e in step.equations:
+            if isinstance(e, sp.Basic):
+                for a in e.atoms(AppliedUndef):
+                    name = a.func.__name__
+                    self.names.setdefault(name, self.printer.doprint(sp.Symbol(name)))
+
+    def words(self, text: str) -> str:
+        return annotation(text, self.names)
+
+    # -- rows -----------------------------------------------------------------------------
+    def row(self, item, side=None, approx: bool = False) -> str:
+        """One equation (or fold of equations) as an ``align*`` row, aligned on its relation."""
+        side = side or self.tex
+        if isinstance(item, Fold):
+            return self.row(item.pattern, side) + r", \qquad " + _index_range(self, item)
+        if isinstance(item, Relational):
+            op = _RELATION_TEX.get(item.rel_op, item.rel_op)
+            if op == "=" and isinstance(item.rhs, sp.Float):
+                op = r"\approx"
+            out = f"{side(item.lhs)} &{op} {side(item.rhs)}"
+            if approx and op == "=":
+                out += self.approximation(item.rhs)
+            return out
+        if isinstance(item, (bool, sp.logic.boolalg.BooleanAtom)):
+            return r"&\text{%s}" % ("true" if bool(item) else "false")
+        return "&" + side(item)
+
+    def approximation(self, value) -> str:
+        """`` \\approx 0.6931`` for an irrational number (nothing for rationals and symbols)."""
+        if not isinstance(value, sp.Expr) or not value.is_number or value.is_Rational \
+                or value.is_Float or self.shorten(value).is_Symbol:
+            return ""
+        try:
+            number = sp.N(value, APPROX_DIGITS)
+        except (TypeError, ValueError):
+            return ""
+        return r" \approx " + self.printer.doprint(number) if number.is_real else ""
+
+    def rows(self, equations, chain=False, side=None, approx=False, pack=False) -> list[str]:
+        """Rows of a step: folded by index, packed, same left side omitted, chained."""
+        equations = [self.shorten(e) for e in equations]
+        items = equations
+        if not chain and self.ctx.indexer is not None:
+            items = self.ctx.indexer.fold_sequence(equations)
+        if pack:
+            return self._packed(items, approx)
+        out, previous = [], None
+        for i, item in enumerate(items):
+            text = self.row(item, side, approx)
+            lhs = getattr(item, "lhs", None)
+            if isinstance(lhs, AppliedUndef) and lhs == previous and not chain:   # L = .. = ..
+                text = text[text.index("&"):]
+            previous = lhs
+            if chain:
+                text = (r"\Rightarrow\quad && " if i else "&& ") + text
+            out.append(text)
+        return out
+
+    def _packed(self, items, approx) -> list[str]:
+        """Assignments side by side (``x = 3/2, y = 3/2, lambda = 1``), a few per line."""
+        out, line, width = [], [], 0
+        for item in items:
+            if isinstance(item, Fold):
+                if line:
+                    out.append(r", \quad ".join(line))
+                    line, width = [], 0
+                out.append(self.row(item, approx=approx))
+                continue
+            text = self.row(item, approx=approx)
+            w = _visible_width(text) + 4          # with the separating comma and space
+            if line and width + w > PACK_WIDTH:
+                out.append(r", \quad ".join(line))
+                line, width = [], 0
+            line.append(text if not line else text.replace("&", "", 1))
+            width += w
+        if line:
+            out.append(r", \quad ".join(line))
+        return out
+
+    # -- steps ----------------------------------------------------------------------------
+    def block(self, step: Step) -> Block:
+        self._learn_names(step)
+        roots = self._new_roots(step)
+        kind_block = getattr(self, f"_kind_{step.kind}", None)
+        block = kind_block(step) if kind_block else self._generic(step)
+        if roots:
+            block.after = (block.after + "\n" if block.after else "") + self._where(roots)
+        return block
+
+    def _generic(self, step: Step, **options) -> Block:
+        chain = step.chain and len(step.equations) > 1
+        return Block(self.words(step.text), self.rows(step.equations, chain=chain, **options),
+                     chain=chain)
+
+    def _kind_problem(self, step: Step) -> Block:
+        f, *constraints = [e for e in step.equations if isinstance(e, sp.Equality)]
+        relation = {}
+        for c in step.data.get("constraints", ()):
+            if isinstance(c, Relational):
+                relation[c.lhs] = _RELATION_TEX[c.rel_op]
+        verb = "Maximize" if step.data.get("sense") == "max" else "Minimize"
+        text = f"{verb} ${self.tex(f.lhs)}$"
+        rows = [self.row(f)]
+        conditions = []
+        for c in constraints:
+            op = relation.get(c.lhs, "=")
+            conditions.append(f"${self.tex(c.lhs)} {op} 0$")
+            rows.append(self.row(c) + f" {op} 0")
+        if conditions:
+            text += " subject to " + ", ".join(conditions)
+        return Block(text + ":", rows)
+
+    def _kind_stationarity(self, step: Step) -> Block:
+        first = step.equations[0] if step.equations else None
+        terms = []
+        if isinstance(first, sp.Equality) and first.rhs != 0:
+            for term in self.printer.ordered_terms(first.rhs) if first.rhs.is_Add else [first.rhs]:
+                coeff, derivative = term.as_independent(sp.Derivative)
+                if isinstance(derivative, sp.Derivative) and isinstance(derivative.expr, AppliedUndef):
+                    terms.append((coeff, derivative.expr.func.__name__))
+        if not terms:
+            text = r"An extremum needs a vanishing gradient, $\operatorname{grad} f = 0$:"
+            return Block(text, self.rows(step.equations))
+        grad = " + ".join(f"{self.tex(c)} \\operatorname{{grad}} {self.tex(sp.Symbol(g))}"
+                          for c, g in terms)
+        n = len(step.equations)
+        k = sum(1 for _, g in terms if g.startswith("g"))
+        count = (f"with the constraint{'s' if k > 1 else ''}, the $N + K = {n} + {k}$ equations"
+                 if k else f"the $N = {n}$ equations, with the KKT conditions below")
+        text = f"Stationarity, $\\operatorname{{grad}} f = {grad}$ ({count}):"
+        return Block(text, self.rows(step.equations))
+
+    def _kind_equations(self, step: Step) -> Block:
+        return self._generic(step, side=self.factored)
+
+    def _kind_solution(self, step: Step) -> Block:
+        definition = self._partition_function(step)
+        block = self._generic(step, approx=True, pack=True)
+        if definition:
+            block.rows.append(definition)
+        return block
+
+    def _kind_value(self, step: Step) -> Block:
+        return self._generic(step, approx=True)
+
+    def _kind_case(self, step: Step) -> Block:
+        return self._generic(step, pack=True)
+
+    def _kind_family(self, step: Step) -> Block:
+        return self._generic(step, pack=True)
+
+    # -- lecture forms --------------------------------------------------------------------
+    def factored(self, expr) -> str:
+        """A sum with a common numeric factor written as the lecture does: -2 (x - 2)."""
+        expr = self.shorten(expr)
+        if isinstance(expr, sp.Add):
+            content, primitive = expr.primitive()
+            if content != 1 and primitive.is_Add:
+                lead = self.printer.ordered_terms(primitive)[0]
+                if lead.could_extract_minus_sign():
+                    content, primitive = -content, -primitive
+                head = "-" if content == -1 else self.tex(content) + " "
+                return head + r"\left(%s\right)" % self.tex(primitive)
+        return self.tex(expr)
+
+    def _partition_function(self, step: Step) -> str:
+        """Z for a common denominator that is a sum of exponentials (the normalisation)."""
+        values = [e.rhs for e in step.equations if isinstance(e, sp.Equality)
+                  and (e.lhs in self.ctx.variables or isinstance(e.lhs, sp.Indexed))]
+        denominators = {sp.fraction(v, exact=True)[1] for v in values}
+        if len(denominators) != 1:
+            return ""
+        (denominator,) = denominators
+        if len(values) < 2 and not isinstance(denominator, sp.Sum):     # p_i = e^{..}/sum_i
+            return ""
+        is_sum = isinstance(denominator, sp.Sum) or (
+            denominator.is_Add and len(denominator.args) >= 2)
+        name = self.ctx.free_name("Z")
+        if not is_sum or not denominator.has(sp.exp) or name is None or denominator in self.abbreviations:
+            return ""
+        definition = self.row(sp.Eq(sp.Symbol(name), denominator, evaluate=False))
+        self.abbreviations[denominator] = sp.Symbol(name)
+        return definition + r" \quad \text{(the partition function)}"
+
+    def _new_roots(self, step: Step) -> list:
+        """Algebraic numbers (CRootOf) first met in this step, named rho_1, rho_2, ..."""
+        roots = []
+        for e in step.equations:
+            if isinstance(e, sp.Basic):
+                for r in sorted(e.atoms(sp.CRootOf), key=sp.default_sort_key):
+                    if r not in self.abbreviations and r not in roots:
+                        roots.append(r)
+        base = next((b for b in ("rho", "varrho", "r") if not any(
+            s.name.startswith(b + "_") for s in self.ctx.symbols)), "rho")
+        for r in roots:
+            count = sum(1 for k in self.abbreviations if isinstance(k, sp.CRootOf))
+            self.abbreviations[r] = sp.Symbol(f"{base}_{count + 1}")
+        return roots
+
+    def _where(self, roots) -> str:
+        parts = []
+        for r in roots:
+            t = sp.Symbol("t")
+            poly = r.expr.xreplace({r.poly.gen: t})
+            parts.append(f"${self.tex(self.abbreviations[r])} \\approx "
+                         f"{self.printer.doprint(sp.N(r, APPROX_DIGITS))}$ is a root of "
+                         f"${self.printer.doprint(poly)} = 0$")
+        return "where " + "; ".join(parts) + "."
+
+
+def _index_range(renderer, fold: Fold) -> str:
+    i = renderer.printer.doprint(fold.index)
+    numbers = list(fold.numbers)
+    if fold.contiguous and sorted(numbers) == numbers:
+        if len(numbers) <= 3:
+            return f"{i} = " + ", ".join(map(str, numbers))
+        return f"{i} = {numbers[0]}, \\dots, {numbers[-1]}"
+    return f"{i} \\in \\{{{', '.join(map(str, numbers))}\\}}"
+
+
+def _visible_width(text: str) -> int:
+    """A rough count of the characters a row shows (a fraction as wide as its wider part,
+    a command as one character)."""
+    previous = None
+    while previous != text:
+        previous = text
+        text = re.sub(r"\\sqrt\{([^{}]*)\}", r"v\1", text)
+        text = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}",
+                      lambda m: max(m.group(1), m.group(2), key=len), text)
+    text = re.sub(r"\\[A-Za-z]+", "x", text)
+    return len(text.replace("{", "").replace("}", "").replace("&", "").replace(" ", ""))
+
+
+# -- entry points ----------------------------------------------------------------------------
+
+def derivation_latex(derivation, fold: bool = True, extra_steps=()) -> str:
+    """The derivation as a LaTeX fragment: one paragraph and ``align*`` block per step.
+
+    Parameters
+    ----------
+    derivation : Derivation
+    fold : bool
+        Write equations and sums over numbered symbols with an index (p_i, sum_i).
+    extra_steps : sequence of Step
+        Steps appended after the derivation's own (the numeric points of a solution).
+
+    Returns
+    -------
+    str
+        LaTeX that needs ``amsmath`` (``align*``, ``\\operatorname``).
+    """
+    renderer = Renderer(context_of(derivation, fold))
+    blocks = [renderer.block(s).latex() for s in list(derivation) + list(extra_steps)]
+    return "\n\n".join(b for b in blocks if b) + "\n"
+
+
+def _numeric_steps(solution) -> list[Step]:
+    """Steps for the points a numeric fallback found (they are not in the derivation)."""
+    steps = []
+    f = None
+    for s in solution.derivation.find("problem"):
+        f = s.equations[0].lhs.func if s.equations else None
+    for p in solution.points:
+        if p.exact:
+            continue
+        tag = "optimum" if any(p is q for q in solution.optimum) else "candidate"
+        eqs = [sp.Eq(v, x, evaluate=False) for v, x in p.x.items()]
+        eqs += [sp.Eq(m, x, evaluate=False) for m, x in p.multipliers.items()]
+        steps.append(Step("solution", f"Critical point found numerically ({tag}, not exact):",
+                          tuple(eqs), data={"point": p.x}))
+        if f is not None and p.value is not None:
+            steps.append(Step("value", "The objective there:",
+                              (sp.Eq(f(*p.x.values()), p.value, evaluate=False),)))
+        steps.append(Step("classification", f"{p.kind.capitalize()}: {p.reason}."))
+    return steps
+
+
+def solution_latex(solution, fold: bool = True) -> str:
+    """The derivation of a solution, with the numerically found points appended."""
+    return derivation_latex(solution.derivation, fold, _numeric_steps(solution))
+
+
+def solution_summary_latex(solution) -> str:
+    """A short view of a solution (for Jupyter): status, the optimum and its value."""
+    renderer = Renderer(context_of(solution.derivation))
+    words = {"optimal": "Optimal", "parametric": "Optimal in closed form",
+             "numeric": "Found numerically (not exact)"}
+    head = words.get(solution.status, solution.status.replace("_", " ").capitalize())
+    text = head + (": " + renderer.words(solution.message) if solution.message else "") + "."
+    rows = []
+    for p in solution.optimum:
+        eqs = [sp.Eq(v, x, evaluate=False) for v, x in {**p.x, **p.multipliers}.items()]
+        rows += renderer.rows(eqs, pack=True, approx=True)
+        if p.value is not None:
+            rows.append(renderer.row(sp.Eq(sp.Symbol("f"), p.value, evaluate=False), approx=True)
+                        + r" \quad \text{(%s)}" % escape(p.kind))
+    rows += renderer.rows(solution.remaining)
+    return Block(text, rows).latex() + "\n"
+
+
+def problem_latex(problem) -> str:
+    """The problem as the lecture states it: argmax/argmin of f subject to the constraints."""
+    variables = tuple(problem.variables)
+    symbols = set(variables) | set(problem.params) | set(problem.multipliers)
+    renderer = Renderer(Context(variables, tuple(problem.multipliers), symbols))
+    op = "argmax" if problem.sense == "max" else "argmin"
+    under = r",\, ".join(renderer.tex(v) for v in variables)
+    if len(variables) > 4:
+        under = renderer.printer._arguments(variables).replace(", ", r",\, ")
+    head = r"\hat{%s} = " % renderer.tex(variables[0]) if len(variables) == 1 else ""
+    rows = [r"&%s\operatorname*{%s}_{%s} \left\{ %s \right\}" % (
+        head, op, under, renderer.tex(problem.objective))]
+    if problem.constraints:
+        rows.append(r"&\text{subject to } " + r", \quad ".join(
+            _constraint_tex(renderer, c) for c in problem.constraints))
+    if problem.params:
+        rows.append(r"&\text{with parameters } " + ", ".join(renderer.tex(s) for s in problem.params))
+    return Block("", rows).latex() + "\n"
+
+
+def _constraint_tex(renderer, constraint) -> str:
+    if constraint.decided is not None:
+        return r"\text{%s (decided by SymPy)}" % ("true" if constraint.decided else "false")
+    original = constraint.original
+    if isinstance(original, Relational):
+        op = _RELATION_TEX.get(original.rel_op, original.rel_op)
+        return f"{renderer.tex(original.lhs)} {op} {renderer.tex(original.rhs)}"
+    return f"{renderer.tex(sp.sympify(original))} = 0"

@@ -1,0 +1,243 @@
+"""A step's annotation, written in words by the solver, as LaTeX text with inline math.
+
+The solver annotates steps in plain words with SymPy's string forms inside ("Insert into the
+constraint g = 0 and solve for lambda", "Case -lambda + y**2*z**2 = 0"). This module keeps the
+words as text, escapes what LaTeX treats specially, and typesets the mathematical runs inline:
+``$g = 0$``, ``$\\lambda$``, ``$-\\lambda + y^{2} z^{2} = 0$``. Nothing is evaluated: the
+runs are translated token by token.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+from sympy.printing.latex import greek_letters_set
+
+__all__ = ["annotation", "escape"]
+
+_TOKEN = re.compile(r"""
+    (?P<abbr>\b(?:e\.g\.|i\.e\.|etc\.|cf\.))
+  | (?P<id>[A-Za-z][A-Za-z0-9_]*)
+  | (?P<num>\d+(?:\.\d+)?)
+  | (?P<op>\*\*|<=|>=|!=|==|[-+*/^=<>()])
+  | (?P<space>[ \t]+)
+  | (?P<comma>,)
+  | (?P<other>.)
+""", re.X | re.S)
+
+_FUNCTIONS = {"sqrt", "exp", "log", "ln", "sin", "cos", "tan", "sinh", "cosh", "tanh", "Abs",
+              "sign", "Max", "Min", "Heaviside", "CRootOf", "atan", "asin", "acos"}
+_RELATIONS = {"=": "=", "==": "=", "<=": r"\leq", ">=": r"\geq", "!=": r"\neq", "<": "<", ">": ">"}
+_TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "#": r"\#", "$": r"\$",
+                 "%": r"\%", "&": r"\&", "_": r"\_", "~": r"\textasciitilde{}",
+                 "^": r"\textasciicircum{}", "<": r"$<$", ">": r"$>$", "|": r"$|$"}
+_UNICODE = {"≈": r"$\approx$", "≤": r"$\leq$", "≥": r"$\geq$", "≠": r"$\neq$", "→": r"$\to$",
+            "⇒": r"$\Rightarrow$", "∞": r"$\infty$", "·": r"$\cdot$", "×": r"$\times$",
+            "−": "-", "–": "--", "—": "---", "…": r"\dots{}", "±": r"$\pm$", "∂": r"$\partial$",
+            "λ": r"$\lambda$", "μ": r"$\mu$", "ε": r"$\varepsilon$", "β": r"$\beta$",
+            "“": "``", "”": "''", "‘": "`", "’": "'"}
+
+
+def escape(text: str) -> str:
+    """Plain text made safe for LaTeX's text mode (specials escaped, common symbols mapped)."""
+    out = []
+    for ch in text:
+        if ch in _TEXT_ESCAPES:
+            out.append(_TEXT_ESCAPES[ch])
+        elif ch in _UNICODE:
+            out.append(_UNICODE[ch])
+        elif ord(ch) > 0xFF:
+            out.append(f"[U+{ord(ch):04X}]")     # no font for it in a base TeX installation
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _is_greek(name: str) -> bool:
+    return name.lower() in greek_letters_set or (name.startswith("var")
+                                                  and name[3:] in greek_letters_set)
+
+
+def _strength(name: str, names: dict) -> str:
+    """"strong" for a name that is surely math, "weak" for a lone letter, "" for a word."""
+    if name in names or _is_greek(name):
+        return "strong"
+    base = re.split(r"_|(?<=[A-Za-z])(?=\d)", name, maxsplit=1)[0]
+    if base != name and (len(base) == 1 or _is_greek(base)):
+        return "strong"
+    return "weak" if len(name) == 1 else ""
+
+
+def annotation(text: str, names: dict) -> str:
+    """``text`` as LaTeX: words as text, mathematical runs as inline math.
+
+    Parameters
+    ----------
+    text : str
+        The annotation, as the solver wrote it.
+    names : dict
+        Identifier -> LaTeX for the symbols and functions of the derivation
+        (``"lambda_2" -> r"\\lambda_{2}"``, ``"g" -> "g"``).
+    """
+    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text)]
+    out, run = [], []
+
+    def flush():
+        if run:
+            out.append(_run_tex(run, names))
+            run.clear()
+
+    depth = 0
+    for i, (kind, value) in enumerate(tokens):
+        nxt = tokens[i + 1][1] if i + 1 < len(tokens) else ""
+        mathy = (kind in ("num", "op", "space")
+                 or (kind == "id" and (_strength(value, names) or (value in _FUNCTIONS and nxt == "(")))
+                 or (kind == "comma" and depth > 0))
+        if mathy:
+            depth += value.count("(") - value.count(")") if kind == "op" else 0
+            run.append((kind, value))
+        else:
+            flush()
+            depth = 0
+            out.append(escape(value))
+    flush()
+    return "".join(out)
+
+
+def _run_tex(run, names) -> str:
+    """A run of math-looking tokens: inline math when it is math, text otherwise.
+
+    A bracket without its partner ("grad g (N + K = 2 + 1 equations") belongs to the prose:
+    the run is cut there and the pieces are typeset separately.
+    """
+    unmatched = _unmatched(run)
+    if unmatched:
+        pieces, start = [], 0
+        for j in unmatched:
+            pieces += [_run_tex(run[start:j], names), escape(run[j][1])]
+            start = j + 1
+        return "".join(pieces) + _run_tex(run[start:], names)
+    lead, body, trail = _trim(run)
+    has_op = any(k == "op" and v not in "()" for k, v in body)
+    strong = any(k == "id" and _strength(v, names) == "strong" for k, v in body)
+    operands = sum(k in ("id", "num") for k, _ in body)
+    if body and (strong or (has_op and operands >= 2)):
+        math = "$" + _math(body, names) + "$"
+    else:
+        math = _plain(body)
+    return _plain(lead) + math + _plain(trail)
+
+
+def _trim(run):
+    """Split off spaces and dangling operators/brackets at both ends of a run."""
+    start, end = 0, len(run)
+
+    def dangling(tok, at_start):
+        k, v = tok
+        if k in ("space", "comma"):
+            return True
+        if k != "op":
+            return False
+        if v == "(":
+            return not at_start or _balance(run[start:end]) > 0
+        if v == ")":
+            return at_start or _balance(run[start:end]) < 0
+        return not (at_start and v == "-")
+
+    while start < end and dangling(run[start], True):
+        start += 1
+    while end > start and dangling(run[end - 1], False):
+        end -= 1
+    if _balance(run[start:end]) != 0:          # brackets that do not pair up stay text
+        return run[:start], [], run[start:]
+    return run[:start], run[start:end], run[end:]
+
+
+def _unmatched(tokens) -> list[int]:
+    """Positions of brackets without a partner."""
+    opened, lone = [], []
+    for j, (k, v) in enumerate(tokens):
+        if k == "op" and v == "(":
+            opened.append(j)
+        elif k == "op" and v == ")":
+            if opened:
+                opened.pop()
+            else:
+                lone.append(j)
+    return sorted(lone + opened)
+
+
+def _balance(tokens) -> int:
+    return sum((v == "(") - (v == ")") for k, v in tokens if k == "op")
+
+
+def _plain(tokens) -> str:
+    return escape("".join(v for _, v in tokens))
+
+
+def _math(tokens, names) -> str:
+    """Translate SymPy's string syntax to LaTeX: names, powers, products, calls, relations."""
+    out, i = [], 0
+    while i < len(tokens):
+        kind, value = tokens[i]
+        if kind == "id" and value in _FUNCTIONS and i + 1 < len(tokens) and tokens[i + 1][1] == "(":
+            close = _closing(tokens, i + 1)
+            inner = _math(tokens[i + 2:close], names)
+            out.append(_call(value, inner))
+            i = close + 1
+            continue
+        if kind == "op" and value in ("**", "^"):
+            j = i + 1
+            while j < len(tokens) and tokens[j][0] == "space":
+                j += 1
+            if j < len(tokens) and tokens[j][1] == "(":
+                close = _closing(tokens, j)
+                out.append("^{%s}" % _math(tokens[j + 1:close], names))
+                i = close + 1
+            elif j < len(tokens):
+                sign = ""
+                if tokens[j][1] == "-" and j + 1 < len(tokens):
+                    sign, j = "-", j + 1
+                out.append("^{%s%s}" % (sign, _math([tokens[j]], names)))
+                i = j + 1
+            else:
+                i += 1
+            continue
+        if kind == "id":
+            out.append(names.get(value) or sp.latex(sp.Symbol(value)))
+        elif kind == "op" and value == "*":
+            prev = out[-1] if out else ""
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ("", "")
+            out.append(r" \cdot " if prev[-1:].isdigit() and nxt[0] == "num" else " ")
+        elif kind == "op" and value in _RELATIONS:
+            out.append(f" {_RELATIONS[value]} ")
+        elif kind == "space":
+            out.append(" ")
+        else:
+            out.append(value)
+        i += 1
+    return re.sub(r" {2,}", " ", "".join(out)).strip()
+
+
+def _closing(tokens, open_at: int) -> int:
+    depth = 0
+    for j in range(open_at, len(tokens)):
+        depth += (tokens[j][1] == "(") - (tokens[j][1] == ")")
+        if depth == 0:
+            return j
+    return len(tokens) - 1
+
+
+def _call(name: str, inner: str) -> str:
+    if name == "sqrt":
+        return r"\sqrt{%s}" % inner
+    if name == "exp":
+        return "e^{%s}" % inner
+    if name in ("log", "ln"):
+        return r"\ln\left(%s\right)" % inner
+    if name in ("sin", "cos", "tan", "sinh", "cosh", "tanh"):
+        return r"\%s\left(%s\right)" % (name, inner)
+    if name == "Abs":
+        return r"\left|%s\right|" % inner
+    return r"\operatorname{%s}\left(%s\right)" % (name, inner)

@@ -1,0 +1,280 @@
+"""A safe parser for expressions and constraints given as text (command line, files).
+
+``sympify`` and ``parse_expr`` evaluate Python code: ``__import__('os').system(...)`` would run.
+This parser reads the text with Python's ``ast`` module and walks a whitelist, building SymPy
+objects directly. Allowed:
+
+* numbers, names (they become real symbols), ``pi`` and ``E``;
+* ``+ - * / **`` (``^`` is read as ``**``, the power), unary minus;
+* calls of a fixed table of functions: exp, log/ln, sqrt, sin, cos, tan, asin, acos, atan,
+  sinh, cosh, tanh, Abs/abs, Max/max, Min/min, sign, and ``sum``/``prod`` over a range,
+  written ``sum(p[i]*log(p[i]), i, 1, N)`` or ``Sum(..., (i, 1, N))``;
+* indexed symbols ``p[i]`` (families of variables) and nothing else in brackets;
+* for constraints, one comparison: ``=``, ``==``, ``<=``, ``>=``, ``<``, ``>``.
+
+Everything else (attribute access, dunder names, lambdas, comprehensions, strings, keywords,
+calls of other functions, very long inputs, very deep nesting) is refused with a one-line
+:class:`ParseError` that points at the offending part.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import sympy as sp
+
+from .errors import LagroptError
+
+__all__ = ["ParseError", "parse_expr", "parse_constraint", "parse_symbols", "FUNCTIONS"]
+
+MAX_LENGTH = 2000
+MAX_DEPTH = 60
+
+
+class ParseError(LagroptError, ValueError):
+    """Text that is not an allowed expression or constraint."""
+
+
+def _range_sum(kind):
+    def build(body, *limits):
+        if len(limits) == 1 and isinstance(limits[0], sp.Tuple):
+            limits = tuple(limits[0])
+        if len(limits) != 3 or not isinstance(limits[0], sp.Symbol):
+            raise ParseError(f"{kind} needs an index and its range: {kind}(body, i, 1, N)")
+        index = sp.Symbol(limits[0].name, integer=True)
+        body = body.xreplace({limits[0]: index})
+        cls = sp.Sum if kind == "sum" else sp.Product
+        return cls(body, (index, limits[1], limits[2]))
+    return build
+
+
+FUNCTIONS = {
+    "exp": sp.exp, "log": sp.log, "ln": sp.log, "sqrt": sp.sqrt,
+    "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "asin": sp.asin, "acos": sp.acos,
+    "atan": sp.atan, "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh,
+    "Abs": sp.Abs, "abs": sp.Abs, "Max": sp.Max, "max": sp.Max, "Min": sp.Min, "min": sp.Min,
+    "sign": sp.sign, "sum": _range_sum("sum"), "Sum": _range_sum("sum"),
+    "prod": _range_sum("prod"), "Product": _range_sum("prod"),
+}
+CONSTANTS = {"pi": sp.pi, "E": sp.E, "oo": sp.oo}
+_RELATIONS = {ast.Eq: sp.Eq, ast.LtE: sp.Le, ast.GtE: sp.Ge, ast.Lt: sp.Lt, ast.Gt: sp.Gt}
+_BINARY = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
+           ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b,
+           ast.Pow: lambda a, b: a ** b, ast.BitXor: lambda a, b: a ** b}
+_WHAT = {ast.Attribute: "attribute access", ast.Lambda: "a lambda", ast.ListComp: "a comprehension",
+         ast.SetComp: "a comprehension", ast.DictComp: "a comprehension",
+         ast.GeneratorExp: "a comprehension", ast.IfExp: "an if-expression",
+         ast.List: "a list", ast.Dict: "a dictionary", ast.Set: "a set", ast.Starred: "*-unpacking",
+         ast.BoolOp: "and/or", ast.NamedExpr: "an assignment", ast.Await: "await",
+         ast.JoinedStr: "an f-string", ast.Slice: "a slice"}
+
+
+class _Builder:
+    """Walks the AST of one expression, building SymPy objects; refuses all else."""
+
+    def __init__(self, text, symbols):
+        self.text = text
+        self.symbols = dict(symbols or {})
+        self.made = {}
+
+    def fail(self, node, what):
+        col = getattr(node, "col_offset", None)
+        end = getattr(node, "end_col_offset", None)
+        where = ""
+        if col is not None:
+            snippet = self.text[col:end] if end else self.text[col:col + 20]
+            where = f" at column {col + 1}: '{_short(snippet)}'"
+        raise ParseError(f"cannot use {what}{where}")
+
+    def symbol(self, name, node):
+        if name.startswith("_"):
+            self.fail(node, f"the name '{name}' (names may not start with an underscore)")
+        if name in FUNCTIONS:
+            self.fail(node, f"the function name '{name}' as a value (call it: {name}(...))")
+        if name in CONSTANTS:
+            return CONSTANTS[name]
+        if name in self.symbols:
+            return self.symbols[name]
+        if name not in self.made:
+            self.made[name] = sp.Symbol(name, real=True)
+        return self.made[name]
+
+    def build(self, node, depth=0):
+        if depth > MAX_DEPTH:
+            self.fail(node, f"nesting deeper than {MAX_DEPTH} levels")
+        d = depth + 1
+        if isinstance(node, ast.Expression):
+            return self.build(node.body, d)
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+                self.fail(node, f"the constant {node.value!r} (only numbers are allowed)")
+            return sp.Integer(node.value) if isinstance(node.value, int) else sp.Float(node.value)
+        if isinstance(node, ast.Name):
+            return self.symbol(node.id, node)
+        if isinstance(node, ast.BinOp):
+            op = _BINARY.get(type(node.op))
+            if op is None:
+                self.fail(node, f"the operator {type(node.op).__name__}")
+            return op(self.build(node.left, d), self.build(node.right, d))
+        if isinstance(node, ast.UnaryOp):
+            if isinstance(node.op, ast.USub):
+                return -self.build(node.operand, d)
+            if isinstance(node.op, ast.UAdd):
+                return self.build(node.operand, d)
+            self.fail(node, f"the operator {type(node.op).__name__}")
+        if isinstance(node, ast.Call):
+            return self.call(node, d)
+        if isinstance(node, ast.Subscript):
+            return self.indexed(node, d)
+        if isinstance(node, ast.Tuple):
+            return sp.Tuple(*[self.build(e, d) for e in node.elts])
+        if isinstance(node, ast.Compare):
+            self.fail(node, "a comparison here (a constraint is one comparison: lhs <= rhs)")
+        self.fail(node, _WHAT.get(type(node), type(node).__name__))
+
+    def call(self, node, d):
+        if not isinstance(node.func, ast.Name):
+            self.fail(node.func, "a call of anything but a named function")
+        name = node.func.id
+        if name not in FUNCTIONS:
+            allowed = ", ".join(sorted(FUNCTIONS))
+            self.fail(node.func, f"the function '{name}' (allowed: {allowed})")
+        if node.keywords:
+            self.fail(node.keywords[0].value, "keyword arguments")
+        args = [self.build(a, d) for a in node.args]
+        try:
+            return FUNCTIONS[name](*args)
+        except ParseError:
+            raise
+        except (TypeError, ValueError) as exc:
+            raise ParseError(f"{name}(...) with {len(args)} argument(s): {exc}") from None
+
+    def indexed(self, node, d):
+        if not isinstance(node.value, ast.Name):
+            self.fail(node, "brackets on anything but a name (indexed symbols look like p[i])")
+        base_name = node.value.id
+        if base_name in FUNCTIONS or base_name in CONSTANTS or base_name.startswith("_"):
+            self.fail(node.value, f"'{base_name}' as an indexed symbol")
+        index_node = node.slice
+        indices = index_node.elts if isinstance(index_node, ast.Tuple) else [index_node]
+        idx = []
+        for i in indices:
+            value = self.build(i, d)
+            if isinstance(value, sp.Symbol):
+                value = sp.Symbol(value.name, integer=True)
+            if not (value.is_integer or isinstance(value, sp.Symbol) or value.is_Add):
+                self.fail(i, "an index that is not an integer or an index symbol")
+            idx.append(value)
+        base = self.symbols.get(base_name)
+        if not isinstance(base, sp.IndexedBase):
+            base = self.made.get(base_name)
+            if not isinstance(base, sp.IndexedBase):
+                base = sp.IndexedBase(base_name, real=True)
+                self.made[base_name] = base
+        return base[tuple(idx)] if len(idx) > 1 else base[idx[0]]
+
+
+def _prepare(text, what):
+    if not isinstance(text, str):
+        raise ParseError(f"{what} must be text, got {type(text).__name__}")
+    text = text.strip()
+    if not text:
+        raise ParseError(f"{what} is empty")
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"{what} is {len(text)} characters long; the limit is {MAX_LENGTH}")
+    # '^' is the lecture's power; Python would read it as xor, with the lowest precedence
+    return text.replace("^", "**")
+
+
+def _short(text, width=40):
+    """The text as it may appear in a one-line message: short, printable characters only."""
+    text = "".join(c if c.isprintable() else " " for c in text)
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def _parse_ast(text):
+    try:
+        return ast.parse(text, mode="eval")
+    except SyntaxError as exc:
+        col = f" at column {exc.offset}" if exc.offset else ""
+        raise ParseError(f"cannot read '{_short(text)}'{col}: {_short(exc.msg, 80)}") from None
+    except (RecursionError, MemoryError):
+        raise ParseError("the text is nested too deeply to read") from None
+
+
+def parse_expr(text: str, symbols: dict | None = None):
+    """A SymPy expression from text (see the module docstring for what is allowed).
+
+    Parameters
+    ----------
+    text : str
+    symbols : dict, optional
+        Name -> Symbol/IndexedBase to use (for assumptions such as positive=True); other names
+        become real symbols.
+    """
+    text = _prepare(text, "the expression")
+    builder = _Builder(text, symbols)
+    return _checked(builder.build(_parse_ast(text)), text)
+
+
+def _checked(value, text):
+    if isinstance(value, sp.Tuple):
+        raise ParseError(f"'{_short(text)}' is a tuple, not an expression")
+    if not isinstance(value, sp.Basic):
+        raise ParseError(f"'{_short(text)}' is not an expression")
+    return value
+
+
+def _split_equals(text) -> list:
+    """Split at each single '=' outside brackets (not part of ==, <=, >=, !=)."""
+    pieces, depth, start = [], 0, 0
+    for k, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "=" and depth == 0:
+            before = text[k - 1] if k else ""
+            after = text[k + 1] if k + 1 < len(text) else ""
+            if before not in "<>=!" and after != "=":
+                pieces.append(text[start:k])
+                start = k + 1
+    return pieces + [text[start:]]
+
+
+def parse_constraint(text: str, symbols: dict | None = None):
+    """A constraint from text: ``lhs = rhs`` (or ``==``), ``<=``, ``>=``, ``<``, ``>``, or an
+    expression meaning ``expr = 0``. Returns a SymPy relation (unevaluated) or an expression."""
+    text = _prepare(text, "the constraint")
+    pieces = _split_equals(text)
+    if len(pieces) > 2:
+        raise ParseError(f"'{_short(text)}' has more than one '='")
+    if len(pieces) == 2:
+        text = f"({pieces[0]}) == ({pieces[1]})"
+    tree = _parse_ast(text)
+    builder = _Builder(text, symbols)
+    body = tree.body
+    if isinstance(body, ast.Compare):
+        if len(body.ops) != 1:
+            builder.fail(body, "a chained comparison (write two constraints)")
+        rel = _RELATIONS.get(type(body.ops[0]))
+        if rel is None:
+            builder.fail(body, f"the comparison {type(body.ops[0]).__name__}")
+        lhs = _checked(builder.build(body.left), text)
+        rhs = _checked(builder.build(body.comparators[0]), text)
+        return rel(lhs, rhs, evaluate=False)
+    return _checked(builder.build(body), text)
+
+
+def parse_symbols(text: str, **assumptions) -> list:
+    """``"x, y, z"`` -> real symbols (with the given assumptions); names are checked."""
+    names = [n.strip() for n in _prepare(text, "the list of names").split(",") if n.strip()]
+    out = []
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
+            raise ParseError(f"'{name}' is not a valid name (letters, digits and _)")
+        if name in FUNCTIONS or name in CONSTANTS:
+            raise ParseError(f"'{name}' is reserved (a function or constant)")
+        out.append(sp.Symbol(name, real=True, **assumptions))
+    return out

@@ -1,0 +1,57 @@
+"""Optimizing through a strictly increasing function: max e^u is max u.
+
+For f = c * exp(u) + d with c > 0 the optimizers of f and u coincide, and the stationarity
+conditions grad f = f'(u) grad u = sum lambda_k grad g_k show that the multipliers scale by
+f'(u(x*)) = c exp(u(x*)) > 0 (signs, and so the KKT conditions, are kept). Solving for u keeps a
+polynomial u polynomial (e^{xy} on x^3 + y^3 = 16 becomes xy on the same curve).
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+__all__ = ["split_monotone", "lift_solution"]
+
+
+def split_monotone(f):
+    """(u, outer) when f = c exp(u) + d with c > 0 a number, else None. ``outer(u)`` rebuilds f."""
+    d, rest = f.as_independent(*f.free_symbols, as_Add=True) if isinstance(f, sp.Add) else (sp.Integer(0), f)
+    c, core = rest.as_coeff_Mul()
+    if not isinstance(core, sp.exp) or not (c.is_positive and d.is_number):
+        return None
+    u = core.args[0]
+    return u, (lambda v: c * sp.exp(v) + d)
+
+
+def lift_solution(solution, u, outer, sense):
+    """The solution for f from the solution for u: the same points, values through ``outer``,
+    multipliers times f'(u(x)) > 0, and the two steps that say so in the derivation."""
+    from ..derivation import Step
+    from .tidy import final_form
+
+    t = sp.Dummy("t")
+    slope = sp.diff(outer(t), t)
+    for p in solution.points:
+        if p.value is None:
+            continue
+        scale = final_form(slope.xreplace({t: p.value}))
+        p.multipliers = {m: final_form(v * scale) for m, v in p.multipliers.items()}
+        p.value = final_form(outer(p.value))
+    if solution.value is not None:
+        lifted = sp.limit(outer(t), t, solution.value) if solution.value in (sp.oo, -sp.oo) \
+            else outer(solution.value)
+        if solution.value in (sp.oo, -sp.oo) and lifted.is_finite:
+            # u escapes to infinity but f = c e^u + d only approaches a bound
+            word = "supremum" if sense == "max" else "infimum"
+            solution.status = "not_attained" if solution.points else "no_critical_point"
+            solution.message = (("no critical point; " if not solution.points else "") +
+                                f"the {word} {sp.sstr(lifted)} is approached but not attained")
+        solution.value = final_form(lifted)
+    U = sp.Symbol("u")
+    solution.derivation.steps.insert(0, Step(
+        "transform", f"f = {sp.sstr(outer(U))} is increasing in u = {sp.sstr(u)}: the same points "
+        "optimize u, so solve for u.", (sp.Eq(U, u, evaluate=False),)))
+    solution.derivation.add(
+        "transform", "Back to f: f* = f(u*), and since grad f = f'(u) grad u each multiplier of f "
+        "is f'(u*) > 0 times the multiplier of u.", (sp.Eq(sp.Symbol("f"), outer(U), evaluate=False),))
+    return solution

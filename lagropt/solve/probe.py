@@ -1,0 +1,205 @@
+"""Numeric evidence where exact reasoning stops: feasible points near a candidate or far away.
+
+Used for (a) irregular points, where no second-order test applies: f is compared with f at
+feasible points close by; (b) KKT points with weakly active inequalities (multiplier 0), where
+the quadratic form is sampled on the critical cone; (c) global verdicts, where feasible points
+far out show that f exceeds every candidate (unbounded) or not. Every result says it is numeric.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+__all__ = ["Prober", "cone_kind"]
+
+
+class Prober:
+    """Feasible-point sampling for a problem without symbolic parameters."""
+
+    def __init__(self, internal):
+        from ..compile import compile_problem
+
+        self.internal = internal
+        self.cp = compile_problem(internal)
+        self.n = len(internal.variables)
+        self.sign = 1.0 if internal.sense == "max" else -1.0
+
+    def f(self, x) -> float:
+        with np.errstate(all="ignore"):
+            try:
+                return float(self.cp.objective.value(x))
+            except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+                return float("nan")
+
+    def feasible(self, x, tol: float = 1e-9) -> bool:
+        """Constraints hold within ``tol`` (relative to the point's size)."""
+        cp = self.cp
+        scale = max(1.0, float(np.abs(x).max()))
+        with np.errstate(all="ignore"):
+            if cp.equalities.exprs and not (np.abs(cp.equalities(x)) <= tol * scale).all():
+                return False
+            if cp.inequalities.exprs:
+                h = cp.inequalities(x)
+                for hv, strict in zip(h, cp.strict):
+                    if not (hv > 0 if strict else hv >= -tol):
+                        return False
+        for v, val in zip(self.internal.variables, x):
+            if (v.is_positive and not val > 0) or (v.is_negative and not val < 0):
+                return False
+            if (v.is_nonnegative and val < -tol) or (v.is_nonpositive and val > tol):
+                return False
+        return True
+
+    def project(self, x0, iterations: int = 60, tol: float = 1e-12):
+        """A nearby point on the equality constraints (minimal-norm Newton steps), or None."""
+        x = np.array(x0, dtype=float)
+        eq = self.cp.equalities
+        if not eq.exprs:
+            return x
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for _ in range(iterations):
+                try:
+                    g = eq(x)
+                    J = eq.jac(x)
+                except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+                    return None
+                if not np.all(np.isfinite(g)) or not np.all(np.isfinite(J)):
+                    return None
+                if np.abs(g).max() <= tol * max(1.0, np.abs(x).max()):
+                    return x
+                step, *_ = np.linalg.lstsq(J, g, rcond=None)
+                x = x - step
+        return x if np.abs(eq(x)).max() <= tol * max(1.0, np.abs(x).max()) else None
+
+    def samples_near(self, x0, radius: float, count: int, rng) -> list:
+        """Feasible points around x0 at about ``radius``, projected to 1e-15 (tight, because
+        near a singular point a small residual does not mean a small distance)."""
+        out = []
+        for _ in range(count * 4):
+            d = rng.normal(size=self.n)
+            x = self.project(np.asarray(x0, dtype=float) + radius * d / np.linalg.norm(d),
+                             iterations=100, tol=1e-15)
+            if x is not None and self.feasible(x, tol=1e-15) and np.linalg.norm(x - x0) > 1e-12:
+                out.append(x)
+                if len(out) >= count:
+                    break
+        return out
+
+    def along_parametrization(self, x0, radius: float, count: int, rng) -> list:
+        """Feasible points near x0 from the constraints solved for some variables (exact on the
+        constraint set, which matters at singular points such as a cusp)."""
+        import sympy as sp
+
+        from .verdict import _parametrize
+
+        internal = self.internal
+        branches = _parametrize(internal)
+        if not branches:
+            return []
+        out = []
+        at = dict(zip(internal.variables, x0))
+        for free, subs, _ in branches:
+            if not free:
+                continue
+            fn = sp.lambdify([free], [subs.get(v, v) for v in internal.variables], modules="numpy")
+            with np.errstate(all="ignore"):
+                try:
+                    here = np.asarray(fn([at[t] for t in free]), dtype=float)
+                except (ValueError, TypeError, ZeroDivisionError):
+                    continue
+            if not np.all(np.isfinite(here)) or np.abs(here - x0).max() > 1e-9 * max(1.0, np.abs(x0).max()):
+                continue                              # this branch does not pass through x0
+            for _ in range(count):
+                t = np.array([at[s] for s in free]) + radius * rng.normal(size=len(free))
+                with np.errstate(all="ignore"):
+                    try:
+                        x = np.asarray(fn(t), dtype=float)
+                    except (ValueError, TypeError, ZeroDivisionError):
+                        continue
+                if np.all(np.isfinite(x)) and self.feasible(x, tol=1e-9) and np.linalg.norm(x - x0) > 0:
+                    out.append(x)
+        return out
+
+    def local_kind(self, x0, seed: int = 0):
+        """Compare f at the point with f at feasible points around it (radii 1e-1 .. 1e-4):
+        along an exact parametrization of the constraints when one exists, else projected."""
+        rng = np.random.default_rng(seed)
+        f0 = self.f(x0)
+        higher = lower = 0
+        for radius in (1e-1, 1e-2, 1e-3, 1e-4):
+            near = self.along_parametrization(x0, radius, 25, rng) or \
+                self.samples_near(x0, radius, 25, rng)
+            for x in near:
+                fx = self.f(x)
+                if not np.isfinite(fx):
+                    continue
+                tol = 1e-12 * max(1.0, abs(f0))
+                higher += fx > f0 + tol
+                lower += fx < f0 - tol
+        if higher + lower == 0:
+            return "inconclusive", "no feasible points with a different value were found nearby"
+        if higher and lower:
+            return "saddle", "f is larger at some nearby feasible points and smaller at others (numeric)"
+        if higher:
+            return "minimum", "f is larger at every nearby feasible point sampled (numeric)"
+        return "maximum", "f is smaller at every nearby feasible point sampled (numeric)"
+
+    def far_values(self, scales=(1e1, 1e2, 1e3, 1e4), count: int = 60, seed: int = 0):
+        """(scale, best f for the sense) at feasible points found around radius ``scale``."""
+        rng = np.random.default_rng(seed)
+        out = []
+        for scale in scales:
+            best = None
+            for _ in range(count):
+                d = rng.normal(size=self.n)
+                x0 = scale * d / np.linalg.norm(d)
+                for k, v in enumerate(self.internal.variables):
+                    if v.is_positive or v.is_nonnegative:
+                        x0[k] = abs(x0[k])
+                    if v.is_negative or v.is_nonpositive:
+                        x0[k] = -abs(x0[k])
+                x = self.project(x0)
+                if x is None or not self.feasible(x):
+                    continue
+                fx = self.f(x)
+                if np.isfinite(fx) and (best is None or self.sign * fx > self.sign * best[0]):
+                    best = (fx, x)
+            if best is not None:
+                out.append((scale, best[0], best[1]))
+        return out
+
+
+def cone_kind(H: np.ndarray, Z: np.ndarray, weak_rows: np.ndarray, seed: int = 0):
+    """Sign of d^T H d over the critical cone {d = Z c : weak_rows d <= 0}, sampled.
+
+    Returns (kind, reason): a strict sign on every sampled direction decides a local
+    maximum/minimum; directions of both signs a saddle; otherwise inconclusive.
+    """
+    rng = np.random.default_rng(seed)
+    q = []
+    for _ in range(4000):
+        c = rng.normal(size=Z.shape[1])
+        d = Z @ c
+        nd = np.linalg.norm(d)
+        if nd == 0:
+            continue
+        d /= nd
+        if weak_rows.size and (weak_rows @ d > 1e-12).any():
+            continue
+        q.append(d @ H @ d)
+    if not q:
+        return "inconclusive", "no feasible direction was sampled"
+    q = np.array(q)
+    tol = 1e-9 * max(1.0, np.abs(H).max())
+    if (q < -tol).all():
+        return "maximum", "d^T H d < 0 on every sampled direction of the critical cone (numeric)"
+    if (q > tol).all():
+        return "minimum", "d^T H d > 0 on every sampled direction of the critical cone (numeric)"
+    if (q > tol).any() and (q < -tol).any():
+        return "saddle", "d^T H d takes both signs on the critical cone (numeric)"
+    if (q > tol).any():
+        return "inconclusive", "not a strict maximum: d^T H d > 0 along some feasible direction"
+    return "inconclusive", "not a strict minimum: d^T H d < 0 along some feasible direction"
