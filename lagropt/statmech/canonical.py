@@ -23,28 +23,11 @@ import sympy as sp
 
 from ..errors import StatMechError
 from ..softmax import logsumexp, softmax
+from .inputs import expression
 
 __all__ = ["Canonical"]
 
 MAX_TERMS = 10 ** 7
-
-
-def _expr(obj, what: str) -> sp.Expr:
-    """A SymPy expression from a number or an expression (strings are refused: no eval)."""
-    if isinstance(obj, str):
-        raise StatMechError(f"{what} is a string {obj!r}: pass a number or a SymPy expression")
-    if isinstance(obj, bool):
-        raise StatMechError(f"{what} is a truth value, not a number")
-    try:
-        value = sp.sympify(obj, strict=True)
-    except (sp.SympifyError, TypeError):
-        raise StatMechError(f"{what} must be a number or a SymPy expression, got "
-                            f"{type(obj).__name__}") from None
-    if not isinstance(value, sp.Expr):
-        raise StatMechError(f"{what} must be a scalar expression, got {value}")
-    if value.has(sp.nan, sp.zoo) or value.has(sp.oo, -sp.oo):
-        raise StatMechError(f"{what} is not finite: {value}")
-    return value
 
 
 def _tidy(expr: sp.Expr) -> sp.Expr:
@@ -64,7 +47,7 @@ class _Finite:
     """A finite set of levels eps_i with degeneracies g_i."""
 
     def __init__(self, levels, degeneracy):
-        self.levels = [_expr(e, f"level {i}") for i, e in enumerate(levels, 1)]
+        self.levels = [expression(e, f"level {i}") for i, e in enumerate(levels, 1)]
         if not self.levels:
             raise StatMechError("no levels given")
         if degeneracy is None:
@@ -73,7 +56,7 @@ class _Finite:
             if not isinstance(degeneracy, (list, tuple, np.ndarray)):
                 raise StatMechError("the degeneracy of a finite list of levels is a list, one "
                                     "number per level")
-            self.g = [_expr(v, f"degeneracy {i}") for i, v in enumerate(degeneracy, 1)]
+            self.g = [expression(v, f"degeneracy {i}") for i, v in enumerate(degeneracy, 1)]
             if len(self.g) != len(self.levels):
                 raise StatMechError(f"{len(self.g)} degeneracies for {len(self.levels)} levels")
             if any(v.is_positive is False for v in self.g):
@@ -111,8 +94,8 @@ class _Ladder:
 
     def __init__(self, expr, n, start, degeneracy, rtol: float):
         self.n, self.start, self.rtol = n, start, rtol
-        self.eps = _expr(expr, "the ladder's level")
-        self.g = sp.Integer(1) if degeneracy is None else _expr(degeneracy, "the degeneracy")
+        self.eps = expression(expr, "the ladder's level")
+        self.g = sp.Integer(1) if degeneracy is None else expression(degeneracy, "the degeneracy")
         if not self.g.is_polynomial(n):
             raise StatMechError(f"the degeneracy {self.g} of a ladder must be a polynomial in {n}")
         growth = sp.limit(self.eps / sp.log(n + 2), n, sp.oo)
@@ -235,18 +218,18 @@ def _factor(levels, degeneracy, rtol):
     if (isinstance(levels, tuple) and len(levels) == 2 and isinstance(levels[1], tuple)
             and len(levels[1]) == 3 and isinstance(levels[1][0], sp.Symbol)):
         expr, (n, start, end) = levels
-        start = _expr(start, "the ladder's start")
+        start = expression(start, "the ladder's start")
         if not start.is_integer:
             raise StatMechError(f"the ladder's start {start} must be an integer")
         if end is sp.oo:
             return _Ladder(expr, n, int(start), degeneracy, rtol)
-        end = _expr(end, "the ladder's end")
+        end = expression(end, "the ladder's end")
         if not end.is_integer or end < start:
             raise StatMechError(f"the ladder's end {end} must be an integer >= {start} (or oo)")
         if end - start > 100_000:
             raise StatMechError("more than 100000 levels: pass them as an array of numbers")
-        expr = _expr(expr, "the ladder's level")
-        g = sp.Integer(1) if degeneracy is None else _expr(degeneracy, "the degeneracy")
+        expr = expression(expr, "the ladder's level")
+        g = sp.Integer(1) if degeneracy is None else expression(degeneracy, "the degeneracy")
         js = range(int(start), int(end) + 1)
         return _Finite([expr.subs(n, j) for j in js], [g.subs(n, j) for j in js])
     if isinstance(levels, (str, sp.Basic)) or not hasattr(levels, "__len__"):
@@ -287,7 +270,7 @@ class Canonical:
     """
 
     def __init__(self, levels, degeneracy=None, k=1, rtol: float = 1e-14):
-        self.k = _expr(k, "k")
+        self.k = expression(k, "k")
         self.rtol = rtol
         self._parts = (_Part(_factor(levels, degeneracy, rtol), sp.Integer(1)),)
 
@@ -309,7 +292,7 @@ class Canonical:
     def __pow__(self, count) -> "Canonical":
         """``count`` independent, distinguishable copies: Z = Z_1^count (an Einstein solid of N
         oscillators is ``oscillator ** N``)."""
-        count = _expr(count, "the number of copies")
+        count = expression(count, "the number of copies")
         if count.is_positive is False or count.is_integer is False:
             raise StatMechError(f"the number of copies must be a positive integer, got {count}")
         return Canonical._of([_Part(p.factor, p.count * count) for p in self._parts], self.k,

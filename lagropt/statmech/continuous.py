@@ -31,6 +31,7 @@ import sympy as sp
 
 from ..derivation import Derivation
 from ..errors import StatMechError
+from .inputs import expression
 
 __all__ = ["ContinuousMaxEnt", "maxent_continuous"]
 
@@ -80,20 +81,6 @@ class ContinuousMaxEnt:
     derivation: Derivation = field(default_factory=Derivation)
 
 
-def _value(obj, what: str) -> sp.Expr:
-    if isinstance(obj, (str, bool)):
-        raise StatMechError(f"{what} must be a number or a SymPy expression, got {obj!r}")
-    try:
-        value = sp.sympify(obj, strict=True)
-    except (sp.SympifyError, TypeError):
-        raise StatMechError(f"{what} must be a number or a SymPy expression") from None
-    if isinstance(obj, float):
-        value = sp.Float(obj) if math.isfinite(obj) else (sp.oo if obj > 0 else -sp.oo)
-    if value.has(sp.nan, sp.zoo) or value.is_extended_real is False:
-        raise StatMechError(f"{what} must be real, got {value}")
-    return value
-
-
 def _decide(relation, what: str, conditions: list) -> None:
     """Refuse a relation known to fail; keep it as a condition when undecided."""
     truth = relation if isinstance(relation, bool) else sp.simplify(relation)
@@ -132,13 +119,13 @@ def maxent_continuous(support=(0, sp.oo), mean=None, variance=None, x=None) -> C
     x = sp.Symbol("x", real=True) if x is None else x
     if not isinstance(support, (tuple, list)) or len(support) != 2:
         raise StatMechError("support must be a pair (a, b)")
-    a, b = (_value(e, "the support's end") for e in support)
+    a, b = (expression(e, "the support's end", infinite=True) for e in support)
     if a.is_infinite and a is not -sp.oo or b.is_infinite and b is not sp.oo:
         raise StatMechError(f"support ({a}, {b}) must run from a lower to an upper end")
     conditions: list = []
     _decide(sp.Lt(a, b), f"support ({a}, {b}) is empty", conditions)
-    m = None if mean is None else _value(mean, "the mean")
-    V = None if variance is None else _value(variance, "the variance")
+    m = None if mean is None else expression(mean, "the mean")
+    V = None if variance is None else expression(variance, "the variance")
     if V is not None and m is None:
         raise StatMechError("a variance constraint needs the mean it is taken about (mean=...)")
     _check_convergence(a, b, m, V)

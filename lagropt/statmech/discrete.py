@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 import numpy as np
 import sympy as sp
@@ -40,7 +39,8 @@ class MaxEntResult:
     degeneracy : ndarray or None
         The weights g_i (None: every g_i = 1).
     p : ndarray
-        The probabilities p_i (of each value, all g_i states of it together).
+        The probabilities p_i (of each value, all g_i states of it together). Those below
+        about e^{-700} of the largest are returned as 0 (they would be subnormal floats).
     beta : float or None
         Multiplier of the mean (the lecture's lambda_2): p_i ∝ g_i e^{-beta x_i ...}.
     gamma : float or None

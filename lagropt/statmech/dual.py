@@ -67,7 +67,7 @@ class _MeanMoments:
         self.limit = math.log(np.finfo(y.dtype).max) - math.log(y.size) - 8
         # exp is several times slower where it underflows, so exponents are clipped at floor:
         # all clipped terms together weigh under n e^floor of the largest (~1e-298 in double
-        # precision), which no sum notices; flush_tiny() then sets them to zero
+        # precision), which no sum notices; probabilities() then sets them to zero
         self.floor = math.log(np.finfo(y.dtype).tiny) + 8
         self.clipped = False
 
@@ -95,7 +95,7 @@ class _MeanMoments:
         s1 = float(wy.sum())
         s2 = float(np.einsum("i,i->", wy, y))
         self.s0 = s0
-        return s1 / s0, s2 / s0, math.log(s0) + shift, s0
+        return s1 / s0, s2 / s0, math.log(s0) + shift
 
     def third(self) -> float:
         """E[y^3] at the multiplier of the last call (needed only for a step)."""
@@ -180,7 +180,7 @@ def _halley(moments: _MeanMoments, tol, max_iter, lam) -> DualSolution:
     lo, hi = -math.inf, math.inf
     status = "max_iter"
     for nit in range(max_iter + 1):
-        m1, m2, log_z, s0 = moments(lam)
+        m1, m2, log_z = moments(lam)
         if abs(m1) <= tol:
             status = "converged"
             break
@@ -196,7 +196,8 @@ def _halley(moments: _MeanMoments, tol, max_iter, lam) -> DualSolution:
         m3 = moments.third()
         lam = _next_multiplier(lam, m1, m2 - m1 * m1, m3 - 3 * m1 * m2 + 2 * m1 ** 3, lo, hi)
     var = m2 - m1 * m1
-    return DualSolution(np.array([lam]), moments.probabilities(), log_z, np.array([m1]), np.array([[var]]), nit, status)
+    return DualSolution(np.array([lam]), moments.probabilities(), log_z, np.array([m1]),
+                        np.array([[var]]), nit, status)
 
 
 def _next_multiplier(lam, m1, var, k3, lo, hi):
@@ -254,7 +255,7 @@ def solve_moments(Y, g=None, tol: float = 1e-13, max_iter: int = 200) -> DualSol
     DualSolution
     """
     lam = np.zeros(Y.shape[1])
-    log_z, w, s0, mean, cov = _features_moments(Y, g, lam)
+    log_z, w, s0, mean, cov = _features_moments(Y, g, lam)   # w / s0 is p
     status = "max_iter"
     for nit in range(max_iter + 1):
         if np.max(np.abs(mean)) <= tol:
