@@ -416,7 +416,7 @@ def maxent_1e6(repeats: int = 7, n: int = 10 ** 6):
             theirs.append(t)
         array = levels.nbytes
         emit({"bench": "maxent-1e6", "case": name, "n": n, "ours_s": statistics.median(ours),
-              "ours_nit": res.nit, "ours_beta": res.beta,
+              "ours_solve": res.message, "ours_beta": res.beta,
               "ours_rel_err_mean": abs(_mean_at(levels, res.beta) - mean) / abs(mean),
               "ours_peak_arrays": _peak_bytes(maxent, levels, mean=mean) / array,
               "baseline": "scipy.optimize.brentq(vectorized moment equation)",

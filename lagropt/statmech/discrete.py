@@ -414,10 +414,12 @@ def _solve(x, g, features, tol, max_iter) -> MaxEntResult:
         mean_x = float(p @ x)
         var_x = float(p @ (x - mean_x) ** 2)
     success = dual.status == "converged"
-    message = (f"converged in {dual.nit} iterations, constraints met to "
-               f"{np.abs(residuals).max():.2g}" if success else
-               f"did not converge ({dual.status}) after {dual.nit} iterations; the constraints "
-               f"are met only to {np.abs(residuals).max():.2g}")
+    steps = f"{dual.nit} Newton/Halley iteration{'s' if dual.nit != 1 else ''}" + (
+        f" after {dual.warm_nit} in single precision" if dual.warm_nit else "")
+    worst = np.abs(residuals).max()
+    message = (f"converged in {steps}, constraints met to {worst:.2g}" if success else
+               f"did not converge ({dual.status}) after {steps}; the constraints are met only "
+               f"to {worst:.2g}")
     return MaxEntResult(x, g, p, multipliers.get("beta"), multipliers.get("gamma"),
                         multipliers, log_z, entropy, mean_x, var_x, success, dual.status, message,
                         dual.nit, float(np.abs(residuals).max()), constraints=names)

@@ -42,10 +42,12 @@ class DualSolution:
     cov_y : ndarray
         Cov_p(y), shape (k, k).
     nit : int
-        Newton (or Halley) iterations.
+        Newton (or Halley) iterations in double precision.
     status : str
         ``"converged"``, ``"max_iter"`` or ``"stalled"`` (no progress possible in floating point
         before the tolerance was met).
+    warm_nit : int
+        Single-precision iterations of the warm start (large inputs only).
     """
 
     lam: np.ndarray
@@ -55,6 +57,7 @@ class DualSolution:
     cov_y: np.ndarray
     nit: int
     status: str
+    warm_nit: int = 0
 
 
 class _MeanMoments:
@@ -150,7 +153,7 @@ def solve_mean(y, g=None, tol: float = 1e-13, max_iter: int = 100,
     n = y.size
     ylo, yhi = bounds if bounds is not None else (float(y.min()), float(y.max()))
     w, wy = np.empty(n), np.empty(n)
-    lam = 0.0
+    lam, warm_nit = 0.0, 0
     if n >= WARM_START_SIZE:
         # single-precision arrays live in the halves of the double-precision work arrays
         w32, wy32 = w.view(np.float32)[:n], w.view(np.float32)[n:]
@@ -166,12 +169,15 @@ def solve_mean(y, g=None, tol: float = 1e-13, max_iter: int = 100,
             weights = None if g is None else g[::step].astype(np.float32)
             moments = _MeanMoments(sample, weights, w32[:m], wy32[:m], low, high)
             warm = _halley(moments, warm_tol, max_iter, lam)
+            warm_nit += warm.nit
             if warm.status == "converged" and math.isfinite(warm.lam[0]):
                 lam = float(warm.lam[0])
             if abs(lam) * (yhi - ylo) < NEAR_FLAT:
                 lam = 0.0      # Halley's first step from 0 is exact enough, and 0 costs no exp
                 break
-    return _halley(_MeanMoments(y, g, w, wy, ylo, yhi), tol, max_iter, lam)
+    solution = _halley(_MeanMoments(y, g, w, wy, ylo, yhi), tol, max_iter, lam)
+    solution.warm_nit = warm_nit
+    return solution
 
 
 def _halley(moments: _MeanMoments, tol, max_iter, lam) -> DualSolution:
