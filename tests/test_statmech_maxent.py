@@ -269,3 +269,13 @@ def test_non_convergence_is_reported_not_silent():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert maxent(DICE, mean=5.99).success
+
+
+def test_binomial_degeneracy_gives_the_binomial_distribution():
+    from scipy.stats import binom
+
+    n, q = 10, 0.3
+    res = maxent(np.arange(n + 1), mean=n * q, degeneracy=[math.comb(n, k) for k in range(n + 1)])
+    np.testing.assert_allclose(res.p, binom(n, q).pmf(np.arange(n + 1)), rtol=1e-12)
+    assert res.beta == pytest.approx(math.log((1 - q) / q), rel=1e-12)     # e^{-beta} = q/(1-q)
+    assert sp.simplify(res.exact.beta - sp.log(sp.Rational(7, 3))) == 0
