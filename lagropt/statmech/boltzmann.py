@@ -133,9 +133,9 @@ def _hessian_step(problem, p, i, d):
     if sp.simplify(second - expected) != 0:
         raise SolveError(f"unexpected Hessian of the Lagrangian: {second}")
     L = sp.Function("L")
-    d.add("second_order", "The Hessian of L is diagonal with entries -1/p_i < 0 (p_i > 0): "
-          "negative definite, so the critical point is a maximum; S is concave and the "
-          "constraints are linear, so it is the global maximum:",
+    d.add("second_order", "The Hessian of L is diagonal with negative entries (every p_i > 0): "
+          "the critical point is a maximum, and the global one, since S is concave and the "
+          "constraints are linear:",
           (sp.Eq(sp.Derivative(L(p[j]), p[j], p[k]), second, evaluate=False),),
           verdict="maximum")
     return second
@@ -146,8 +146,8 @@ def _flat(I, i, point, problem, solution, hessian) -> BoltzmannDerivation:
     p_i = next(iter(point.x.values()))
     lam = problem.multipliers[0]
     Z = sp.exp(1 + point.multipliers[lam])
-    d.add("partition_function", "The normalisation multiplier names the partition function, "
-          "Z = e^{1 + lambda} = sum_i 1:", (sp.Eq(sp.Symbol("Z"), sp.simplify(Z)),))
+    d.add("partition_function", "The normalisation multiplier gives the partition function "
+          "Z = e^(1 + lambda):", (sp.Eq(sp.Symbol("Z"), sp.simplify(Z)),))
     return BoltzmannDerivation(I, i, None, None, p_i, sp.simplify(Z), None,
                                point.multipliers[lam], solution.value, None, {}, solution, d)
 
@@ -167,19 +167,19 @@ def _boltzmann(I, i, p, eps, E, point, problem, solution, hessian) -> BoltzmannD
         sp.Symbol("T", positive=True)
     Z = Z_lambda.xreplace({lam2: beta})
     p_i = sp.exp(-beta * eps[i]) / Z
-    d.add("identification", "The multiplier of the energy constraint is beta = 1/(kT):",
+    d.add("identification", "The multiplier of the energy constraint is beta, one over kT:",
           (sp.Eq(beta, lam2), sp.Eq(beta, 1 / (k * T)), sp.Eq(p[i], p_i)), chain=True)
     (remaining,) = solution.remaining
     mean_eq = sp.Eq(remaining.lhs.xreplace({lam2: beta}), remaining.rhs.xreplace({lam2: beta}))
-    d.add("mean_energy", "beta is fixed by the mean energy, -d ln Z / d beta = E:",
+    d.add("mean_energy", "beta is fixed by the mean energy:",
           (sp.Eq(-sp.Derivative(sp.log(Zs), beta), E, evaluate=False), mean_eq), chain=True)
     lambda_1 = point.multipliers[lam1].xreplace({lam2: beta})
     entropy = sp.log(Z) + beta * E
-    d.add("value", "The entropy at the maximum, S = ln Z + beta E:", (sp.Eq(sp.Symbol("S"), entropy),))
+    d.add("value", "The entropy at the maximum:", (sp.Eq(sp.Symbol("S"), entropy),))
     limits = _limits(I, i, p, eps, beta, p_i, Z, d)
     z = sp.IndexedBase("z", real=True)
-    d.add("softmax", "With z_i = -beta eps_i this is the softmax function, the output layer of "
-          "a classifier:", (sp.Eq(z[i], -beta * eps[i]),
+    d.add("softmax", "In terms of z_i this is the softmax function, the output layer of a "
+          "classifier:", (sp.Eq(z[i], -beta * eps[i]),
                             sp.Eq(p[i], sp.exp(z[i]) / sp.Sum(sp.exp(z[i]), (i, 1, I)),
                                   evaluate=False)))
     return BoltzmannDerivation(I, i, eps, E, p_i, Z, beta, lambda_1, entropy, mean_eq, limits,
@@ -191,7 +191,8 @@ def _limits(I, i, p, eps, beta, p_i, Z, d) -> dict:
     # a finite sum of continuous terms: the limit is the value at beta = 0
     Z0 = Z.xreplace({beta: 0}).doit()
     p0 = sp.simplify(p_i.xreplace({beta: 0}).doit())
-    d.add("limit", "For T -> oo (beta -> 0) every state becomes equally accessible:",
+    d.add("limit", "At high temperature, beta tending to 0, every state becomes equally "
+          "accessible:",
           (sp.Eq(sp.Limit(sp.Symbol("Z"), beta, 0), Z0), sp.Eq(sp.Limit(p_i, beta, 0), p0)))
     # beta -> +oo: p_i = 1 / sum_j e^{-beta (eps_j - eps_i)}; a term with eps_j < eps_i grows
     # without bound, one with eps_j = eps_i stays 1, the others vanish
@@ -200,8 +201,8 @@ def _limits(I, i, p, eps, beta, p_i, Z, d) -> dict:
     eps_min, g0 = sp.Symbol("varepsilon_min", real=True), sp.Symbol("g_0", positive=True,
                                                                       integer=True)
     ground = sp.Piecewise((1 / g0, sp.Eq(eps[i], eps_min)), (0, True))
-    d.add("limit", "For T -> 0 (beta -> +oo) the distribution concentrates on the ground state "
-          "(energy varepsilon_min, shared by g_0 states):",
+    d.add("limit", "At low temperature, beta growing without bound, the distribution "
+          "concentrates on the ground state, of energy varepsilon_min and shared by g_0 states:",
           (sp.Eq(p[i], ratio, evaluate=False), sp.Eq(sp.Limit(p_i, beta, sp.oo),
                                                                   ground, evaluate=False)),
           chain=True)

@@ -219,30 +219,30 @@ class _Solver:
         x, p, d = self.x, self.p, self.d
         a, b = self.a, self.b
         S = -sp.Integral(p * sp.log(p), (x, a, b))
-        constraints = [sp.Eq(sp.Integral(p, (x, a, b)), 1)]
-        L = S - self.lam1 * (sp.Integral(p, (x, a, b)) - 1)
-        stationarity = -sp.log(p) - 1 - self.lam1
+        # the constraints g_k[p] = 0 with their multipliers, as the solver writes them
+        parts = [(self.lam1, sp.Integral(p, (x, a, b)) - 1, sp.Integer(1))]
         if self.m is not None:
-            constraints.append(sp.Eq(sp.Integral(x * p, (x, a, b)), self.m))
-            L -= self.beta * (sp.Integral(x * p, (x, a, b)) - self.m)
-            stationarity -= self.beta * x
+            parts.append((self.beta, sp.Integral(x * p, (x, a, b)) - self.m, x))
         if self.V is not None:
-            constraints.append(sp.Eq(sp.Integral((x - self.m) ** 2 * p, (x, a, b)), self.V))
-            L -= self.gamma * (sp.Integral((x - self.m) ** 2 * p, (x, a, b)) - self.V)
-            stationarity -= self.gamma * (x - self.m) ** 2
-        h = sp.Function("h")
-        d.add("problem", "Maximize the differential entropy subject to:",
-              (sp.Eq(h(p), S, evaluate=False), *constraints))
+            parts.append((self.gamma, sp.Integral((x - self.m) ** 2 * p, (x, a, b)) - self.V,
+                          (x - self.m) ** 2))
+        gs = [sp.Function(f"g_{k}")(p) for k in range(1, len(parts) + 1)]
+        L = S - sp.Add(*[m * g for m, g, _ in parts])
+        stationarity = -sp.log(p) - 1 - sp.Add(*[m * f for m, _, f in parts])
+        d.add("problem", "Maximize the differential entropy subject to the constraints:",
+              (sp.Eq(sp.Function("h")(p), S, evaluate=False),
+               *[sp.Eq(g_name, g, evaluate=False) for g_name, (_, g, _) in zip(gs, parts)]),
+              sense="max")
         d.add("lagrangian", "The Lagrangian, one multiplier per constraint:",
               sp.Eq(sp.Function("L")(p), L, evaluate=False))
-        d.add("stationarity", "The functional derivative dL/dp(x) vanishes at every x:",
-              sp.Eq(stationarity, 0, evaluate=False))
+        d.add("equations", "The functional derivative of L with respect to p(x) vanishes at "
+              "every x:", sp.Eq(stationarity, 0, evaluate=False))
         form = sp.exp(-(1 + self.lam1)) * sp.exp(self.exponent(self.beta, self.gamma))
         d.add("isolate", "Solving for p(x):", sp.Eq(p, form, evaluate=False))
         Zs = sp.Symbol("Z")
         z_integral = sp.Integral(sp.exp(self.exponent(self.beta, self.gamma)), (x, a, b))
-        d.add("normalisation", "Normalisation fixes lambda_1: e^(1 + lambda_1) = Z, the "
-              "partition function:", (sp.Eq(Zs, z_integral, evaluate=False),
+        d.add("normalisation", "The normalisation fixes lambda_1 through e^(1 + lambda_1) = Z, "
+              "the partition function:", (sp.Eq(Zs, z_integral, evaluate=False),
                                        sp.Eq(p, sp.exp(self.exponent(self.beta, self.gamma)) / Zs,
                                              evaluate=False)), chain=True)
 
@@ -276,7 +276,7 @@ class _Solver:
         d = self.d
         d.add("partition_function", "The integral:", sp.Eq(sp.Symbol("Z"), z))
         eqs = self._moment_equations(sp.log(z))
-        d.add("moments", "The moment equation for beta (transcendental: left as it is):", eqs)
+        d.add("moments", "The moment equation for beta, transcendental, left as it is:", eqs)
         density = sp.exp(self.exponent(self.beta, None)) / z
         return ContinuousMaxEnt(self.x, (self.a, self.b), density, self.beta, None,
                                 sp.log(z) - 1, z, sp.log(z) + self.beta * self.m, "parametric",
@@ -292,9 +292,10 @@ class _Solver:
                 eqs = self._moment_equations(sp.log(z_sym))
                 if gamma_zero:
                     eqs += (sp.Eq(self.gamma, 0),)
-                d.add("moments", "The moment equations, -d ln Z / d(multiplier) = target"
-                      + (" (V = (m - a)^2 holds with gamma = 0: the exponential has it)"
-                         if gamma_zero else "") + ":", eqs)
+                d.add("moments", "The moment equations (each target is minus the derivative of "
+                      "ln Z by its multiplier)" + (", met with gamma = 0: the exponential has "
+                                                   "that variance" if gamma_zero else "") + ":",
+                      eqs)
         values = {}
         if self.beta is not None:
             values[self.beta] = beta
@@ -319,11 +320,11 @@ class _Solver:
             density, entropy = sp.simplify(density), sp.simplify(entropy)
         d.add("solution", "The maximum-entropy density:", (sp.Eq(self.p, density, evaluate=False),
                                                            sp.Eq(sp.Symbol("Z"), z)))
-        d.add("classification", "A maximum: the second variation -int (dp)^2 / p dx is negative "
-              "for every admissible dp (entropy is strictly concave, the constraints linear)",
+        d.add("classification", "A maximum: entropy is strictly concave and the constraints are "
+              "linear, so the second variation is negative for every admissible change dp:",
               sp.Lt(-sp.Integral(sp.Function("delta_p")(x) ** 2 / self.p, (x, self.a, self.b)), 0),
               verdict="maximum")
-        d.add("value", "Its entropy, h = ln Z + beta m + gamma V:", sp.Eq(sp.Symbol("h"), entropy))
+        d.add("value", "Its entropy:", sp.Eq(sp.Symbol("h"), entropy))
         return ContinuousMaxEnt(x, (self.a, self.b), density, values.get(self.beta),
                                 values.get(self.gamma), sp.log(z) - 1, z, entropy, status, (),
                                 tuple(self.conditions), d)

@@ -266,7 +266,7 @@ def _check_independent(features: list) -> None:
                         "from the others; drop one")
 
 
-def _check_interior(features: list, g) -> None:
+def _check_interior(features: list) -> None:
     """Is there a distribution with every p_i > 0 meeting the constraints? (linear program:
     maximize t with p_i = t + q_i, q_i >= 0)."""
     from scipy.optimize import linprog
@@ -358,7 +358,7 @@ def maxent(values, mean=None, variance=None, degeneracy=None, moments=None, *,
     if len(features) > 1:
         _check_independent(features)
     if moments and x.size <= 100_000:
-        _check_interior(features, g)
+        _check_interior(features)
     result = _solve(x, g, features, tol, max_iter)
     if exact and mean is not None and variance is None and not moments:
         result.exact, result.exact_note = _exact(values, mean, degeneracy, max_degree, x,
