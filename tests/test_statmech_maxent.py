@@ -97,7 +97,7 @@ def test_mirror_symmetry_reverses_the_distribution():
         assert a.beta == pytest.approx(-b.beta, rel=1e-12)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.lists(st.floats(-50, 50), min_size=3, max_size=12, unique=True),
        st.floats(0.02, 0.98), st.floats(-1e3, 1e3))
 def test_mirror_and_shift_properties(values, fraction, shift):
