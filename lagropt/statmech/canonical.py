@@ -44,27 +44,57 @@ def _tidy(expr: sp.Expr) -> sp.Expr:
 # -- factors: one independent subsystem each --------------------------------------------------
 
 class _Finite:
-    """A finite set of levels eps_i with degeneracies g_i."""
+    """A finite set of levels eps_i with degeneracies g_i.
+
+    Plain numbers (a NumPy array, a list of floats) stay arrays, and their SymPy form is made
+    only when an exact quantity asks for it; anything else is checked as SymPy at once.
+    """
 
     def __init__(self, levels, degeneracy):
-        self.levels = [expression(e, f"level {i}") for i, e in enumerate(levels, 1)]
-        if not self.levels:
-            raise StatMechError("no levels given")
-        if degeneracy is None:
-            self.g = [sp.Integer(1)] * len(self.levels)
+        if degeneracy is not None and not isinstance(degeneracy, (list, tuple, np.ndarray)):
+            raise StatMechError("the degeneracy of a finite list of levels is a list, one "
+                                "number per level")
+        self._raw = (levels, degeneracy)
+        eps, weights = _plain_numbers(levels), _plain_numbers(degeneracy)
+        if eps is not None and (degeneracy is None or weights is not None):
+            self.eps = eps
+            self.weights = np.ones_like(eps) if weights is None else weights
+            self._exact = None
+            self.free_symbols = set()
         else:
-            if not isinstance(degeneracy, (list, tuple, np.ndarray)):
-                raise StatMechError("the degeneracy of a finite list of levels is a list, one "
-                                    "number per level")
-            self.g = [expression(v, f"degeneracy {i}") for i, v in enumerate(degeneracy, 1)]
-            if len(self.g) != len(self.levels):
-                raise StatMechError(f"{len(self.g)} degeneracies for {len(self.levels)} levels")
+            self._exact = self._sympy_levels()
+            self.free_symbols = set().union(*(e.free_symbols for e in sum(self._exact, [])))
+            if not self.free_symbols:
+                self.eps = np.array([float(e) for e in self._exact[0]])
+                self.weights = np.array([float(v) for v in self._exact[1]])
+        if not len(levels):
+            raise StatMechError("no levels given")
+        if degeneracy is not None and len(degeneracy) != len(levels):
+            raise StatMechError(f"{len(self._raw[1])} degeneracies for {len(self._raw[0])} levels")
+        if self.free_symbols:
             if any(v.is_positive is False for v in self.g):
                 raise StatMechError("degeneracies must be positive")
-        self.free_symbols = set().union(*(e.free_symbols for e in self.levels + self.g))
-        if not self.free_symbols:
-            self.eps = np.array([float(e) for e in self.levels])
-            self.weights = np.array([float(v) for v in self.g])
+        elif not (np.all(np.isfinite(self.eps)) and np.all(self.weights > 0)):
+            raise StatMechError("levels must be finite and degeneracies positive")
+
+    def _sympy_levels(self):
+        levels, degeneracy = self._raw
+        eps = [expression(e, f"level {i}") for i, e in enumerate(levels, 1)]
+        g = [sp.Integer(1)] * len(eps) if degeneracy is None else \
+            [expression(v, f"degeneracy {i}") for i, v in enumerate(degeneracy, 1)]
+        return [eps, g]
+
+    @property
+    def levels(self) -> list:
+        if self._exact is None:
+            self._exact = self._sympy_levels()
+        return self._exact[0]
+
+    @property
+    def g(self) -> list:
+        if self._exact is None:
+            self._exact = self._sympy_levels()
+        return self._exact[1]
 
     def z(self, b):
         return sp.Add(*[g * sp.exp(-b * e) for g, e in zip(self.g, self.levels)])
@@ -213,6 +243,16 @@ class _Ladder:
         return f"ladder {self.eps}, {self.n} >= {self.start}"
 
 
+def _plain_numbers(values) -> np.ndarray | None:
+    """``values`` as a float array when it holds only ints and floats (no SymPy, no text)."""
+    if values is None:
+        return None
+    arr = np.asarray(values)
+    if arr.ndim != 1 or arr.dtype.kind not in "iuf":
+        return None
+    return np.asarray(arr, dtype=float)
+
+
 def _factor(levels, degeneracy, rtol):
     """A _Finite or a _Ladder from the user's levels."""
     if (isinstance(levels, tuple) and len(levels) == 2 and isinstance(levels[1], tuple)
@@ -235,7 +275,7 @@ def _factor(levels, degeneracy, rtol):
     if isinstance(levels, (str, sp.Basic)) or not hasattr(levels, "__len__"):
         raise StatMechError("levels must be a list of numbers or expressions, or a ladder "
                             "(expr, (n, start, oo))")
-    return _Finite(list(levels), degeneracy)
+    return _Finite(levels if isinstance(levels, np.ndarray) else list(levels), degeneracy)
 
 
 # -- the ensemble ----------------------------------------------------------------------------
