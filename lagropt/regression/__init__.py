@@ -1,0 +1,1 @@
+"""Regularized regression (in progress)."""
