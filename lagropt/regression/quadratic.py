@@ -133,9 +133,9 @@ class PenalizedQuadratic:
     def value(self, w) -> float:
         """F(w)."""
         w = np.asarray(w, dtype=float)
-        linear = np.where(w > 0, self.right * w, np.where(w < 0, -self.left * w, 0.0))
-        return float(w @ (self.Q @ w) / 2 - self.q @ w + self.f0 + self.l2 / 2 * w @ w
-                     + linear.sum())
+        negative = w < 0
+        linear = self.right @ np.maximum(w, 0) - self.left[negative] @ w[negative]
+        return float(w @ (self.Q @ w) / 2 - self.q @ w + self.f0 + self.l2 / 2 * w @ w + linear)
 
     def kkt_violation(self, w) -> float:
         """The largest violation of the subgradient optimality conditions at w (0 at the optimum)."""
