@@ -7,7 +7,6 @@ import functools
 import inspect
 
 import numpy as np
-import scipy.linalg
 import scipy.optimize
 import sympy as sp
 
@@ -130,15 +129,13 @@ def lbfgs(value_and_grad, x0, tol: float, max_iter: int, bounds=None):
 
 
 def newton_polish(value_and_grad, hess, x, max_steps: int = 20):
-    """Newton steps x <- x - H^{-1} g with the exact (compiled) Hessian, while they shrink the
-    gradient: after L-BFGS has found the basin, two or three steps reach rounding error.
-    Stops at a singular Hessian (e.g. a softmax without penalty)."""
+    """Newton steps x <- x - H^+ g with the exact (compiled) Hessian, while they shrink the
+    gradient: after L-BFGS has found the basin, two or three steps reach rounding error. H^+ g
+    is the minimum-norm solution, so a singular Hessian (a softmax's intercepts can all shift
+    by one number) does no harm."""
     g = value_and_grad(x)[1]
     for _ in range(max_steps):
-        try:
-            step = scipy.linalg.cho_solve(scipy.linalg.cho_factor(hess(x)), g)
-        except np.linalg.LinAlgError:
-            return x
+        step = np.linalg.lstsq(hess(x), g, rcond=1e-12)[0]
         candidate = x - step
         g_new = value_and_grad(candidate)[1]
         if not np.abs(g_new).max(initial=0.0) < np.abs(g).max(initial=0.0):
