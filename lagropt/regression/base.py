@@ -23,9 +23,7 @@ class Estimator:
 
     @classmethod
     def _parameter_names(cls) -> list[str]:
-        signature = inspect.signature(cls.__init__)
-        return [p.name for p in signature.parameters.values()
-                if p.name != "self" and p.kind != p.VAR_KEYWORD]
+        return _parameter_names(cls)
 
     def get_params(self, deep: bool = True) -> dict:
         """The constructor arguments, by name."""
@@ -51,6 +49,13 @@ class Estimator:
     def _check_fitted(self):
         if not hasattr(self, "coef_"):
             raise ProblemError(f"this {type(self).__name__} is not fitted yet: call fit(X, y) first")
+
+
+@functools.lru_cache(maxsize=None)
+def _parameter_names(cls) -> list[str]:
+    signature = inspect.signature(cls.__init__)
+    return [p.name for p in signature.parameters.values()
+            if p.name != "self" and p.kind != p.VAR_KEYWORD]
 
 
 def check_X(X, name: str = "X") -> np.ndarray:

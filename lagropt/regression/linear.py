@@ -57,9 +57,10 @@ def _data_term(reduction: str):
 
 
 @functools.lru_cache(maxsize=None)
-def _shape(cls) -> tuple:
-    """(l2, r, l) of the class's penalty, as SymPy expressions in its hyperparameters."""
-    return penalty_shape(cls._penalty([_t]), _t)
+def _shape(cls, hyperparameters: tuple):
+    """(l2, r, l) of the class's penalty as NumPy code in its hyperparameters (read off the
+    SymPy penalty by penalty_shape, once per class)."""
+    return sp.lambdify(hyperparameters, penalty_shape(cls._penalty([_t]), _t), "math")
 
 
 class _LeastSquares(Estimator):
@@ -124,7 +125,8 @@ class _LeastSquares(Estimator):
         """(l2, r, l) of the penalty at this estimator's hyperparameters."""
         if self._bound:
             return 0.0, 0.0, np.inf
-        return tuple(float(e.subs(self._hyper())) for e in _shape(type(self)))
+        hyper = self._hyper()
+        return tuple(float(v) for v in _shape(type(self), tuple(hyper))(*hyper.values()))
 
     def _solve(self, X, y, coef_init):
         solver = self.solver
