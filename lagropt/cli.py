@@ -5,10 +5,192 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from .errors import LagroptError
 
 __all__ = ["main"]
+
+NO_OPTIMUM = ("unbounded", "not_attained", "infeasible", "no_critical_point", "unsolved", "timeout")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (exit status 2) instead of usage plus message."""
+
+    def error(self, message):
+        print(f"lagropt: error: {message} (see {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"'{text}' must be positive")
+    return value
+
+
+def _read_problem_file(path: str):
+    """A problem from a text file: 'max: OBJECTIVE' or 'min: OBJECTIVE' on one line, one
+    constraint per line after it, optional 'vars: x, y', 'params: a', 'positive: p1, p2'
+    lines; '#' starts a comment."""
+    try:
+        lines = Path(path).read_text().splitlines()
+    except OSError as exc:
+        raise LagroptError(f"cannot read {path}: {exc.strerror or exc}") from None
+    fields = {"constraints": []}
+    for number, raw in enumerate(lines, 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        key, _, rest = line.partition(":")
+        key = key.strip().lower()
+        if rest and key in ("max", "min", "maximize", "minimize", "vars", "params", "positive"):
+            fields[key[:3] if key.startswith(("max", "min")) else key] = rest.strip()
+        else:
+            fields["constraints"].append(line)
+    senses = [k for k in ("max", "min") if k in fields]
+    if len(senses) != 1:
+        raise LagroptError(f"{path}: give exactly one line 'max: ...' or 'min: ...'")
+    return fields
+
+
+def _problem_from_args(args):
+    """The Problem the command line describes (texts go through the safe parser)."""
+    import sympy as sp
+
+    from .parse import parse_constraint, parse_expr, parse_symbols
+    from .problem import Problem
+
+    if args.file:
+        fields = _read_problem_file(args.file)
+        sense = "max" if "max" in fields else "min"
+        objective, constraints = fields[sense], fields["constraints"]
+        vars_text, params_text = fields.get("vars"), fields.get("params")
+        positive_text = fields.get("positive")
+    else:
+        if args.objective is None:
+            raise LagroptError("give an objective (or --file FILE)")
+        if args.max == args.min:
+            raise LagroptError("say --max or --min")
+        sense = "max" if args.max else "min"
+        objective, constraints = args.objective, args.subject_to or []
+        vars_text, params_text, positive_text = args.vars, args.params, args.positive
+    symbols = {}
+    for s in parse_symbols(positive_text, positive=True) if positive_text else []:
+        symbols[s.name] = s
+    f = parse_expr(objective, symbols)
+    names = {s.name for s in f.free_symbols if isinstance(s, sp.Symbol)}
+    cons = [parse_constraint(c, symbols) for c in constraints]
+    for c in cons:
+        names |= {s.name for s in c.free_symbols if isinstance(s, sp.Symbol)}
+    for s in f.free_symbols | set().union(*[c.free_symbols for c in cons]):
+        if isinstance(s, sp.Symbol):
+            symbols.setdefault(s.name, s)
+    def pick(text, what):
+        if not text:
+            return None
+        chosen = []
+        for s in parse_symbols(text):
+            if s.name not in symbols:
+                raise LagroptError(f"{what} {s.name} does not appear in the problem")
+            chosen.append(symbols[s.name])
+        return chosen
+    return Problem(f, sense, cons, pick(vars_text, "variable"), pick(params_text, "parameter"))
+
+
+def _jsonable(value):
+    """An exact SymPy value as {"exact": "...", "float": ...} (float when it is a number)."""
+    import sympy as sp
+
+    value = sp.sympify(value)
+    out = {"exact": sp.sstr(value)}
+    if value.is_number:
+        try:
+            out["float"] = float(sp.N(value, 17))
+        except (TypeError, ValueError):
+            pass
+    return out
+
+
+def solution_json(sol, report=None) -> dict:
+    """A Solution as JSON-ready data."""
+    def point(p):
+        return {"x": {str(k): _jsonable(v) for k, v in p.x.items()},
+                "multipliers": {str(k): _jsonable(v) for k, v in p.multipliers.items()},
+                "value": _jsonable(p.value) if p.value is not None else None, "kind": p.kind,
+                "reason": p.reason, "exact": p.exact, "regular": p.regular,
+                "active": list(p.active), "free": [str(s) for s in p.free],
+                "optimum": any(p is q for q in sol.optimum)}
+    out = {"status": sol.status, "message": sol.message,
+           "value": _jsonable(sol.value) if sol.value is not None else None,
+           "points": [point(p) for p in sol.points], "evidence": list(sol.evidence),
+           "remaining": [f"{e.lhs} = {e.rhs}" if hasattr(e, "lhs") else str(e) for e in sol.remaining],
+           "derivation": sol.derivation.to_dict()}
+    if report is not None:
+        out["verify"] = report.to_dict()
+    return out
+
+
+def _writable(path: str) -> Path:
+    p = Path(path)
+    if p.parent and not p.parent.exists():
+        raise LagroptError(f"cannot write {path}: the folder {p.parent} does not exist")
+    return p
+
+
+def _solve(args) -> int:
+    from .verify import verify
+
+    problem = _problem_from_args(args)
+    for path in (args.latex, args.plot):
+        if path:
+            _writable(path)
+    if args.plot and len(problem.variables) != 2:
+        raise LagroptError(f"--plot draws problems in two variables; this one has "
+                           f"{len(problem.variables)}")
+    if args.pdf and not args.latex:
+        raise LagroptError("--pdf needs --latex FILE.tex (where to write the document)")
+    if args.pdf:
+        from .latex import latex_available
+
+        if not latex_available():
+            raise LagroptError("--pdf needs pdflatex, which is not installed (apt-get install "
+                               "texlive-latex-base texlive-latex-recommended latexmk)")
+    sol = problem.solve(timeout=args.timeout)
+    report = verify(problem, sol) if args.verify else None
+    if args.plot:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from .plot import lagrange
+
+        lagrange(sol).savefig(args.plot, dpi=120)
+    if args.latex:
+        path = sol.to_tex(args.latex)
+        if args.pdf:
+            from .latex import compile as compile_tex
+
+            compile_tex(path)
+    if args.json:
+        json.dump(solution_json(sol, report), sys.stdout, indent=2)
+        print()
+    else:
+        print(problem)
+        print(sol)
+        if args.steps:
+            print()
+            print(sol.derivation)
+        if report is not None:
+            print(report)
+        if args.plot:
+            print(f"plot:  {args.plot}")
+        if args.latex:
+            print(f"latex: {args.latex}" + (f"\npdf:   {Path(args.latex).with_suffix('.pdf')}"
+                                            if args.pdf else ""))
+    return 1 if sol.status in NO_OPTIMUM else 0
 
 
 def _tour(args) -> int:
@@ -28,9 +210,35 @@ def _tour(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="lagropt", description="Constrained optimization "
-                                     "from the blackboard to a verified number.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="lagropt", description="Constrained optimization "
+                     "from the blackboard to a verified number.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    solve = sub.add_parser(
+        "solve", help="solve a problem exactly: every critical point, classified, derived",
+        description="Solve a constrained problem exactly. Expressions use x^2 or x**2, exp, "
+        "log/ln, sqrt, sin, cos, ... and p[i] with sum(p[i], i, 1, N). Exit status: 0 with an "
+        "answer, 1 when there is no optimum (unbounded, infeasible, ...), 2 for bad input.",
+        epilog='example: lagropt solve "-(x-2)^2 - (y-1)^2 + 10" --max -s "x = y" --verify')
+    solve.add_argument("objective", nargs="?", help="the objective, e.g. \"x*y\"")
+    sense = solve.add_mutually_exclusive_group()
+    sense.add_argument("--max", action="store_true", help="maximize")
+    sense.add_argument("--min", action="store_true", help="minimize")
+    solve.add_argument("-s", "--subject-to", action="append", metavar="CONSTRAINT",
+                       help='a constraint: "x + y = 1", "x^2 + y^2 <= 1", "x >= 0" (repeat -s)')
+    solve.add_argument("--vars", metavar="x,y", help="the variables (default: every other symbol)")
+    solve.add_argument("--params", metavar="a,b", help="symbols held fixed (closed forms in them)")
+    solve.add_argument("--positive", metavar="p1,p2", help="variables that are positive")
+    solve.add_argument("--file", metavar="FILE", help="read the problem from a file: 'max: f' "
+                       "or 'min: f', then one constraint per line")
+    solve.add_argument("--timeout", type=_number, default=None, metavar="S",
+                       help="seconds for the exact solve (default 5)")
+    solve.add_argument("--verify", action="store_true", help="check against scipy.optimize")
+    solve.add_argument("--steps", action="store_true", help="print the derivation")
+    solve.add_argument("--latex", metavar="FILE.tex", help="write the derivation as a LaTeX document")
+    solve.add_argument("--pdf", action="store_true", help="also build the PDF (needs pdflatex)")
+    solve.add_argument("--plot", metavar="FILE.png", help="draw the Lagrange picture (two variables)")
+    solve.add_argument("--json", action="store_true", help="print the result as JSON")
+    solve.set_defaults(run=_solve)
     tour = sub.add_parser("tour", help="solve the lecture's examples exactly and check them "
                           "against scipy.optimize")
     tour.add_argument("--json", action="store_true", help="print the table as JSON")
@@ -43,12 +251,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 2
     try:
         return args.run(args)
     except LagroptError as exc:
         print(f"lagropt: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("lagropt: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -6,19 +6,15 @@ compiles to elementwise NumPy (``numpy.abs(beta)``, ``numpy.sign(beta)``).
 
 Which constant each uses (lambda or lambda/2 in front of ||beta||_2^2):
 
-=========================  ===========================================  ==================
-function                   penalty                                      gradient
-=========================  ===========================================  ==================
-``l1(beta, lam)``          lam ||beta||_1                               lam sign(beta)
-``l2(beta, lam)``          lam ||beta||_2^2 (lecture; sklearn Ridge)    2 lam beta
-``weight_decay(beta, lam)`` lam/2 ||beta||_2^2 (deck 004; torch          lam beta
-                           ``weight_decay``)
-``elastic_net(beta, lam,   lam ((1 - alpha)/2 ||beta||^2                lam ((1 - alpha) beta
-alpha)``                   + alpha ||beta||_1) (lecture; glmnet)        + alpha sign(beta))
-``sklearn_elastic_net(     alpha l1_ratio ||beta||_1                    (the same, renamed)
-beta, alpha, l1_ratio)``   + alpha (1 - l1_ratio)/2 ||beta||^2
-``positivity(beta, lam)``  lam sum_j max(0, -beta_j)                    -lam [beta_j < 0]
-=========================  ===========================================  ==================
+* ``l1(beta, lam)``: lam ||beta||_1, gradient lam sign(beta);
+* ``l2(beta, lam)``: lam ||beta||_2^2 (the lecture's; scikit-learn's Ridge), gradient 2 lam beta;
+* ``weight_decay(beta, lam)``: lam/2 ||beta||_2^2 (deck 004; torch's ``weight_decay``),
+  gradient lam beta;
+* ``elastic_net(beta, lam, alpha)``: lam ((1 - alpha)/2 ||beta||^2 + alpha ||beta||_1) (the
+  lecture's; glmnet's), gradient lam ((1 - alpha) beta + alpha sign(beta));
+* ``sklearn_elastic_net(beta, alpha, l1_ratio)``: alpha l1_ratio ||beta||_1
+  + alpha (1 - l1_ratio)/2 ||beta||^2 (the same, renamed);
+* ``positivity(beta, lam)``: lam sum_j max(0, -beta_j), gradient -lam [beta_j < 0].
 
 scikit-learn's (alpha, l1_ratio) are the lecture's (lambda, alpha): the two elastic nets are one
 expression. Subgradients at 0 (where no derivative exists): sign(0) = 0, as in the lecture, and

@@ -1,31 +1,265 @@
-"""Figures (matplotlib). Each function returns the Figure and draws into ``ax`` when given one.
+"""Pictures (matplotlib): each function returns the Figure and draws on ``ax`` when given.
 
-Without ``ax`` a new ``matplotlib.figure.Figure`` is made without pyplot, so nothing is shown
-or kept open (no GUI needed); ``fig.savefig("path.png")`` writes it, and in Jupyter it displays
-as the cell's value.
-
-* :func:`coefficient_path` -- coefficients against the penalty (a :class:`lagropt.regression.Path`);
-* :func:`loss_curve` -- training and validation loss against the penalty or the step
-  (a :class:`lagropt.regression.LossCurve`; the lecture's weight-decay and early-stopping pictures).
+* :func:`lagrange` - contours of f, the constraint curve, the critical points, and grad f and
+  grad g at the optimum, parallel (the lecture's picture of grad f = lambda grad g);
+* :func:`paths` - optimizer paths on the contours of a function (GD, momentum, AdaGrad,
+  RMSProp, Adam side by side, as in the lecture);
+* :func:`losses` - loss curves against the step;
+* :func:`penalty_regions` - the L1 diamond and the L2 disk against the contours of a quadratic
+  loss, with the constrained optima: L1 meets the loss at a corner (a zero coefficient);
+* :func:`coefficient_path` - coefficients against the penalty (a :class:`lagropt.regression.Path`);
+* :func:`loss_curve` - training and validation loss against the penalty or the step (a
+  :class:`lagropt.regression.LossCurve`: the lecture's weight-decay and early-stopping pictures).
 """
 
 from __future__ import annotations
 
 import numpy as np
+import sympy as sp
 
 from .errors import LagroptError
 
-__all__ = ["coefficient_path", "loss_curve"]
+__all__ = ["lagrange", "paths", "losses", "penalty_regions", "coefficient_path", "loss_curve",
+           "LECTURE_COLORS"]
+
+# the lecture's picture (deck 001): GD cyan, momentum magenta, AdaGrad white, RMSProp green,
+# Adam blue (white becomes black on a light background)
+LECTURE_COLORS = {"gd": "tab:cyan", "momentum": "magenta", "adagrad": "black",
+                  "rmsprop": "tab:green", "adam": "tab:blue"}
+
+
+def _axes(ax, figsize=(6, 5)):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize, constrained_layout=True)
+        return fig, ax
+    return ax.figure, ax
+
+
+def _grid(bounds, n=300):
+    (x0, x1), (y0, y1) = bounds
+    X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    return X, Y
+
+
+def _vectorized(expr, xs):
+    f = sp.lambdify(xs, expr, modules="numpy")
+
+    def call(X, Y):
+        with np.errstate(all="ignore"):
+            out = np.asarray(f(X, Y), dtype=float)
+        return np.broadcast_to(out, np.shape(X)).astype(float) if out.shape != np.shape(X) else out
+    return call
+
+
+def _bounds_around(points, pad=1.5, default=((-3, 3), (-3, 3))):
+    if not points:
+        return default
+    arr = np.array(points, dtype=float)
+    lo, hi = arr.min(axis=0), arr.max(axis=0)
+    span = np.maximum(hi - lo, 1.0)
+    c = (lo + hi) / 2
+    half = span / 2 + pad * max(span.max() / 2, 1.0)
+    return ((c[0] - half[0], c[0] + half[0]), (c[1] - half[1], c[1] + half[1]))
+
+
+def lagrange(solution, ax=None, bounds=None, levels=20):
+    """The Lagrange picture for a problem in two variables.
+
+    Contours of f (level lines f = const), the constraint curves g_k = 0 (feasible side shaded
+    for inequalities), every critical point found, and at the optimum the gradients grad f and
+    grad g drawn from the point: they are parallel there, grad f = lambda grad g.
+
+    Parameters
+    ----------
+    solution : Solution or Problem
+        A solved problem (a Problem is solved first).
+    ax : matplotlib Axes, optional
+    bounds : ((x0, x1), (y0, y1)), optional
+        The window; by default around the critical points.
+    """
+    from .problem import Problem
+
+    if isinstance(solution, Problem):
+        solution = solution.solve()
+    problem = solution.problem
+    if len(problem.variables) != 2 or problem.params:
+        raise LagroptError("the Lagrange picture needs a problem in exactly two variables, "
+                           "without parameters")
+    xs = problem.variables
+    pts = [[float(sp.N(p.x[v])) for v in xs] for p in solution.points
+           if not p.free and all(sp.N(p.x[v]).is_real for v in xs)]
+    bounds = bounds or _bounds_around(pts)
+    fig, ax = _axes(ax)
+    X, Y = _grid(bounds)
+    F = _vectorized(problem.objective, xs)(X, Y)
+    cs = ax.contour(X, Y, F, levels=levels, cmap="viridis", linewidths=0.8)
+    ax.clabel(cs, inline=True, fontsize=7, fmt="%.3g")
+    for c in problem.constraints:
+        G = _vectorized(c.function, xs)(X, Y)
+        ax.contour(X, Y, G, levels=[0], colors="crimson", linewidths=2)
+        if not c.is_equality:
+            feasible = G <= 0 if c.relation == "<=" else G >= 0
+            ax.contourf(X, Y, feasible.astype(float), levels=[0.5, 1.5], colors=["crimson"], alpha=0.08)
+    ax.plot([], [], color="crimson", lw=2, label="constraint")
+    for p, xy in zip([q for q in solution.points if not q.free], pts):
+        best = any(p is q for q in solution.optimum)
+        ax.plot(*xy, marker="*" if best else "o", ms=14 if best else 7,
+                color="gold" if best else "gray", mec="black", zorder=5,
+                label=f"{'optimum' if best else p.kind} ({xy[0]:.3g}, {xy[1]:.3g})")
+    if solution.optimum and problem.constraints and not solution.optimum[0].free:
+        _gradients(ax, problem, solution.optimum[0], bounds)
+    ax.set_xlim(*bounds[0])
+    ax.set_ylim(*bounds[1])
+    ax.set_xlabel(str(xs[0]))
+    ax.set_ylabel(str(xs[1]))
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_title(f"{'max' if problem.sense == 'max' else 'min'} ${sp.latex(problem.objective)}$",
+                 fontsize=10)
+    ax.legend(fontsize=7, loc="best")
+    return fig
+
+
+def _gradients(ax, problem, point, bounds):
+    """grad f and the first constraint's grad g at the point (grad g shorter, on top): at a
+    regular optimum they are parallel, grad f = lambda grad g."""
+    xs = problem.variables
+    at = {v: point.x[v] for v in xs}
+    length = 0.22 * min(bounds[0][1] - bounds[0][0], bounds[1][1] - bounds[1][0])
+    origin = np.array([float(sp.N(at[v])) for v in xs])
+    arrows = [(r"$\nabla f$", [sp.diff(problem.objective, v) for v in xs], "black", 1.0)]
+    if problem.constraints:
+        first = problem.constraints[0]
+        arrows.append((r"$\nabla g$", [sp.diff(first.function, v) for v in xs], "crimson", 0.55))
+    for label, grad, color, scale in arrows:
+        vec = np.array([float(sp.N(g.xreplace(at))) for g in grad])
+        norm = np.linalg.norm(vec)
+        if norm == 0:
+            continue
+        vec = vec / norm * length * scale
+        side = np.array([-vec[1], vec[0]]) / max(np.linalg.norm(vec), 1e-12) * 0.06 * length
+        tip = origin + vec
+        ax.annotate("", xy=tip, xytext=origin, zorder=6,
+                    arrowprops=dict(arrowstyle="-|>", color=color, lw=2.2 if scale == 1 else 1.6))
+        ax.text(*(tip + (side if scale != 1 else -side)), label, color=color, fontsize=10)
+    lam = [m for m in point.multipliers.values()]
+    if lam:
+        ax.text(0.02, 0.02, rf"$\nabla f = \lambda \nabla g$, $\lambda = {sp.latex(lam[0])}$",
+                transform=ax.transAxes, fontsize=9,
+                bbox=dict(boxstyle="round", facecolor="white", alpha=0.8))
+
+
+def paths(expr, runs: dict, ax=None, bounds=None, levels=30, variables=None):
+    """Optimizer paths on the contours of a function of two variables.
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+        The function (two free symbols, or ``variables`` to order them).
+    runs : dict
+        Name -> iterates (an array of shape (steps + 1, 2), e.g. ``result.path``). Names
+        gd, momentum, adagrad, rmsprop, adam get the lecture's colours.
+    """
+    xs = tuple(variables) if variables else tuple(sorted(expr.free_symbols, key=str))
+    if len(xs) != 2:
+        raise LagroptError("paths are drawn for functions of two variables")
+    arrays = {name: np.asarray(path, dtype=float) for name, path in runs.items()}
+    for name, arr in arrays.items():
+        if arr.ndim != 2 or arr.shape[1] != 2:
+            raise LagroptError(f"the path of {name!r} must have shape (steps, 2), got {arr.shape}")
+    if bounds is None:
+        allpts = np.vstack([a[np.all(np.isfinite(a), axis=1)] for a in arrays.values()])
+        lo, hi = allpts.min(axis=0), allpts.max(axis=0)
+        pad = 0.15 * np.maximum(hi - lo, 1e-3)
+        bounds = ((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1]))
+    fig, ax = _axes(ax)
+    X, Y = _grid(bounds)
+    F = _vectorized(expr, xs)(X, Y)
+    shift = np.nanmin(F)
+    ax.contourf(X, Y, np.log1p(F - shift), levels=levels, cmap="Greys", alpha=0.6)
+    ax.contour(X, Y, np.log1p(F - shift), levels=levels, colors="gray", linewidths=0.4)
+    for name, arr in arrays.items():
+        color = LECTURE_COLORS.get(name.lower().replace(" ", "").replace("-", ""))
+        ax.plot(arr[:, 0], arr[:, 1], "-", lw=1.6, color=color, label=name)
+        ax.plot(arr[0, 0], arr[0, 1], "o", color=color, ms=4)
+        ax.plot(arr[-1, 0], arr[-1, 1], "s", color=color, ms=5)
+    ax.set_xlim(*bounds[0])
+    ax.set_ylim(*bounds[1])
+    ax.set_xlabel(str(xs[0]))
+    ax.set_ylabel(str(xs[1]))
+    ax.set_title(f"${sp.latex(expr)}$", fontsize=9)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def losses(runs: dict, ax=None, log=True):
+    """Loss against the step for each run (name -> sequence of losses, e.g. result.losses)."""
+    fig, ax = _axes(ax, figsize=(6, 4))
+    for name, values in runs.items():
+        values = np.asarray(values, dtype=float)
+        color = LECTURE_COLORS.get(name.lower().replace(" ", "").replace("-", ""))
+        ax.plot(np.arange(len(values)), values, label=name, color=color, lw=1.4)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def penalty_regions(center=(1.5, 0.25), hessian=((1.0, 0.0), (0.0, 1.0)), budget=0.8, ax=None):
+    """The L1 and L2 constraint regions against a quadratic loss (the lecture's picture).
+
+    The loss (theta - theta_hat)^T H (theta - theta_hat) is minimized over |t1| + |t2| <= budget
+    (a diamond) and over t1^2 + t2^2 <= budget^2 (a disk), exactly, with lagropt's KKT solver;
+    the L1 optimum sits on a corner of the diamond (a zero coefficient), the L2 one does not.
+    """
+    from .problem import minimize
+
+    t1, t2 = sp.symbols("theta_1 theta_2", real=True)
+    c = [sp.nsimplify(v) for v in center]
+    H = sp.Matrix(hessian).applyfunc(sp.nsimplify)
+    d = sp.Matrix([t1 - c[0], t2 - c[1]])
+    loss = sp.expand((d.T * H * d)[0])
+    k = sp.nsimplify(budget)
+    diamond = [t1 + t2 <= k, t1 - t2 <= k, -t1 + t2 <= k, -t1 - t2 <= k]
+    l1 = minimize(loss, diamond, variables=[t1, t2]).solve()
+    l2 = minimize(loss, [t1 ** 2 + t2 ** 2 <= k ** 2], variables=[t1, t2]).solve()
+    fig, ax = _axes(ax)
+    r = float(k)
+    bounds = ((-1.6 * r, max(float(c[0]) + r, 1.6 * r)), (-1.6 * r, max(float(c[1]) + r, 1.6 * r)))
+    X, Y = _grid(bounds)
+    L = _vectorized(loss, (t1, t2))(X, Y)
+    opt = {name: [float(sp.N(s.x[t])) for t in (t1, t2)] for name, s in (("L1", l1), ("L2", l2))}
+    lv = sorted({float(sp.N(loss.xreplace({t1: v[0], t2: v[1]}))) for v in opt.values()})
+    ax.contour(X, Y, L, levels=sorted(set(lv + list(np.linspace(lv[-1] * 1.6, L.max(), 6)))),
+               colors="gray", linewidths=0.8)
+    ax.fill([r, 0, -r, 0], [0, r, 0, -r], color="tab:orange", alpha=0.25, label=r"$|\theta_1| + |\theta_2| \leq k$")
+    ax.add_patch(__import__("matplotlib.patches", fromlist=["Circle"]).Circle(
+        (0, 0), r, color="tab:blue", alpha=0.2, label=r"$\theta_1^2 + \theta_2^2 \leq k^2$"))
+    ax.plot(*[float(v) for v in c], "k+", ms=12, label=r"$\hat\theta$ (no penalty)")
+    ax.plot(*opt["L1"], "o", color="tab:orange", mec="black", ms=9,
+            label=f"L1 optimum ({opt['L1'][0]:.3g}, {opt['L1'][1]:.3g})")
+    ax.plot(*opt["L2"], "o", color="tab:blue", mec="black", ms=9,
+            label=f"L2 optimum ({opt['L2'][0]:.3g}, {opt['L2'][1]:.3g})")
+    ax.axhline(0, color="black", lw=0.5)
+    ax.axvline(0, color="black", lw=0.5)
+    ax.set_xlim(*bounds[0])
+    ax.set_ylim(*bounds[1])
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xlabel(r"$\theta_1$")
+    ax.set_ylabel(r"$\theta_2$")
+    ax.set_title("L1 meets the loss at a corner: a coefficient is exactly 0", fontsize=9)
+    ax.legend(fontsize=7, loc="lower left")
+    fig.lagropt_solutions = {"L1": l1, "L2": l2}
+    return fig
+
+
+# -- regression (lagropt.regression) ----------------------------------------------------------
 
 _SYMBOLS = {"alpha": r"$\alpha$", "lam": r"$\lambda$", "C": "$C$", "step": "step"}
-
-
-def _axes(ax, figsize=(6.0, 4.0)):
-    if ax is not None:
-        return ax.figure, ax
-    from matplotlib.figure import Figure
-    fig = Figure(figsize=figsize, layout="constrained")
-    return fig, fig.add_subplot()
 
 
 def coefficient_path(path, ax=None, *, log: bool = True, labels=None, legend: int = 10,
@@ -52,7 +286,7 @@ def coefficient_path(path, ax=None, *, log: bool = True, labels=None, legend: in
     if coefs.ndim != 2 or coefs.shape[1] != len(values):
         raise LagroptError(f"a path needs coefs of shape (features, {len(values)}), got {coefs.shape}")
     keep = values > 0 if log else np.ones(len(values), bool)
-    fig, ax = _axes(ax)
+    fig, ax = _axes(ax, figsize=(6, 4))
     names = list(labels if labels is not None else path.feature_names or
                  [f"x{j}" for j in range(coefs.shape[0])])
     for j, row in enumerate(coefs[:, keep]):
@@ -89,7 +323,7 @@ def loss_curve(curve, ax=None, *, log: bool | None = None, title: str | None = N
     values = np.asarray(curve.values, dtype=float)
     log = (curve.parameter != "step") if log is None else log
     keep = values > 0 if log else np.ones(len(values), bool)
-    fig, ax = _axes(ax)
+    fig, ax = _axes(ax, figsize=(6, 4))
     few = keep.sum() <= 60                       # markers only where they can be told apart
     ax.plot(values[keep], curve.train[keep], "o-" if few else "-", ms=3, label="training")
     ax.plot(values[keep], curve.validation[keep], "s-" if few else "-", ms=3, label="validation")

@@ -1,50 +1,70 @@
-"""lagropt.plot: figures built headless (Agg), drawn into given axes, saved as PNG."""
+"""Pictures: rendered to PNG, not blank, with the artists they promise."""
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+import sympy as sp  # noqa: E402
 
-from lagropt import plot, regression as rg  # noqa: E402
+import lagropt  # noqa: E402
+from lagropt import plot  # noqa: E402
 from lagropt.errors import LagroptError  # noqa: E402
 
-rng = np.random.default_rng(0)
-X = rng.normal(size=(50, 4))
-Y = X @ np.array([2.0, -1.0, 0.0, 0.5]) + rng.normal(size=50)
+x, y = sp.symbols("x y", real=True)
 
 
-def test_coefficient_path_draws_one_line_per_feature(tmp_path):
-    path = rg.lasso_path(X, Y, n_alphas=30, feature_names=["a", "b", "c", "d"])
-    fig = plot.coefficient_path(path)
-    (ax,) = fig.axes
-    lines = [line for line in ax.get_lines() if line.get_label() in "abcd"]
-    assert len(lines) == 4
-    assert np.allclose(lines[0].get_xdata(), path.values) and np.allclose(lines[1].get_ydata(), path.coefs[1])
-    assert ax.get_xscale() == "log" and ax.xaxis_inverted()
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b", "c", "d"]
-    fig.savefig(tmp_path / "path.png")
-    assert (tmp_path / "path.png").stat().st_size > 5000
+def rendered(fig, tmp_path, name):
+    import matplotlib.image as mpimg
+
+    path = tmp_path / f"{name}.png"
+    fig.savefig(path, dpi=60)
+    img = mpimg.imread(path)
+    assert img.std() > 0.05, "the picture is blank"
+    return img
 
 
-def test_loss_curve_marks_the_best_value_and_uses_given_axes(tmp_path):
-    train, val = X[:30], X[30:]
-    alphas = np.geomspace(100, 1e-3, 12)
-    curve = rg.validation_curve(rg.Ridge(), train, Y[:30], val, Y[30:], alphas)
-    fig, axes = plt.subplots(1, 2)
-    assert plot.loss_curve(curve, ax=axes[1]) is fig
-    labels = [line.get_label() for line in axes[1].get_lines()]
-    assert labels[:2] == ["training", "validation"] and labels[2].startswith("best")
-    assert axes[1].get_lines()[2].get_xdata()[0] == curve.best
-    assert np.allclose(axes[1].get_lines()[1].get_ydata(), curve.validation)
-    fig.savefig(tmp_path / "curve.png")
-    plt.close(fig)
+def test_lagrange_picture(tmp_path):
+    sol = lagropt.maximize(-(x - 2) ** 2 - (y - 1) ** 2 + 10, [sp.Eq(x, y)]).solve()
+    fig = plot.lagrange(sol)
+    rendered(fig, tmp_path, "lagrange")
+    ax = fig.axes[0]
+    arrows = [c for c in ax.texts if c.get_text() in (r"$\nabla f$", r"$\nabla g$")]
+    assert len(arrows) == 2                                  # grad f and grad g at the optimum
+    assert any("optimum (1.5, 1.5)" in t.get_text() for t in ax.get_legend().get_texts())
+    assert any(r"\lambda = 1" in t.get_text() for t in ax.texts)
 
 
-def test_a_malformed_path_is_refused():
-    path = rg.lasso_path(X, Y, n_alphas=5)
-    path.coefs = path.coefs[:, :3]
+def test_lagrange_picture_refuses_three_variables():
+    z = sp.Symbol("z", real=True)
+    with pytest.raises(LagroptError, match="two variables"):
+        plot.lagrange(lagropt.maximize(x + y + z, [sp.Eq(x ** 2 + y ** 2 + z ** 2, 1)]))
+
+
+def test_paths_and_losses(tmp_path):
+    rosen = (1 - x) ** 2 + 100 * (y - x ** 2) ** 2
+    runs = {"gd": np.c_[np.linspace(-1, 1, 50), np.linspace(1, 1, 50)],
+            "adam": np.c_[np.linspace(-1, 1, 30), np.linspace(1, 1, 30) ** 2]}
+    fig = plot.paths(rosen, runs)
+    rendered(fig, tmp_path, "paths")
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels == ["gd", "adam"]
+    colors = {line.get_label(): line.get_color() for line in fig.axes[0].lines if line.get_label() in runs}
+    assert colors == {"gd": "tab:cyan", "adam": "tab:blue"}  # the lecture's colours
+    fig = plot.losses({"gd": np.geomspace(10, 1e-3, 40), "adam": np.geomspace(10, 1e-6, 40)})
+    rendered(fig, tmp_path, "losses")
+    assert fig.axes[0].get_yscale() == "log"
     with pytest.raises(LagroptError, match="shape"):
-        plot.coefficient_path(path)
+        plot.paths(rosen, {"gd": np.zeros((5, 3))})
+
+
+def test_penalty_regions_l1_at_a_corner(tmp_path):
+    fig = plot.penalty_regions()
+    rendered(fig, tmp_path, "regions")
+    l1, l2 = fig.lagropt_solutions["L1"], fig.lagropt_solutions["L2"]
+    t1, t2 = l1.problem.variables
+    assert l1.x == {t1: sp.Rational(4, 5), t2: 0}            # a corner: theta_2 exactly 0
+    assert l2.x[t2] != 0
+    # the L2 optimum lies on the circle of radius k = 4/5
+    assert sp.simplify(l2.x[t1] ** 2 + l2.x[t2] ** 2 - sp.Rational(16, 25)) == 0

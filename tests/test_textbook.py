@@ -154,6 +154,14 @@ CASES = {
     "not-attained": Case(lagropt.minimize(xp * yp, [sp.Eq(xp + yp, 1)]), "not_attained", [], 0),
     "inverse-bump": Case(lagropt.minimize(1 / (1 + x ** 2)), "not_attained", [], 0),
     "xy-on-line": Case(lagropt.maximize(x * y, [sp.Eq(x + y, 2)]), "optimal", pts((1, 1)), 1, {lam: 1}),
+    # a product of four reals with a fixed sum is unbounded: (10, 10, -8, -8) gives 6400; only a
+    # diagonal direction shows it, not any single coordinate
+    "product-of-four-reals": Case(lagropt.maximize(x1 * x2 * y * z, [sp.Eq(x1 + x2 + y + z, 4)]),
+                                  "unbounded", [], sp.oo),
+    # with positive factors the AM-GM optimum: all equal to 1, lambda = 1
+    "product-of-four-positive": Case(lagropt.maximize(xp * yp * zp * sp.Symbol("w", positive=True),
+                                                      [sp.Eq(xp + yp + zp + sp.Symbol("w", positive=True), 4)]),
+                                     "optimal", pts((1, 1, 1), names=(xp, yp, zp)), 1, {lam: 1}),
 }
 
 

@@ -5,13 +5,10 @@ stationarity equations of R + mu J (:func:`lagropt.regression.derive.penalty_con
 the two problems share their minimizer when mu = lambda and k = J(w_lambda). The maps here go
 both ways for the two penalties of the lecture:
 
-=====================================  =====================================================
-ridge (R = ||y - X w||^2, J = ||w||^2)  :func:`ridge_radius` lambda -> k,
-                                        :func:`ridge_penalty` k -> lambda,
-                                        :func:`ridge_constrained` the constrained Problem
-lasso (R = ||y - X w||^2/(2m),          :func:`lasso_radius` alpha -> k,
-J = ||w||_1)                            :func:`lasso_penalty` k -> alpha
-=====================================  =====================================================
+* ridge, R = ||y - X w||^2 and J = ||w||^2: :func:`ridge_radius` (lambda -> k),
+  :func:`ridge_penalty` (k -> lambda), :func:`ridge_constrained` (the constrained Problem);
+* lasso, R = ||y - X w||^2/(2m) and J = ||w||_1: :func:`lasso_radius` (alpha -> k),
+  :func:`lasso_penalty` (k -> alpha).
 
 The multiplier equals the penalty of the estimator with the same data term: ``Ridge(alpha)``
 for the ridge maps, ``Lasso(alpha)`` for the lasso maps. With ``fit_intercept=True`` (the

@@ -18,7 +18,7 @@ KINDS = ("maximum", "minimum", "saddle", "inconclusive")
 def _fmt(v) -> str:
     if isinstance(v, sp.Basic):
         s = sp.sstr(v)
-        if v.is_number and not v.is_Rational and not isinstance(v, sp.Float):
+        if v.is_number and not v.is_Rational and not isinstance(v, sp.Float) and v.is_finite is not False:
             try:
                 s += f" ≈ {float(sp.N(v, 17)):.15g}"
             except (TypeError, ValueError):

@@ -116,6 +116,8 @@ def _definite_form(expr, variables) -> set:
         return set()
     if d % 2:
         return set()
+    if len(used) == 2 and _definite_binary_form(top, used):
+        return set(used)
     terms = sp.Add.make_args(top)
     signs = set()
     seen = set()
@@ -132,6 +134,18 @@ def _definite_form(expr, variables) -> set:
     if len(signs) == 1 and seen == set(used):
         return set(used)
     return set()
+
+
+def _definite_binary_form(top, variables) -> bool:
+    """A homogeneous form in two variables is definite iff P(t, 1) has no real root and P(1, 0)
+    is not zero (with the sign of P(t, 1)'s leading coefficient, which matches P(1, 0))."""
+    a, b = variables
+    t = sp.Dummy("t")
+    p = sp.Poly(sp.expand(top.xreplace({a: t, b: 1})), t)
+    at_infinity = top.xreplace({a: 1, b: 0})
+    if at_infinity == 0 or p.degree() < 1:
+        return p.degree() == 0 and p.LC() != 0 and at_infinity != 0
+    return not sp.real_roots(p) and sign_of(at_infinity) == sign_of(p.LC())
 
 
 def _closed(internal) -> bool:
@@ -383,7 +397,69 @@ def limit_evidence(internal, anchor: dict | None, budget: float = 1.0):
                 desc = f"f -> {sp.sstr(lim)} as {t} -> {where}" + \
                        (f" with {path}" if path else "") + (f" ({held})" if held else "")
                 found.append((lim, desc))
+        found.extend(_ray_limits(internal, F, free, subs, anchor))
     return found
+
+
+def _ray_limits(internal, F, free, subs, anchor, max_free: int = 4):
+    """Exact limits of a polynomial F(anchor + s u) as s -> oo along directions u in
+    {-1, 0, 1}^k: the sign of the leading coefficient in s decides. Catches escapes no single
+    coordinate shows (x1 x2 x3 x4 with x1 + x2 + x3 + x4 = 4 grows along (1, -1, -1, 1))."""
+    if not free or len(free) > max_free:
+        return []
+    taken = {str(v) for v in internal.variables}
+    s = sp.Symbol(next(n for n in ("s", "r", "tau", "sigma") if n not in taken), positive=True)
+    start = {t: (anchor.get(t) if anchor else None) for t in free}
+    start = {t: (v if v is not None else sp.Integer(1 if t.is_positive else 0)) for t, v in start.items()}
+    try:
+        poly_F = sp.Poly(F, *free)
+    except sp.PolynomialError:
+        return []
+    if any(not c.is_number for c in poly_F.coeffs()):
+        return []
+    out = []
+    for u in itertools.product((-1, 0, 1), repeat=len(free)):
+        if sum(map(abs, u)) < 2:
+            continue                      # the coordinate directions are done exactly already
+        if any((t.is_positive or t.is_nonnegative) and d < 0 for t, d in zip(free, u)):
+            continue
+        ray = {t: start[t] + d * s for t, d in zip(free, u)}
+        if not _ray_feasible(internal, subs, ray, s):
+            continue
+        p = sp.Poly(sp.expand(F.xreplace(ray)), s)
+        if p.degree() < 1:
+            continue
+        lim = sp.oo if p.LC() > 0 else -sp.oo
+        direction = ", ".join(f"{t} = {sp.sstr(e)}" for t, e in ray.items())
+        out.append((lim, f"f -> {sp.sstr(lim)} as {s} -> oo along {direction}"))
+    return out
+
+
+def _ray_feasible(internal, subs, ray, s) -> bool:
+    """The whole ray (large s) stays feasible for the inequalities and sign assumptions."""
+    from .candidates import feasibility_requirements, sign_requirements
+
+    at = {v: subs.get(v, v).xreplace(ray) if v in subs else ray.get(v, v) for v in internal.variables}
+    for r in sign_requirements(internal.variables, at) + feasibility_requirements(internal, at):
+        diff = sp.expand(r.lhs - r.rhs)
+        if not diff.has(s):
+            if _decide_number(r) is False:
+                return False
+            continue
+        try:
+            p = sp.Poly(diff, s)
+        except sp.PolynomialError:
+            return False
+        lead = p.LC()
+        want_positive = r.rel_op in (">", ">=")
+        if not lead.is_number or (lead > 0) != want_positive:
+            return False
+    return True
+
+
+def _decide_number(rel):
+    from .candidates import decide as decide_relation
+    return decide_relation(rel)
 
 
 # -- the decision ----------------------------------------------------------------------------------
@@ -448,7 +524,8 @@ def decide(internal, points, *, probe=True) -> Verdict:
         evidence.append("values depend on the parameters; global optimality not proven")
         return Verdict("optimal", best, best[0].value if best else None, evidence)
     best_value = _numeric_value(best[0].value) if best else None
-    anchor = best[0].x if best else (finite[0].x if finite else None)
+    isolated = [p for p in (best or []) + finite if not p.free]
+    anchor = isolated[0].x if isolated else None
     limits = limit_evidence(internal, anchor) if not internal.params else []
     escape = [(lim, d) for lim, d in limits if lim == infinity]
     if escape:
@@ -464,9 +541,8 @@ def decide(internal, points, *, probe=True) -> Verdict:
         word = "supremum" if sense == "max" else "infimum"
         return _no_optimum(points, "not_attained", lim, [d],
                            f"the {word} {sp.sstr(lim)} is approached but not attained")
-    # exact limits at every end already say the candidates are not beaten; probing is support
-    numeric = _probe_far(internal, best_value) if probe and not internal.params and not limits \
-        else None
+    # limits along lines are no proof of optimality; probing in random directions is support
+    numeric = _probe_far(internal, best_value) if probe and not internal.params else None
     if numeric is not None:
         kind, text, value = numeric
         if kind == "unbounded":

@@ -1,0 +1,122 @@
+"""The command line, run as a user runs it: exit statuses, one-line errors, nothing executed."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+def run(*args, cwd=None):
+    done = subprocess.run([sys.executable, "-m", "lagropt", *args], capture_output=True,
+                          text=True, timeout=120, cwd=cwd)
+    return done.returncode, done.stdout, done.stderr
+
+
+def one_line_error(stderr):
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr
+    assert lines[0].startswith("lagropt: error:")
+    return lines[0]
+
+
+def test_solve_the_lecture_paraboloid():
+    code, out, err = run("solve", "-(x-2)^2 - (y-1)^2 + 10", "--max", "-s", "x = y", "--verify")
+    assert code == 0, err
+    assert "x = 3/2, y = 3/2" in out and "lambda = 1" in out and "19/2" in out
+    assert "verify: OK" in out
+
+
+def test_solve_json():
+    code, out, _ = run("solve", "p1*log(p1) + p2*log(p2)", "--min", "-s", "p1 + p2 = 1",
+                       "--positive", "p1,p2", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["status"] == "optimal"
+    (best,) = [p for p in data["points"] if p["optimum"]]
+    assert best["x"]["p1"] == {"exact": "1/2", "float": 0.5}
+    assert best["kind"] == "minimum"
+    assert abs(best["multipliers"]["lambda"]["float"] - (1 - 0.6931471805599453)) < 1e-12
+    assert data["derivation"]["steps"][0]["kind"] == "problem"
+
+
+def test_no_optimum_exits_with_1():
+    code, out, _ = run("solve", "x + y", "--max", "-s", "x*y = 1")
+    assert code == 1 and "unbounded" in out
+    code, out, _ = run("solve", "x + y", "--max", "-s", "x^2 + y^2 = -1")
+    assert code == 1 and "infeasible" in out
+
+
+def test_problem_from_a_file(tmp_path):
+    path = tmp_path / "coin.txt"
+    path.write_text("# the coin\nmax: -p1*ln(p1) - p2*ln(p2)\np1 + p2 = 1\npositive: p1, p2\n")
+    code, out, err = run("solve", "--file", str(path), "--steps")
+    assert code == 0, err
+    assert "p1 = 1/2" in out and "log(2)" in out and "Lagrangian" in out
+
+
+@pytest.mark.parametrize("args, says", [
+    (["solve", "x+", "--max"], "cannot read"),                                   # unparseable
+    (["solve", "x.real", "--max"], "attribute access"),                          # forbidden
+    (["solve", "x*y", "--max", "--vars", "x,z"], "does not appear"),             # unknown variable
+    (["solve", "x", "--max", "--timeout", "abc"], "not a number"),              # bad number
+    (["solve", "--file", "/no/such/problem.txt"], "cannot read"),               # missing file
+    (["solve", "x*y", "--max", "-s", "x + y = 1", "--latex", "/no/such/dir/a.tex"],
+     "does not exist"),                                                          # unwritable output
+    (["solve", "x*y", "-s", "x + y = 1"], "--max or --min"),
+    (["solve", "x*y", "--max", "--min"], "not allowed with"),
+    (["solve", "x*y", "--max", "-s", "x < y < z"], "chained"),
+    (["frobnicate"], "invalid choice"),
+])
+def test_bad_input_exits_with_2_and_one_line(args, says):
+    code, out, err = run(*args)
+    assert code == 2
+    assert says in one_line_error(err)
+
+
+def test_pdf_without_latex_is_a_clear_error(tmp_path, monkeypatch):
+    env_path = tmp_path / "bin"
+    env_path.mkdir()
+    done = subprocess.run([sys.executable, "-m", "lagropt", "solve", "x*y", "--max", "-s",
+                           "x + y = 1", "--latex", str(tmp_path / "a.tex"), "--pdf"],
+                          capture_output=True, text=True, timeout=120,
+                          env={"PATH": str(env_path), "HOME": str(tmp_path)})
+    assert done.returncode == 2
+    assert "pdflatex" in one_line_error(done.stderr)
+
+
+def test_latex_and_pdf(tmp_path, latex_required):
+    tex = tmp_path / "paraboloid.tex"
+    code, out, err = run("solve", "-(x-2)^2 - (y-1)^2 + 10", "--max", "-s", "x = y",
+                         "--latex", str(tex), "--pdf")
+    assert code == 0, err
+    assert tex.exists() and tex.with_suffix(".pdf").exists()
+    assert "\\lambda" in tex.read_text()
+
+
+def test_plot(tmp_path):
+    png = tmp_path / "lagrange.png"
+    code, out, err = run("solve", "x*y", "--max", "-s", "x^2 + y^2 = 2", "--plot", str(png))
+    assert code == 0, err
+    assert png.exists() and png.stat().st_size > 10_000
+    code, _, err = run("solve", "x*y*z", "--max", "-s", "x + y + z = 1", "--plot", str(png))
+    assert code == 2 and "two variables" in one_line_error(err)
+
+
+def test_nothing_from_the_input_is_executed(tmp_path):
+    marker = tmp_path / "ran"
+    for text in [f"__import__('os').system('touch {marker}')",
+                 f"exp(__import__('os').system('touch {marker}'))",
+                 f"x + eval('open(\"{marker}\", \"w\")')"]:
+        code, _, err = run("solve", text, "--max")
+        assert code == 2 and "Traceback" not in err
+        code, _, err = run("solve", "x", "--max", "-s", text)
+        assert code == 2
+    assert not marker.exists()
+
+
+def test_help_for_every_subcommand():
+    for sub in ("solve", "tour"):
+        code, out, _ = run(sub, "--help")
+        assert code == 0 and "usage" in out
