@@ -155,13 +155,25 @@ def is_optimizer(solver) -> bool:
         not isinstance(solver, str) and type(solver).__module__.startswith("lagropt.optim"))
 
 
-def descend(f, x0, data: tuple, optimizer, steps: int, tol: float, **options):
-    """Minimize the compiled ``f`` with an optimizer of the descent family
-    (``lagropt.optim.minimize``); returns (x, iterations)."""
+def descend(f, x0, data: tuple, optimizer, steps: int, tol: float, l1: float = 0.0, mask=None):
+    """Minimize the compiled ``f`` with an optimizer of the descent family,
+    ``lagropt.optim.minimize(f, x0, optimizer, steps=..., data=..., tol=...)``.
+
+    With ``l1 > 0`` the L1 part l1 ||x||_1 (on the coordinates of ``mask``) is applied as the
+    lecture's soft-threshold step after each update (``optim.regularize(..., proximal=True)``),
+    so coefficients reach exactly 0; it then runs all ``steps``. Otherwise it stops when the
+    largest gradient entry is at most tol * max(1, its size at x0). Returns (x, iterations).
+    """
     try:
-        from ..optim import minimize
+        from .. import optim
     except ImportError:
         raise ProblemError("the descent family (lagropt.optim) is not available in this "
                            "installation; use solver='lbfgs' or a solver name") from None
-    result = minimize(f, x0, optimizer, steps=steps, data=data, tol=tol, **options)
-    return np.asarray(result.x, dtype=float), int(getattr(result, "nit", steps))
+    x0 = np.asarray(x0, dtype=float)
+    if l1 > 0:
+        optimizer, stop = optim.regularize(optimizer, l1=l1, proximal=True, mask=mask), None
+    else:
+        g0 = f.grad(x0, *data)
+        stop = tol * max(1.0, float(np.abs(g0).max(initial=0.0)))
+    result = optim.minimize(f, x0, optimizer, steps=steps, data=data, tol=stop)
+    return np.asarray(result.x, dtype=float), int(result.nit)

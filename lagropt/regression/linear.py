@@ -37,6 +37,7 @@ __all__ = ["LinearRegression", "Ridge", "Lasso", "ElasticNet", "LectureElasticNe
 X_, y_, beta_ = losses.regression_symbols()
 _t = sp.Symbol("t", real=True)
 alpha_, l1_ratio_, lam_ = sp.symbols("alpha l1_ratio lambda", nonnegative=True)
+_decay = sp.Symbol("l2", nonnegative=True)
 
 
 def r2_score(y, prediction) -> float:
@@ -170,13 +171,24 @@ class _LeastSquares(Estimator):
         return w
 
     def _descend(self, X, y, coef_init):
+        """The descent family on the compiled objective: the smooth part (data term and
+        l2/2 ||w||^2) by the optimizer, a symmetric L1 part by the soft-threshold step; the
+        max(0, -b) penalty by its subgradient."""
         if self._bound:
             raise ProblemError("the bound beta >= 0 needs solver='auto', 'active-set', 'cd', "
                                "'fista' or 'lbfgs'")
-        hyper = self._hyper()
-        f = compiled(self.objective, (beta_,), (X_, y_, *hyper))
-        x0 = np.zeros(X.shape[1]) if coef_init is None else coef_init
-        w, self.n_iter_ = descend(f, x0, (X, y, *hyper.values()), self.solver, self.max_iter, self.tol)
+        l2, right, left = self._penalty_numbers()
+        x0 = np.zeros(X.shape[1]) if coef_init is None else np.asarray(coef_init, dtype=float)
+        if right == left:
+            smooth = _data_term(self._reduction) + penalties.weight_decay(beta_, _decay)
+            f = compiled(smooth, (beta_,), (X_, y_, _decay))
+            w, self.n_iter_ = descend(f, x0, (X, y, l2), self.solver, self.max_iter, self.tol,
+                                      l1=right)
+        else:
+            hyper = self._hyper()
+            f = compiled(self.objective, (beta_,), (X_, y_, *hyper))
+            w, self.n_iter_ = descend(f, x0, (X, y, *hyper.values()), self.solver,
+                                      self.max_iter, self.tol)
         self.dual_gap_ = None
         self.kkt_violation_ = self.standard_form(X, y).kkt_violation(w)
         return w

@@ -107,10 +107,8 @@ class _Classifier(Estimator):
 
         solver = self.solver
         if is_optimizer(solver):
-            full = compiled(self.objective, self._parameters(),
-                            (X_, self._target_symbol, *self.hyperparameters))
-            x, self.n_iter_ = descend(full, x0, (X, T, *self.hyperparameters.values()), solver,
-                                      self.max_iter, self.tol)
+            x, self.n_iter_ = descend(f, x0, data, solver, self.max_iter, self.tol, l1=l1,
+                                      mask=right > 0)
         elif solver == "lbfgs" or (solver == "auto" and l1 == 0):
             if l1:
                 raise ProblemError("solver='lbfgs' needs a smooth objective (l1_ratio=0); use 'fista'")
