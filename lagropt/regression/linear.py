@@ -232,7 +232,19 @@ class LinearRegression(_LeastSquares):
         return derive.least_squares()
 
 
-class Ridge(_LeastSquares):
+class _OneWeight(_LeastSquares):
+    """An estimator whose penalty has one weight, ``alpha``."""
+
+    def __init__(self, alpha: float = 1.0, fit_intercept: bool = True, solver="auto",
+                 tol: float = 1e-8, max_iter: int = 10_000):
+        self.alpha, self.fit_intercept, self.solver = alpha, fit_intercept, solver
+        self.tol, self.max_iter = tol, max_iter
+
+    def _hyper(self):
+        return {alpha_: float(self.alpha)}
+
+
+class Ridge(_OneWeight):
     """Ridge: minimize ||y - X w||^2 + alpha ||w||^2 (scikit-learn's Ridge; deck 002's lambda).
 
     The closed form (X^T X + alpha I)^{-1} X^T y is solved by Cholesky, never by an inverse.
@@ -247,17 +259,9 @@ class Ridge(_LeastSquares):
         As in :class:`LinearRegression` (``"auto"`` is the Cholesky closed form).
     """
 
-    def __init__(self, alpha: float = 1.0, fit_intercept: bool = True, solver="auto",
-                 tol: float = 1e-8, max_iter: int = 10_000):
-        self.alpha, self.fit_intercept, self.solver = alpha, fit_intercept, solver
-        self.tol, self.max_iter = tol, max_iter
-
     @classmethod
     def _penalty(cls, beta):
         return penalties.l2(beta, alpha_)
-
-    def _hyper(self):
-        return {alpha_: float(self.alpha)}
 
     @staticmethod
     def derivation() -> derive.ClosedForm:
@@ -265,7 +269,7 @@ class Ridge(_LeastSquares):
         return derive.ridge()
 
 
-class Lasso(_LeastSquares):
+class Lasso(_OneWeight):
     """Lasso: minimize 1/(2m) ||y - X w||^2 + alpha ||w||_1 (scikit-learn's Lasso).
 
     The lecture's ||Y - X beta||^2 + lambda ||beta||_1 (deck 000) has the same minimizer with
@@ -292,17 +296,10 @@ class Lasso(_LeastSquares):
 
     _reduction = "half-mean"
 
-    def __init__(self, alpha: float = 1.0, fit_intercept: bool = True, solver="auto",
-                 tol: float = 1e-8, max_iter: int = 10_000):
-        self.alpha, self.fit_intercept, self.solver = alpha, fit_intercept, solver
-        self.tol, self.max_iter = tol, max_iter
-
     @classmethod
     def _penalty(cls, beta):
         return penalties.l1(beta, alpha_)
 
-    def _hyper(self):
-        return {alpha_: float(self.alpha)}
 
 
 class ElasticNet(_LeastSquares):
