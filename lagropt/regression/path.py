@@ -95,16 +95,21 @@ def alpha_grid(X, y, n_alphas: int = 100, eps: float = 1e-3, l1_ratio: float = 1
     (the smallest alpha with w = 0) down to eps * alpha_max."""
     X, y = check_Xy(X, y)
     Xc, yc, _, _ = center(X, y, fit_intercept)
+    return _grid(np.abs(Xc.T @ yc).max() / len(yc), n_alphas, eps, l1_ratio)
+
+
+def _grid(correlation: float, n_alphas: int, eps: float, l1_ratio: float) -> np.ndarray:
+    """n_alphas log-spaced from alpha_max = correlation / l1_ratio (max|X^T y|/m) to eps alpha_max."""
     if not 0 < l1_ratio <= 1:
         raise ProblemError(f"the grid needs 0 < l1_ratio <= 1, got {l1_ratio}")
-    alpha_max = np.abs(Xc.T @ yc).max() / (len(yc) * l1_ratio)
-    if alpha_max == 0:
+    if correlation == 0:
         raise ProblemError("X^T y = 0: every alpha gives w = 0; pass alphas= explicitly")
+    alpha_max = correlation / l1_ratio
     return np.geomspace(alpha_max, alpha_max * eps, n_alphas)
 
 
 def regularization_path(estimator: _LeastSquares, X, y, values, parameter: str | None = None,
-                        feature_names=None) -> Path:
+                        feature_names=None, *, grid=None) -> Path:
     """Fit a least-squares estimator at each value of one hyperparameter, warm-started.
 
     Parameters
@@ -112,10 +117,13 @@ def regularization_path(estimator: _LeastSquares, X, y, values, parameter: str |
     estimator : Ridge, Lasso, ElasticNet, LectureElasticNet or NonNegative
         Its other settings (fit_intercept, solver, tol, max_iter) are used; it is not modified.
     X, y : arrays
-    values : sequence of float
+    values : sequence of float, or None with ``grid``
         The hyperparameter values, in the order to fit (largest first is the cheap order).
     parameter : str
         Which hyperparameter (default: ``alpha``, or ``lam`` for the lecture's estimators).
+    grid : (n_values, eps, l1_ratio), optional
+        Instead of ``values``: scikit-learn's grid (:func:`alpha_grid`) for an estimator with
+        the data term 1/(2m) ||y - X w||^2, read off the fitted standard form (its q = X^T y/m).
 
     Returns
     -------
@@ -130,12 +138,16 @@ def regularization_path(estimator: _LeastSquares, X, y, values, parameter: str |
     parameter = parameter or ("alpha" if "alpha" in names and "lam" not in names else "lam")
     if parameter not in names:
         raise ProblemError(f"{type(est).__name__} has no hyperparameter {parameter!r}")
+    Xc, yc, x_mean, y_mean = center(X, y, est.fit_intercept)
+    if grid is not None:
+        base = est.standard_form(Xc, yc)
+        values = _grid(np.abs(base.q).max(), *grid)
     values = np.asarray(values, dtype=float)
     if values.ndim != 1 or not len(values):
         raise ProblemError("values must be a non-empty 1-D sequence of numbers")
-    Xc, yc, x_mean, y_mean = center(X, y, est.fit_intercept)
     est.set_params(**{parameter: values[0]})._validate()
-    base = est.standard_form(Xc, yc)
+    if grid is None:
+        base = est.standard_form(Xc, yc)
     method = "active-set" if est.solver == "auto" else est.solver
     if method not in ("active-set", "cd", "fista"):
         raise ProblemError(f"paths use solver 'auto', 'active-set', 'cd' or 'fista', not {method!r}")
@@ -160,10 +172,9 @@ def lasso_path(X, y, *, alphas=None, n_alphas: int = 100, eps: float = 1e-3,
                max_iter: int = 10_000, feature_names=None) -> Path:
     """The lasso path of :class:`Lasso` (1/(2m) ||y - X w||^2 + alpha ||w||_1), on
     scikit-learn's grid unless ``alphas`` are given."""
-    if alphas is None:
-        alphas = alpha_grid(X, y, n_alphas, eps, 1.0, fit_intercept)
     est = Lasso(fit_intercept=fit_intercept, solver=solver, tol=tol, max_iter=max_iter)
-    return regularization_path(est, X, y, alphas, "alpha", feature_names)
+    grid = (n_alphas, eps, 1.0) if alphas is None else None
+    return regularization_path(est, X, y, alphas, "alpha", feature_names, grid=grid)
 
 
 def enet_path(X, y, *, l1_ratio: float = 0.5, alphas=None, n_alphas: int = 100,
@@ -171,11 +182,10 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, alphas=None, n_alphas: int = 100,
               max_iter: int = 10_000, feature_names=None) -> Path:
     """The elastic-net path of :class:`ElasticNet` at fixed ``l1_ratio``, on scikit-learn's grid
     unless ``alphas`` are given."""
-    if alphas is None:
-        alphas = alpha_grid(X, y, n_alphas, eps, l1_ratio, fit_intercept)
     est = ElasticNet(l1_ratio=l1_ratio, fit_intercept=fit_intercept, solver=solver, tol=tol,
                      max_iter=max_iter)
-    return regularization_path(est, X, y, alphas, "alpha", feature_names)
+    grid = (n_alphas, eps, l1_ratio) if alphas is None else None
+    return regularization_path(est, X, y, alphas, "alpha", feature_names, grid=grid)
 
 
 @functools.lru_cache(maxsize=None)

@@ -249,7 +249,7 @@ def _active_set(problem: PenalizedQuadratic, w, max_iter):
         A = np.flatnonzero(active)
         if A.size:
             try:
-                factor = scipy.linalg.cho_factor(Q[np.ix_(A, A)], check_finite=False)
+                factor = scipy.linalg.cho_factor(Q[A][:, A], check_finite=False)
             except np.linalg.LinAlgError:
                 return None
             z = scipy.linalg.cho_solve(factor, q[A] - _slopes(problem, A, signs[A]),
