@@ -89,7 +89,8 @@ def test_hook_leaves_the_classifier_intercept_unpenalized(stand_in):
 
 def test_with_lagropt_optim():
     optim = pytest.importorskip("lagropt.optim", reason="lagropt.optim (issue 7) is not installed "
-                                "in this tree: the descent family is tested with a stand-in above")
+                                "in this tree: the descent family is tested with a stand-in above",
+                                exc_type=ImportError)
     ridge = rg.Ridge(alpha=2.0, solver=optim.GD(lr=2e-3), max_iter=20_000, tol=1e-12).fit(X, Y)
     assert np.allclose(ridge.coef_, rg.Ridge(alpha=2.0).fit(X, Y).coef_, atol=1e-8)
     lasso = rg.Lasso(alpha=0.3, solver=optim.GD(lr=0.2), max_iter=5000).fit(X, Y)

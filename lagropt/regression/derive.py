@@ -160,13 +160,14 @@ def gaussian_prior() -> ClosedForm:
     prior = losses.gaussian_nll(w[losses.j], 0, sigma0)                # -log p(w)
     posterior = likelihood + prior
     data_terms = sp.Add(*[t for t in sp.Add.make_args(posterior) if t.has(w)])
-    scaled = sp.expand(_constants_out_of_sums(2 * sigma ** 2 * data_terms))
+    scaled = sp.Add(*[_constants_out_of_sums(2 * sigma ** 2 * t) for t in sp.Add.make_args(data_terms)])
     sse, norm = losses.sse(y, fit), penalties.l2(w, 1)
     coefficient = sp.simplify(sp.expand(scaled - sse).coeff(norm))
     d = Derivation(title="L2 regularization as a Gaussian prior")
     nll = sp.Function("L")(w)
-    d.add("posterior", "The negative log posterior -log p(y | w, X) - log p(w), up to the "
-          "constant log p(y | X):", [_eq(sp.Symbol("-log p"), posterior)])
+    d.add("posterior", "The negative logarithm of the posterior, Gaussian likelihood times "
+          "Gaussian prior (up to a constant that does not depend on w):",
+          [_eq(sp.Function("P")(w), posterior)])
     d.add("drop-constant", "Drop the terms without w and multiply by 2 sigma^2:", [_eq(nll, scaled)])
     result = _eq(lam, coefficient)
     d.add("identify", "This is the ridge loss, sum of squared errors plus lambda times the "
@@ -210,7 +211,7 @@ def eigen_rescaling() -> ClosedForm:
     gradient = sp.diff(approx, theta)
     zero = sp.ZeroMatrix(k, 1)
     gradient = gradient.subs(H.T, H).doit()
-    A = sp.diff(gradient, theta).doit()
+    A = sp.diff(gradient, theta).doit().subs(H.T, H)
     b = (-gradient.subs(theta, zero)).doit()
     d.add("gradient", "Stationarity (H is symmetric):",
           [_eq(gradient, zero), _eq(A * theta, b), _eq(theta, sp.Inverse(A) * b)],
