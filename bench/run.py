@@ -303,6 +303,111 @@ def lasso_path_bench(repeats: int = 5):
               "ours_max_gap": float(np.nanmax(path.dual_gaps)), "sklearn_max_gap": float(gaps.max())})
 
 
+# -- step-adam-1e6 and loop-rosenbrock ---------------------------------------------------------
+
+def _torch():
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch
+
+
+def _numpy_adam(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8):
+    """The plain NumPy Adam a user would write (whole-array expressions)."""
+    import math
+
+    import numpy as np
+    state = {"t": 0}
+
+    def step(x, g, m, v):
+        state["t"] += 1
+        t = state["t"]
+        m[:] = b1 * m + (1 - b1) * g
+        v[:] = b2 * v + (1 - b2) * g * g
+        x -= lr / (1 - b1 ** t) * m / (np.sqrt(v) / math.sqrt(1 - b2 ** t) + eps)
+    return step
+
+
+@bench("step-adam-1e6")
+def step_adam(repeats: int = 31, n: int = 1_000_000):
+    """One Adam step on 10^6 float64 parameters: lagropt's in-place chunked rule vs
+    torch.optim.Adam(foreach=True) on CPU (or a plain NumPy Adam without torch)."""
+    import numpy as np
+
+    from lagropt import optim
+
+    rng = np.random.default_rng(0)
+    x0, g = rng.normal(size=n), rng.normal(size=n)
+    opt = optim.Adam(1e-3)
+    x = x0.copy()
+    state = opt.init(x)
+    torch = _torch()
+    if torch is not None:
+        p = torch.tensor(x0.copy(), requires_grad=True)
+        p.grad = torch.tensor(g)
+        topt = torch.optim.Adam([p], lr=1e-3, foreach=True)
+        baseline, name = topt.step, f"torch.optim.Adam(foreach=True) {torch.__version__} CPU, " \
+            f"{torch.get_num_threads()} threads"
+    else:
+        xb, m, v = x0.copy(), np.zeros(n), np.zeros(n)
+        plain = _numpy_adam()
+        baseline, name = (lambda: plain(xb, g, m, v)), "plain NumPy Adam (torch not installed)"
+    ours, theirs = [], []
+    for _ in range(repeats):
+        ours.append(timed(opt.step, x, g, state)[0])
+        theirs.append(timed(baseline)[0])
+    emit({"bench": "step-adam-1e6", "case": f"n={n}", "ours_s": statistics.median(ours),
+          "baseline": name, "baseline_s": statistics.median(theirs)})
+
+
+@bench("loop-rosenbrock")
+def loop_rosenbrock(steps: int = 20_000, torch_steps: int = 2_000, repeats: int = 5):
+    """20000 Adam steps on 2-D Rosenbrock with the compiled gradient (lagropt.optim.minimize on
+    the compiled loss, path and losses recorded), seconds per step, vs torch autograd + Adam.
+    The rate is chosen so that all 20000 steps run (no early stop at the minimum)."""
+    import numpy as np
+
+    import lagropt
+    from lagropt import optim
+
+    x, y = sp.symbols("x y")
+    rosenbrock = lagropt.compile((1 - x) ** 2 + 100 * (y - x ** 2) ** 2, [x, y])
+    ours, result = [], None
+    for _ in range(repeats):
+        seconds, result = timed(optim.minimize, rosenbrock, [-1.2, 1.0], optim.Adam(5e-4),
+                                steps=steps)
+        ours.append(seconds / result.nit)
+    torch = _torch()
+    record = {"bench": "loop-rosenbrock", "case": f"{steps} Adam steps, lr=5e-4, from (-1.2, 1)",
+              "ours_s": statistics.median(ours), "ours_nit": result.nit,
+              "ours_x": result.x.tolist()}
+    if torch is None:
+        grad = rosenbrock.grad
+        xs, m, v = np.array([-1.2, 1.0]), np.zeros(2), np.zeros(2)
+        plain = _numpy_adam(lr=5e-4)
+        started = time.perf_counter()
+        for _ in range(torch_steps):
+            plain(xs, grad(xs), m, v)
+        record.update(baseline="plain NumPy Adam + compiled (checked) gradient (torch not "
+                      "installed)", baseline_s=(time.perf_counter() - started) / torch_steps)
+    else:
+        theirs = []
+        for _ in range(repeats):
+            p = torch.tensor([-1.2, 1.0], dtype=torch.float64, requires_grad=True)
+            topt = torch.optim.Adam([p], lr=5e-4)
+            started = time.perf_counter()
+            for _ in range(torch_steps):
+                topt.zero_grad()
+                loss = (1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2
+                loss.backward()
+                topt.step()
+            theirs.append((time.perf_counter() - started) / torch_steps)
+        record.update(baseline=f"torch {torch.__version__} autograd + Adam, per step "
+                      f"({torch_steps} steps)", baseline_s=statistics.median(theirs))
+    emit(record)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help=f"benchmarks to run (default all: {', '.join(BENCHES)})")

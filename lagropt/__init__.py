@@ -12,12 +12,12 @@ the derivation recorded), and check it against scipy.optimize::
 
 from .compile import GradCheck, check_grad, compile, compile_problem
 from .derivation import Derivation, Step
-from .errors import (CompileError, DataError, EvaluationError, LagroptError, ProblemError,
-                     SolveError)
+from .errors import (CompileError, DataError, EvaluationError, LagroptError, OptimizerError,
+                     ProblemError, SolveError)
 from .problem import Constraint, Problem, maximize, minimize
 from .solve import (Point, Solution, get_default_timeout, set_default_timeout, solve)
-from .verify import Report, verify
-from . import functions, losses, penalties
+from .verify import DescentReport, Report, verify, verify_descent
+from . import functions, losses, optim, penalties
 from . import latex  # noqa: E402  (lagropt.latex: derivations as LaTeX, documents, PDF)
 from . import plot, regression  # noqa: E402  (regularized regression and its figures)
 
@@ -28,4 +28,4 @@ __all__ = ["Problem", "Constraint", "maximize", "minimize", "solve", "Solution",
            "check_grad", "GradCheck", "LagroptError", "ProblemError", "SolveError",
            "CompileError", "DataError", "EvaluationError", "set_default_timeout",
            "get_default_timeout", "losses", "penalties", "functions", "regression", "plot",
-           "__version__"]
+           "__version__", "optim", "verify_descent", "DescentReport", "OptimizerError"]

@@ -209,6 +209,95 @@ def _tour(args) -> int:
     return 0 if all(r["ok"] for r in rows) else 1
 
 
+_METHODS = {"gd": "GD", "sgd": "SGD", "momentum": "Momentum", "adagrad": "AdaGrad",
+            "rmsprop": "RMSProp", "adam": "Adam", "adamw": "AdamW"}
+# the lecture's comparison picture (deck 001), with rates that suit the default test function
+_COMPARE = {"gd": ("GD", 1e-3), "momentum": ("Momentum", 1e-3), "adagrad": ("AdaGrad", 0.5),
+            "rmsprop": ("RMSProp", 1e-2), "adam": ("Adam", 5e-2)}
+
+
+def _numbers(text: str, what: str) -> list:
+    out = []
+    for part in text.split(","):
+        try:
+            out.append(float(part))
+        except ValueError:
+            raise LagroptError(f"{what}: '{part.strip()}' is not a number") from None
+    return out
+
+
+def _optimizer(method: str, lr: float, decay: float | None, momentum: float | None):
+    from . import optim
+
+    rate = optim.InverseTimeDecay(lr, decay) if decay else lr
+    cls = getattr(optim, _METHODS[method])
+    if momentum is not None:
+        if method == "sgd":
+            return cls(rate, momentum=momentum)
+        if method == "momentum":
+            return cls(rate, beta=momentum)
+        raise LagroptError("--momentum is for --method sgd or momentum")
+    return cls(rate)
+
+
+def _descend(args) -> int:
+    import numpy as np
+
+    from . import optim
+    from .parse import parse_expr, parse_symbols
+
+    f = parse_expr(args.objective)
+    names = sorted((s for s in f.free_symbols), key=lambda s: s.name)
+    if args.vars:
+        chosen = {s.name for s in parse_symbols(args.vars)}
+        missing = chosen - {s.name for s in names}
+        if missing:
+            raise LagroptError(f"variable {', '.join(sorted(missing))} does not appear in the objective")
+        names = [s for s in names if s.name in chosen] + [s for s in names if s.name not in chosen]
+        if len(chosen) != len(names):
+            extra = sorted(s.name for s in names if s.name not in chosen)
+            raise LagroptError(f"{', '.join(extra)} would need values: list every symbol in --vars")
+    x0 = _numbers(args.x0, "--x0")
+    if len(x0) != len(names):
+        raise LagroptError(f"--x0 has {len(x0)} numbers for {len(names)} variables "
+                           f"({', '.join(s.name for s in names)})")
+    sign = -1 if args.max else 1
+    runs = {}
+    if args.compare:
+        for key, (cls, lr) in _COMPARE.items():
+            runs[key] = optim.minimize(sign * f, x0, getattr(optim, cls)(lr), steps=args.steps,
+                                       wrt=names, tol=args.tol)
+    else:
+        runs[args.method] = optim.minimize(sign * f, x0, _optimizer(args.method, args.lr, args.decay,
+                                                                     args.momentum),
+                                           steps=args.steps, wrt=names, tol=args.tol)
+    if args.plot:
+        _writable(args.plot)
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from . import plot
+
+        if len(names) == 2:
+            fig = plot.paths(f, {k: r.path for k, r in runs.items()}, variables=names)
+        else:
+            fig = plot.losses({k: r.losses for k, r in runs.items()})
+        fig.savefig(args.plot, dpi=120)
+    report = {k: {"x": {s.name: float(v) for s, v in zip(names, r.x)}, "f": float(sign * r.fun),
+                  "nit": int(r.nit), "success": bool(r.success), "message": r.message}
+              for k, r in runs.items()}
+    if args.json:
+        json.dump(report, sys.stdout, indent=2)
+        print()
+    else:
+        for k, r in report.items():
+            xs = ", ".join(f"{n} = {v:.10g}" for n, v in r["x"].items())
+            print(f"{k:9s} {xs}  f = {r['f']:.10g}  ({r['nit']} steps) {r['message']}")
+        if args.plot:
+            print(f"plot: {args.plot}")
+    return 0 if all(r["success"] for r in report.values()) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="lagropt", description="Constrained optimization "
                      "from the blackboard to a verified number.")
@@ -239,6 +328,31 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--plot", metavar="FILE.png", help="draw the Lagrange picture (two variables)")
     solve.add_argument("--json", action="store_true", help="print the result as JSON")
     solve.set_defaults(run=_solve)
+    descend = sub.add_parser(
+        "descend", help="gradient descent on an expression (GD, momentum, AdaGrad, RMSProp, "
+        "Adam, ...)", description="Minimize (or --max) an expression by gradient descent with "
+        "the exact compiled gradient. Exit status: 0 when the run succeeds, 1 when it diverges, "
+        "2 for bad input.", epilog='example: lagropt descend "(1-x)^2 + 100*(y-x^2)^2" '
+        '--x0 -1.2,1 --method adam --lr 0.02 --steps 5000 --plot paths.png')
+    descend.add_argument("objective", help="the function of the variables")
+    descend.add_argument("--x0", required=True, metavar="1,2", help="the start, one number per "
+                         "variable (variables in alphabetical order, or as --vars lists them)")
+    descend.add_argument("--vars", metavar="x,y", help="the variables' order")
+    descend.add_argument("--method", choices=sorted(_METHODS), default="gd", help="the update rule")
+    descend.add_argument("--lr", type=_number, default=0.01, help="the learning rate (default 0.01)")
+    descend.add_argument("--decay", type=_number, metavar="KAPPA",
+                         help="the lecture's inverse-time decay lr / (1 + kappa t)")
+    descend.add_argument("--momentum", type=float, metavar="BETA",
+                         help="momentum for sgd (torch's mu) or the lecture's momentum (beta)")
+    descend.add_argument("--steps", type=int, default=1000, help="the number of updates")
+    descend.add_argument("--tol", type=_number, help="stop when max |gradient| <= tol")
+    descend.add_argument("--max", action="store_true", help="maximize instead")
+    descend.add_argument("--compare", action="store_true", help="run GD, momentum, AdaGrad, "
+                         "RMSProp and Adam side by side (the lecture's picture)")
+    descend.add_argument("--plot", metavar="FILE.png", help="the paths on the contours (two "
+                         "variables) or the loss curves")
+    descend.add_argument("--json", action="store_true", help="print the results as JSON")
+    descend.set_defaults(run=_descend)
     tour = sub.add_parser("tour", help="solve the lecture's examples exactly and check them "
                           "against scipy.optimize")
     tour.add_argument("--json", action="store_true", help="print the table as JSON")
@@ -249,8 +363,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _join_negative_values(argv: list) -> list:
+    """``--x0 -1.2,1`` as ``--x0=-1.2,1``: argparse would read the negative list as an option."""
+    out, k = [], 0
+    while k < len(argv):
+        if argv[k] == "--x0" and k + 1 < len(argv) and argv[k + 1][:1] == "-" and \
+                argv[k + 1][1:2].isdigit() | argv[k + 1][1:2].startswith("."):
+            out.append(f"--x0={argv[k + 1]}")
+            k += 2
+            continue
+        out.append(argv[k])
+        k += 1
+    return out
+
+
 def main(argv=None) -> int:
     parser = build_parser()
+    argv = _join_negative_values(list(sys.argv[1:] if argv is None else argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:

@@ -29,3 +29,8 @@ class DataError(LagroptError, ValueError):
 
 class EvaluationError(LagroptError, ArithmeticError):
     """A compiled value or derivative does not exist or is not finite at the given point."""
+
+
+class OptimizerError(LagroptError, ValueError):
+    """An optimizer, schedule or descent run was given settings it cannot use (a negative
+    learning rate, betas outside [0, 1), Nesterov without momentum, no gradient)."""

@@ -22,7 +22,7 @@ from .compile import compile_problem
 from .errors import LagroptError
 from .solve.internal import Internal
 
-__all__ = ["Report", "Row", "verify"]
+__all__ = ["Report", "Row", "verify", "DescentReport", "DescentRow", "verify_descent"]
 
 
 @dataclass
@@ -157,8 +157,11 @@ def _multipliers_at(internal, cp, x, active, subs):
 
 
 def verify(problem, solution=None, *, subs: dict | None = None, tol: float = 1e-6,
-           starts: int = 16, seed: int = 0) -> Report:
+           starts: int = 16, seed: int = 0, descent=None) -> Report:
     """Check the exact solution of ``problem`` against scipy.optimize.
+
+    With ``descent=`` (a result of :func:`lagropt.optim.descend`, or True to run it with its
+    defaults) the descent result is checked instead, see :func:`verify_descent`.
 
     Parameters
     ----------
@@ -171,7 +174,12 @@ def verify(problem, solution=None, *, subs: dict | None = None, tol: float = 1e-
         Agreement required, as |exact - scipy| / max(1, |exact|).
     starts : int
         Random starts for SLSQP.
+    descent : OptimizeResult or True, optional
+        Verify a gradient-descent result (:func:`verify_descent`).
     """
+    if descent is not None:
+        return verify_descent(problem, None if descent is True else descent, solution=solution,
+                              subs=subs, tol=tol)
     solution = solution if solution is not None else problem.solve()
     internal = Internal(problem)
     subs_real = {internal.to_real.get(k, k): sp.sympify(v) for k, v in (subs or {}).items()}
@@ -226,3 +234,139 @@ def _verify_no_optimum(solution, cp, tol, starts, seed) -> Report:
         return Report(True, status, [], tol, f"scipy stopped at f = {value:.6g}; the exact analysis "
                       "shows f is unbounded along a feasible curve")
     return Report(True, status, [], tol, f"scipy stopped at f = {value:.6g} (exact bound {bound})")
+
+
+# -- gradient descent against the exact solution and scipy.optimize.minimize --------------------
+
+@dataclass
+class DescentRow:
+    """One quantity: the descent's value, the exact one (NaN when there is none) and scipy's."""
+
+    quantity: str
+    descent: float
+    exact: float
+    scipy: float
+
+    @property
+    def error(self) -> float:
+        """The larger of |descent - exact| and |descent - scipy|, each / max(1, |reference|)."""
+        errors = [abs(self.descent - ref) / max(1.0, abs(ref))
+                  for ref in (self.exact, self.scipy) if not np.isnan(ref)]
+        if not np.isfinite(self.descent) or not errors:
+            return float("inf")
+        return max(errors)
+
+
+class DescentReport(Report):
+    """The outcome of :func:`verify_descent`: ``rows`` of :class:`DescentRow`."""
+
+    def table(self) -> str:
+        head = f"{'quantity':<14}{'descent':>22}{'exact':>22}{'scipy':>22}{'error':>11}"
+        lines = [head, "-" * len(head)]
+        for r in self.rows:
+            exact = "-" if np.isnan(r.exact) else f"{r.exact:.15g}"
+            lines.append(f"{r.quantity:<14}{r.descent:>22.15g}{exact:>22}{r.scipy:>22.15g}"
+                         f"{r.error:>11.2e}")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        return {"ok": self.ok, "status": self.status, "max_error": self.max_error,
+                "tol": self.tol, "message": self.message,
+                "rows": [{"quantity": r.quantity, "descent": r.descent,
+                          "exact": None if np.isnan(r.exact) else r.exact, "scipy": r.scipy,
+                          "error": r.error} for r in self.rows]}
+
+
+def _scipy_unconstrained(cp, x0):
+    """scipy.optimize.minimize from the descent's start: BFGS, or L-BFGS-B when a variable is
+    declared nonnegative or positive (its bound)."""
+    sign = -1.0 if cp.sense == "max" else 1.0
+    bounded = any(b != (None, None) for b in cp.bounds)
+    method = "L-BFGS-B" if bounded else "BFGS"
+    options = {"gtol": 1e-12, "maxiter": 10000}
+    if bounded:
+        options.update(ftol=1e-15, maxcor=20)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        r = so.minimize(lambda x: sign * cp.objective.value(x), x0,
+                        jac=lambda x: sign * cp.objective.grad(x), method=method,
+                        bounds=cp.bounds if bounded else None, options=options)
+    return r, method
+
+
+def _exact_optimum(problem, solution, x_descent, subs):
+    """The exact optimal point nearest to the descent's, as numbers, or None."""
+    try:
+        solution = solution if solution is not None else problem.solve()
+    except LagroptError:
+        return None, None
+    if solution.status not in ("optimal", "parametric") or not solution.optimum:
+        return None, solution
+    full = {**subs, **(_resolve_parametric(solution, subs) if solution.status == "parametric"
+                       else {})}
+    points = [p for p in solution.optimum if not p.free]
+    if not points:
+        return None, solution
+    coords = [np.array([_numbers(p.x[v], full) for v in problem.variables]) for p in points]
+    k = min(range(len(points)), key=lambda i: np.abs(coords[i] - x_descent).max())
+    point = points[k]
+    return (coords[k], _numbers(point.value, full),
+            {m: _numbers(v, full) for m, v in point.multipliers.items()}), solution
+
+
+def verify_descent(problem, result=None, *, solution=None, subs: dict | None = None,
+                   tol: float = 1e-6, **descend_options) -> DescentReport:
+    """Check a gradient-descent result against the exact solution and scipy.optimize.
+
+    The scipy reference is ``scipy.optimize.minimize`` from the descent's start: BFGS, or
+    L-BFGS-B when a variable is declared nonnegative or positive; with equality constraints,
+    SLSQP (BFGS and L-BFGS-B do not take constraints), whose multipliers are recomputed from
+    the lecture's stationarity equations at its point.
+
+    Parameters
+    ----------
+    problem : Problem
+    result : OptimizeResult, optional
+        From :func:`lagropt.optim.descend`; default: run it (``descend_options`` are passed).
+    solution : Solution, optional
+        The exact solution (default ``problem.solve()``); a problem without an exact optimum
+        is compared with scipy alone.
+    subs : dict, optional
+        Numbers for the problem's parameters.
+    tol : float
+        Agreement required, as |descent - reference| / max(1, |reference|).
+    """
+    from .optim import descend
+
+    internal = Internal(problem)
+    subs_real = {internal.to_real.get(k, k): sp.sympify(v) for k, v in (subs or {}).items()}
+    cp = compile_problem(internal, subs_real)
+    if result is None:
+        result = descend(problem, subs=subs, **descend_options)
+    x_desc = np.asarray(result.x, dtype=float)
+    exact, solution = _exact_optimum(problem, solution, x_desc, dict(subs or {}))
+    if cp.equalities.exprs or cp.inequalities.exprs:
+        best = _scipy_solve(cp, 8, 0, max(2.0, 2 * float(np.abs(x_desc).max())))
+        method = "SLSQP"
+    else:
+        best, method = _scipy_unconstrained(cp, result.path[0])
+    if best is None or not np.all(np.isfinite(best.x)):
+        return DescentReport(False, solution.status if solution else "unknown", [], tol,
+                             f"scipy ({method}) found no point to compare with")
+    nan = float("nan")
+    rows = [DescentRow("f", result.fun, exact[1] if exact else nan, cp.objective.value(best.x))]
+    for k, v in enumerate(problem.variables):
+        rows.append(DescentRow(str(v), float(x_desc[k]), float(exact[0][k]) if exact else nan,
+                               float(best.x[k])))
+    scipy_multipliers = _multipliers_at(internal, cp, best.x, (), subs_real) \
+        if cp.equalities.exprs else {}
+    for name, value in getattr(result, "multipliers", {}).items():
+        rows.append(DescentRow(str(name), float(value),
+                               exact[2].get(name, nan) if exact else nan,
+                               float(scipy_multipliers.get(name, nan))))
+    ok = bool(result.success) and all(r.error <= tol for r in rows)
+    status = solution.status if solution is not None else "unknown"
+    message = (f"descent: {result.message}\ncompared with "
+               + ("the exact optimum and " if exact else "scipy only (no exact optimum): ")
+               + f"scipy.optimize {method}")
+    return DescentReport(ok, status, rows, tol, message, best)

@@ -27,3 +27,12 @@ def latex_required():
         pytest.fail("LAGROPT_REQUIRE_LATEX is set but pdflatex is not installed")
     pytest.skip("pdflatex is not installed (apt-get install texlive-latex-base "
                 "texlive-latex-recommended latexmk): LaTeX documents are not compiled")
+
+
+def compiled_mse():
+    """The lecture's mean squared error (1/m) ||y - X beta||^2, compiled (shared by tests)."""
+    import lagropt
+    from lagropt import losses
+
+    X, y, beta = losses.regression_symbols()
+    return lagropt.compile(losses.mse(y, losses.linear(X, beta)), wrt=beta, data=[X, y])

@@ -116,7 +116,46 @@ def test_nothing_from_the_input_is_executed(tmp_path):
     assert not marker.exists()
 
 
+def test_descend_adam_on_rosenbrock():
+    code, out, err = run("descend", "(1-x)^2 + 100*(y-x^2)^2", "--x0", "-1.2,1", "--method",
+                         "adam", "--lr", "0.02", "--steps", "5000", "--json")
+    assert code == 0, err
+    result = json.loads(out)["adam"]
+    assert abs(result["x"]["x"] - 1) < 1e-6 and abs(result["x"]["y"] - 1) < 1e-6
+    assert result["nit"] == 5000 and result["success"]
+
+
+def test_descend_compare_draws_the_lecture_picture(tmp_path):
+    png = tmp_path / "paths.png"
+    code, out, err = run("descend", "(1-x)^2 + 100*(y-x^2)^2", "--x0", "-1.2,1", "--compare",
+                         "--steps", "500", "--plot", str(png))
+    assert code == 0, err
+    for name in ("gd", "momentum", "adagrad", "rmsprop", "adam"):
+        assert name in out
+    assert png.exists() and png.stat().st_size > 10_000
+
+
+def test_descend_divergence_exits_1_with_the_cause():
+    code, out, _ = run("descend", "x^2", "--x0", "1", "--lr", "5", "--steps", "100")
+    assert code == 1
+    assert "learning rate is likely too large" in out
+
+
+@pytest.mark.parametrize("args, says", [
+    (["descend", "x^2+y", "--x0", "1"], "1 numbers for 2 variables"),
+    (["descend", "x^2", "--x0", "a"], "not a number"),
+    (["descend", "x^2", "--x0", "1", "--method", "newton"], "invalid choice"),
+    (["descend", "x^2", "--x0", "1", "--lr", "-1"], "must be positive"),
+    (["descend", "x^2", "--x0", "1", "--method", "adam", "--momentum", "0.9"], "--momentum"),
+    (["descend", "__import__('os')", "--x0", "1"], "a call of anything"),
+])
+def test_descend_bad_input(args, says):
+    code, _, err = run(*args)
+    assert code == 2
+    assert says in one_line_error(err)
+
+
 def test_help_for_every_subcommand():
-    for sub in ("solve", "tour"):
+    for sub in ("solve", "descend", "tour"):
         code, out, _ = run(sub, "--help")
         assert code == 0 and "usage" in out

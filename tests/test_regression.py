@@ -346,6 +346,8 @@ def test_bad_input_gives_one_line_errors():
         rg.LogisticRegression().fit(*_classification(classes=3))
     with pytest.raises(ProblemError, match="l1_ratio"):
         rg.ElasticNet(l1_ratio=2).fit(X, Y)
+    with pytest.raises(ProblemError, match="stopped after 1 of 100 steps: diverged"):
+        rg.early_stopping(X, Y, X, Y, lr=50.0, steps=100)
     assert issubclass(DataError, LagroptError)
 
 

@@ -1,10 +1,9 @@
-"""solver=<an optimizer of the descent family> (issue 7's lagropt.optim).
+"""solver=<an optimizer of the descent family> (lagropt.optim).
 
 The first tests run the estimators' hook against a small stand-in for ``lagropt.optim``
-(full-batch gradient descent and the proximal L1 step, as issue 7 documents them), so that the
-wiring -- the smooth part compiled with its data, the L1 part as a soft-threshold step, the
-intercept left unpenalized -- is checked on this branch; the last ones use the real module and
-are skipped, with the reason, until it is installed."""
+(full-batch gradient descent and the proximal L1 step), so that the wiring -- the smooth part
+compiled with its data, the L1 part as a soft-threshold step, the intercept left unpenalized --
+is checked on its own; the last one runs the real module (GD, Adam)."""
 
 import sys
 import types
@@ -88,9 +87,8 @@ def test_hook_leaves_the_classifier_intercept_unpenalized(stand_in):
 
 
 def test_with_lagropt_optim():
-    optim = pytest.importorskip("lagropt.optim", reason="lagropt.optim (issue 7) is not installed "
-                                "in this tree: the descent family is tested with a stand-in above",
-                                exc_type=ImportError)
+    from lagropt import optim
+
     ridge = rg.Ridge(alpha=2.0, solver=optim.GD(lr=2e-3), max_iter=20_000, tol=1e-12).fit(X, Y)
     assert np.allclose(ridge.coef_, rg.Ridge(alpha=2.0).fit(X, Y).coef_, atol=1e-8)
     lasso = rg.Lasso(alpha=0.3, solver=optim.GD(lr=0.2), max_iter=5000).fit(X, Y)

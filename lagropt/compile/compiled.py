@@ -178,6 +178,51 @@ class Compiled:
 
     __call__ = value
 
+    @property
+    def dims(self) -> tuple:
+        """The dimension symbols (m, n, ...) in the order :meth:`raw` takes their values."""
+        return tuple(self.form.dims)
+
+    def bound(self, params, *data):
+        """``value_and_grad`` with these data bound once: ``vg = f.bound(params, X, y)`` checks
+        the shapes (as a call would) and returns ``vg(p) -> (value, gradient)`` for parameter
+        vectors ``p`` laid out like ``params``, with no per-call binding and no checks (NaN and
+        inf come back as they are). For loops that evaluate one data set many times
+        (:func:`lagropt.optim.minimize` binds each mini-batch this way).
+        """
+        args, arrays, dims = self._binding.bind(params, data)
+        count = len(self.form.params)
+        shapes = [self._binding.shape(q, dims) for q in range(count)]
+        sizes = [math.prod(s) for s in shapes]
+        offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int).tolist()
+        tail = args[count:]
+        fn, flat = self._value_and_grad.function, self._flat_gradient
+
+        def value_and_grad(p):
+            views = [p[offsets[q]:offsets[q + 1]].reshape(shapes[q]) if shapes[q]
+                     else p[offsets[q]] for q in range(count)]
+            with np.errstate(all="ignore"):
+                value, *parts = fn(*views, *tail)
+            return float(value), flat(parts)
+        return value_and_grad
+
+    def raw(self, which: str = "value_and_grad"):
+        """The generated function itself, without argument binding or checks: the fast path
+        for loops that call it many times with arguments they know are right (the small-problem
+        path of :func:`lagropt.optim.minimize`).
+
+        Its arguments are the parameters one by one (a float for a scalar parameter, an array
+        of its shape for an array parameter), then the data in order, then the values of the
+        dimensions :attr:`dims`. It returns a tuple: ``(value,)`` for ``"value"``, one gradient
+        part per parameter for ``"grad"``, ``(value, *parts)`` for ``"value_and_grad"``.
+        Nothing is checked and NaN or inf come back as they are (NumPy may warn).
+        """
+        program = {"value": self._value, "grad": self._grad,
+                   "value_and_grad": self._value_and_grad}.get(which)
+        if program is None:
+            raise CompileError(f"no raw function {which!r}: value, grad or value_and_grad")
+        return program.function
+
     def source(self, which: str = "value_and_grad") -> str:
         """The generated NumPy source of ``value``, ``grad``, ``value_and_grad`` or ``hess``."""
         program = {"value": self._value, "grad": self._grad, "hess": self._hess,

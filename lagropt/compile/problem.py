@@ -37,6 +37,15 @@ class VectorFunction:
             out = self._f.function(*np.asarray(x, dtype=float).reshape(-1))
         return np.array(out, dtype=float)
 
+    def raw(self, which: str = "value"):
+        """The generated function of the scalar variables, unchecked: ``raw("value")(*x)``
+        gives the K values, ``raw("jac")(*x)`` the K x N Jacobian entries row by row (the
+        small-problem path of :func:`lagropt.optim.descend`). None when there are no
+        expressions."""
+        if not self.exprs:
+            return None
+        return (self._f if which == "value" else self._j).function
+
     def jac(self, x) -> np.ndarray:
         """The Jacobian dg_k/dx_i, shape (len(exprs), len(wrt))."""
         if not self.exprs:

@@ -288,8 +288,9 @@ class EarlyStopping:
 
 def early_stopping(X, y, X_val, y_val, *, lr: float, steps: int,
                    fit_intercept: bool = True) -> EarlyStopping:
-    """Gradient descent w <- w - lr grad MSE(w) from w = 0 on (1/m) ||y - X w||^2, recording
-    every step; the step with the lowest validation loss is where early stopping stops.
+    """Gradient descent w <- w - lr grad MSE(w) from w = 0 on (1/m) ||y - X w||^2
+    (``lagropt.optim.minimize`` with ``GD``), recording every step; the step with the lowest
+    validation loss is where early stopping stops.
 
     For small lr, stopping after tau steps acts like ridge with lambda ~ 1/(lr tau) (the
     lecture's "lr x tau is the effective capacity").
@@ -298,14 +299,16 @@ def early_stopping(X, y, X_val, y_val, *, lr: float, steps: int,
     X_val, y_val = check_Xy(X_val, y_val)
     if not lr > 0 or steps < 1:
         raise ProblemError("early stopping needs lr > 0 and steps >= 1")
+    from .. import optim
+
     Xc, yc, x_mean, y_mean = center(X, y, fit_intercept)
     Xs, ys, beta = losses.regression_symbols()
-    grad = compiled(losses.mse(ys, losses.linear(Xs, beta)), (beta,), (Xs, ys)).grad
-    coefs = np.zeros((steps + 1, X.shape[1]))
-    for t in range(steps):
-        coefs[t + 1] = coefs[t] - lr * grad(coefs[t], Xc, yc)
-        if not np.all(np.isfinite(coefs[t + 1])):
-            raise ProblemError(f"gradient descent diverged at step {t + 1}: lr={lr:g} is too large")
+    mse = compiled(losses.mse(ys, losses.linear(Xs, beta)), (beta,), (Xs, ys))
+    run = optim.minimize(mse, np.zeros(X.shape[1]), optim.GD(lr=lr), steps=steps, data=(Xc, yc))
+    if len(run.path) != steps + 1:
+        raise ProblemError(f"gradient descent stopped after {len(run.path) - 1} of {steps} "
+                           f"steps: {run.message}")
+    coefs = np.asarray(run.path, dtype=float)
     intercepts = y_mean - coefs @ x_mean if fit_intercept else np.zeros(steps + 1)
     train = np.mean((y[:, None] - X @ coefs.T - intercepts) ** 2, axis=0)
     val = np.mean((y_val[:, None] - X_val @ coefs.T - intercepts) ** 2, axis=0)

@@ -1,0 +1,38 @@
+"""Gradient descent, written once and checked: update rules, schedules, the one loop.
+
+    >>> import sympy as sp
+    >>> from lagropt import optim
+    >>> x, y = sp.symbols("x y")
+    >>> r = optim.minimize((1 - x)**2 + 100*(y - x**2)**2, [-1.0, 1.0], optim.Adam(0.02),
+    ...                    steps=5000)
+    >>> r.x.round(3), r.path.shape
+    (array([1., 1.]), (5001, 2))
+
+* Update rules with torch.optim's names, defaults and equations (:mod:`.rules`): ``GD``,
+  ``SGD``, ``Momentum`` (the lecture's nu <- beta nu + eta g), ``AdaGrad``, ``RMSProp``,
+  ``Adam``, ``AdamW``; each an ``init``/``step``/``update`` rule with an explicit ``State``.
+* Schedules (:mod:`.schedules`): ``InverseTimeDecay`` (the lecture's eps0/(1 + kappa t)),
+  ``ExponentialDecay``, ``StepDecay``, ``Schedule(callable)``; a learning rate is a number or
+  a schedule everywhere, index 0 on the first update.
+* ``regularize(opt, l1=, l2=, weight_decay=, proximal=)``: L1/L2 inside the step.
+* ``minimize(fun, x0, optimizer, steps, ...)``: full-batch, stochastic and mini-batch descent
+  with seeded shuffles, early stopping, divergence detection, a progress bar.
+* ``descend(problem, ...)``: descent on a :class:`lagropt.Problem`; equality constraints by
+  the augmented Lagrangian (method of multipliers), multipliers in the lecture's sign.
+
+The user guide is docs/descent.md.
+"""
+
+from .constrained import descend
+from .loop import minimize
+from .objective import central_difference
+from .regularize import Regularized, regularize, soft_threshold
+from .rules import (GD, SGD, AdaGrad, Adagrad, Adam, AdamW, Momentum, Optimizer, RMSProp,
+                    RMSprop, State)
+from .schedules import (Constant, ExponentialDecay, InverseTimeDecay, Schedule, StepDecay,
+                        as_schedule)
+
+__all__ = ["minimize", "descend", "GD", "SGD", "Momentum", "AdaGrad", "Adagrad", "RMSProp",
+           "RMSprop", "Adam", "AdamW", "Optimizer", "State", "Schedule", "Constant",
+           "InverseTimeDecay", "ExponentialDecay", "StepDecay", "as_schedule", "regularize",
+           "Regularized", "soft_threshold", "central_difference"]

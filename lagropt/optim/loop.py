@@ -1,0 +1,400 @@
+"""The one loop: drive an update rule over a loss, full-batch, stochastic or mini-batch.
+
+See :func:`minimize`. Small problems in scalar parameters (a SymPy expression in x, y, or a
+compiled loss with scalar parameters and scalar data) run on Python floats with the raw
+generated gradient: a step of 2-D Adam then costs a few microseconds instead of the ~50 us of
+a checked NumPy call.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.optimize import OptimizeResult
+
+from ..errors import DataError, EvaluationError, OptimizerError
+from .objective import as_objective
+from .progress import ProgressBar
+from .rules import Optimizer
+from .schedules import Constant
+
+__all__ = ["minimize"]
+
+SCALAR_MAX = 32      # parameters up to which a scalar problem runs on Python floats
+STALL_STEPS = 10     # updates that left x unchanged at the end of a run: it stalled
+
+CONVERGED, COMPLETED, DIVERGED, STALLED, EARLY_STOPPED, CALLBACK = range(6)
+_SQRT_EPS = float(np.sqrt(np.finfo(float).eps))
+
+
+def _count(name: str, value, low: int = 0):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise OptimizerError(f"{name} must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+def _as_data(data) -> tuple:
+    if data is None:
+        return ()
+    if isinstance(data, np.ndarray):
+        return (data,)
+    if not isinstance(data, (tuple, list)):
+        raise OptimizerError("data= is a tuple of the arrays (and scalars) the loss takes after "
+                             f"the parameters, got {type(data).__name__}")
+    return tuple(data)
+
+
+class _Batches:
+    """Mini-batches of the per-sample data: a fresh seeded permutation of the rows each epoch
+    (or the rows in order), cut into consecutive slices; the last one may be smaller."""
+
+    def __init__(self, data, per_sample, batch_size, rng, shuffle):
+        rows = {np.shape(d)[0] for d, p in zip(data, per_sample) if p}
+        if not rows:
+            raise OptimizerError("batch_size= needs per-sample data (arrays whose axis 0 is the "
+                                 "sample axis); this loss has none")
+        if len(rows) > 1:
+            raise OptimizerError(f"the per-sample data arrays have different numbers of rows: "
+                                 f"{sorted(rows)}")
+        self.rows = rows.pop()
+        self.size = min(batch_size, self.rows)
+        self.per_epoch = -(-self.rows // self.size)
+        self.data, self.per_sample, self.rng, self.shuffle = data, per_sample, rng, shuffle
+        self.order = np.arange(self.rows)
+
+    def get(self, k: int) -> tuple:
+        """The data of update ``k`` (0-based)."""
+        b = k % self.per_epoch
+        if b == 0 and self.shuffle:
+            self.order = self.rng.permutation(self.rows)
+        idx = self.order[b * self.size:(b + 1) * self.size]
+        return tuple(d[idx] if p else d for d, p in zip(self.data, self.per_sample))
+
+
+def _finite_array(g) -> bool:
+    return bool(np.isfinite(g).all())
+
+
+def _max_abs(g) -> float:
+    if isinstance(g, (list, tuple)):
+        return max(map(abs, g), default=0.0)
+    return float(np.abs(g).max()) if g.size else 0.0
+
+
+def _too_large_hint(optimizer) -> str:
+    lr = optimizer.lr
+    if isinstance(lr, Constant):
+        return f"the learning rate is likely too large: try lr = {lr.lr / 10:g}"
+    return "the learning rate is likely too large: lower the schedule's rate"
+
+
+class _Run:
+    """One run: its settings, the iterates and losses it records, and why it stopped."""
+
+    def __init__(self, objective, optimizer, data, batches, tol, validation, patience,
+                 callback, keep_path, bar):
+        self.objective, self.optimizer = objective, optimizer
+        self.data, self.batches, self.tol = data, batches, tol
+        self.validation, self.patience, self.callback = validation, patience, callback
+        self.keep_path, self.bar = keep_path, bar
+        self.path, self.losses, self.epoch_losses, self.val_losses = [], [], [], []
+        self.status, self.message = COMPLETED, ""
+        self.best = None                   # (validation loss, x, nit, epoch)
+        self.epoch = 0
+        self.f0 = math.nan
+
+    def stop(self, status: int, message: str) -> None:
+        self.status, self.message = status, message
+
+    def diverged(self, k: int, what: str) -> None:
+        self.stop(DIVERGED, f"diverged at step {k}: {what} ({_too_large_hint(self.optimizer)});"
+                  " x is the last iterate before it")
+
+    def iterate(self, x, value, g, advance, value_and_grad, steps, ceiling):
+        """The hot loop from x0 (loss ``value``, gradient ``g``); returns (x, nit), on a
+        divergence the last good iterate. With x a list of floats, ``value_and_grad`` is the
+        raw kernel ``kernel(*x) -> (value, *gradient)``."""
+        floats = isinstance(x, list)
+        isfinite, same = math.isfinite, list.__eq__ if floats else np.array_equal
+        batches, data, tol = self.batches, self.data, self.tol
+        losses, path, keep_path = self.losses, self.path, self.keep_path
+        epoch_end = batches.per_epoch if batches is not None else \
+            (1 if self.validation is not None else 0)
+        bar, callback = self.bar, self.callback
+        extras = bar is not None or callback is not None or epoch_end
+        sense = -1.0 if self.optimizer.maximize else 1.0      # an ascent's loss grows
+        before, unchanged, nit = path[0], 0, 0
+        kernel = value_and_grad if floats else None
+        for k in range(steps):
+            if kernel is not None:
+                if k:
+                    out = kernel(*x)               # (value, *gradient), unchecked
+                    value, g = out[0], out[1:]
+            elif batches is not None:
+                value, g = value_and_grad(x, batches.get(k))
+            elif k:
+                value, g = value_and_grad(x, data)
+            # sum(g) is nan or inf when an entry is (inf - inf is nan)
+            if not (isfinite(value) and (isfinite(sum(g)) if floats else _finite_array(g))):
+                self.diverged(k, f"the loss or its gradient is not finite (loss {value})")
+                return before, nit - 1 if nit else 0
+            if sense * value > ceiling:
+                self.diverged(k, f"the loss grew from {self.f0:.6g} to {value:.6g}")
+                return before, nit - 1 if nit else 0
+            losses.append(value)
+            if tol is not None and batches is None and _max_abs(g) <= tol:
+                self.stop(CONVERGED, f"converged after {nit} steps: max |gradient| = "
+                          f"{_max_abs(g):.3g} <= tol = {tol:g}")
+                return x, nit
+            before = path[-1] if keep_path else x.copy()
+            try:
+                advance(x, g)
+            except (ZeroDivisionError, OverflowError, ValueError) as exc:   # Python floats raise
+                self.diverged(k, str(exc))
+                return before, nit
+            nit += 1
+            if keep_path:
+                path.append(x.copy())
+            unchanged = unchanged + 1 if same(x, before) else 0
+            if extras:
+                if bar is not None:
+                    bar.update(nit, value)
+                if callback is not None and _stop_requested(callback, x, value, nit):
+                    self.stop(CALLBACK, f"stopped by the callback after {nit} steps")
+                    return x, nit
+                if epoch_end and nit % epoch_end == 0:
+                    self._end_of_epoch(x, nit)
+                    if self.status != COMPLETED:
+                        return x, nit
+        if unchanged >= STALL_STEPS:
+            self._stalled(g, value, nit, nit - unchanged)
+        return x, nit
+
+    def _stalled(self, g, value, nit, since) -> None:
+        """The last updates (from step ``since`` on) left x unchanged. At a gradient that is
+        zero up to rounding (max |g| <= sqrt(eps) max(1, |f|)) the run converged as far as
+        float64 allows, unless a smaller tol was asked for; otherwise the rate is too small
+        for x."""
+        gmax = _max_abs(g)
+        rounding = gmax <= _SQRT_EPS * max(1.0, abs(value))
+        head = f"the updates have not changed x since step {since} of {nit}"
+        if gmax == 0 or rounding and (self.tol is None or gmax <= self.tol):
+            self.stop(CONVERGED, f"{head}: the gradient is "
+                      f"{'exactly zero' if gmax == 0 else 'zero to rounding'} (max |gradient| "
+                      f"= {gmax:.3g}), a stationary point")
+        elif rounding:
+            self.stop(STALLED, f"stalled: {head} at max |gradient| = {gmax:.3g}, zero to "
+                      f"rounding but above tol = {self.tol:g} (the tolerance is below what "
+                      "float64 can reach here)")
+        else:
+            self.stop(STALLED, f"stalled: {head} although max |gradient| = {gmax:.3g} (the "
+                      "learning rate is too small for the scale of x, or the schedule decayed "
+                      "it to zero)")
+
+    def _end_of_epoch(self, x, nit) -> None:
+        """The full-data loss (and tolerance test) with mini-batches; the validation loss and
+        early stopping."""
+        self.epoch += 1
+        epoch, objective, tol = self.epoch, self.objective, self.tol
+        xa = np.array(x, dtype=float)
+        if self.batches is not None:
+            if tol is not None:
+                full, gfull = objective.value_and_grad(xa, self.data)
+                if math.isfinite(full) and _max_abs(gfull) <= tol:
+                    self.stop(CONVERGED, f"converged after epoch {epoch} ({nit} steps): max "
+                              f"|full gradient| = {_max_abs(gfull):.3g} <= tol = {tol:g}")
+            else:
+                full = objective.value(xa, self.data)
+            self.epoch_losses.append(full)
+        if self.validation is None or self.status != COMPLETED:
+            return
+        val = objective.value(xa, self.validation)
+        self.val_losses.append(val)
+        if self.best is None or val < self.best[0]:
+            self.best = (val, xa, nit, epoch)
+        elif epoch - self.best[3] >= self.patience:
+            _, _, best_nit, best_epoch = self.best
+            self.stop(EARLY_STOPPED, f"early stopping at epoch {epoch}: the validation loss has "
+                      f"not improved for {self.patience} epochs; x is the iterate of epoch "
+                      f"{best_epoch} (step {best_nit}, validation loss {self.best[0]:.6g})")
+
+
+def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, data=None,
+             batch_size=None, epochs=None, tol=None, callback=None, seed=None,
+             progress: bool = False, validation=None, patience=None, shuffle: bool = True,
+             wrt=None, keep_path: bool = True, max_growth: float = 1e6) -> OptimizeResult:
+    """Minimize ``fun`` from ``x0`` with the update rule ``optimizer``.
+
+    Parameters
+    ----------
+    fun : Compiled, sympy.Expr or callable
+        A compiled loss (``lagropt.compile``), a SymPy expression (compiled here, with the
+        variables ``wrt``, by default its free symbols sorted by name), or a Python function
+        ``fun(x, *data) -> float`` with ``grad=``.
+    x0 : array_like
+        Starting point (flattened; the layout of the compiled loss's parameter vector).
+    optimizer : Optimizer
+        ``GD``, ``SGD``, ``Momentum``, ``AdaGrad``, ``RMSProp``, ``Adam``, ``AdamW`` or one
+        wrapped by ``regularize``. Its state starts fresh.
+    steps : int
+        Number of updates (default 1000).
+    grad : callable, True or "central"
+        For a Python ``fun`` only: ``grad(x, *data)``, True when ``fun`` returns
+        ``(value, gradient)``, or "central" for the lecture's central differences.
+    data : tuple, optional
+        The data arguments after the parameters (arrays and scalars).
+    batch_size : int, optional
+        Mini-batch descent: each update sees ``batch_size`` rows of the per-sample data
+        (1: stochastic gradient descent). An epoch is one pass over a permutation of the
+        rows, drawn afresh each epoch from ``seed``.
+    epochs : int, optional
+        With ``batch_size``: the number of epochs instead of ``steps``.
+    tol : float, optional
+        Stop when the largest absolute gradient component is <= tol (scipy BFGS's gtol
+        norm). With mini-batches the full-data gradient is tested at each epoch's end.
+    callback : callable, optional
+        ``callback(OptimizeResult(x, fun, nit))`` after every update; returning True or
+        raising StopIteration stops the run.
+    seed : int or numpy Generator, optional
+        Seeds the shuffles: the same seed gives the same run.
+    progress : bool
+        Draw a progress bar on stderr.
+    validation : tuple, optional
+        Validation data (laid out like ``data``) for early stopping: the validation loss is
+        evaluated after each epoch (each update without mini-batches).
+    patience : int, optional
+        Stop when the validation loss has not improved for this many evaluations (default
+        10); ``x`` is then the iterate with the best validation loss.
+    shuffle : bool
+        Shuffle the rows each epoch (default); False takes them in order.
+    wrt : sequence of symbols, optional
+        The variables of a SymPy ``fun``, in the order of ``x0``.
+    keep_path : bool
+        Record every iterate in ``path`` (default); False keeps only x0 and the last.
+    max_growth : float
+        The run counts as diverged when the loss exceeds f(x0) + max_growth max(|f(x0)|, 1).
+
+    Returns
+    -------
+    scipy.optimize.OptimizeResult
+        ``x`` (the last iterate, or the best on validation), ``fun`` (the loss there on all
+        data), ``jac`` (its gradient), ``nit``, ``success``, ``status`` (0 converged, 1 steps
+        done, 2 diverged, 3 stalled, 4 early stopping, 5 callback), ``message``, ``path``
+        (the iterates x0, x1, ..., one row each), ``losses`` (the loss the update saw at each
+        row of path: on its mini-batch, and for the last row on all data), ``epoch_losses``
+        and ``val_losses`` (per epoch, with mini-batches or validation), ``state``.
+        A run that diverges (NaN, inf, or a loss growing by ``max_growth``) stops at the last
+        iterate with a finite loss, with success False and a message naming the likely
+        cause; it never returns NaN.
+    """
+    if not isinstance(optimizer, Optimizer):
+        raise OptimizerError(f"optimizer must be a lagropt.optim optimizer (GD, SGD, Adam, ...),"
+                             f" got {optimizer!r}")
+    data = _as_data(data)
+    objective = as_objective(fun, grad, data, wrt)
+    x = np.array(x0, dtype=float).reshape(-1)
+    if x.size == 0 or not np.isfinite(x).all():
+        raise OptimizerError(f"x0 must be a non-empty vector of finite numbers, got {x0!r}")
+    if tol is not None and not (float(tol) >= 0):
+        raise OptimizerError(f"tol must be a number >= 0, got {tol!r}")
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    batches = None
+    if batch_size is not None:
+        batches = _Batches(data, objective.per_sample, _count("batch_size", batch_size, 1), rng,
+                           shuffle)
+        if epochs is not None:
+            steps = _count("epochs", epochs, 1) * batches.per_epoch
+    elif epochs is not None:
+        steps = _count("epochs", epochs, 1)              # full batch: an epoch is one update
+    steps = _count("steps", steps)
+    validation = _as_data(validation) if validation is not None else None
+    if patience is not None and validation is None:
+        raise OptimizerError("patience= is for early stopping: give validation= data too")
+    patience = _count("patience", 10 if patience is None else patience, 1)
+
+    # the loss at x0 on all data: errors here are the caller's (shapes, a bad x0)
+    f0, g0 = objective.value_and_grad(x, data)
+    if not (math.isfinite(f0) and np.isfinite(g0).all()):
+        raise OptimizerError(f"the loss or its gradient is not finite at x0 (f = {f0})")
+    if g0.shape != x.shape:
+        raise OptimizerError(f"the gradient has {g0.size} entries for {x.size} parameters")
+
+    run = _Run(objective, optimizer, data, batches, tol, validation, patience, callback,
+               keep_path, ProgressBar(steps) if progress else None)
+    kernel = objective.kernel if (batches is None and x.size <= SCALAR_MAX and
+                                  type(optimizer).step is Optimizer.step) else None
+    if kernel is not None:                 # small scalar problem: Python floats throughout
+        x, g0 = [float(v) for v in x], [float(v) for v in g0]
+        state = optimizer.init(x)
+        advance = optimizer.float_stepper(state)
+
+        value_and_grad = kernel
+    else:
+        state = optimizer.init(x)
+        value_and_grad = _guarded(objective.value_and_grad)
+
+        def advance(xs, gs):
+            return optimizer.step(xs, gs, state)
+    run.path.append(x.copy())
+    run.f0 = f0
+    with np.errstate(all="ignore"):
+        sense = -1.0 if optimizer.maximize else 1.0
+        x, nit = run.iterate(x, f0, g0, advance, value_and_grad, steps,
+                             sense * f0 + max_growth * max(abs(f0), 1.0))
+    return _finish(run, x, nit, steps, state)
+
+
+def _guarded(value_and_grad):
+    """value_and_grad with a failure to evaluate (a checked compiled loss refusing NaN, a
+    math error in the user's function) returned as NaN, which the loop reports."""
+    def guarded(x, d):
+        try:
+            return value_and_grad(x, d)
+        except (EvaluationError, DataError, ValueError, ZeroDivisionError, OverflowError):
+            return math.nan, x
+    return guarded
+
+
+def _stop_requested(callback, x, value, nit) -> bool:
+    try:
+        return bool(callback(OptimizeResult(x=np.array(x, dtype=float), fun=value, nit=nit)))
+    except StopIteration:
+        return True
+
+
+def _finish(run, x, nit, steps, state) -> OptimizeResult:
+    """The result; the final point's loss and gradient on all data close ``losses``."""
+    if run.status == DIVERGED and run.keep_path:
+        del run.path[nit + 1:]
+    final = run.best[1] if run.status == EARLY_STOPPED else np.array(x, dtype=float)
+    with np.errstate(all="ignore"):
+        value, g = run.objective.value_and_grad(final, run.data)
+        last = value if run.status != EARLY_STOPPED else \
+            run.objective.value(np.array(x, dtype=float), run.data)
+    run.losses[nit:] = [last]
+    tol = run.tol
+    if run.status == COMPLETED:
+        if tol is None:
+            run.message = (f"completed {nit} steps (no tol given): loss {value:.6g}, "
+                           f"max |gradient| {_max_abs(g):.3g}")
+        else:
+            run.message = (f"not converged after {steps} steps: max |gradient| = "
+                           f"{_max_abs(g):.3g} > tol = {tol:g} (more steps or a larger "
+                           "learning rate may help)")
+    success = run.status in (CONVERGED, EARLY_STOPPED, CALLBACK) or \
+        (run.status == COMPLETED and tol is None)
+    if run.bar is not None:
+        run.bar.close(nit, value)
+    path = run.path if run.keep_path else [run.path[0], np.array(x, dtype=float)]
+    result = OptimizeResult(x=final, fun=float(value), jac=np.asarray(g, dtype=float), nit=nit,
+                            success=success, status=run.status, message=run.message,
+                            path=np.array(path, dtype=float),
+                            losses=np.array(run.losses, dtype=float), state=state,
+                            optimizer=run.optimizer)
+    if run.epoch_losses:
+        result.epoch_losses = np.array(run.epoch_losses)
+    if run.val_losses:
+        result.val_losses = np.array(run.val_losses)
+        result.best_nit = run.best[2]
+    return result

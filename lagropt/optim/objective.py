@@ -1,0 +1,130 @@
+"""The function a descent minimizes, whatever the user passed: a compiled loss, a SymPy
+expression, or a Python callable with its gradient (or the lecture's central differences).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import OptimizerError
+
+__all__ = ["Objective", "as_objective", "central_difference"]
+
+_H = np.finfo(float).eps ** (1 / 3)     # the step that balances truncation and rounding
+
+
+def central_difference(fun, x, *data) -> np.ndarray:
+    """The lecture's gradient, (y(x + h e_i) - y(x - h e_i)) / (2 h) for each coordinate i,
+    with h = eps^(1/3) max(1, |x_i|) (eps the float64 machine epsilon)."""
+    x = np.asarray(x, dtype=float)
+    g = np.empty_like(x)
+    for i in range(x.size):
+        h = _H * max(1.0, abs(x[i]))
+        up, down = x.copy(), x.copy()
+        up[i] += h
+        down[i] -= h
+        g[i] = (float(fun(up, *data)) - float(fun(down, *data))) / (up[i] - down[i])
+    return g
+
+
+@dataclass
+class Objective:
+    """``value_and_grad(x, data) -> (float, array)`` and ``value(x, data) -> float``, with
+    ``per_sample`` telling which data arguments are sliced into mini-batches and, for small
+    problems in scalar parameters, ``kernel(*floats) -> (value, *gradient)`` unchecked."""
+
+    value_and_grad: object
+    value: object
+    per_sample: tuple
+    kernel: object = None
+
+
+def _scalar_kernel(f, data):
+    """The raw generated value_and_grad of ``f`` with scalar data bound, when every parameter
+    and every data argument is a scalar; else None."""
+    if f.dims or len(data) != len(f.data) or any(np.ndim(d) for d in data):
+        return None
+    try:
+        if any(f.shapes(*data).values()):
+            return None
+    except Exception:  # noqa: BLE001 - the checked path reports the problem itself
+        return None
+    fn, consts = f.raw("value_and_grad"), tuple(float(d) for d in data)
+    return (lambda *x: fn(*x, *consts)) if consts else fn
+
+
+def _compiled_from_expression(expr, wrt):
+    from ..compile import compile as compile_expr
+    from ..problem import _natural_key
+
+    if wrt is None:
+        wrt = sorted(expr.free_symbols, key=_natural_key)
+        if not wrt:
+            raise OptimizerError(f"the expression {expr} has no variables to descend on")
+    return compile_expr(expr, wrt=wrt, hessian=False)
+
+
+def _compiled_objective(f, data) -> Objective:
+    if len(data) != len(f.data):
+        names = ", ".join(str(d) for d in f.data) or "none"
+        raise OptimizerError(f"the compiled loss takes {len(f.data)} data argument(s) "
+                             f"({names}); data= gave {len(data)}")
+    bound = {}                                # the data last bound: (id of the tuple, kernel)
+
+    def value_and_grad(x, d):
+        # the full data come back as the same tuple every step: bind them once; a mini-batch
+        # is bound when it arrives (its shapes checked), then called unchecked
+        if bound.get("key") is not d:
+            bound["key"], bound["fn"] = d, f.bound(x, *d)
+        return bound["fn"](x)
+    return Objective(value_and_grad, lambda x, d: f.value(x, *d), tuple(f.per_sample),
+                     _scalar_kernel(f, data))
+
+
+def _callable_objective(fun, grad, data) -> Objective:
+    per_sample = tuple(np.ndim(d) >= 1 for d in data)
+    value = lambda x, d: float(fun(x, *d))  # noqa: E731
+    if grad is True:
+        def value_and_grad(x, d):
+            v, g = fun(x, *d)
+            return float(v), np.asarray(g, dtype=float).reshape(-1)
+        value = lambda x, d: float(fun(x, *d)[0])  # noqa: E731
+    elif isinstance(grad, str) and grad == "central":
+        def value_and_grad(x, d):
+            return float(fun(x, *d)), central_difference(fun, x, *d)
+    elif callable(grad):
+        def value_and_grad(x, d):
+            return float(fun(x, *d)), np.asarray(grad(x, *d), dtype=float).reshape(-1)
+    else:
+        raise OptimizerError("a Python function needs its gradient: grad=function, grad=True "
+                             "(fun returns (value, gradient)) or grad='central' (the "
+                             f"lecture's central differences); got grad={grad!r}")
+    return Objective(value_and_grad, value, per_sample)
+
+
+def as_objective(fun, grad=None, data=(), wrt=None) -> Objective:
+    """Normalise ``fun`` (compiled loss, SymPy expression or callable) to an Objective."""
+    if isinstance(fun, Objective):
+        return fun
+    if hasattr(fun, "value_and_grad") and hasattr(fun, "per_sample"):
+        if grad is not None:
+            raise OptimizerError("a compiled loss brings its exact gradient: drop grad=")
+        return _compiled_objective(fun, data)
+    if _is_sympy(fun):
+        if grad is not None:
+            raise OptimizerError("a SymPy expression is differentiated exactly: drop grad=")
+        return _compiled_objective(_compiled_from_expression(fun, wrt), data)
+    if callable(fun):
+        return _callable_objective(fun, grad, data)
+    raise OptimizerError(f"cannot descend on {type(fun).__name__}: pass a compiled loss "
+                         "(lagropt.compile), a SymPy expression or a Python function")
+
+
+def _is_sympy(obj) -> bool:
+    try:
+        import sympy
+    except ImportError:   # pragma: no cover - sympy is a dependency
+        return False
+    return isinstance(obj, sympy.Basic)
