@@ -250,6 +250,59 @@ def compile_pls(repeats: int = 5, rows: int = 100_000, baseline_timeout: float =
         emit(record)
 
 
+# -- lasso-path -----------------------------------------------------------------------------------
+
+def _lasso_data(rows=10_000, features=100, seed=0):
+    """Gaussian features with a shared component (correlated columns), 10 true non-zeros plus
+    noise; centered, as scikit-learn's lasso_path (which fits no intercept) expects."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(rows, features)) + 0.5 * rng.normal(size=(rows, 1))
+    beta = np.zeros(features)
+    beta[:10] = 3 * rng.normal(size=10)
+    y = X @ beta + rng.normal(size=rows)
+    return X - X.mean(axis=0), y - y.mean()
+
+
+@bench("lasso-path")
+def lasso_path_bench(repeats: int = 5):
+    """A 100-point lasso path (scikit-learn's grid, eps = 1e-3) on a 10000 x 100 problem:
+    lagropt.regression.lasso_path vs sklearn.linear_model.lasso_path at the same tol. lagropt's
+    default (active-set) is exact whatever tol; its coordinate descent honours tol."""
+    import warnings
+
+    import numpy as np
+
+    try:
+        from sklearn.linear_model import lasso_path as sklearn_path
+    except ImportError:
+        emit({"bench": "lasso-path", "case": "10000x100", "ours_s": None,
+              "baseline": "sklearn.linear_model.lasso_path", "baseline_s": None,
+              "baseline_result": "scikit-learn is not installed"})
+        return
+    from lagropt.regression import lasso_path
+
+    X, y = _lasso_data()
+    lasso_path(X[:50], y[:50], n_alphas=3, fit_intercept=False, solver="cd")   # compile once
+    for solver, tol in [("auto", 1e-4), ("auto", 1e-8), ("cd", 1e-4)]:
+        ours, theirs = [], []
+        for _ in range(repeats):
+            t, path = timed(lasso_path, X, y, n_alphas=100, eps=1e-3, fit_intercept=False,
+                            solver=solver, tol=tol)
+            ours.append(t)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                t, (alphas, coefs, gaps) = timed(sklearn_path, X, y, n_alphas=100, eps=1e-3, tol=tol)
+            theirs.append(t)
+        emit({"bench": "lasso-path", "case": f"10000x100,tol={tol:g},solver={solver}",
+              "ours_s": statistics.median(ours), "baseline": "sklearn.linear_model.lasso_path",
+              "baseline_s": statistics.median(theirs),
+              "max_abs_coef_diff": float(np.abs(path.coefs - coefs).max()),
+              "max_abs_coef": float(np.abs(coefs).max()),
+              "ours_max_gap": float(np.nanmax(path.dual_gaps)), "sklearn_max_gap": float(gaps.max())})
+
+
 # -- step-adam-1e6 and loop-rosenbrock ---------------------------------------------------------
 
 def _torch():

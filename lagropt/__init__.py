@@ -19,6 +19,7 @@ from .solve import (Point, Solution, get_default_timeout, set_default_timeout, s
 from .verify import DescentReport, Report, verify, verify_descent
 from . import functions, losses, optim, penalties
 from . import latex  # noqa: E402  (lagropt.latex: derivations as LaTeX, documents, PDF)
+from . import plot, regression  # noqa: E402  (regularized regression and its figures)
 
 __version__ = "0.1.0"
 
@@ -26,5 +27,5 @@ __all__ = ["Problem", "Constraint", "maximize", "minimize", "solve", "Solution",
            "Derivation", "Step", "verify", "Report", "compile", "compile_problem",
            "check_grad", "GradCheck", "LagroptError", "ProblemError", "SolveError",
            "CompileError", "DataError", "EvaluationError", "set_default_timeout",
-           "get_default_timeout", "losses", "penalties", "functions", "__version__",
-           "optim", "verify_descent", "DescentReport", "OptimizerError"]
+           "get_default_timeout", "losses", "penalties", "functions", "regression", "plot",
+           "__version__", "optim", "verify_descent", "DescentReport", "OptimizerError"]

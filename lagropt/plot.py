@@ -6,7 +6,10 @@
   RMSProp, Adam side by side, as in the lecture);
 * :func:`losses` - loss curves against the step;
 * :func:`penalty_regions` - the L1 diamond and the L2 disk against the contours of a quadratic
-  loss, with the constrained optima: L1 meets the loss at a corner (a zero coefficient).
+  loss, with the constrained optima: L1 meets the loss at a corner (a zero coefficient);
+* :func:`coefficient_path` - coefficients against the penalty (a :class:`lagropt.regression.Path`);
+* :func:`loss_curve` - training and validation loss against the penalty or the step (a
+  :class:`lagropt.regression.LossCurve`: the lecture's weight-decay and early-stopping pictures).
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import sympy as sp
 
 from .errors import LagroptError
 
-__all__ = ["lagrange", "paths", "losses", "penalty_regions", "LECTURE_COLORS"]
+__all__ = ["lagrange", "paths", "losses", "penalty_regions", "coefficient_path", "loss_curve",
+           "LECTURE_COLORS"]
 
 # the lecture's picture (deck 001): GD cyan, momentum magenta, AdaGrad white, RMSProp green,
 # Adam blue (white becomes black on a light background)
@@ -250,4 +254,88 @@ def penalty_regions(center=(1.5, 0.25), hessian=((1.0, 0.0), (0.0, 1.0)), budget
     ax.set_title("L1 meets the loss at a corner: a coefficient is exactly 0", fontsize=9)
     ax.legend(fontsize=7, loc="lower left")
     fig.lagropt_solutions = {"L1": l1, "L2": l2}
+    return fig
+
+
+# -- regression (lagropt.regression) ----------------------------------------------------------
+
+_SYMBOLS = {"alpha": r"$\alpha$", "lam": r"$\lambda$", "C": "$C$", "step": "step"}
+
+
+def coefficient_path(path, ax=None, *, log: bool = True, labels=None, legend: int = 10,
+                     title: str | None = None):
+    """Each coefficient against the penalty value (the lecture's shrinkage picture).
+
+    Parameters
+    ----------
+    path : lagropt.regression.Path
+    ax : matplotlib Axes, optional
+    log : bool
+        Logarithmic penalty axis (values <= 0 are left out).
+    labels : list of str, optional
+        Feature names (default: the path's).
+    legend : int
+        Label the lines in a legend when there are at most this many features.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    values, coefs = np.asarray(path.values, dtype=float), np.asarray(path.coefs, dtype=float)
+    if coefs.ndim != 2 or coefs.shape[1] != len(values):
+        raise LagroptError(f"a path needs coefs of shape (features, {len(values)}), got {coefs.shape}")
+    keep = values > 0 if log else np.ones(len(values), bool)
+    fig, ax = _axes(ax, figsize=(6, 4))
+    names = list(labels if labels is not None else path.feature_names or
+                 [f"x{j}" for j in range(coefs.shape[0])])
+    for j, row in enumerate(coefs[:, keep]):
+        ax.plot(values[keep], row, label=names[j] if j < len(names) else None)
+    if log:
+        ax.set_xscale("log")
+    ax.axhline(0.0, color="0.6", lw=0.8, zorder=0)
+    ax.invert_xaxis()                    # strong penalty on the left: coefficients grow rightward
+    symbol = _SYMBOLS.get(path.parameter, path.parameter)
+    ax.set_xlabel(f"penalty {symbol} (decreasing)")
+    ax.set_ylabel("coefficient")
+    ax.set_title(title if title is not None else f"Coefficient path: {path.estimator}")
+    if coefs.shape[0] <= legend:
+        ax.legend(fontsize="small", ncols=2 if coefs.shape[0] > 5 else 1)
+    return fig
+
+
+def loss_curve(curve, ax=None, *, log: bool | None = None, title: str | None = None):
+    """Training and validation loss against the penalty (or the number of steps), with the
+    best validation value marked.
+
+    Parameters
+    ----------
+    curve : lagropt.regression.LossCurve
+    ax : matplotlib Axes, optional
+    log : bool, optional
+        Logarithmic x axis (default: yes for a penalty, no for steps).
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    values = np.asarray(curve.values, dtype=float)
+    log = (curve.parameter != "step") if log is None else log
+    keep = values > 0 if log else np.ones(len(values), bool)
+    fig, ax = _axes(ax, figsize=(6, 4))
+    few = keep.sum() <= 60                       # markers only where they can be told apart
+    ax.plot(values[keep], curve.train[keep], "o-" if few else "-", ms=3, label="training")
+    ax.plot(values[keep], curve.validation[keep], "s-" if few else "-", ms=3, label="validation")
+    best = int(np.argmin(np.where(keep, curve.validation, np.inf)))
+    symbol = _SYMBOLS.get(curve.parameter, curve.parameter)
+    ax.axvline(values[best], color="0.5", ls="--", lw=1,
+               label=f"best {symbol} = {values[best]:.3g}")
+    if log:
+        ax.set_xscale("log")
+    ax.set_xlabel(symbol if curve.parameter == "step" else f"penalty {symbol}")
+    ax.set_ylabel(curve.loss)
+    ax.set_title(title if title is not None else
+                 f"Training and validation {curve.loss}")
+    ax.legend(fontsize="small")
     return fig

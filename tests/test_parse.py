@@ -4,7 +4,7 @@ import os
 
 import pytest
 import sympy as sp
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from lagropt.parse import MAX_LENGTH, ParseError, parse_constraint, parse_expr, parse_symbols
@@ -131,4 +131,5 @@ def _expressions(draw, depth=0):
 def test_fuzz_arithmetic_means_what_sympy_means(text):
     """Compared with SymPy's own reading of trusted text (here, in the test only)."""
     want = sp.sympify(text, locals={"x": x, "y": y})
+    assume(not want.has(sp.zoo, sp.nan, sp.oo))      # x/((x - x) - x + x): no value to compare
     assert sp.simplify(parse_expr(text) - want) == 0

@@ -222,11 +222,52 @@ class LecturePrinter(LatexPrinter):
         digits = min(FLOAT_DIGITS, prec_to_dps(expr._prec))
         return super()._print_Float(sp.Float(expr, digits))
 
+    # -- matrices (the regression derivations) ---------------------------------------------
+    def _print_MatAdd(self, expr):
+        """``y - X w`` and ``X^T X + lambda I`` as written: positive terms first, the identity
+        last; a sum of transposes as ``(y - X w)^T``."""
+        if _is_transposed_sum(expr):
+            return r"\left(%s\right)^{T}" % self._print(expr.T)
+        terms = sorted(expr.args, key=lambda t: (t.could_extract_minus_sign(), t.has(sp.Identity)))
+        out = ""
+        for i, term in enumerate(terms):
+            if i and term.could_extract_minus_sign():
+                out, term = out + " - ", -term
+            elif i:
+                out += " + "
+            out += self._print(term)
+        return out
+
+    def _print_MatMul(self, expr):
+        args = list(expr.args)
+        sign = ""
+        if expr.could_extract_minus_sign():
+            sign, args = "- ", (args[1:] if args[0] == -1 else [-args[0]] + args[1:])
+        parts = []
+        for arg in args:
+            body = self._print(arg)
+            if arg.is_Add and not _is_transposed_sum(arg):
+                body = r"\left(%s\right)" % body
+            parts.append(body)
+        return sign + " ".join(parts)
+
+    def _print_Identity(self, expr):
+        return "I"
+
     def _print_BooleanTrue(self, expr):
         return r"\text{true}"
 
     def _print_BooleanFalse(self, expr):
         return r"\text{false}"
+
+
+def _count_transposes(expr) -> int:
+    return sum(1 for node in sp.preorder_traversal(expr) if isinstance(node, sp.Transpose))
+
+
+def _is_transposed_sum(expr) -> bool:
+    """A matrix sum that reads better as the transpose of another: -w^T X^T + y^T."""
+    return isinstance(expr, sp.MatAdd) and _count_transposes(expr.T) < _count_transposes(expr)
 
 
 def _continues(a, b) -> bool:

@@ -1,0 +1,179 @@
+"""What every estimator shares: scikit-learn's parameter protocol, input checks, centering,
+compiled objectives (cached), the L-BFGS and descent-family solvers."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+
+import numpy as np
+import scipy.optimize
+import sympy as sp
+
+from ..errors import DataError, ProblemError
+from .quadratic import ConvergenceError
+
+__all__ = ["Estimator", "check_X", "check_Xy", "center", "compiled", "lbfgs", "newton_polish",
+           "descend", "is_optimizer"]
+
+
+class Estimator:
+    """scikit-learn's protocol: constructor arguments are the parameters (``get_params``,
+    ``set_params``, a readable ``repr``); ``fit`` returns the estimator."""
+
+    @classmethod
+    def _parameter_names(cls) -> list[str]:
+        return _parameter_names(cls)
+
+    def get_params(self, deep: bool = True) -> dict:
+        """The constructor arguments, by name."""
+        return {name: getattr(self, name) for name in self._parameter_names()}
+
+    def set_params(self, **params):
+        """Set constructor arguments; returns the estimator."""
+        names = self._parameter_names()
+        for name, value in params.items():
+            if name not in names:
+                raise ProblemError(f"{type(self).__name__} has no parameter {name!r}; "
+                                   f"it has {', '.join(names)}")
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self) -> str:
+        defaults = {p.name: p.default for p in inspect.signature(type(self).__init__).parameters.values()}
+        shown = [f"{k}={v!r}" for k, v in self.get_params().items()
+                 if not (isinstance(defaults.get(k), (int, float, str, bool, type(None)))
+                         and defaults.get(k) == v and type(defaults.get(k)) is type(v))]
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+    def _check_fitted(self):
+        if not hasattr(self, "coef_"):
+            raise ProblemError(f"this {type(self).__name__} is not fitted yet: call fit(X, y) first")
+
+
+@functools.lru_cache(maxsize=None)
+def _parameter_names(cls) -> list[str]:
+    signature = inspect.signature(cls.__init__)
+    return [p.name for p in signature.parameters.values()
+            if p.name != "self" and p.kind != p.VAR_KEYWORD]
+
+
+def check_X(X, name: str = "X") -> np.ndarray:
+    """X as a finite 2-D float array, or a DataError naming the problem."""
+    try:
+        X = np.asarray(X, dtype=float)
+    except (TypeError, ValueError):
+        raise DataError(f"{name} must be numeric (a 2-D array of numbers)") from None
+    if X.ndim != 2:
+        raise DataError(f"{name} must be 2-D (samples x features), got shape {X.shape}")
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise DataError(f"{name} is empty (shape {X.shape})")
+    if not np.all(np.isfinite(X)):
+        bad = np.argwhere(~np.isfinite(X))[0]
+        raise DataError(f"{name} contains {X[tuple(bad)]} at row {bad[0]}, column {bad[1]}")
+    return X
+
+
+def check_Xy(X, y, n_features: int | None = None):
+    """(X, y) checked: X finite 2-D, y finite 1-D with one entry per row of X."""
+    X = check_X(X)
+    try:
+        y = np.asarray(y, dtype=float)
+    except (TypeError, ValueError):
+        raise DataError("y must be numeric (for class labels use a classifier)") from None
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        raise DataError(f"y must be 1-D (one target per sample), got shape {y.shape}")
+    if len(y) != X.shape[0]:
+        raise DataError(f"X has {X.shape[0]} rows but y has {len(y)} entries")
+    if not np.all(np.isfinite(y)):
+        raise DataError(f"y contains {y[~np.isfinite(y)][0]} at index {int(np.flatnonzero(~np.isfinite(y))[0])}")
+    return X, y
+
+
+def check_features(X, n_features: int) -> np.ndarray:
+    X = check_X(X)
+    if X.shape[1] != n_features:
+        raise DataError(f"X has {X.shape[1]} features, but the estimator was fitted with {n_features}")
+    return X
+
+
+def center(X, y, fit_intercept: bool):
+    """Centered copies and the means (the intercept is then mean(y) - mean(X) w, unpenalized)."""
+    if not fit_intercept:
+        return X, y, np.zeros(X.shape[1]), 0.0
+    x_mean, y_mean = X.mean(axis=0), float(y.mean())
+    return X - x_mean, y - y_mean, x_mean, y_mean
+
+
+@functools.lru_cache(maxsize=64)
+def compiled(expr: sp.Expr, wrt: tuple, data: tuple):
+    """``lagropt.compile(expr, wrt, data)``, compiled once per formulation and reused."""
+    from ..compile import compile as compile_expr
+    return compile_expr(expr, wrt=list(wrt), data=list(data))
+
+
+def lbfgs(value_and_grad, x0, tol: float, max_iter: int, bounds=None):
+    """scipy's L-BFGS-B on a compiled objective. Stops when the largest (projected) gradient
+    entry is at most tol * max(1, its size at x0); returns (x, iterations)."""
+    x0 = np.asarray(x0, dtype=float)
+    _, g0 = value_and_grad(x0)
+    gtol = tol * max(1.0, float(np.abs(g0).max(initial=0.0)))
+    result = scipy.optimize.minimize(value_and_grad, x0, jac=True, method="L-BFGS-B", bounds=bounds,
+                                     options={"maxiter": max_iter, "gtol": gtol, "ftol": 1e-15,
+                                              "maxcor": 20})
+    _, g = value_and_grad(result.x)
+    if bounds is not None:
+        lower = np.array([b[0] if b[0] is not None else -np.inf for b in bounds])
+        g = np.where((result.x <= lower) & (g > 0), 0.0, g)
+    if np.abs(g).max(initial=0.0) > 100 * gtol and result.nit >= max_iter:
+        raise ConvergenceError(f"L-BFGS did not reach tol={tol:g} in {max_iter} iterations "
+                               f"(largest gradient entry {np.abs(g).max():.3g})")
+    return result.x, int(result.nit)
+
+
+def newton_polish(value_and_grad, hess, x, max_steps: int = 20):
+    """Newton steps x <- x - H^+ g with the exact (compiled) Hessian, while they shrink the
+    gradient: after L-BFGS has found the basin, two or three steps reach rounding error. H^+ g
+    is the minimum-norm solution, so a singular Hessian (a softmax's intercepts can all shift
+    by one number) does no harm."""
+    g = value_and_grad(x)[1]
+    for _ in range(max_steps):
+        step = np.linalg.lstsq(hess(x), g, rcond=1e-12)[0]
+        candidate = x - step
+        g_new = value_and_grad(candidate)[1]
+        if not np.abs(g_new).max(initial=0.0) < np.abs(g).max(initial=0.0):
+            return x
+        x, g = candidate, g_new
+    return x
+
+
+def is_optimizer(solver) -> bool:
+    """Whether ``solver`` is an optimizer of the descent family (not a solver name)."""
+    return not isinstance(solver, str) and hasattr(solver, "step") or (
+        not isinstance(solver, str) and type(solver).__module__.startswith("lagropt.optim"))
+
+
+def descend(f, x0, data: tuple, optimizer, steps: int, tol: float, l1: float = 0.0, mask=None):
+    """Minimize the compiled ``f`` with an optimizer of the descent family,
+    ``lagropt.optim.minimize(f, x0, optimizer, steps=..., data=..., tol=...)``.
+
+    With ``l1 > 0`` the L1 part l1 ||x||_1 (on the coordinates of ``mask``) is applied as the
+    lecture's soft-threshold step after each update (``optim.regularize(..., proximal=True)``),
+    so coefficients reach exactly 0; it then runs all ``steps``. Otherwise it stops when the
+    largest gradient entry is at most tol * max(1, its size at x0). Returns (x, iterations).
+    """
+    try:
+        from .. import optim
+    except ImportError:
+        raise ProblemError("the descent family (lagropt.optim) is not available in this "
+                           "installation; use solver='lbfgs' or a solver name") from None
+    x0 = np.asarray(x0, dtype=float)
+    if l1 > 0:
+        optimizer, stop = optim.regularize(optimizer, l1=l1, proximal=True, mask=mask), None
+    else:
+        g0 = f.grad(x0, *data)
+        stop = tol * max(1.0, float(np.abs(g0).max(initial=0.0)))
+    result = optim.minimize(f, x0, optimizer, steps=steps, data=data, tol=stop)
+    return np.asarray(result.x, dtype=float), int(result.nit)
