@@ -13,13 +13,14 @@ the derivation recorded), and check it against scipy.optimize::
 from .compile import GradCheck, check_grad, compile, compile_problem
 from .derivation import Derivation, Step
 from .errors import (CompileError, DataError, EvaluationError, LagroptError, OptimizerError,
-                     ProblemError, SolveError)
+                     ProblemError, SolveError, StatMechError)
 from .problem import Constraint, Problem, maximize, minimize
 from .solve import (Point, Solution, get_default_timeout, set_default_timeout, solve)
 from .verify import DescentReport, Report, verify, verify_descent
 from . import functions, losses, optim, penalties
 from . import latex  # noqa: E402  (lagropt.latex: derivations as LaTeX, documents, PDF)
 from . import plot, regression  # noqa: E402  (regularized regression and its figures)
+from . import softmax, statmech  # noqa: E402  (maximum entropy, partition functions)
 
 __version__ = "0.1.0"
 
@@ -28,4 +29,5 @@ __all__ = ["Problem", "Constraint", "maximize", "minimize", "solve", "Solution",
            "check_grad", "GradCheck", "LagroptError", "ProblemError", "SolveError",
            "CompileError", "DataError", "EvaluationError", "set_default_timeout",
            "get_default_timeout", "losses", "penalties", "functions", "regression", "plot",
-           "__version__", "optim", "verify_descent", "DescentReport", "OptimizerError"]
+           "__version__", "optim", "verify_descent", "DescentReport", "OptimizerError",
+           "statmech", "softmax", "StatMechError"]
