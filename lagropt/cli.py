@@ -246,8 +246,6 @@ def _optimizer(method: str, lr: float, decay: float | None, momentum: float | No
 
 
 def _descend(args) -> int:
-    import numpy as np
-
     from . import optim
     from .parse import parse_expr, parse_symbols
 
