@@ -194,19 +194,24 @@ def _solve(args) -> int:
 
 
 def _tour(args) -> int:
-    from .tour import run_tour, write_notes
+    from .tour import run_tour
 
-    solved = []
-    rows = run_tour(stream=sys.stderr if args.json else sys.stdout, solved=solved)
-    if args.json:
-        json.dump(rows, sys.stdout, indent=2, default=str)
-        print()
-    tex, pdf = write_notes(solved, args.out)
+    sections = [s.strip() for s in args.sections.split(",")] if args.sections else None
     where = sys.stderr if args.json else sys.stdout
-    print(f"\nnotes: {tex}", file=where)
-    print(f"pdf:   {tex.with_suffix('.pdf')}" if pdf else "pdf:   not built (pdflatex not found: install "
-          "texlive-latex-base to compile the notes)", file=where)
-    return 0 if all(r["ok"] for r in rows) else 1
+    tour = run_tour(args.out, sections=sections, stream=where)
+    written = tour.written
+    if args.json:
+        print(Path(written["report_json"]).read_text())
+    print(f"\nnotes:   {written['notes']}", file=where)
+    print(f"pdf:     {written['pdf']}" if written["pdf"] else "pdf:     not built (pdflatex not "
+          "found: install texlive-latex-base to compile the notes)", file=where)
+    print(f"report:  {written['report_md']} and {written['report_json']}", file=where)
+    print(f"figures: {len(written['figures'])} PNG files in {tour.figures_dir}", file=where)
+    bad = [r for r in tour.rows if not r.ok]
+    seconds = sum(tour.timings.values())
+    print(f"{len(tour.rows) - len(bad)} of {len(tour.rows)} checks agree ({seconds:.0f} s)",
+          file=where)
+    return 0 if not bad else 1
 
 
 _METHODS = {"gd": "GD", "sgd": "SGD", "momentum": "Momentum", "adagrad": "AdaGrad",
@@ -241,8 +246,6 @@ def _optimizer(method: str, lr: float, decay: float | None, momentum: float | No
 
 
 def _descend(args) -> int:
-    import numpy as np
-
     from . import optim
     from .parse import parse_expr, parse_symbols
 
@@ -397,9 +400,11 @@ def build_parser() -> argparse.ArgumentParser:
                          "variables) or the loss curves")
     descend.add_argument("--json", action="store_true", help="print the results as JSON")
     descend.set_defaults(run=_descend)
-    tour = sub.add_parser("tour", help="solve the lecture's examples exactly and check them "
-                          "against scipy.optimize")
-    tour.add_argument("--json", action="store_true", help="print the table as JSON")
+    tour = sub.add_parser("tour", help="reproduce every worked example of the lecture notes: "
+                          "notes (LaTeX/PDF), figures, and a report of exact vs descent vs scipy")
+    tour.add_argument("--json", action="store_true", help="print the report as JSON")
+    tour.add_argument("--sections", metavar="a,b", help="only these sections (lagrange, maxent, "
+                      "descent, regularization, logistic)")
     tour.add_argument("--out", default="lagropt-tour", metavar="DIR",
                       help="folder for the notes with the examples' derivations (LaTeX, and "
                       "the PDF when pdflatex is installed; default: ./lagropt-tour)")

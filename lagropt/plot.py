@@ -58,10 +58,23 @@ def _bounds_around(points, pad=1.5, default=((-3, 3), (-3, 3))):
         return default
     arr = np.array(points, dtype=float)
     lo, hi = arr.min(axis=0), arr.max(axis=0)
-    span = np.maximum(hi - lo, 1.0)
     c = (lo + hi) / 2
-    half = span / 2 + pad * max(span.max() / 2, 1.0)
-    return ((c[0] - half[0], c[0] + half[0]), (c[1] - half[1], c[1] + half[1]))
+    # the window scales with the points: their spread, or their distance from 0
+    half = max((hi - lo).max() / 2, 0.5 * np.abs(c).max(), 0.1) * (1 + pad)
+    return ((c[0] - half, c[0] + half), (c[1] - half, c[1] + half))
+
+
+def _inside_domain(bounds, xs, pts):
+    """The window cut to the variables' domains (p > 0 for probabilities)."""
+    out = []
+    for k, ((lo, hi), v) in enumerate(zip(bounds, xs)):
+        if v.is_positive or v.is_nonnegative:
+            top = max([hi] + [q[k] for q in pts])
+            lo, hi = (1e-3 * top if v.is_positive else 0.0), max(hi, 1e-3)
+        if v.is_negative or v.is_nonpositive:
+            lo, hi = min(lo, -1e-3), (-1e-3 * abs(lo) if v.is_negative else 0.0)
+        out.append((lo, hi))
+    return tuple(out)
 
 
 def lagrange(solution, ax=None, bounds=None, levels=20):
@@ -90,7 +103,7 @@ def lagrange(solution, ax=None, bounds=None, levels=20):
     xs = problem.variables
     pts = [[float(sp.N(p.x[v])) for v in xs] for p in solution.points
            if not p.free and all(sp.N(p.x[v]).is_real for v in xs)]
-    bounds = bounds or _bounds_around(pts)
+    bounds = bounds or _inside_domain(_bounds_around(pts), xs, pts)
     fig, ax = _axes(ax)
     X, Y = _grid(bounds)
     F = _vectorized(problem.objective, xs)(X, Y)
@@ -145,7 +158,9 @@ def _gradients(ax, problem, point, bounds):
         ax.text(*(tip + (side if scale != 1 else -side)), label, color=color, fontsize=10)
     lam = [m for m in point.multipliers.values()]
     if lam:
-        ax.text(0.02, 0.02, rf"$\nabla f = \lambda \nabla g$, $\lambda = {sp.latex(lam[0])}$",
+        shown = sp.latex(lam[0])
+        shown = f"= {shown}" if len(shown) <= 20 else rf"\approx {float(sp.N(lam[0])):.4g}"
+        ax.text(0.02, 0.02, rf"$\nabla f = \lambda \nabla g$, $\lambda {shown}$",
                 transform=ax.transAxes, fontsize=9,
                 bbox=dict(boxstyle="round", facecolor="white", alpha=0.8))
 

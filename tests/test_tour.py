@@ -1,0 +1,42 @@
+"""The main job, as a user runs it: every section, its notes, figures and report."""
+
+import json
+import subprocess
+import sys
+
+import matplotlib.image as mpimg
+
+
+def test_tour_reproduces_the_lecture_and_everything_agrees(tmp_path, latex_required):
+    out = tmp_path / "tour"
+    done = subprocess.run([sys.executable, "-m", "lagropt", "tour", "--out", str(out)],
+                          capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    text = done.stdout
+    assert "checks agree" in text and "figures:" in text and "report:" in text
+    rows = json.loads((out / "report.json").read_text())
+    sections = {r["section"] for r in rows}
+    assert {"lagrange", "descent", "regularization", "logistic"} <= sections
+    assert all(r["ok"] for r in rows), [r for r in rows if not r["ok"]]
+    # every lecture example is checked three ways where descent applies
+    paraboloid = [r for r in rows if r["example"] == "paraboloid-on-line"]
+    assert {r["quantity"] for r in paraboloid} == {"f", "x", "y", "lambda"}
+    assert all(r["exact"] is not None and r["descent"] is not None and r["scipy"] is not None
+               for r in paraboloid)
+    assert "| section |" in (out / "report.md").read_text()
+    figures = sorted((out / "figures").glob("*.png"))
+    assert len(figures) >= 9
+    for png in figures:
+        assert mpimg.imread(png).std() > 0.02, png.name
+    tex = (out / "lagropt-tour.tex").read_text()
+    for heading in ("Lagrange multipliers", "Gradient descent", "Regularization",
+                    "Logistic regression"):
+        assert heading in tex
+    assert (out / "lagropt-tour.pdf").is_file()
+
+
+def test_unknown_section_is_a_one_line_error(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "lagropt", "tour", "--sections", "magic",
+                           "--out", str(tmp_path / "t")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and "unknown tour section magic" in done.stderr
