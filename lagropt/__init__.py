@@ -17,10 +17,7 @@ from .errors import (CompileError, DataError, EvaluationError, LagroptError, Opt
 from .problem import Constraint, Problem, maximize, minimize
 from .solve import (Point, Solution, get_default_timeout, set_default_timeout, solve)
 from .verify import DescentReport, Report, verify, verify_descent
-from . import functions, losses, optim, penalties
-from . import latex  # noqa: E402  (lagropt.latex: derivations as LaTeX, documents, PDF)
-from . import plot, regression  # noqa: E402  (regularized regression and its figures)
-from . import softmax, statmech  # noqa: E402  (maximum entropy, partition functions)
+from . import functions, latex, losses, optim, penalties, plot, regression, softmax, statmech
 
 __version__ = "0.1.0"
 
@@ -30,4 +27,4 @@ __all__ = ["Problem", "Constraint", "maximize", "minimize", "solve", "Solution",
            "CompileError", "DataError", "EvaluationError", "set_default_timeout",
            "get_default_timeout", "losses", "penalties", "functions", "regression", "plot",
            "__version__", "optim", "verify_descent", "DescentReport", "OptimizerError",
-           "statmech", "softmax", "StatMechError"]
+           "statmech", "softmax", "StatMechError", "latex"]

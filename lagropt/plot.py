@@ -354,3 +354,31 @@ def loss_curve(curve, ax=None, *, log: bool | None = None, title: str | None = N
                  f"Training and validation {curve.loss}")
     ax.legend(fontsize="small")
     return fig
+
+
+def boltzmann(levels, temperatures=(0.2, 0.5, 1.0, 2.0, 5.0, 50.0), degeneracy=None, ax=None, k=1.0):
+    """The Boltzmann distribution over energy levels at several temperatures.
+
+    p_i = g_i e^{-eps_i/(kT)} / Z (the lecture's lambda_2 = 1/kT) from
+    :class:`lagropt.statmech.Canonical`; as T grows it flattens towards 1/I (Z -> I).
+    """
+    from .statmech import Canonical
+
+    levels = np.asarray(levels, dtype=float)
+    system = Canonical(list(levels), degeneracy=degeneracy, k=k)
+    fig, ax = _axes(ax, figsize=(6, 4))
+    width = 0.8 / len(temperatures)
+    order = np.arange(len(levels))
+    colors = __import__("matplotlib").colormaps["coolwarm"](np.linspace(0, 1, len(temperatures)))
+    for j, (T, color) in enumerate(zip(temperatures, colors)):
+        p = np.asarray(system.p(1.0 / (k * T)), dtype=float)
+        ax.bar(order + (j - (len(temperatures) - 1) / 2) * width, p, width, color=color,
+               label=f"kT = {T:g}")
+    flat = 1.0 / len(levels)
+    ax.axhline(flat, color="black", ls="--", lw=0.8, label="1/I (T -> oo)")
+    ax.set_xticks(order, [f"{e:g}" for e in levels])
+    ax.set_xlabel(r"energy $\varepsilon_i$")
+    ax.set_ylabel(r"$p_i = e^{-\varepsilon_i/kT}/Z$")
+    ax.set_title("Boltzmann distribution across temperatures", fontsize=10)
+    ax.legend(fontsize=7, ncol=2)
+    return fig

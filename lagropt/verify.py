@@ -157,7 +157,7 @@ def _multipliers_at(internal, cp, x, active, subs):
 
 
 def verify(problem, solution=None, *, subs: dict | None = None, tol: float = 1e-6,
-           starts: int = 16, seed: int = 0, descent=None) -> Report:
+           starts: int = 16, seed: int = 0, descent=None, data=None) -> Report:
     """Check the exact solution of ``problem`` against scipy.optimize.
 
     With ``descent=`` (a result of :func:`lagropt.optim.descend`, or True to run it with its
@@ -175,11 +175,18 @@ def verify(problem, solution=None, *, subs: dict | None = None, tol: float = 1e-
     starts : int
         Random starts for SLSQP.
     descent : OptimizeResult or True, optional
-        Verify a gradient-descent result (:func:`verify_descent`).
+        Verify a gradient-descent result (:func:`verify_descent`); ``problem`` may then be a
+        compiled loss, with its ``data``.
+    data : tuple of arrays, optional
+        The data of a compiled loss (with ``descent=``).
     """
     if descent is not None:
         return verify_descent(problem, None if descent is True else descent, solution=solution,
-                              subs=subs, tol=tol)
+                              subs=subs, tol=tol, data=data)
+    if not _is_problem(problem):
+        raise LagroptError("verify() of a loss (compiled, an expression or a function) checks a "
+                           "descent result: pass descent=optim.minimize(...)'s result (and "
+                           "data=... for a loss with data)")
     solution = solution if solution is not None else problem.solve()
     internal = Internal(problem)
     subs_real = {internal.to_real.get(k, k): sp.sympify(v) for k, v in (subs or {}).items()}
@@ -314,8 +321,53 @@ def _exact_optimum(problem, solution, x_descent, subs):
             {m: _numbers(v, full) for m, v in point.multipliers.items()}), solution
 
 
+def _is_problem(obj) -> bool:
+    from .problem import Problem
+
+    return isinstance(obj, Problem)
+
+
+def _verify_loss_descent(loss, result, data, tol: float) -> DescentReport:
+    """A descent on a loss (compiled, SymPy expression or function) against scipy.optimize's
+    BFGS from the same start, with the loss's exact gradient."""
+    from .optim.objective import as_objective
+
+    if result is None or not hasattr(result, "path"):
+        raise LagroptError("verifying a descent on a loss needs its result: "
+                           "verify(loss, descent=optim.minimize(loss, x0, ...), data=...)")
+    data = tuple(data) if isinstance(data, (tuple, list)) else (() if data is None else (data,))
+    try:
+        objective = as_objective(loss, None, data)
+    except LagroptError as e:
+        raise LagroptError(f"cannot verify this descent: {e}") from None
+    x0 = np.asarray(result.path[0], dtype=float).reshape(-1)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        best = so.minimize(lambda x: objective.value_and_grad(x, data), x0, jac=True,
+                           method="BFGS", options={"gtol": 1e-10, "maxiter": 20000})
+    x_desc = np.asarray(result.x, dtype=float).reshape(-1)
+    nan = float("nan")
+    rows = [DescentRow("f", float(objective.value(x_desc, data)), nan, float(best.fun))]
+    names = _parameter_names(loss, x_desc.size)
+    rows += [DescentRow(n, float(a), nan, float(b)) for n, a, b in zip(names, x_desc, best.x)]
+    ok = bool(result.success) and all(r.error <= tol for r in rows)
+    message = (f"descent: {result.message}\ncompared with scipy.optimize BFGS from the same "
+               f"start (exact gradient): {best.message}")
+    return DescentReport(ok, "numeric", rows, tol, message, best)
+
+
+def _parameter_names(loss, size: int) -> list:
+    """beta, or beta[0], beta[1], ... for the flattened parameter vector of a compiled loss."""
+    wrt = tuple(getattr(loss, "wrt", ()))
+    if len(wrt) == size:
+        return [str(w) for w in wrt]
+    if len(wrt) == 1:
+        return [f"{wrt[0]}[{k}]" for k in range(size)]
+    return [f"x[{k}]" for k in range(size)]
+
+
 def verify_descent(problem, result=None, *, solution=None, subs: dict | None = None,
-                   tol: float = 1e-6, **descend_options) -> DescentReport:
+                   tol: float = 1e-6, data=None, **descend_options) -> DescentReport:
     """Check a gradient-descent result against the exact solution and scipy.optimize.
 
     The scipy reference is ``scipy.optimize.minimize`` from the descent's start: BFGS, or
@@ -325,9 +377,12 @@ def verify_descent(problem, result=None, *, solution=None, subs: dict | None = N
 
     Parameters
     ----------
-    problem : Problem
+    problem : Problem, or a loss
+        A loss (compiled with :func:`lagropt.compile`, a SymPy expression or a function with
+        its gradient) is compared with scipy's BFGS from the descent's start (no exact column).
     result : OptimizeResult, optional
-        From :func:`lagropt.optim.descend`; default: run it (``descend_options`` are passed).
+        From :func:`lagropt.optim.descend` or :func:`lagropt.optim.minimize`; default (for a
+        problem): run descend (``descend_options`` are passed).
     solution : Solution, optional
         The exact solution (default ``problem.solve()``); a problem without an exact optimum
         is compared with scipy alone.
@@ -335,9 +390,13 @@ def verify_descent(problem, result=None, *, solution=None, subs: dict | None = N
         Numbers for the problem's parameters.
     tol : float
         Agreement required, as |descent - reference| / max(1, |reference|).
+    data : tuple of arrays, optional
+        The data a loss takes after its parameters (as given to ``optim.minimize``).
     """
     from .optim import descend
 
+    if not _is_problem(problem):
+        return _verify_loss_descent(problem, result, data, tol)
     internal = Internal(problem)
     subs_real = {internal.to_real.get(k, k): sp.sympify(v) for k, v in (subs or {}).items()}
     cp = compile_problem(internal, subs_real)

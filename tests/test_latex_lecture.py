@@ -119,8 +119,8 @@ def test_boltzmann_steps(solved):
     eps = sp.symbols("varepsilon1:4", real=True)
     E = sp.Symbol("E", real=True)
     assert sol.derivation.kinds == ["problem", "lagrangian", "stationarity", "equations",
-                                    "isolate", "substitute", "solution", "classification",
-                                    "remaining"]
+                                    "isolate", "substitute", "solution", "value",
+                                    "classification", "remaining"]
     s = steps(sol)
     Z = sp.Add(*[sp.exp(-lam2 * e) for e in eps])
     check(s["problem"][0], [(f(*ps), -sp.Add(*[p * sp.log(p) for p in ps])),
@@ -141,8 +141,13 @@ def test_boltzmann_steps(solved):
     chain = s["substitute"][0].equations
     assert same(chain[0].lhs, sp.exp(-(1 + lam1)) * Z) and chain[0].rhs == 1
     assert chain[-1].lhs == lam1 and same(sp.exp(-(1 + chain[-1].rhs)), 1 / Z)
+    # the lecture's middle line, e^{-(1 + lambda_1)} = 1/Z (not e^{-lambda_1} = e/Z)
+    assert any(e.lhs == sp.exp(-(1 + lam1)) and same(e.rhs, 1 / Z) for e in chain)
     # p_i = e^{-lambda_2 eps_i} / Z
     check(s["solution"][0], [(p, sp.exp(-lam2 * e) / Z) for p, e in zip(ps, eps)])
+    # S = ln Z + lambda_2 <eps>, and with the remaining equation S = ln Z + lambda_2 E
+    check(s["value"][0], [(f(*ps), sp.log(Z) + lam2 * sp.Add(*[e * sp.exp(-lam2 * e) for e in eps]) / Z),
+                          (f(*ps), sp.log(Z) + lam2 * E)])
     assert s["classification"][0].data["point_kind"] == "maximum"
     check(s["remaining"][0], [(sp.Add(*[e * sp.exp(-lam2 * e) for e in eps]) / Z, E)])
 

@@ -139,6 +139,7 @@ NAMES = {"x": "x", "y": "y", "z": "z", "lambda": r"\lambda", "g": "g", "f": "f",
     ("the second-order test, 0.3 s", "the second-order test, 0.3 s"),
     ("x = sqrt(1 - z**2)", r"$x = \sqrt{1 - z^{2}}$"),
     ("lambda_2 is fixed", r"$\lambda_{2}$ is fixed"),
+    ("and Z -> I as T -> oo.", r"and $Z \to I$ as $T \to \infty$."),
 ])
 def test_annotations_typeset_their_math(text, expected):
     assert annotation(text, NAMES) == expected

@@ -91,7 +91,7 @@ def test_long_and_deep_inputs_are_refused():
 def test_nothing_in_the_text_is_executed(tmp_path):
     marker = tmp_path / "ran"
     attacks = [f"__import__('os').system('touch {marker}')",
-               f"().__class__.__bases__[0].__subclasses__()",
+               "().__class__.__bases__[0].__subclasses__()",
                f"exp(__import__('pathlib').Path('{marker}').touch())",
                f"x + open('{marker}', 'w').write('1')",
                f"eval(\"__import__('os').system('touch {marker}')\")"]

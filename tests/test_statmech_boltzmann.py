@@ -32,7 +32,7 @@ def test_flat_distribution(flat):
     assert flat.beta is None
     assert same(flat.entropy, sp.log(I))
     assert same(flat.lambda_1, sp.log(I) - 1)            # e^{-(1 + lambda)} = 1/I
-    (hessian,) = equations(flat.derivation, "second_order")
+    (hessian,) = equations(flat.derivation, "classification")
     j, k = sp.symbols("j k", integer=True)
     p = sp.IndexedBase("p", positive=True)
     assert same(hessian.rhs, -sp.KroneckerDelta(j, k) / p[j])
@@ -67,7 +67,7 @@ def test_beta_is_lambda_2_and_z_is_named(derived):
 
 
 def test_hessian_is_minus_one_over_p_and_a_maximum(derived):
-    (step,) = derived.derivation.find("second_order")
+    (step,) = derived.derivation.find("classification")
     assert step.data["verdict"] == "maximum"
     j, k = sp.symbols("j k", integer=True)
     p = sp.IndexedBase("p", positive=True)
@@ -127,3 +127,37 @@ def test_steps_hold_sympy_objects_only(derived):
 def test_bad_number_of_states(bad):
     with pytest.raises(StatMechError):
         boltzmann(bad)
+
+
+
+def test_the_lecture_chains_for_symbolic_I(flat, derived):
+    lam = sp.Symbol("lambda", real=True)
+    chain = flat.derivation.find("substitute")[0].equations
+    # I e^{-(1+lambda)} = 1  =>  e^{-(1+lambda)} = 1/I  =>  lambda = ln I - 1
+    expected = [(I * sp.exp(-(1 + lam)), 1), (sp.exp(-(1 + lam)), 1 / I), (lam, sp.log(I) - 1)]
+    assert len(chain) == len(expected)
+    for eq, (lhs, rhs) in zip(chain, expected):
+        assert same(eq.lhs, lhs) and same(eq.rhs, rhs), eq
+    # S at the maximum: ln Z + lambda_2 <eps>, and ln Z + lambda_2 E with the energy equation
+    lam2 = sp.Symbol("lambda_2", real=True)
+    eps, i = derived.energies, derived.i
+    Z = sp.Sum(sp.exp(-lam2 * eps[i]), (i, 1, I))
+    mean = sp.Sum(eps[i] * sp.exp(-lam2 * eps[i]), (i, 1, I)) / Z
+    value = derived.derivation.find("value")[0]
+    E = derived.E
+    expected = [sp.log(Z) + lam2 * mean, sp.log(Z) + lam2 * E]
+    assert len(value.equations) == 2
+    for eq, rhs in zip(value.equations, expected):
+        assert same(eq.rhs, rhs), eq
+
+
+def test_symbolic_derivations_compile_without_overfull_lines(flat, derived, tmp_path,
+                                                             latex_required):
+    from lagropt.latex import compile as compile_tex
+
+    for name, d in (("flat", flat.derivation), ("boltzmann", derived.derivation)):
+        tex = d.to_tex(tmp_path / f"{name}.tex")
+        assert r"\sum_{i=1}^{I}" in tex.read_text()
+        pdf = compile_tex(tex, clean=False)
+        assert pdf.stat().st_size > 1000
+        assert "Overfull" not in (tmp_path / f"{name}.log").read_text(errors="replace")

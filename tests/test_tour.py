@@ -16,7 +16,7 @@ def test_tour_reproduces_the_lecture_and_everything_agrees(tmp_path, latex_requi
     assert "checks agree" in text and "figures:" in text and "report:" in text
     rows = json.loads((out / "report.json").read_text())
     sections = {r["section"] for r in rows}
-    assert {"lagrange", "descent", "regularization", "logistic"} <= sections
+    assert {"lagrange", "maxent", "descent", "regularization", "logistic"} <= sections
     assert all(r["ok"] for r in rows), [r for r in rows if not r["ok"]]
     # every lecture example is checked three ways where descent applies
     paraboloid = [r for r in rows if r["example"] == "paraboloid-on-line"]
@@ -29,8 +29,8 @@ def test_tour_reproduces_the_lecture_and_everything_agrees(tmp_path, latex_requi
     for png in figures:
         assert mpimg.imread(png).std() > 0.02, png.name
     tex = (out / "lagropt-tour.tex").read_text()
-    for heading in ("Lagrange multipliers", "Gradient descent", "Regularization",
-                    "Logistic regression"):
+    for heading in ("Lagrange multipliers", "Maximum entropy and the Boltzmann distribution",
+                    "Gradient descent", "Regularization", "Logistic regression"):
         assert heading in tex
     assert (out / "lagropt-tour.pdf").is_file()
 

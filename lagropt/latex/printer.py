@@ -82,7 +82,8 @@ class LecturePrinter(LatexPrinter):
         mult = next((k + 1 for k, m in enumerate(self.ctx.multipliers) if m in free), 0)
         if term.is_Number and numbers_last:
             mult = len(self.ctx.multipliers) + 1
-        has_variable = bool(free & set(self.ctx.variables)) or not self.ctx.variables
+        variables = {v.label if isinstance(v, sp.IndexedBase) else v for v in self.ctx.variables}
+        has_variable = bool(free & variables) or not self.ctx.variables
         return (mult, term.is_Number, not has_variable and mult == 0)
 
     def ordered_terms(self, expr) -> list:
@@ -136,6 +137,8 @@ class LecturePrinter(LatexPrinter):
         numer, denom = sp.fraction(expr, exact=True)
         if denom != 1 and (isinstance(numer, sp.Sum) or self.folds_to_one_sum(numer)):
             return r"\frac{1}{%s} %s" % (self._print(denom), self._print(numer))   # 1/Z sum_i
+        if denom != 1 and _symbol_product(denom) and (numer == 1 or _symbol_product(numer)):
+            return r"\frac{%s}{%s}" % (self._print(numer), self._print(denom))   # 1/(k T)
         coeff, rest = expr.as_coeff_Mul()
         factors = list(sp.Mul.make_args(rest))
         exps = [f for f in factors if _is_exp(f)]
@@ -149,6 +152,8 @@ class LecturePrinter(LatexPrinter):
             factors = [merged] + [f for f in sp.Mul.make_args(others) if f != 1]
         elif (logs or exps) and sp.fraction(rest, exact=True)[1] == 1:
             factors = sorted(factors, key=_factor_rank)          # p_i ln p_i, eps_i e^{-eps_i}
+        elif len(factors) > 1 and _symbol_product(rest):
+            factors = sorted(factors, key=lambda f: (f.name.casefold(), f.name))   # k T, not T k
         else:
             return super()._print_Mul(expr)
         if coeff == -1:
@@ -329,3 +334,8 @@ def _group_tex(printer, power) -> str:
 def tex(expr, context: Context | None = None) -> str:
     """``expr`` in the lecture's LaTeX notation (see :class:`LecturePrinter`)."""
     return LecturePrinter(context).doprint(expr)
+
+
+def _symbol_product(expr) -> bool:
+    """A product of two or more plain symbols (printed in alphabetical order, any case)."""
+    return isinstance(expr, sp.Mul) and all(isinstance(f, sp.Symbol) for f in expr.args)

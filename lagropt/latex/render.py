@@ -74,7 +74,8 @@ def context_of(derivation, fold: bool = True) -> Context:
         if step.kind == "lagrangian" and step.equations:
             lhs = getattr(step.equations[0], "lhs", None)
             if isinstance(lhs, AppliedUndef):
-                multipliers = tuple(a for a in lhs.args if a not in variables)
+                multipliers = tuple(a for a in lhs.args if a not in variables
+                                    and not isinstance(a, sp.Indexed))
         for e in step.equations:
             if isinstance(e, sp.Basic):
                 symbols |= e.free_symbols

@@ -20,7 +20,7 @@ _TOKEN = re.compile(r"""
     (?P<abbr>\b(?:e\.g\.|i\.e\.|etc\.|cf\.))
   | (?P<id>[A-Za-z][A-Za-z0-9_]*)
   | (?P<num>\d+(?:\.\d+)?)
-  | (?P<op>\*\*|<=|>=|!=|==|[-+*/^=<>()])
+  | (?P<op>\*\*|->|<=|>=|!=|==|[-+*/^=<>()])
   | (?P<space>[ \t]+)
   | (?P<comma>,)
   | (?P<other>.)
@@ -28,7 +28,9 @@ _TOKEN = re.compile(r"""
 
 _FUNCTIONS = {"sqrt", "exp", "log", "ln", "sin", "cos", "tan", "sinh", "cosh", "tanh", "Abs",
               "sign", "Max", "Min", "Heaviside", "CRootOf", "atan", "asin", "acos"}
-_RELATIONS = {"=": "=", "==": "=", "<=": r"\leq", ">=": r"\geq", "!=": r"\neq", "<": "<", ">": ">"}
+_CONSTANTS = {"oo": r"\infty"}
+_RELATIONS = {"=": "=", "==": "=", "->": r"\to", "<=": r"\leq", ">=": r"\geq", "!=": r"\neq",
+              "<": "<", ">": ">"}
 _TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "#": r"\#", "$": r"\$",
                  "%": r"\%", "&": r"\&", "_": r"\_", "~": r"\textasciitilde{}",
                  "^": r"\textasciicircum{}", "<": r"$<$", ">": r"$>$", "|": r"$|$"}
@@ -61,7 +63,7 @@ def _is_greek(name: str) -> bool:
 
 def _strength(name: str, names: dict) -> str:
     """"strong" for a name that is surely math, "weak" for a lone letter, "" for a word."""
-    if name in names or _is_greek(name):
+    if name in names or name in _CONSTANTS or _is_greek(name):
         return "strong"
     base = re.split(r"_|(?<=[A-Za-z])(?=\d)", name, maxsplit=1)[0]
     if base != name and (len(base) == 1 or _is_greek(base)):
@@ -205,7 +207,7 @@ def _math(tokens, names) -> str:
                 i += 1
             continue
         if kind == "id":
-            out.append(names.get(value) or sp.latex(sp.Symbol(value)))
+            out.append(names.get(value) or _CONSTANTS.get(value) or sp.latex(sp.Symbol(value)))
         elif kind == "op" and value == "*":
             prev = out[-1] if out else ""
             nxt = tokens[i + 1] if i + 1 < len(tokens) else ("", "")

@@ -20,6 +20,7 @@ import numpy as np
 import scipy.special
 import sympy as sp
 
+from ..softmax import softmax
 from .. import losses, penalties
 from ..errors import DataError, ProblemError
 from ..functions import sigmoid
@@ -234,4 +235,4 @@ class SoftmaxRegression(_Classifier):
 
     def predict_proba(self, X) -> np.ndarray:
         """softmax(X W + b) per row."""
-        return scipy.special.softmax(self.decision_function(X), axis=1)
+        return softmax(self.decision_function(X), axis=1)

@@ -24,7 +24,7 @@ from .classify import sign_of
 from .isolate import isolate
 from .result import Point, Solution
 from .system import solve_system
-from .tidy import final_form
+from .tidy import final_form, value_on_remaining
 
 __all__ = ["is_family_problem", "solve_family"]
 
@@ -49,10 +49,23 @@ def _insert(expr, base, phi, j):
     return _tidy_sums(out)
 
 
+def _split_by_index(summand, index):
+    """e^{a + b(i)} -> e^{a} e^{b(i)}: the part of each exponent free of the summation index
+    is split off (and stays whole: e^{-(1 + lambda)}), so that it leaves the sum."""
+    def split(e):
+        arg = e.args[0]
+        if not isinstance(arg, sp.Add):
+            return e
+        dep = sp.Add(*[t for t in arg.args if t.has(index)])
+        rest = arg - dep
+        return sp.exp(rest) * sp.exp(dep) if dep != 0 and rest != 0 else e
+    return summand.replace(lambda e: isinstance(e, sp.exp), split)
+
+
 def _tidy_sums(expr):
     """Sum of constants -> N * c; constant factors pulled out of sums; split exponentials."""
     expr = expr.replace(lambda e: isinstance(e, sp.Sum),
-                        lambda e: sp.Sum(sp.expand_power_exp(e.function), *e.limits))
+                        lambda e: sp.Sum(_split_by_index(e.function, e.limits[0][0]), *e.limits))
     expr = expr.doit(deep=False) if isinstance(expr, sp.Sum) else expr.replace(
         lambda e: isinstance(e, sp.Sum), lambda e: e.doit())
     return sp.factor_terms(expr)
@@ -81,11 +94,14 @@ def solve_family(internal, deadline=None) -> Solution:
     d = Derivation(title=f"{'Maximize' if internal.sense == 'max' else 'Minimize'} over "
                    f"{', '.join(f'{b}_{index}' for b in families)}, {index} = {lower}..{upper}")
     fname = sp.Function("f")
+    elements = [b[index] for b in families]
+    gnames = ["g"] if len(internal.g) == 1 else [f"g_{k + 1}" for k in range(len(internal.g))]
     d.add("problem", ("Maximize" if internal.sense == "max" else "Minimize") + " the objective"
-          + (" subject to " + ", ".join(f"g_{k + 1} = 0" if len(internal.g) > 1 else "g = 0"
-                                        for k in range(len(internal.g))) if internal.g else "") + ":",
-          [sp.Eq(fname(*[b[index] for b in families]), internal.f, evaluate=False)] +
-          [sp.Eq(g, 0, evaluate=False) for g in internal.g])
+          + (" subject to " + ", ".join(f"{g} = 0" for g in gnames) if internal.g else "") + ":",
+          [sp.Eq(fname(*elements), internal.f, evaluate=False)] +
+          [sp.Eq(sp.Function(name)(*elements), g, evaluate=False)
+           for name, g in zip(gnames, internal.g)],
+          sense=internal.sense, variables=tuple(families))
     if logged:
         d.add("transform", "A product of positive factors is largest where its logarithm is "
               "(ln is increasing):", (sp.Eq(sp.log(fname(*[b[index] for b in families])), f,
@@ -108,8 +124,8 @@ def solve_family(internal, deadline=None) -> Solution:
     for eq in stationarity:
         dep, indep = eq.as_independent(*internal.lambdas, as_Add=True)
         shown.append(sp.Eq(dep.xreplace(show), -indep.xreplace(show), evaluate=False))
-    d.add("equations", f"Stationarity for every {index} (grad f = sum of multipliers times grad g):",
-          shown)
+    rule = " + ".join(f"{m} grad {g}" for m, g in zip(internal.lambdas, gnames))
+    d.add("equations", f"Stationarity, grad f = {rule}, for every {index}:", shown)
     # solve each family's stationarity equation for its generic element
     phis = {}
     for b, eq in zip(families, stationarity):
@@ -140,8 +156,9 @@ def solve_family(internal, deadline=None) -> Solution:
         if op.kind == "isolate":
             shown_eq = op.form if op.form is not None else op.equation
             dep, indep = shown_eq.as_independent(op.unknown, as_Add=True)[::-1]
+            lines = [sp.Eq(dep, -indep, evaluate=False), op.stage, sp.Eq(op.unknown, op.value)]
             d.add("substitute", f"Insert into the constraint and solve for {op.unknown}:",
-                  (sp.Eq(dep, -indep, evaluate=False), sp.Eq(op.unknown, op.value)), chain=True)
+                  tuple(e for e in lines if e is not None), chain=True)
     x = {}
     for b, phi in phis.items():
         val = _tidy_sums(phi.xreplace(values))
@@ -152,7 +169,7 @@ def solve_family(internal, deadline=None) -> Solution:
     value = internal.f
     for b in families:
         value = _insert(value, b, x[b[index]].xreplace({index: j}), j)
-    value = final_form(sp.expand_log(value.xreplace(values), force=False).doit())
+    value = final_form(_split_sums(sp.expand_log(value.xreplace(values), force=False).doit()))
     kind, reason = _classify_separable(f, families, phis, j, internal, values)
     point = Point(x, multipliers, value, kind=kind, reason=reason)
     remaining = []
@@ -163,8 +180,16 @@ def solve_family(internal, deadline=None) -> Solution:
     d.add("solution", "The critical point" + (f", in terms of {', '.join(map(str, br.unknowns))}"
                                               if br.unknowns else "") + ":",
           tuple(sp.Eq(k, v) for k, v in x.items()))
-    d.add("value", "The objective there:", (sp.Eq(fname(*x.keys()), value, evaluate=False),))
-    d.add("classification", f"{kind.capitalize()}: {reason}.", ())
+    shorter, on_remaining = value_on_remaining(value, remaining, br.unknowns)
+    point.value = value = shorter
+    lines = (sp.Eq(fname(*x.keys()), value, evaluate=False),)
+    if on_remaining is not None:
+        lines += (sp.Eq(fname(*x.keys()), on_remaining, evaluate=False),)
+    d.add("value", "The objective there" + (" (the second form uses the remaining equation)"
+                                           if on_remaining is not None else "") + ":", lines)
+    hessian = _hessian_of_lagrangian(L, families, index) if kind != "inconclusive" else ()
+    d.add("classification", f"{kind.capitalize()}: {reason}" + (":" if hessian else "."), hessian,
+          verdict=kind)
     evidence = [e for e in [_separable_curvature(f, families, j, internal)] if e]
     if remaining:
         d.add("remaining", ", ".join(map(str, br.unknowns)) + " is fixed by the remaining "
@@ -176,6 +201,28 @@ def solve_family(internal, deadline=None) -> Solution:
                                         "the only critical point") + ".", (), status="optimal")
     return Solution("optimal", [point], [point], value, d, evidence=evidence or
                     ["the only critical point (global optimality not proven)"])
+
+
+def _hessian_of_lagrangian(L, families, index) -> tuple:
+    """d^2 L / d b_j d b_k for each family b, with j, k named apart from the user's index."""
+    taken = {s.name for s in L.free_symbols} | {index.name}
+    j, k = next(sp.symbols(pair, integer=True) for pair in ("j k", "k l", "m n", "r s")
+                if not set(pair.split()) & taken)
+    fn = sp.Function("L")
+    return tuple(sp.Eq(sp.Derivative(fn(b[j]), b[j], b[k]),
+                       _strip_range(sp.diff(L, b[j], b[k]).doit()), evaluate=False)
+                 for b in families)
+
+
+def _split_sums(expr):
+    """sum (a_i + c) b_i -> sum a_i b_i + c sum b_i: sums split over their terms, factors free
+    of the index taken out."""
+    from sympy.simplify.simplify import factor_sum
+
+    def split(s):
+        return sp.Add(*[factor_sum(sp.Sum(t, *s.limits))
+                        for t in sp.Add.make_args(sp.expand(s.function))])
+    return sp.expand(expr.replace(lambda e: isinstance(e, sp.Sum), split))
 
 
 def _second_derivative(f, b, j):
@@ -196,9 +243,9 @@ def _classify_separable(f, families, phis, j, internal, values):
         s = sign_of(at) if not at.has(sp.Indexed) else sign_of(second)
         signs.add(s)
     if signs == {-1}:
-        return "maximum", "the Hessian of L is diagonal with entries d^2f/dp_i^2 < 0"
+        return "maximum", "the Hessian of L is diagonal with negative entries"
     if signs == {1}:
-        return "minimum", "the Hessian of L is diagonal with entries d^2f/dp_i^2 > 0"
+        return "minimum", "the Hessian of L is diagonal with positive entries"
     return "inconclusive", "the sign of the Hessian of L could not be decided"
 
 

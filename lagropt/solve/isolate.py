@@ -72,7 +72,7 @@ def isolate(expr: sp.Expr, u: sp.Symbol, unknowns=()) -> list[Isolated] | None:
             lhs, rhs = dep, rhs - indep
             continue
         if isinstance(lhs, sp.Mul):
-            coeff, dep = lhs.as_independent(u, as_Add=False)
+            coeff, dep = _keep_exponent_whole(*lhs.as_independent(u, as_Add=False))
             nz = coeff.is_zero
             if nz is True:
                 return None
@@ -107,6 +107,17 @@ def isolate(expr: sp.Expr, u: sp.Symbol, unknowns=()) -> list[Isolated] | None:
             continue
         return None
     return None
+
+
+def _keep_exponent_whole(coeff, dep):
+    """e^{-1} e^{-lambda} -> e^{-(1 + lambda)}: numeric exponentials stay with the unknown's,
+    so that the chain reads e^{-(1 + lambda)} = 1/I as in the lecture, not e^{-lambda} = e/I."""
+    if not isinstance(dep, sp.exp):
+        return coeff, dep
+    numeric = [f for f in sp.Mul.make_args(coeff) if isinstance(f, sp.exp) and f.args[0].is_number]
+    if not numeric:
+        return coeff, dep
+    return coeff / sp.Mul(*numeric), sp.exp(dep.args[0] + sum(f.args[0] for f in numeric))
 
 
 _INVERSES = {sp.sinh: sp.asinh, sp.asinh: sp.sinh, sp.atan: sp.tan, sp.tanh: sp.atanh}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..derivation import Derivation
+from .tidy import value_on_remaining
 
 __all__ = ["opening", "system", "elimination", "conclusion", "parametric", "function_names"]
 
@@ -244,9 +245,19 @@ def conclusion(d: Derivation, internal, points, verdict) -> None:
 
 
 def parametric(d: Derivation, internal, points, remaining, unknowns) -> None:
+    f = sp.Function("f")
     for p in points:
         d.add("solution", "The critical point, in terms of " + ", ".join(map(str, unknowns)) + ":",
               tuple(sp.Eq(v, p.x[v]) for v in internal.variables), point=p.x)
+        shorter, on_remaining = value_on_remaining(p.value, remaining, unknowns)
+        p.value = shorter
+        at = f(*internal.variables)
+        lines = (sp.Eq(at, shorter, evaluate=False),)
+        if on_remaining is not None:
+            lines += (sp.Eq(at, on_remaining, evaluate=False),)
+        d.add("value", "The objective there" + (" (the second form uses the remaining equation)"
+                                               if on_remaining is not None else "") + ":",
+              lines, point=p.x)
         d.add("classification", f"{p.kind.capitalize()}: {p.reason}.", (), point_kind=p.kind)
     d.add("remaining", ", ".join(map(str, unknowns)) + " is fixed by the remaining equation"
           + ("s" if len(remaining) > 1 else "") + ":", tuple(remaining))

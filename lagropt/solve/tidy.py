@@ -59,3 +59,40 @@ def _final_form(value):
         if c < cost or (c == cost and len(str(form)) < len(str(best))):
             best, cost = form, c
     return best
+
+
+
+
+def value_on_remaining(value, remaining, unknowns) -> tuple:
+    """The objective at a point given in terms of unsolved multipliers, shortened: logarithms
+    expanded and collected over the value's denominator; then, where the rest is proportional
+    to a remaining equation's left side, that side replaced by its right side (the equation
+    holds at the point). -sum p_i ln p_i with p_i = e^{-lambda eps_i}/Z becomes ln Z + lambda E.
+
+    Returns (the shortened value, equal to ``value`` for every multiplier; the value with the
+    remaining equation used, or None).
+    """
+    numer, denom = sp.fraction(sp.expand_log(value))
+    numer = sp.expand_mul(numer)
+    logs = sorted(numer.atoms(sp.log), key=sp.default_sort_key)
+    parts = sp.collect(numer, logs, evaluate=False) if logs else {sp.S.One: numer}
+    rest = sp.factor_terms(parts.pop(sp.S.One, sp.S.Zero)) / denom
+    logged = sp.Add(*[k * _ratio(c, denom) for k, c in parts.items()])
+    shorter = logged + rest
+    if sp.count_ops(shorter) >= sp.count_ops(value) or sp.simplify(shorter - value) != 0:
+        shorter = value
+    for eq in remaining:
+        if eq.lhs == 0:
+            continue
+        ratio = sp.cancel(sp.together(rest / eq.lhs))
+        if ratio.free_symbols <= set(unknowns) | eq.rhs.free_symbols and sp.count_ops(ratio) <= 4:
+            return shorter, logged + ratio * eq.rhs
+    return shorter, None
+
+
+def _ratio(a, b):
+    """a / b, as 1 or -1 when the two agree up to sign (without multiplying anything out)."""
+    for sign in (1, -1):
+        if sp.expand(a - sign * b) == 0:
+            return sp.Integer(sign)
+    return a / b

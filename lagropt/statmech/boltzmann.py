@@ -22,7 +22,6 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..errors import SolveError, StatMechError
-from ..lagrangian import strip_range
 from ..problem import maximize
 
 __all__ = ["BoltzmannDerivation", "boltzmann"]
@@ -126,18 +125,16 @@ def boltzmann(I, mean_energy: bool = True, timeout: float = 60.0) -> BoltzmannDe
 
 
 def _hessian_step(problem, p, i, d):
-    """d^2 L / dp_j dp_k = -delta_jk / p_j, negative definite for p > 0."""
-    j, k = sp.symbols("j k", integer=True)
-    second = strip_range(sp.diff(problem.lagrangian, p[j], p[k]).doit())
-    expected = -sp.KroneckerDelta(j, k) / p[j]
-    if sp.simplify(second - expected) != 0:
+    """The solver's classification must show d^2 L / dp_j dp_k = -delta_jk / p_j (negative
+    definite for p > 0): the critical point is the maximum."""
+    (step,) = d.find("classification")
+    if step.data.get("verdict") != "maximum" or not step.equations:
+        raise SolveError(f"the maximum-entropy point was not shown to be a maximum: {step.text}")
+    second = step.equations[0].rhs
+    j = step.equations[0].lhs.variables[0].indices[0]
+    k = step.equations[0].lhs.variables[1].indices[0]
+    if sp.simplify(second + sp.KroneckerDelta(j, k) / p[j]) != 0:
         raise SolveError(f"unexpected Hessian of the Lagrangian: {second}")
-    L = sp.Function("L")
-    d.add("second_order", "The Hessian of L is diagonal with negative entries (every p_i > 0): "
-          "the critical point is a maximum, and the global one, since S is concave and the "
-          "constraints are linear:",
-          (sp.Eq(sp.Derivative(L(p[j]), p[j], p[k]), second, evaluate=False),),
-          verdict="maximum")
     return second
 
 
@@ -167,7 +164,7 @@ def _boltzmann(I, i, p, eps, E, point, problem, solution, hessian) -> BoltzmannD
         sp.Symbol("T", positive=True)
     Z = Z_lambda.xreplace({lam2: beta})
     p_i = sp.exp(-beta * eps[i]) / Z
-    d.add("identification", "The multiplier of the energy constraint is beta, one over kT:",
+    d.add("identification", "The multiplier of the energy constraint is the inverse temperature beta:",
           (sp.Eq(beta, lam2), sp.Eq(beta, 1 / (k * T)), sp.Eq(p[i], p_i)), chain=True)
     (remaining,) = solution.remaining
     mean_eq = sp.Eq(remaining.lhs.xreplace({lam2: beta}), remaining.rhs.xreplace({lam2: beta}))

@@ -14,7 +14,7 @@ import sympy as sp
 from .. import optim, plot
 from ..verify import verify
 
-__all__ = ["lagrange", "descent", "regularization", "logistic", "SECTIONS"]
+__all__ = ["lagrange", "maxent", "descent", "regularization", "logistic", "SECTIONS"]
 
 # the documented settings under which each rule reaches Rosenbrock's minimum (docs/descent.md)
 ROSENBROCK_RUNS = {"gd": lambda: optim.GD(1.5e-3),
@@ -55,6 +55,62 @@ def lagrange(tour) -> None:
         if ex.name in ("paraboloid-on-line", "coin-normalised"):
             tour.figure(f"lagrange-{ex.name}", plot.lagrange(sol),
                         f"{ex.title}: grad f and grad g are parallel at the optimum.")
+
+
+# -- deck 000: maximum entropy and the Boltzmann distribution --------------------------------------
+
+def maxent(tour) -> None:
+    """The lecture's derivation for a symbolic number of states, and the numbers: Jaynes' dice
+    three ways, Z -> I as T -> oo, and the Boltzmann form as softmax(-beta eps)."""
+    from .. import statmech
+
+    tour.section("Maximum entropy and the Boltzmann distribution", "Deck 000: the entropy with "
+                 "the normalisation alone gives the flat distribution p_i = 1/I; with a fixed "
+                 "mean energy it gives the Boltzmann distribution with its partition function Z "
+                 "and lambda_2 = 1/(k T), and Z -> I as T -> oo.")
+    I = sp.Symbol("I", integer=True, positive=True)
+    tour.heading("Maximum entropy over I states")
+    tour.notes.add(statmech.boltzmann(I, mean_energy=False).derivation)
+    tour.heading("The Boltzmann distribution")
+    tour.notes.add(statmech.boltzmann(I).derivation)
+    _dice(tour, statmech)
+    levels = np.array([0.0, 1.0, 2.0, 3.0, 4.0])
+    system = statmech.Canonical(list(levels))
+    tour.row("maxent", "T -> oo (5 levels)", "Z(beta = 1e-9)", exact=float(len(levels)),
+             scipy=float(system.Z(1e-9)), tol=1e-7, note="Z -> I")
+    beta = 0.7
+    p = np.asarray(system.p(beta), dtype=float)
+    tour.row("maxent", "softmax layer", "max |p - softmax(-beta eps)|", exact=0.0,
+             scipy=float(np.abs(p - statmech.softmax(-beta * levels)).max()), tol=1e-15,
+             note="the Boltzmann form is softmax(-beta eps)")
+    tour.figure("boltzmann-temperatures", plot.boltzmann(levels),
+                "The Boltzmann distribution across temperatures: the ground state when cold, "
+                "flat (p_i -> 1/I) when hot.")
+
+
+def _dice(tour, statmech) -> None:
+    """Jaynes' Brandeis dice: faces 1..6 with mean 4.5. beta exactly (the mean equation is a
+    polynomial in w = e^{-beta}), by gradient descent on the convex dual ln Z(beta) + beta m,
+    and from SLSQP's maximum-entropy distribution (beta = -slope of ln p_i against x_i)."""
+    x = np.arange(1.0, 7.0)
+    mean = 4.5
+    result = statmech.maxent(list(range(1, 7)), mean=sp.Rational(9, 2))
+    exact_beta = _f(result.exact.beta)
+    dual = lambda b: float(statmech.logsumexp(-b[0] * x) + b[0] * mean)  # noqa: E731
+    dual_grad = lambda b: np.array([mean - statmech.softmax(-b[0] * x) @ x])  # noqa: E731
+    run = optim.minimize(dual, [0.0], optim.GD(0.3), grad=dual_grad, steps=5000, tol=1e-13)
+    neg_entropy = lambda p: float(np.sum(p * np.log(p)))  # noqa: E731
+    cons = [{"type": "eq", "fun": lambda p: p.sum() - 1}, {"type": "eq", "fun": lambda p: p @ x - mean}]
+    ref = so.minimize(neg_entropy, np.full(6, 1 / 6), jac=lambda p: np.log(p) + 1, method="SLSQP",
+                      constraints=cons, bounds=[(1e-12, 1)] * 6, options={"ftol": 1e-15, "maxiter": 500})
+    slope = np.polyfit(x, np.log(ref.x), 1)[0]
+    tour.row("maxent", "Brandeis dice, mean 4.5", "beta", exact=exact_beta, descent=float(run.x[0]),
+             scipy=float(-slope), tol=1e-6, note="beta = -ln w, w a root of a quintic")
+    tour.row("maxent", "Brandeis dice, mean 4.5", "p_6", exact=_f(result.exact.p[-1]),
+             descent=float(statmech.softmax(-run.x[0] * x)[-1]), scipy=float(ref.x[-1]), tol=1e-6)
+    tour.row("maxent", "Brandeis dice, mean 4.5", "S", exact=_f(result.exact.entropy),
+             descent=float(result.entropy), scipy=float(-ref.fun), tol=1e-6,
+             note="descent column: maxent's Newton on the dual")
 
 
 # -- decks 001 and 003: gradient descent ------------------------------------------------------------
@@ -264,5 +320,5 @@ def logistic(tour) -> None:
                 "Cross-entropy against the step (Adam).")
 
 
-SECTIONS = {"lagrange": lagrange, "descent": descent, "regularization": regularization,
-            "logistic": logistic}
+SECTIONS = {"lagrange": lagrange, "maxent": maxent, "descent": descent,
+            "regularization": regularization, "logistic": logistic}
