@@ -2,6 +2,7 @@
 
 import copy
 
+import pytest
 import sympy as sp
 
 import lagropt
@@ -50,3 +51,28 @@ def test_verify_an_infeasible_problem():
     problem = lagropt.maximize(x + y, subject_to=[x ** 2 + y ** 2 + 1])
     report = lagropt.verify(problem)
     assert report.status == "infeasible" and report.ok
+
+
+def test_verify_a_descent_on_a_compiled_loss_with_data():
+    import numpy as np
+
+    from lagropt import losses, optim
+
+    X_, y_, b_ = losses.regression_symbols()
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 3))
+    y = X @ np.array([1.0, -2.0, 0.5]) + 0.1 * rng.normal(size=50)
+    loss = lagropt.compile(losses.least_squares(X_, y_, b_, "mean"), wrt=b_, data=[X_, y_])
+    run = optim.minimize(loss, np.zeros(3), optim.Adam(0.05), steps=5000, data=(X, y), tol=1e-12)
+    report = lagropt.verify(loss, descent=run, data=(X, y), tol=1e-6)
+    assert report.ok, str(report)
+    beta = np.linalg.lstsq(X, y, rcond=None)[0]
+    assert np.allclose([r.scipy for r in report.rows[1:]], beta, atol=1e-7)
+    assert [r.quantity for r in report.rows] == ["f", "beta[0]", "beta[1]", "beta[2]"]
+    # a stopped-early descent is reported as a mismatch, not passed
+    short = optim.minimize(loss, np.zeros(3), optim.Adam(0.05), steps=20, data=(X, y))
+    assert not lagropt.verify(loss, descent=short, data=(X, y)).ok
+    with pytest.raises(lagropt.LagroptError, match="descent"):
+        lagropt.verify(loss)
+    with pytest.raises(lagropt.LagroptError, match="data"):
+        lagropt.verify(loss, descent=run)
