@@ -21,7 +21,7 @@ import sympy as sp
 from .classify import sign_of
 from .result import Point
 from .system import is_zero, solve_system
-from .tidy import final_form
+from .tidy import final_form, final_forms_by_symmetry
 
 __all__ = ["points_from_branch", "dedupe", "irregular_points", "decide", "sign_requirements",
            "feasibility_requirements"]
@@ -144,9 +144,9 @@ def points_from_branch(internal, active, branch) -> list[Point]:
                     out.extend(points_from_branch(internal, active, fixed))
                 return out
             undecided = [sp.Contains(free[0], region)] if region != sp.S.Reals else []
-    pretty = lambda u, val: branch.display.get(u) if u in branch.display else final_form(val)  # noqa: E731
-    x = {v: pretty(v, val) for v, val in x_raw.items()}
-    multipliers = {m: pretty(m, val) for m, val in mult_raw.items()}
+    tidy = final_forms_by_symmetry({**x_raw, **mult_raw}, fixed=mult_raw)
+    x = {v: branch.display.get(v, tidy[v]) for v in x_raw}
+    multipliers = {m: branch.display.get(m, tidy[m]) for m in mult_raw}
     # f at the tidy coordinates reads best; coordinates given by several different CRootOf are
     # evaluated from the raw ones, which are polynomials in a single root (exact reduction)
     several_roots = len(set().union(*[v.atoms(sp.CRootOf) for v in x.values()])) > 1
@@ -234,3 +234,4 @@ def irregular_points(internal, active, deadline=None) -> list[Point]:
                          reason="the constraint gradients are linearly dependent here, so the "
                                 "Lagrange conditions need not hold"))
     return out
+

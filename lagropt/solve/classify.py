@@ -24,7 +24,7 @@ import sympy as sp
 
 from .isolate import isolate
 from .system import is_zero
-from .tidy import final_form
+from .tidy import final_form, final_forms_by_symmetry
 
 __all__ = ["Classification", "classify_point", "inertia", "sign_of"]
 
@@ -129,15 +129,22 @@ def _nullspace(J: sp.Matrix, n: int) -> sp.Matrix:
     return sp.Matrix.hstack(*basis)
 
 
-def _simplify_matrix(M: sp.Matrix) -> sp.Matrix:
-    return M.applyfunc(final_form)
+def _simplify_matrix(M: sp.Matrix, variables=(), fixed=()) -> sp.Matrix:
+    """Every entry in its final form; the diagonal of a Hessian in the variables through the
+    index symmetry (d^2L/dp_k^2 from d^2L/dp_1^2 with index 1 and k swapped)."""
+    if len(variables) != M.rows or M.rows != M.cols:
+        return M.applyfunc(final_form)
+    diagonal = final_forms_by_symmetry({v: M[i, i] for i, v in enumerate(variables)}, fixed)
+    return sp.Matrix(M.rows, M.cols, lambda i, j: diagonal[variables[i]] if i == j
+                     else final_form(M[i, j]))
 
 
 def classify_point(hessian: sp.Matrix, jacobian: sp.Matrix, at: dict, *, sense: str,
                    objective=None, constraints=(), variables=()) -> Classification:
     """Classify a regular critical point (``at`` holds variables and multipliers)."""
     n = hessian.shape[0]
-    H = _simplify_matrix(hessian.xreplace(at))
+    H = _simplify_matrix(hessian.xreplace(at), tuple(variables),
+                         fixed=[u for u in at if u not in set(variables)])
     J = _simplify_matrix(jacobian.xreplace(at)) if jacobian.shape[0] else jacobian
     if J.shape[0] >= n and J.rank(simplify=True) == n:
         kind = "maximum" if sense == "max" else "minimum"

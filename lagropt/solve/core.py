@@ -239,7 +239,7 @@ def _parametric_solution(internal, derivation, points, parametric, residual) -> 
         all_points.append(p)
         for e in b.equations:
             dep, indep = e.as_independent(*b.unknowns, as_Add=True)[::-1]
-            remaining.append(sp.Eq(_final(dep), -indep))
+            remaining.append(sp.Eq(_final(dep), -indep, evaluate=False))
         unknowns.extend(u for u in b.unknowns if u not in unknowns)
     optimum = [p for p, _ in parametric]
     curvature = curvature_certificate(internal)

@@ -166,7 +166,7 @@ def _detailed(d: Derivation, internal, branch) -> None:
            and not (op.value.free_symbols & xs)]
     if own:
         d.add("isolate", "Solve each stationarity equation for its variable:",
-              tuple(sp.Eq(op.unknown, op.value) for op in own))
+              tuple(sp.Eq(op.unknown, op.value, evaluate=False) for op in own))
         if len(internal.lambdas) == 1 and len(own) == len(internal.variables) >= 2:
             relation = _eliminate_multiplier(own, internal.lambdas[0])
             if relation:
@@ -182,7 +182,7 @@ def _detailed(d: Derivation, internal, branch) -> None:
         if op.kind == "isolate":
             shown = op.form if op.form is not None else op.equation
             lines = [_inserted(internal, op.owner, before), _as_equation(shown, op.unknown),
-                     op.stage, sp.Eq(op.unknown, op.value)]
+                     op.stage, sp.Eq(op.unknown, op.value, evaluate=False)]
             lines = [e for i, e in enumerate(lines) if e is not None and e not in lines[:i]]
             if isinstance(op.owner, tuple) and op.owner[0] == "g":
                 name = "g" if len(internal.g) == 1 else f"g_{op.owner[1] + 1}"
@@ -195,7 +195,7 @@ def _detailed(d: Derivation, internal, branch) -> None:
                   f"roots) have {op.note} real solution(s).")
         elif op.kind == "expsub":
             d.add("substitute", f"With w = exp({op.unknown}) the equation is a polynomial in w:",
-                  (sp.Eq(op.equation, 0), sp.Eq(op.unknown, op.value)), chain=True)
+                  (sp.Eq(op.equation, 0), sp.Eq(op.unknown, op.value, evaluate=False)), chain=True)
         elif op.kind == "sympy":
             d.add("polynomial", f"sympy.solve gives {op.note} solution(s) of the remaining equations.")
     if branch.status == "family":
@@ -215,7 +215,7 @@ def _eliminate_multiplier(own_ops, lam):
     rel = []
     for op in own_ops[1:]:
         rhs = sp.simplify(sp.expand_log(op.value.xreplace({lam: lam_of_x}), force=False))
-        rel.append(sp.Eq(op.unknown, rhs))
+        rel.append(sp.Eq(op.unknown, rhs, evaluate=False))
     return tuple(rel)
 
 
@@ -248,7 +248,7 @@ def parametric(d: Derivation, internal, points, remaining, unknowns) -> None:
     f = sp.Function("f")
     for p in points:
         d.add("solution", "The critical point, in terms of " + ", ".join(map(str, unknowns)) + ":",
-              tuple(sp.Eq(v, p.x[v]) for v in internal.variables), point=p.x)
+              tuple(sp.Eq(v, p.x[v], evaluate=False) for v in internal.variables), point=p.x)
         shorter, on_remaining = value_on_remaining(p.value, remaining, unknowns)
         p.value = shorter
         at = f(*internal.variables)

@@ -85,7 +85,7 @@ def is_zero(expr, deadline: float | None = None) -> bool | None:
 
     Expressions with symbols are first evaluated at random points (respecting sign
     assumptions): a clearly non-zero value settles it cheaply. Only when every sample is near
-    zero is the expression simplified to confirm.
+    zero are SymPy's assumptions asked and the expression simplified to confirm.
     """
     if expr == 0:
         return True
@@ -101,9 +101,6 @@ def is_zero(expr, deadline: float | None = None) -> bool | None:
         if expr.is_zero is not None:
             return expr.is_zero
         return abs(sp.N(expr, 120)) < sp.Float(10) ** -100
-    z = expr.is_zero
-    if z is not None:
-        return z
     symbols = sorted(expr.free_symbols, key=str)
     rng = np.random.default_rng(len(symbols))
     for _ in range(3):
@@ -114,6 +111,9 @@ def is_zero(expr, deadline: float | None = None) -> bool | None:
             continue
         if val.is_number and not val.has(sp.nan) and val.is_finite and abs(val) > sp.Float(10) ** -20:
             return False
+    z = expr.is_zero           # after the samples: the assumptions system is slow on large sums
+    if z is not None:
+        return z
     for simplifier in (sp.expand, sp.cancel, _expand_logs_exps):
         try:
             if simplifier(expr) == 0:
@@ -149,14 +149,34 @@ def _candidates(eq, u):
     """eq, then rewritings where u might occur once (not when eq is a polynomial of degree > 1
     in u: no rewriting isolates u there)."""
     yield eq
-    if _degree_in(eq, u) > 1:
+    if _degree_in(eq, u) > 1 or _incommensurate_exponentials(eq, u):
         return
     yield from gather(eq, u)
+
+
+def _incommensurate_exponentials(eq, u) -> bool:
+    """u occurs only in exponents, as c_k u with at least two coefficients whose ratio is not
+    a number (sum_i eps_i e^{-lambda eps_i} in lambda): no rewriting leaves u in one place."""
+    exps = [e for e in eq.atoms(sp.exp) if e.has(u)]
+    if not exps or eq.xreplace({e: sp.Dummy() for e in exps}).has(u):
+        return False
+    coefficients = []
+    for e in exps:
+        for t in sp.Add.make_args(sp.expand(e.args[0])):
+            if t.has(u):
+                c = sp.cancel(t / u)
+                if c.has(u):
+                    return False
+                coefficients.append(c)
+    first = coefficients[0]
+    return any(not sp.cancel(c / first).is_number for c in coefficients[1:])
 
 
 @lru_cache(maxsize=8192)
 def _degree_in(eq, u) -> int:
     """The degree of eq in u when eq is polynomial in u, else 1 (unknown)."""
+    if any(f.has(u) for f in eq.atoms(sp.Function)):
+        return 1                       # u inside exp, log, ...: not a polynomial in u
     try:
         return sp.Poly(eq, u).degree()
     except (sp.PolynomialError, sp.GeneratorsNeeded):

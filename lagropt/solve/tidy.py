@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import sympy as sp
 
 from .polynomial import simplest_algebraic
 
-__all__ = ["final_form"]
+__all__ = ["final_form", "final_forms_by_symmetry", "value_on_remaining"]
 
 _SIMPLIFY_BELOW = 12   # count_ops under which a full simplify is affordable (it costs ~0.5 s on
                        # a 20-op sum of exponentials, 1000x the other rewrites)
@@ -52,15 +53,20 @@ def _final_form(value):
             out = sp.radsimp(sp.sqrtdenest(sp.expand(out)))
         return out
     best, cost = value, sp.count_ops(value)
+    if value.is_Add:          # sum_i a_i/Z -> (sum_i a_i)/Z first: cheap, and it shrinks the rest
+        shared = _over_shared_denominators(value)
+        shared_cost = sp.count_ops(shared)
+        if 2 * shared_cost < cost:        # the lecture's form already: (sum_i eps_i e^..)/Z
+            return shared
+        if shared_cost < cost:
+            best, cost = shared, shared_cost
     if cost > 300:
-        return value
+        return best
     for form in _rewrites(value):
         c = sp.count_ops(form)
         if c < cost or (c == cost and len(str(form)) < len(str(best))):
             best, cost = form, c
     return best
-
-
 
 
 def value_on_remaining(value, remaining, unknowns) -> tuple:
@@ -70,29 +76,100 @@ def value_on_remaining(value, remaining, unknowns) -> tuple:
     holds at the point). -sum p_i ln p_i with p_i = e^{-lambda eps_i}/Z becomes ln Z + lambda E.
 
     Returns (the shortened value, equal to ``value`` for every multiplier; the value with the
-    remaining equation used, or None).
+    remaining equation used, or None). Every rewriting is an identity (``expand_log`` without
+    force only splits logarithms of positive factors), so nothing is re-checked.
     """
-    numer, denom = sp.fraction(sp.expand_log(value))
+    numer, denom = sp.fraction(_over_shared_denominators(sp.expand_log(value)), exact=True)
     numer = sp.expand_mul(numer)
     logs = sorted(numer.atoms(sp.log), key=sp.default_sort_key)
     parts = sp.collect(numer, logs, evaluate=False) if logs else {sp.S.One: numer}
-    rest = sp.factor_terms(parts.pop(sp.S.One, sp.S.Zero)) / denom
-    logged = sp.Add(*[k * _ratio(c, denom) for k, c in parts.items()])
+    rest = _over_shared_denominators(parts.pop(sp.S.One, sp.S.Zero) / denom)
+    logged = sp.Add(*[k * _ratio(*sp.fraction(_over_shared_denominators(c / denom), exact=True))
+                      for k, c in parts.items()])
     shorter = logged + rest
-    if sp.count_ops(shorter) >= sp.count_ops(value) or sp.simplify(shorter - value) != 0:
+    if _size(shorter) >= _size(value):
         shorter = value
     for eq in remaining:
         if eq.lhs == 0:
             continue
-        ratio = sp.cancel(sp.together(rest / eq.lhs))
-        if ratio.free_symbols <= set(unknowns) | eq.rhs.free_symbols and sp.count_ops(ratio) <= 4:
+        ratio = _ratio(rest, eq.lhs)
+        if ratio.free_symbols <= set(unknowns) | eq.rhs.free_symbols and _size(ratio) <= 6:
             return shorter, logged + ratio * eq.rhs
     return shorter, None
 
 
+def _over_shared_denominators(expr):
+    """a/D + b/D + c -> (a + b)/D + c, common factors pulled out, denominators left as written
+    (``together`` would multiply e^{-x} / (e^{-x} + e^{-y}) out into positive exponents)."""
+    groups: dict = {}
+    for term in sp.Add.make_args(expr):
+        numer, denom = sp.fraction(term, exact=True)
+        groups.setdefault(denom, []).append(numer)
+    return sp.Add(*[sp.factor_terms(sp.Add(*nums)) / denom for denom, nums in groups.items()])
+
+
+def _size(expr) -> int:
+    return sum(1 for _ in sp.preorder_traversal(expr))
+
+
 def _ratio(a, b):
-    """a / b, as 1 or -1 when the two agree up to sign (without multiplying anything out)."""
+    """a / b with the numerators and denominators of the two cancelled where they agree
+    (up to sign), without multiplying anything out."""
+    (na, da), (nb, db) = sp.fraction(a, exact=True), sp.fraction(b, exact=True)
+    top = 1
     for sign in (1, -1):
-        if sp.expand(a - sign * b) == 0:
-            return sp.Integer(sign)
-    return a / b
+        if na == sign * nb:
+            top = sign
+            break
+    else:
+        top = na / nb
+    for sign in (1, -1):
+        if da == sign * db:
+            return top * sign
+    return top * db / da
+
+
+_NUMBERED = re.compile(r"^(.*?)(\d+)$")
+
+
+def final_forms_by_symmetry(values: dict, fixed=()) -> dict:
+    """``final_form`` of each value, computed once per orbit of the index symmetry: when
+    p_k's raw value is p_1's with every numbered symbol of index 1 and k swapped
+    (e^{-lambda eps_k}/Z from e^{-lambda eps_1}/Z), its final form is p_1's swapped too.
+    Symbols in ``fixed`` (the multipliers lambda_1, lambda_2) are never swapped."""
+    numbered: dict = {}
+    symbols = set(values) | set().union(*[sp.sympify(v).free_symbols for v in values.values()])
+    for s in symbols - set(fixed):
+        m = _NUMBERED.match(getattr(s, "name", ""))
+        if m:
+            numbered.setdefault(m.group(1), {})[m.group(2)] = s
+    done = []                        # (prefix, index, raw value, final form) computed so far
+    out = {}
+    for u, raw in values.items():
+        m = _NUMBERED.match(getattr(u, "name", ""))
+        out[u] = _by_swap(done, numbered, m, raw) if m else None
+        if out[u] is None:
+            out[u] = final_form(raw)
+            if m:
+                done.append((m.group(1), m.group(2), sp.sympify(raw), out[u]))
+    return out
+
+
+def _by_swap(done, numbered, m, raw):
+    """The final form of ``raw`` from an earlier one of the same family, or None."""
+    for prefix, k, raw_k, tidy_k in done:
+        if prefix == m.group(1):
+            swap = _swap(numbered, k, m.group(2))
+            if raw_k.xreplace(swap) == raw:
+                return tidy_k.xreplace(swap)
+    return None
+
+
+def _swap(numbered: dict, a: str, b: str) -> dict:
+    """Every numbered symbol of index a exchanged with its namesake of index b."""
+    swap = {}
+    for family in numbered.values():
+        if a in family and b in family:
+            swap[family[a]] = family[b]
+            swap[family[b]] = family[a]
+    return swap
