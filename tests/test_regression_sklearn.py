@@ -16,6 +16,10 @@ from sklearn import datasets, linear_model, preprocessing  # noqa: E402
 
 AGREE = 1e-6
 TIGHT = {"tol": 1e-14, "max_iter": 1_000_000}
+# an L1 logistic penalty: l1_ratio=1 from scikit-learn 1.8 on (penalty= is deprecated there);
+# penalty="l1" before it (1.7 is the last release for Python 3.10)
+_L1 = ({"l1_ratio": 1.0} if tuple(int(v) for v in sklearn.__version__.split(".")[:2]) >= (1, 8)
+       else {"penalty": "l1"})
 
 
 @pytest.fixture(scope="module")
@@ -107,8 +111,8 @@ def test_logistic_l2_and_no_penalty(cancer):
 def test_logistic_l1(cancer):
     X, y = cancer
     X = X[:, :8]
-    theirs = linear_model.LogisticRegression(C=0.1, l1_ratio=1.0, solver="liblinear",
-                                             fit_intercept=False, tol=1e-12, max_iter=100_000).fit(X, y)
+    theirs = linear_model.LogisticRegression(C=0.1, solver="liblinear", fit_intercept=False,
+                                             tol=1e-12, max_iter=100_000, **_L1).fit(X, y)
     ours = rg.LogisticRegression(C=0.1, l1_ratio=1.0, fit_intercept=False, tol=1e-12,
                                  max_iter=200_000).fit(X, y)
     _agree(ours, theirs)
