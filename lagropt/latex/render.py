@@ -194,7 +194,16 @@ class Renderer:
         block = kind_block(step) if kind_block else self._generic(step)
         if roots:
             block.after = (block.after + "\n" if block.after else "") + self._where(roots)
+        self._learn_definitions(step)
         return block
+
+    def _learn_definitions(self, step: Step) -> None:
+        """A step that names a sum (Z = sum_i e^{-beta eps_i}) abbreviates it from then on."""
+        if step.kind != "partition_function":
+            return
+        for e in step.equations:
+            if isinstance(e, sp.Equality) and e.lhs.is_Symbol and isinstance(e.rhs, sp.Sum):
+                self.abbreviations.setdefault(e.rhs, e.lhs)
 
     def _generic(self, step: Step, **options) -> Block:
         chain = step.chain and len(step.equations) > 1

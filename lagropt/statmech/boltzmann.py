@@ -164,8 +164,10 @@ def _boltzmann(I, i, p, eps, E, point, problem, solution, hessian) -> BoltzmannD
         sp.Symbol("T", positive=True)
     Z = Z_lambda.xreplace({lam2: beta})
     p_i = sp.exp(-beta * eps[i]) / Z
-    d.add("identification", "The multiplier of the energy constraint is the inverse temperature beta:",
-          (sp.Eq(beta, lam2), sp.Eq(beta, 1 / (k * T)), sp.Eq(p[i], p_i)), chain=True)
+    d.add("identification", "The multiplier of the energy constraint is the inverse temperature "
+          "beta:", (sp.Eq(beta, lam2), sp.Eq(beta, 1 / (k * T))), chain=True)
+    d.add("partition_function", "In terms of beta:",
+          (sp.Eq(Zs, Z), sp.Eq(p[i], sp.exp(-beta * eps[i]) / Zs, evaluate=False)))
     (remaining,) = solution.remaining
     mean_eq = sp.Eq(remaining.lhs.xreplace({lam2: beta}), remaining.rhs.xreplace({lam2: beta}))
     d.add("mean_energy", "beta is fixed by the mean energy:",
