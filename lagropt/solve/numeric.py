@@ -88,9 +88,13 @@ def _feasible(cp, x, tol: float = 1e-8) -> bool:
     return True
 
 
+MIN_STARTS = 8
+
+
 def numeric_points(internal, starts: int = 40, seed: int = 0, budget: float | None = None) -> list[Point]:
     """Critical points of the KKT system found numerically (floats), classified numerically;
-    stops starting new searches once ``budget`` seconds have passed."""
+    stops starting new searches once ``budget`` seconds have passed (after the first
+    ``MIN_STARTS``, each a few milliseconds, so that a loaded machine still gets an answer)."""
     import time
 
     stop = None if budget is None else time.monotonic() + budget
@@ -99,14 +103,16 @@ def numeric_points(internal, starts: int = 40, seed: int = 0, budget: float | No
     cp = compile_problem(internal)
     rng = np.random.default_rng(seed)
     found: list[Point] = []
+    tried = 0
     usable = [j for j, s in enumerate(internal.strict) if not s]
     sets = [c for k in range(len(usable) + 1) for c in itertools.combinations(usable, k)][:256]
     for active in sets:
         unknowns, F, J = _kkt_functions(internal, active)
         n = len(internal.variables)
         for x0 in _starts(internal.variables, starts, rng):
-            if stop is not None and time.monotonic() > stop:
+            if stop is not None and tried >= MIN_STARTS and time.monotonic() > stop:
                 break
+            tried += 1
             z0 = np.concatenate([x0, rng.normal(size=len(unknowns) - n)])
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
