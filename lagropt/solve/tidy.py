@@ -17,7 +17,8 @@ _SIMPLIFY_BELOW = 12   # count_ops under which a full simplify is affordable (it
 
 def _cancel_bases(value):
     """Powers with their bases cancelled: (-1/(-a - b))**c -> (1/(a + b))**c."""
-    return value.replace(lambda e: isinstance(e, sp.Pow) and not e.base.is_Atom,
+    return value.replace(lambda e: isinstance(e, sp.Pow) and not e.base.is_Atom
+                         and not e.exp.is_Integer,
                          lambda e: sp.Pow(sp.cancel(e.base), e.exp))
 
 
