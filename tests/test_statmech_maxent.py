@@ -163,13 +163,18 @@ def test_no_overflow_for_any_beta(mean):
     assert res.p.sum() == pytest.approx(1.0, rel=1e-14)
 
 
-@pytest.mark.parametrize("scale", [1e-300, 1e-8, 1.0, 1e150])
+@pytest.mark.parametrize("scale", [1e-300, 1e-8, 1.0, 1e150, 1e200])
 def test_any_spread_of_values(scale):
     x = scale * np.array([0.0, 1.0, 3.0, 7.0])
-    res = maxent(x, mean=2.2 * scale)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                 # no overflow warning on the way
+        res = maxent(x, mean=2.2 * scale)
     ref = maxent([0.0, 1.0, 3.0, 7.0], mean=2.2)
     assert res.beta * scale == pytest.approx(ref.beta, rel=1e-10)
     np.testing.assert_allclose(res.p, ref.p, rtol=1e-10)
+    # the variance scales with scale^2: beyond float64 (about 1e308) it is inf, honestly
+    expected = ref.variance * scale ** 2 if scale < 1e154 else np.inf
+    assert res.variance == pytest.approx(expected, rel=1e-9)
 
 
 def test_large_random_levels_against_brentq():

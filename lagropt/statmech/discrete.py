@@ -409,7 +409,8 @@ def _solve(x, g, features, tol, max_iter) -> MaxEntResult:
     p = dual.p
     if names == ["beta"]:       # from the dual's moments: no further pass over the values
         mean_x = float(targets[0] + spreads[0] * dual.mean_y[0])
-        var_x = float(spreads[0] ** 2 * dual.cov_y[0, 0])
+        with np.errstate(over="ignore"):       # values ~1e200: a variance beyond float64 is inf
+            var_x = float(spreads[0] ** 2 * dual.cov_y[0, 0])
     else:
         mean_x = float(p @ x)
         var_x = float(p @ (x - mean_x) ** 2)
