@@ -122,6 +122,56 @@ def test_index_name_avoids_symbols_in_use():
     assert Indexer(ps, taken).fold_sequence(lines) == lines      # no free index: written out
 
 
+# -- densities: functions of x, functionals of p ---------------------------------------------
+
+px = sp.Function("p")(x)
+mu, beta, gamma = sp.symbols("mu beta gamma", real=True)
+V_ = sp.Symbol("V", positive=True)
+DENSITY = Context((px,), (lam1, beta, gamma), {x, mu, V_, lam1, beta, gamma})
+
+
+def test_functionals_take_square_brackets_and_functional_derivatives_delta():
+    h, g = sp.Function("h")(px), sp.Function("g_1")(px)
+    assert tex(h) == "h[p]"
+    assert tex(sp.Function("L")(px, lam1, beta)) == r"L[p, \lambda_{1}, \beta]"
+    assert tex(sp.Derivative(g, px)) == r"\frac{\delta g_{1}[p]}{\delta p(x)}"
+    assert tex(sp.log(px)) == r"\ln p(x)"
+
+
+def test_integrals_keep_their_limits_beside_the_sign():
+    assert tex(-sp.Integral(px * sp.log(px), (x, 0, sp.oo))) == \
+        r"- \int_{0}^{\infty} p(x) \ln p(x)\, dx"
+
+
+def test_a_density_orders_terms_by_its_function_and_argument():
+    mean = sp.Integral(x * px, (x, -sp.oo, sp.oo))
+    assert tex(mean - mu, DENSITY) == r"\int_{-\infty}^{\infty} x p(x)\, dx - \mu"
+    assert tex(-mu + x, DENSITY) == r"x - \mu"
+    L = -sp.Integral(px * sp.log(px), (x, 0, 1)) - beta * (mean - mu) \
+        - lam1 * (sp.Integral(px, (x, 0, 1)) - 1)
+    assert tex(L, DENSITY).startswith(r"- \int_{0}^{1} p(x) \ln p(x)\, dx - \lambda_{1}")
+    assert tex(lam1 + beta * x + gamma * (x - mu) ** 2, DENSITY) == \
+        r"\lambda_{1} + \beta x + \gamma \left(x - \mu\right)^{2}"
+    assert tex(sp.exp(-lam1 - 1 - beta * x), DENSITY) == r"e^{-(1 + \lambda_{1})} e^{- \beta x}"
+
+
+def test_even_powers_of_a_difference_lead_with_the_variable():
+    assert tex((mu - x) ** 2, DENSITY) == r"\left(x - \mu\right)^{2}"
+    assert tex((mu - x) ** 3, DENSITY) == r"\left(- x + \mu\right)^{3}"     # odd: as it is
+
+
+def test_products_of_square_roots_are_one_root():
+    gaussian = sp.exp(-(x - mu) ** 2 / (2 * V_)) / sp.sqrt(2 * sp.pi * V_)
+    assert tex(gaussian, DENSITY) == \
+        r"\frac{1}{\sqrt{2 \pi V}} e^{- \frac{\left(x - \mu\right)^{2}}{2 V}}"
+    assert tex(sp.sqrt(2 * sp.pi * V_)) == r"\sqrt{2 \pi V}"
+    g = sp.Symbol("gamma", positive=True)
+    assert tex(sp.sqrt(sp.pi / g) * sp.exp(beta)) == r"\sqrt{\frac{\pi}{\gamma}} e^{\beta}"
+    assert tex(sp.sqrt(3) / 3) == r"\frac{\sqrt{3}}{3}"                    # one root: as it is
+    assert tex(sp.Integral(x * px, (x, 0, 1)) / sp.Symbol("Z")) == \
+        r"\frac{1}{Z} \int_{0}^{1} x p(x)\, dx"
+
+
 # -- annotations ------------------------------------------------------------------------------
 
 NAMES = {"x": "x", "y": "y", "z": "z", "lambda": r"\lambda", "g": "g", "f": "f", "L": "L",
@@ -140,6 +190,7 @@ NAMES = {"x": "x", "y": "y", "z": "z", "lambda": r"\lambda", "g": "g", "f": "f",
     ("x = sqrt(1 - z**2)", r"$x = \sqrt{1 - z^{2}}$"),
     ("lambda_2 is fixed", r"$\lambda_{2}$ is fixed"),
     ("and Z -> I as T -> oo.", r"and $Z \to I$ as $T \to \infty$."),
+    ("minus the derivative of ln Z by", r"minus the derivative of $\ln Z$ by"),
 ])
 def test_annotations_typeset_their_math(text, expected):
     assert annotation(text, NAMES) == expected

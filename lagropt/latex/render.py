@@ -79,7 +79,8 @@ def context_of(derivation, fold: bool = True) -> Context:
         for e in step.equations:
             if isinstance(e, sp.Basic):
                 symbols |= e.free_symbols
-    return Context(variables, multipliers, symbols | set(variables), fold)
+    named = {v for v in variables if not isinstance(v, AppliedUndef)}      # p, not p(x)
+    return Context(variables, multipliers, symbols | named, fold)
 
 
 class Renderer:
