@@ -172,6 +172,52 @@ def test_products_of_square_roots_are_one_root():
         r"\frac{1}{Z} \int_{0}^{1} x p(x)\, dx"
 
 
+# -- long rows --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("row, points", [       # widths pdflatex gives in an 11pt display
+    (r"\lambda_{1}", 11.1), (r"a - b", 23.9), (r"a = b", 25.1),
+    (r"\int_{-\infty}^{\infty} p(x) \ln p(x)\, dx", 90.6), (r"\sum_{i=1}^{3}", 15.8),
+    (r"L(p_{1}, p_{2}, p_{3}, \lambda_{1}, \lambda_{2})", 88.5),
+    (r"\frac{e^{- \beta x}}{Z}", 24.6),
+    (r"= - \int_{-1}^{2} p(x) \ln p(x)\, dx - \lambda_{1} \left(\int_{-1}^{2} p(x)\, dx - 1\right)",
+     223.0),
+])
+def test_row_widths_are_estimated_within_a_few_percent(row, points):
+    from lagropt.latex.width import estimate
+
+    assert estimate(row) == pytest.approx(points, rel=0.08)
+
+
+def test_a_row_too_wide_for_the_page_breaks_between_terms():
+    from lagropt.latex.render import ROW_WIDTH
+    from lagropt.latex.width import estimate
+
+    L = sp.Function("L")(px, lam1, beta, gamma)
+    spread = sp.Integral((x - mu) ** 2 * px, (x, -sp.oo, sp.oo)) - V_
+    rhs = -sp.Integral(px * sp.log(px), (x, -sp.oo, sp.oo)) \
+        - lam1 * (sp.Integral(px, (x, -sp.oo, sp.oo)) - 1) \
+        - beta * (sp.Integral(x * px, (x, -sp.oo, sp.oo)) - mu) - gamma * spread
+    d = Derivation([Step("problem", "", (sp.Eq(sp.Function("h")(px), rhs.args[0]),),
+                         data={"variables": (px,)}),
+                    Step("lagrangian", "The Lagrangian:", (sp.Eq(L, rhs, evaluate=False),)),
+                    Step("chained", "Then:", (sp.Eq(L, 0, evaluate=False),
+                                              sp.Eq(L, rhs, evaluate=False)), chain=True)])
+    out = d.latex()
+    block = out.split("The Lagrangian:")[1].split(r"\end{align*}")[0]
+    rows = block.split("\n")[2:-1]
+    assert rows == [
+        r"  L[p, \lambda_{1}, \beta, \gamma] &= - \int_{-\infty}^{\infty} p(x) \ln p(x)\, dx "
+        r"- \lambda_{1} \left(\int_{-\infty}^{\infty} p(x)\, dx - 1\right) \\",
+        r"  &\quad - \beta \left(\int_{-\infty}^{\infty} x p(x)\, dx - \mu\right) \\",
+        r"  &\quad - \gamma \left(\int_{-\infty}^{\infty} \left(x - \mu\right)^{2} p(x)\, dx "
+        r"- V\right)"]
+    assert all(estimate(r) < ROW_WIDTH for r in rows)
+    # in a chain the further lines keep the arrow's column empty
+    assert r"  && &\quad - \gamma \left(" in out.split("Then:")[1]
+    # a row that fits stays whole
+    assert r"L[p, \lambda_{1}, \beta, \gamma] &= 0" in out
+
+
 # -- annotations ------------------------------------------------------------------------------
 
 NAMES = {"x": "x", "y": "y", "z": "z", "lambda": r"\lambda", "g": "g", "f": "f", "L": "L",

@@ -123,19 +123,24 @@ class LecturePrinter(LatexPrinter):
         return [_as_sum(t) if isinstance(t, Fold) else t
                 for t in self.ctx.indexer.fold_terms(terms)]
 
-    def _print_Add(self, expr, order=None):
-        out = ""
+    def add_pieces(self, expr) -> list[str]:
+        """The printed terms of a sum, each after the first with its sign (``- \\lambda g``):
+        joined by spaces they are the sum; a long sum breaks between them."""
+        pieces = []
         for i, term in enumerate(self.printed_terms(expr)):
+            sign = ""
             if i and term.could_extract_minus_sign():
-                out += " - "
-                term = -term
+                sign, term = "- ", -term
             elif i:
-                out += " + "
+                sign = "+ "
             body = self._print(term)
             if self._needs_add_brackets(term):
                 body = r"\left(%s\right)" % body
-            out += body
-        return out
+            pieces.append(sign + body)
+        return pieces
+
+    def _print_Add(self, expr, order=None):
+        return " ".join(self.add_pieces(expr))
 
     def folds_to_one_sum(self, expr) -> bool:
         """Whether a sum prints as a single \\sum (so that it needs no brackets in a product)."""
