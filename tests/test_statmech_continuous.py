@@ -144,6 +144,22 @@ def test_derivation_follows_the_lecture():
         assert all(isinstance(e, sp.Basic) for e in step.equations)
 
 
+def test_symbolic_mean_and_variance_leave_both_moment_equations():
+    c, W = sp.symbols("c W", positive=True)
+    res = maxent_continuous((0, 1), mean=c, variance=W, x=x)
+    assert res.status == "parametric" and res.gamma is not None
+    assert sp.Lt(W, c * (1 - c)) in res.conditions
+    # the equations hold at the multipliers the numeric solver finds for c = 0.3, W = 0.05
+    numeric = maxent_continuous((0, 1), mean=0.3, variance=0.05, x=x)
+    at = {c: sp.Rational(3, 10), W: sp.Rational(1, 20), res.beta: numeric.beta,
+          res.gamma: numeric.gamma}
+    assert len(res.equations) == 2
+    for eq in res.equations:
+        assert abs(sp.N((eq.lhs - eq.rhs).xreplace(at))) < 1e-12
+    density = res.density.xreplace(at).subs(x, sp.Rational(2, 5))
+    assert float(density) == pytest.approx(float(numeric.density.subs(x, 0.4)), rel=1e-12)
+
+
 # -- the derivation as the lecture writes it --------------------------------------------------
 
 p = sp.Function("p")(x)
@@ -216,7 +232,7 @@ def test_the_gaussian_derivation_reads_like_the_lecture():
 
 
 def _every_case():
-    c = sp.Symbol("c", positive=True)
+    c, W = sp.symbols("c W", positive=True)
     return {
         "exponential": dict(support=(0, sp.oo), mean=m),
         "exponential-reflected": dict(support=(-sp.oo, 1), mean=-3),
@@ -227,6 +243,7 @@ def _every_case():
         "truncated-exponential": dict(support=(0, 1), mean=0.3),
         "truncated-exponential-symbolic": dict(support=(0, 1), mean=c),
         "truncated-gaussian": dict(support=(0, sp.oo), mean=1, variance=0.5),
+        "truncated-gaussian-symbolic": dict(support=(0, 1), mean=c, variance=W),
         "u-shaped": dict(support=(-1, 2), mean=0.5, variance=0.9),
         "exponential-variance": dict(support=(0, sp.oo), mean=2, variance=4),
     }

@@ -283,7 +283,9 @@ class _Solver:
         return tuple(eqs)
 
     def _parametric(self) -> ContinuousMaxEnt:
-        """Symbols where the moment equation is transcendental: return the equation."""
+        """Symbols where the moment equations are transcendental: return the equations."""
+        if self.gamma is not None:
+            return self._parametric_spread()
         z = self._z_symbolic(False)
         d = self.d
         d.add("partition_function", "The integral:", sp.Eq(sp.Symbol("Z"), z))
@@ -293,6 +295,21 @@ class _Solver:
         return ContinuousMaxEnt(self.x, (self.a, self.b), density, self.beta, None,
                                 sp.log(z) - 1, z, sp.log(z) + self.beta * self.m, "parametric",
                                 eqs, tuple(self.conditions), d)
+
+    def _parametric_spread(self) -> ContinuousMaxEnt:
+        """Symbols with a variance on a bounded interval or a half-line: Z stays an integral
+        (error functions at best), the two moment equations are left as integrals over Z."""
+        x, beta, gamma = self.x, self.beta, self.gamma
+        weight = sp.exp(self.exponent(beta, gamma))
+        z = sp.Integral(weight, (x, self.a, self.b))
+        Zs = sp.Symbol("Z")
+        eqs = tuple(sp.Eq(sp.Integral(f * weight, (x, self.a, self.b)) / Zs, target)
+                    for f, target in ((x, self.m), ((x - self.m) ** 2, self.V)))
+        self.d.add("moments", "The moment equations for beta and gamma, left as they are:", eqs)
+        eqs = tuple(e.xreplace({Zs: z}) for e in eqs)
+        return ContinuousMaxEnt(x, (self.a, self.b), weight / z, beta, gamma, sp.log(z) - 1, z,
+                                sp.log(z) + beta * self.m + gamma * self.V, "parametric", eqs,
+                                tuple(self.conditions), self.d)
 
     def _finish(self, beta, gamma, status, gamma_zero=False) -> ContinuousMaxEnt:
         d, x = self.d, self.x
