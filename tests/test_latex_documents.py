@@ -10,6 +10,7 @@ import lagropt
 import lagropt.latex as L
 
 x, y, z = sp.symbols("x y z", real=True)
+xp, yp = sp.symbols("x y", positive=True)
 HARD = x ** 7 * y ** 5 + x * y ** 3 - z ** 4 * x + sp.sin(x * y)
 
 
@@ -28,6 +29,11 @@ CASES = {
                 {}, "optimal", [r"\frac{19}{2}", "Maximum"]),
     "parametric": (_boltzmann, {"timeout": 30}, "parametric",
                    [r"Z &= \sum_{i=1}^{3}", "fixed by the remaining equation"]),
+    "unbounded": (lambda: lagropt.maximize(x + y, subject_to=[sp.Eq(x * y, 1)]), {}, "unbounded",
+                  [r"Unbounded: $f \to \infty$ as $y \to 0$", r"f(1, 1) &= 2"]),
+    # min xy on x + y = 1 with x, y > 0: xy -> 0 at the open ends, (1/2, 1/2) is the maximum
+    "not_attained": (lambda: lagropt.minimize(xp * yp, subject_to=[sp.Eq(xp + yp, 1)]), {},
+                     "not_attained", [r"Not attained: $f \to 0$", "the infimum 0 is approached"]),
     "infeasible": (lambda: lagropt.maximize(x + y, subject_to=[sp.Eq(x ** 2 + y ** 2 + 1, 0)]),
                    {}, "infeasible", ["cannot be satisfied"]),
     "no_critical_point": (lambda: lagropt.maximize(x + y), {}, "no_critical_point",
@@ -65,6 +71,12 @@ def everything(name) -> str:
     problem, sol = solved(name)
     return "\n\n".join([problem.latex(), sol.latex(), OTHER_VIEWS,
                         sol.derivation.latex(fold=False), sol._repr_latex_()])
+
+
+def test_the_cases_cover_every_status():
+    from lagropt.solve.result import STATUSES
+
+    assert sorted({status for _, _, status, _ in CASES.values()}) == sorted(STATUSES)
 
 
 @pytest.mark.parametrize("name", CASES)

@@ -122,6 +122,102 @@ def test_index_name_avoids_symbols_in_use():
     assert Indexer(ps, taken).fold_sequence(lines) == lines      # no free index: written out
 
 
+# -- densities: functions of x, functionals of p ---------------------------------------------
+
+px = sp.Function("p")(x)
+mu, beta, gamma = sp.symbols("mu beta gamma", real=True)
+V_ = sp.Symbol("V", positive=True)
+DENSITY = Context((px,), (lam1, beta, gamma), {x, mu, V_, lam1, beta, gamma})
+
+
+def test_functionals_take_square_brackets_and_functional_derivatives_delta():
+    h, g = sp.Function("h")(px), sp.Function("g_1")(px)
+    assert tex(h) == "h[p]"
+    assert tex(sp.Function("L")(px, lam1, beta)) == r"L[p, \lambda_{1}, \beta]"
+    assert tex(sp.Derivative(g, px)) == r"\frac{\delta g_{1}[p]}{\delta p(x)}"
+    assert tex(sp.log(px)) == r"\ln p(x)"
+
+
+def test_integrals_keep_their_limits_beside_the_sign():
+    assert tex(-sp.Integral(px * sp.log(px), (x, 0, sp.oo))) == \
+        r"- \int_{0}^{\infty} p(x) \ln p(x)\, dx"
+
+
+def test_a_density_orders_terms_by_its_function_and_argument():
+    mean = sp.Integral(x * px, (x, -sp.oo, sp.oo))
+    assert tex(mean - mu, DENSITY) == r"\int_{-\infty}^{\infty} x p(x)\, dx - \mu"
+    assert tex(-mu + x, DENSITY) == r"x - \mu"
+    L = -sp.Integral(px * sp.log(px), (x, 0, 1)) - beta * (mean - mu) \
+        - lam1 * (sp.Integral(px, (x, 0, 1)) - 1)
+    assert tex(L, DENSITY).startswith(r"- \int_{0}^{1} p(x) \ln p(x)\, dx - \lambda_{1}")
+    assert tex(lam1 + beta * x + gamma * (x - mu) ** 2, DENSITY) == \
+        r"\lambda_{1} + \beta x + \gamma \left(x - \mu\right)^{2}"
+    assert tex(sp.exp(-lam1 - 1 - beta * x), DENSITY) == r"e^{-(1 + \lambda_{1})} e^{- \beta x}"
+
+
+def test_even_powers_of_a_difference_lead_with_the_variable():
+    assert tex((mu - x) ** 2, DENSITY) == r"\left(x - \mu\right)^{2}"
+    assert tex((mu - x) ** 3, DENSITY) == r"\left(- x + \mu\right)^{3}"     # odd: as it is
+
+
+def test_products_of_square_roots_are_one_root():
+    gaussian = sp.exp(-(x - mu) ** 2 / (2 * V_)) / sp.sqrt(2 * sp.pi * V_)
+    assert tex(gaussian, DENSITY) == \
+        r"\frac{1}{\sqrt{2 \pi V}} e^{- \frac{\left(x - \mu\right)^{2}}{2 V}}"
+    assert tex(sp.sqrt(2 * sp.pi * V_)) == r"\sqrt{2 \pi V}"
+    g = sp.Symbol("gamma", positive=True)
+    assert tex(sp.sqrt(sp.pi / g) * sp.exp(beta)) == r"\sqrt{\frac{\pi}{\gamma}} e^{\beta}"
+    assert tex(sp.sqrt(3) / 3) == r"\frac{\sqrt{3}}{3}"                    # one root: as it is
+    assert tex(sp.Integral(x * px, (x, 0, 1)) / sp.Symbol("Z")) == \
+        r"\frac{1}{Z} \int_{0}^{1} x p(x)\, dx"
+
+
+# -- long rows --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("row, points", [       # widths pdflatex gives in an 11pt display
+    (r"\lambda_{1}", 11.1), (r"a - b", 23.9), (r"a = b", 25.1),
+    (r"\int_{-\infty}^{\infty} p(x) \ln p(x)\, dx", 90.6), (r"\sum_{i=1}^{3}", 15.8),
+    (r"L(p_{1}, p_{2}, p_{3}, \lambda_{1}, \lambda_{2})", 88.5),
+    (r"\frac{e^{- \beta x}}{Z}", 24.6),
+    (r"= - \int_{-1}^{2} p(x) \ln p(x)\, dx - \lambda_{1} \left(\int_{-1}^{2} p(x)\, dx - 1\right)",
+     223.0),
+])
+def test_row_widths_are_estimated_within_a_few_percent(row, points):
+    from lagropt.latex.width import estimate
+
+    assert estimate(row) == pytest.approx(points, rel=0.08)
+
+
+def test_a_row_too_wide_for_the_page_breaks_between_terms():
+    from lagropt.latex.render import ROW_WIDTH
+    from lagropt.latex.width import estimate
+
+    L = sp.Function("L")(px, lam1, beta, gamma)
+    spread = sp.Integral((x - mu) ** 2 * px, (x, -sp.oo, sp.oo)) - V_
+    rhs = -sp.Integral(px * sp.log(px), (x, -sp.oo, sp.oo)) \
+        - lam1 * (sp.Integral(px, (x, -sp.oo, sp.oo)) - 1) \
+        - beta * (sp.Integral(x * px, (x, -sp.oo, sp.oo)) - mu) - gamma * spread
+    d = Derivation([Step("problem", "", (sp.Eq(sp.Function("h")(px), rhs.args[0]),),
+                         data={"variables": (px,)}),
+                    Step("lagrangian", "The Lagrangian:", (sp.Eq(L, rhs, evaluate=False),)),
+                    Step("chained", "Then:", (sp.Eq(L, 0, evaluate=False),
+                                              sp.Eq(L, rhs, evaluate=False)), chain=True)])
+    out = d.latex()
+    block = out.split("The Lagrangian:")[1].split(r"\end{align*}")[0]
+    rows = block.split("\n")[2:-1]
+    assert rows == [
+        r"  L[p, \lambda_{1}, \beta, \gamma] &= - \int_{-\infty}^{\infty} p(x) \ln p(x)\, dx "
+        r"- \lambda_{1} \left(\int_{-\infty}^{\infty} p(x)\, dx - 1\right) \\",
+        r"  &\quad - \beta \left(\int_{-\infty}^{\infty} x p(x)\, dx - \mu\right) \\",
+        r"  &\quad - \gamma \left(\int_{-\infty}^{\infty} \left(x - \mu\right)^{2} p(x)\, dx "
+        r"- V\right)"]
+    assert all(estimate(r) < ROW_WIDTH for r in rows)
+    # in a chain the further lines keep the arrow's column empty
+    assert r"  && &\quad - \gamma \left(" in out.split("Then:")[1]
+    # a row that fits stays whole
+    assert r"L[p, \lambda_{1}, \beta, \gamma] &= 0" in out
+
+
 # -- annotations ------------------------------------------------------------------------------
 
 NAMES = {"x": "x", "y": "y", "z": "z", "lambda": r"\lambda", "g": "g", "f": "f", "L": "L",
@@ -140,6 +236,7 @@ NAMES = {"x": "x", "y": "y", "z": "z", "lambda": r"\lambda", "g": "g", "f": "f",
     ("x = sqrt(1 - z**2)", r"$x = \sqrt{1 - z^{2}}$"),
     ("lambda_2 is fixed", r"$\lambda_{2}$ is fixed"),
     ("and Z -> I as T -> oo.", r"and $Z \to I$ as $T \to \infty$."),
+    ("minus the derivative of ln Z by", r"minus the derivative of $\ln Z$ by"),
 ])
 def test_annotations_typeset_their_math(text, expected):
     assert annotation(text, NAMES) == expected

@@ -1,6 +1,7 @@
 """Maximum-entropy densities on an interval: exponential, Gaussian, truncated forms."""
 
 import math
+import re
 
 import pytest
 import sympy as sp
@@ -137,14 +138,126 @@ def test_derivation_follows_the_lecture():
     for kind in ("problem", "lagrangian", "equations", "isolate", "normalisation",
                  "partition_function", "moments", "solution", "classification", "value"):
         assert kind in kinds
-    (stationarity,) = res.derivation.find("equations")[0].equations
-    p = sp.Function("p")(x)
-    lam1, beta = sp.Symbol("lambda_1", real=True), sp.Symbol("beta", real=True)
-    assert same(stationarity.lhs, -sp.log(p) - 1 - lam1 - beta * x)
     (z,) = res.derivation.find("partition_function")[0].equations
-    assert same(z.rhs, 1 / beta)
+    assert same(z.rhs, 1 / sp.Symbol("beta", real=True))
     for step in res.derivation:
         assert all(isinstance(e, sp.Basic) for e in step.equations)
+
+
+def test_symbolic_mean_and_variance_leave_both_moment_equations():
+    c, W = sp.symbols("c W", positive=True)
+    res = maxent_continuous((0, 1), mean=c, variance=W, x=x)
+    assert res.status == "parametric" and res.gamma is not None
+    assert sp.Lt(W, c * (1 - c)) in res.conditions
+    # the equations hold at the multipliers the numeric solver finds for c = 0.3, W = 0.05
+    numeric = maxent_continuous((0, 1), mean=0.3, variance=0.05, x=x)
+    at = {c: sp.Rational(3, 10), W: sp.Rational(1, 20), res.beta: numeric.beta,
+          res.gamma: numeric.gamma}
+    assert len(res.equations) == 2
+    for eq in res.equations:
+        assert abs(sp.N((eq.lhs - eq.rhs).xreplace(at))) < 1e-12
+    density = res.density.xreplace(at).subs(x, sp.Rational(2, 5))
+    assert float(density) == pytest.approx(float(numeric.density.subs(x, 0.4)), rel=1e-12)
+
+
+# -- the derivation as the lecture writes it --------------------------------------------------
+
+p = sp.Function("p")(x)
+h = sp.Function("h")(p)
+lam1 = sp.Symbol("lambda_1", real=True)
+mu = sp.Symbol("mu", real=True)
+
+# name: (arguments, the constraints g_k[p] = int f_k p dx - target_k as (f_k, target_k))
+LECTURE = {
+    "exponential": (dict(support=(0, sp.oo), mean=m), [(1, 1), (x, m)]),
+    "gaussian": (dict(support=(-sp.oo, sp.oo), mean=mu, variance=V),
+                 [(1, 1), (x, mu), ((x - mu) ** 2, V)]),
+    "uniform": (dict(support=(-1, 3)), [(1, 1)]),
+}
+
+
+@pytest.mark.parametrize("name", LECTURE)
+def test_lagrangian_is_h_minus_the_multipliers_times_the_constraints(name):
+    kwargs, constraints = LECTURE[name]
+    res = maxent_continuous(x=x, **kwargs)
+    a, b = res.support
+    (lagrangian,) = res.derivation.find("lagrangian")
+    multipliers = (lam1, *lagrangian.equations[0].lhs.args[2:])     # beta, gamma as solved
+    gs = [sp.Integral(f * p, (x, a, b)) - target for f, target in constraints]
+    names = [sp.Function(f"g_{k}")(p) for k in range(1, len(gs) + 1)]
+    L = sp.Function("L")(p, *multipliers)
+    assert lagrangian.equations == (
+        sp.Eq(L, h - sp.Add(*[k * g for k, g in zip(multipliers, names)]), evaluate=False),
+        sp.Eq(L, -sp.Integral(p * sp.log(p), (x, a, b))
+              - sp.Add(*[k * g for k, g in zip(multipliers, gs)]), evaluate=False))
+    assert [s.name for s in multipliers] == ["lambda_1", "beta", "gamma"][:len(gs)]
+
+
+@pytest.mark.parametrize("name", LECTURE)
+def test_stationarity_reads_grad_h_equals_the_multipliers_times_grad_g(name):
+    kwargs, constraints = LECTURE[name]
+    res = maxent_continuous(x=x, **kwargs)
+    (step,) = res.derivation.find("equations")
+    multipliers = res.derivation.find("lagrangian")[0].equations[0].lhs.args[1:]
+    names = [sp.Function(f"g_{k}")(p) for k in range(1, len(constraints) + 1)]
+    assert step.chain
+    assert step.equations == (
+        sp.Eq(sp.Derivative(h, p),
+              sp.Add(*[k * sp.Derivative(g, p) for k, g in zip(multipliers, names)]),
+              evaluate=False),
+        sp.Eq(-sp.log(p) - 1, sp.Add(*[k * f for k, (f, _) in zip(multipliers, constraints)]),
+              evaluate=False))
+
+
+def test_the_gaussian_derivation_reads_like_the_lecture():
+    res = maxent_continuous((-sp.oo, sp.oo), mean=mu, variance=V, x=x)
+    lines = res.derivation.latex().splitlines()
+    integral = r"\int_{-\infty}^{\infty}"
+    for line in [
+        rf"  g_{{2}}[p] &= {integral} x p(x)\, dx - \mu = 0 \\",
+        rf"  g_{{3}}[p] &= {integral} \left(x - \mu\right)^{{2}} p(x)\, dx - V = 0",
+        r"  L[p, \lambda_{1}, \beta, \gamma] &= h[p] - \lambda_{1} g_{1}[p] - \beta g_{2}[p] "
+        r"- \gamma g_{3}[p] \\",
+        rf"  &= - {integral} p(x) \ln p(x)\, dx - \lambda_{{1}} \left({integral} p(x)\, dx "
+        r"- 1\right) \\",
+        rf"  &\quad - \beta \left({integral} x p(x)\, dx - \mu\right) \\",
+        rf"  &\quad - \gamma \left({integral} \left(x - \mu\right)^{{2}} p(x)\, dx - V\right)",
+        r"  \Rightarrow\quad && - \ln p(x) - 1 &= \lambda_{1} + \beta x "
+        r"+ \gamma \left(x - \mu\right)^{2}",
+        r"  p(x) &= e^{-(1 + \lambda_{1})} e^{- \beta x} e^{- \gamma \left(x - \mu\right)^{2}}",
+        r"  p(x) &= \frac{1}{\sqrt{2 \pi V}} e^{- \frac{\left(x - \mu\right)^{2}}{2 V}}, "
+        r"\quad Z = \sqrt{2 \pi V}",
+    ]:
+        assert line in lines, line
+
+
+def _every_case():
+    c, W = sp.symbols("c W", positive=True)
+    return {
+        "exponential": dict(support=(0, sp.oo), mean=m),
+        "exponential-reflected": dict(support=(-sp.oo, 1), mean=-3),
+        "gaussian": dict(support=(-sp.oo, sp.oo), mean=mu, variance=V),
+        "gaussian-numbers": dict(support=(-sp.oo, sp.oo), mean=1, variance=4),
+        "uniform": dict(support=(-1, 3)),
+        "midpoint": dict(support=(0, 2), mean=1),
+        "truncated-exponential": dict(support=(0, 1), mean=0.3),
+        "truncated-exponential-symbolic": dict(support=(0, 1), mean=c),
+        "truncated-gaussian": dict(support=(0, sp.oo), mean=1, variance=0.5),
+        "truncated-gaussian-symbolic": dict(support=(0, 1), mean=c, variance=W),
+        "u-shaped": dict(support=(-1, 2), mean=0.5, variance=0.9),
+        "exponential-variance": dict(support=(0, sp.oo), mean=2, variance=4),
+    }
+
+
+@pytest.mark.parametrize("name", _every_case())
+def test_every_case_compiles_within_the_page(name, tmp_path, latex_required):
+    import lagropt.latex as L
+
+    res = maxent_continuous(x=x, **_every_case()[name])
+    path = res.derivation.to_tex(tmp_path / f"{name}.tex", title=name)
+    assert L.compile(path, clean=False).is_file()
+    log = path.with_suffix(".log").read_text(errors="replace")
+    assert "Overfull" not in log, re.findall(r"Overfull.*", log)
 
 
 @pytest.mark.parametrize("kwargs, words", [

@@ -59,6 +59,22 @@ class Context:
     def __post_init__(self):
         indexable = [s for s in self.symbols if s not in set(self.multipliers)]
         self.indexer = Indexer(indexable, {s.name for s in self.symbols}) if self.fold else None
+        # what makes a term a variable term: p for an IndexedBase p[i]; for a function p(x),
+        # p(x) itself (inside integrals too) and its argument x
+        self.variable_symbols, self.variable_functions = set(), ()
+        for v in self.variables:
+            if isinstance(v, sp.IndexedBase):
+                self.variable_symbols.add(v.label)
+            elif isinstance(v, AppliedUndef):
+                self.variable_functions += (v,)
+                self.variable_symbols |= v.free_symbols
+            else:
+                self.variable_symbols.add(v)
+
+    def has_variable(self, term) -> bool:
+        """Whether a term holds one of the variables (or there are none to tell)."""
+        return (not self.variables or bool(term.free_symbols & self.variable_symbols)
+                or any(term.has(f) for f in self.variable_functions))
 
     def free_name(self, *candidates: str) -> str | None:
         """The first candidate name not used by any symbol."""
@@ -82,9 +98,7 @@ class LecturePrinter(LatexPrinter):
         mult = next((k + 1 for k, m in enumerate(self.ctx.multipliers) if m in free), 0)
         if term.is_Number and numbers_last:
             mult = len(self.ctx.multipliers) + 1
-        variables = {v.label if isinstance(v, sp.IndexedBase) else v for v in self.ctx.variables}
-        has_variable = bool(free & variables) or not self.ctx.variables
-        return (mult, term.is_Number, not has_variable and mult == 0)
+        return (mult, term.is_Number, not self.ctx.has_variable(term) and mult == 0)
 
     def ordered_terms(self, expr) -> list:
         """The terms of a sum in the order they are printed (before index folding)."""
@@ -109,19 +123,24 @@ class LecturePrinter(LatexPrinter):
         return [_as_sum(t) if isinstance(t, Fold) else t
                 for t in self.ctx.indexer.fold_terms(terms)]
 
-    def _print_Add(self, expr, order=None):
-        out = ""
+    def add_pieces(self, expr) -> list[str]:
+        """The printed terms of a sum, each after the first with its sign (``- \\lambda g``):
+        joined by spaces they are the sum; a long sum breaks between them."""
+        pieces = []
         for i, term in enumerate(self.printed_terms(expr)):
+            sign = ""
             if i and term.could_extract_minus_sign():
-                out += " - "
-                term = -term
+                sign, term = "- ", -term
             elif i:
-                out += " + "
+                sign = "+ "
             body = self._print(term)
             if self._needs_add_brackets(term):
                 body = r"\left(%s\right)" % body
-            out += body
-        return out
+            pieces.append(sign + body)
+        return pieces
+
+    def _print_Add(self, expr, order=None):
+        return " ".join(self.add_pieces(expr))
 
     def folds_to_one_sum(self, expr) -> bool:
         """Whether a sum prints as a single \\sum (so that it needs no brackets in a product)."""
@@ -134,8 +153,12 @@ class LecturePrinter(LatexPrinter):
     def _print_Mul(self, expr):
         if expr.could_extract_minus_sign():
             return "- " + self._print(-expr) if not (-expr).is_Add else super()._print_Mul(expr)
+        roots = self._joined_roots(expr)
+        if roots is not None:
+            return roots
         numer, denom = sp.fraction(expr, exact=True)
-        if denom != 1 and (isinstance(numer, sp.Sum) or self.folds_to_one_sum(numer)):
+        if denom != 1 and (isinstance(numer, (sp.Sum, sp.Integral))
+                           or self.folds_to_one_sum(numer)):
             return r"\frac{1}{%s} %s" % (self._print(denom), self._print(numer))   # 1/Z sum_i
         if denom != 1 and _symbol_product(denom) and (numer == 1 or _symbol_product(numer)):
             return r"\frac{%s}{%s}" % (self._print(numer), self._print(denom))   # 1/(k T)
@@ -172,6 +195,39 @@ class LecturePrinter(LatexPrinter):
             parts.append(body)
         return head + " ".join(parts)
 
+    def _joined_roots(self, expr) -> str | None:
+        """Square roots multiplied together as one root, the rational factor taken in:
+        ``\\sqrt{2 \\pi V}``, ``\\frac{1}{\\sqrt{2 \\pi V}} e^{..}``,
+        ``\\sqrt{\\frac{\\pi}{\\gamma}}``."""
+        coeff, rest = expr.as_coeff_Mul()
+        factors = sp.Mul.make_args(rest)
+        roots = [f for f in factors if f.is_Pow and f.exp in (sp.S.Half, -sp.S.Half)]
+        others = sp.Mul(*[f for f in factors if f not in roots])
+        if len(roots) < 2 or not (coeff.is_Rational and coeff > 0) \
+                or sp.fraction(others, exact=True)[1] != 1:
+            return None
+        inside = coeff ** 2 * sp.Mul(*[f.base ** (2 * f.exp) for f in roots])
+        numer, denom = sp.fraction(inside, exact=True)
+        if denom == 1:
+            root = r"\sqrt{%s}" % self._print(numer)
+        elif numer == 1:
+            root = r"\frac{1}{\sqrt{%s}}" % self._print(denom)
+        else:
+            root = r"\sqrt{\frac{%s}{%s}}" % (self._print(numer), self._print(denom))
+        if others == 1:
+            return root
+        body = self._print(others)
+        return root + " " + (r"\left(%s\right)" % body if others.is_Add else body)
+
+    def _print_Pow(self, expr):
+        """An even power of a difference with its terms in the written order: (x - mu)^2
+        rather than (-x + mu)^2."""
+        base, power = expr.as_base_exp()
+        if base.is_Add and power.is_Integer and power.is_even \
+                and self.ordered_terms(base)[0].could_extract_minus_sign():
+            return self._print(sp.Pow(-base, power, evaluate=False))
+        return super()._print_Pow(expr)
+
     # -- functions ------------------------------------------------------------------------
     def _arguments(self, args) -> str:
         """Arguments, with runs of four or more (p_1 .. p_10, or equal values) shortened."""
@@ -192,8 +248,17 @@ class LecturePrinter(LatexPrinter):
         if not isinstance(expr, AppliedUndef):
             return super()._print_Function(expr, exp)
         name = self._print(sp.Symbol(expr.func.__name__))
+        if any(isinstance(a, AppliedUndef) for a in expr.args):
+            return self._functional(name, expr.args, exp)
         args = self._arguments(expr.args)
         body = r"%s\left(%s\right)" % (name, args) if r"\frac" in args else f"{name}({args})"
+        return body if exp is None else r"\left(%s\right)^{%s}" % (body, exp)
+
+    def _functional(self, name: str, args, exp=None) -> str:
+        """A function of a function is a functional: ``h[p]``, ``L[p, \\lambda_1]``."""
+        printed = [self._print(sp.Symbol(a.func.__name__)) if isinstance(a, AppliedUndef)
+                   else self._print(a) for a in args]
+        body = "%s[%s]" % (name, ", ".join(printed))
         return body if exp is None else r"\left(%s\right)^{%s}" % (body, exp)
 
     def _print_Derivative(self, expr):
@@ -201,16 +266,22 @@ class LecturePrinter(LatexPrinter):
         if not isinstance(inner, (AppliedUndef, sp.Sum, sp.Symbol, sp.Indexed)):
             return super()._print_Derivative(expr)
         order = sum(n for _, n in expr.variable_count)
-        wrt = " ".join(r"\partial %s" % self._print(v) if n == 1 else
-                       r"\partial %s^{%s}" % (self._print(v), n) for v, n in expr.variable_count)
-        top = r"\partial" if order == 1 else r"\partial^{%s}" % order
+        # by a function p(x), the functional derivative: delta h / delta p(x)
+        d = r"\delta" if any(isinstance(v, AppliedUndef) for v in expr.variables) else r"\partial"
+        wrt = " ".join(r"%s %s" % (d, self._print(v)) if n == 1 else
+                       r"%s %s^{%s}" % (d, self._print(v), n) for v, n in expr.variable_count)
+        top = d if order == 1 else r"%s^{%s}" % (d, order)
         return r"\frac{%s %s}{%s}" % (top, self._print(inner), wrt)
+
+    def _print_Integral(self, expr):
+        """Limits beside the sign, as written by hand: ``\\int_{0}^{\\infty} p(x)\\, dx``."""
+        return super()._print_Integral(expr).replace(r"\int\limits", r"\int")
 
     def _print_log(self, expr, exp=None):
         arg = expr.args[0]
         body = self._print(arg)
         name = r"\ln" if exp is None else r"\ln^{%s}" % exp
-        if arg.is_Atom or isinstance(arg, sp.Indexed):
+        if arg.is_Atom or isinstance(arg, (sp.Indexed, AppliedUndef)):
             return f"{name} {body}"
         return r"%s\left(%s\right)" % (name, body)
 

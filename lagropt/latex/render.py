@@ -31,11 +31,15 @@ from ..derivation import Step
 from .index import Fold
 from .printer import Context, LecturePrinter
 from .text import annotation, escape
+from .width import TEXT_WIDTH, estimate
 
 __all__ = ["derivation_latex", "solution_latex", "solution_summary_latex", "problem_latex",
            "context_of"]
 
 PACK_WIDTH = 48             # visible characters per packed line of assignments
+# what a display row may take by width.estimate, which reads long rows 0 to 5% short
+ROW_WIDTH = 0.96 * TEXT_WIDTH
+CONTINUATION = r"\quad "    # a broken row's further lines start under the relation, indented
 APPROX_DIGITS = 4
 _RELATION_TEX = {"==": "=", "<=": r"\leq", ">=": r"\geq", "<": "<", ">": ">", "!=": r"\neq"}
 
@@ -79,7 +83,8 @@ def context_of(derivation, fold: bool = True) -> Context:
         for e in step.equations:
             if isinstance(e, sp.Basic):
                 symbols |= e.free_symbols
-    return Context(variables, multipliers, symbols | set(variables), fold)
+    named = {v for v in variables if not isinstance(v, AppliedUndef)}      # p, not p(x)
+    return Context(variables, multipliers, symbols | named, fold)
 
 
 class Renderer:
@@ -123,9 +128,7 @@ class Renderer:
         if isinstance(item, Fold):
             return self.row(item.pattern, side) + r", \qquad " + _index_range(self, item)
         if isinstance(item, Relational):
-            op = _RELATION_TEX.get(item.rel_op, item.rel_op)
-            if op == "=" and isinstance(item.rhs, sp.Float):
-                op = r"\approx"
+            op = _relation(item)
             out = f"{side(item.lhs)} &{op} {side(item.rhs)}"
             if approx and op == "=":
                 out += self.approximation(item.rhs)
@@ -133,6 +136,26 @@ class Renderer:
         if isinstance(item, (bool, sp.logic.boolalg.BooleanAtom)):
             return r"&\text{%s}" % ("true" if bool(item) else "false")
         return "&" + side(item)
+
+    def row_lines(self, item, side=None, approx: bool = False, offset: float = 0.0) -> list[str]:
+        """A row, or several when it is too wide for the page: broken after the relation and
+        between the terms of the right side, each further line indented under the relation.
+
+        ``offset`` is the width taken left of the equation (the arrow of a chain)."""
+        text = self.row(item, side, approx)
+        if not isinstance(item, Relational) or estimate(text) + offset <= ROW_WIDTH:
+            return [text]
+        side = side or self.tex
+        rhs = self.shorten(item.rhs)
+        if not rhs.is_Add or side(rhs) != self.tex(rhs):      # a product (a factored form)
+            return [text]
+        op = _relation(item)
+        head = f"{side(item.lhs)} &{op} "
+        lines = _filled(self.printer.add_pieces(rhs), ROW_WIDTH - offset - estimate(head),
+                        indent=estimate(CONTINUATION))
+        if approx and op == "=":
+            lines[-1] += self.approximation(rhs)
+        return [head + lines[0]] + ["&" + CONTINUATION + line for line in lines[1:]]
 
     def approximation(self, value) -> str:
         """`` \\approx 0.6931`` for an irrational number (nothing for rationals and symbols)."""
@@ -154,15 +177,17 @@ class Renderer:
         if pack:
             return self._packed(items, approx)
         out, previous = [], None
+        arrow = r"\Rightarrow\quad "
         for i, item in enumerate(items):
-            text = self.row(item, side, approx)
+            text, *more = self.row_lines(item, side, approx, estimate(arrow) if chain else 0.0)
             lhs = getattr(item, "lhs", None)
             if isinstance(lhs, AppliedUndef) and lhs == previous and not chain:   # L = .. = ..
                 text = text[text.index("&"):]
             previous = lhs
             if chain:
-                text = (r"\Rightarrow\quad && " if i else "&& ") + text
-            out.append(text)
+                text = (arrow + "&& " if i else "&& ") + text
+                more = ["&& " + line for line in more]
+            out += [text, *more]
         return out
 
     def _packed(self, items, approx) -> list[str]:
@@ -324,6 +349,25 @@ class Renderer:
                          f"{self.printer.doprint(sp.N(r, APPROX_DIGITS))}$ is a root of "
                          f"${self.printer.doprint(poly)} = 0$")
         return "where " + "; ".join(parts) + "."
+
+
+def _relation(item) -> str:
+    """The relation of a row as LaTeX (``\\approx`` for a floating-point right side)."""
+    op = _RELATION_TEX.get(item.rel_op, item.rel_op)
+    return r"\approx" if op == "=" and isinstance(item.rhs, sp.Float) else op
+
+
+def _filled(pieces, width: float, indent: float) -> list[str]:
+    """Terms joined into lines no wider than ``width`` (further lines start ``indent`` in;
+    a term wider than a line stands alone)."""
+    lines, line = [], []
+    for piece in pieces:
+        if line and estimate(" ".join(line + [piece])) + (indent if lines else 0.0) > width:
+            lines.append(" ".join(line))
+            line = []
+        line.append(piece)
+    lines.append(" ".join(line))
+    return lines
 
 
 def _index_range(renderer, fold: Fold) -> str:

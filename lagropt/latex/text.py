@@ -28,7 +28,7 @@ _TOKEN = re.compile(r"""
 
 _FUNCTIONS = {"sqrt", "exp", "log", "ln", "sin", "cos", "tan", "sinh", "cosh", "tanh", "Abs",
               "sign", "Max", "Min", "Heaviside", "CRootOf", "atan", "asin", "acos"}
-_CONSTANTS = {"oo": r"\infty"}
+_CONSTANTS = {"oo": r"\infty", "ln": r"\ln"}
 _RELATIONS = {"=": "=", "==": "=", "->": r"\to", "<=": r"\leq", ">=": r"\geq", "!=": r"\neq",
               "<": "<", ">": ">"}
 _TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "#": r"\#", "$": r"\$",

@@ -215,32 +215,44 @@ class _Solver:
         return self._finish(sp.Float(beta, 15), None if gamma is None else sp.Float(gamma, 15),
                             "numeric")
 
-    def _opening(self) -> None:
-        x, p, d = self.x, self.p, self.d
-        a, b = self.a, self.b
-        S = -sp.Integral(p * sp.log(p), (x, a, b))
-        # the constraints g_k[p] = 0 with their multipliers, as the solver writes them
+    def _constraints(self) -> list:
+        """(multiplier, g_k[p], d g_k / d p(x)) per constraint, g_k[p] = int .. dx - target."""
+        x, p, a, b = self.x, self.p, self.a, self.b
         parts = [(self.lam1, sp.Integral(p, (x, a, b)) - 1, sp.Integer(1))]
         if self.m is not None:
             parts.append((self.beta, sp.Integral(x * p, (x, a, b)) - self.m, x))
         if self.V is not None:
-            parts.append((self.gamma, sp.Integral((x - self.m) ** 2 * p, (x, a, b)) - self.V,
-                          (x - self.m) ** 2))
+            spread = (x - self.m) ** 2
+            parts.append((self.gamma, sp.Integral(spread * p, (x, a, b)) - self.V, spread))
+        return parts
+
+    def _opening(self) -> None:
+        """The lecture's steps with integrals for sums: the problem, L = h - sum_k lambda_k g_k,
+        stationarity grad h = sum_k lambda_k grad g_k, p(x), and Z from the normalisation."""
+        x, p, d = self.x, self.p, self.d
+        S = -sp.Integral(p * sp.log(p), (x, self.a, self.b))
+        parts = self._constraints()
+        multipliers = [m for m, _, _ in parts]
+        h = sp.Function("h")(p)
         gs = [sp.Function(f"g_{k}")(p) for k in range(1, len(parts) + 1)]
-        L = S - sp.Add(*[m * g for m, g, _ in parts])
-        stationarity = -sp.log(p) - 1 - sp.Add(*[m * f for m, _, f in parts])
         d.add("problem", "Maximize the differential entropy subject to the constraints:",
-              (sp.Eq(sp.Function("h")(p), S, evaluate=False),
+              (sp.Eq(h, S, evaluate=False),
                *[sp.Eq(g_name, g, evaluate=False) for g_name, (_, g, _) in zip(gs, parts)]),
-              sense="max")
+              sense="max", variables=(p,))
+        L = sp.Function("L")(p, *multipliers)
         d.add("lagrangian", "The Lagrangian, one multiplier per constraint:",
-              sp.Eq(sp.Function("L")(p), L, evaluate=False))
+              (sp.Eq(L, h - sp.Add(*[m * g for m, g in zip(multipliers, gs)]), evaluate=False),
+               sp.Eq(L, S - sp.Add(*[m * g for m, g, _ in parts]), evaluate=False)))
+        gradients = sp.Add(*[m * sp.Derivative(g, p) for m, g in zip(multipliers, gs)])
         d.add("equations", "The functional derivative of L with respect to p(x) vanishes at "
-              "every x:", sp.Eq(stationarity, 0, evaluate=False))
+              "every x, so that of h is the multipliers times those of the constraints:",
+              (sp.Eq(sp.Derivative(h, p), gradients, evaluate=False),
+               sp.Eq(-sp.log(p) - 1, sp.Add(*[m * f for m, _, f in parts]), evaluate=False)),
+              chain=True)
         form = sp.exp(-(1 + self.lam1)) * sp.exp(self.exponent(self.beta, self.gamma))
         d.add("isolate", "Solving for p(x):", sp.Eq(p, form, evaluate=False))
         Zs = sp.Symbol("Z")
-        z_integral = sp.Integral(sp.exp(self.exponent(self.beta, self.gamma)), (x, a, b))
+        z_integral = sp.Integral(sp.exp(self.exponent(self.beta, self.gamma)), (x, self.a, self.b))
         d.add("normalisation", "The normalisation fixes lambda_1 through e^(1 + lambda_1) = Z, "
               "the partition function:", (sp.Eq(Zs, z_integral, evaluate=False),
                                        sp.Eq(p, sp.exp(self.exponent(self.beta, self.gamma)) / Zs,
@@ -271,7 +283,9 @@ class _Solver:
         return tuple(eqs)
 
     def _parametric(self) -> ContinuousMaxEnt:
-        """Symbols where the moment equation is transcendental: return the equation."""
+        """Symbols where the moment equations are transcendental: return the equations."""
+        if self.gamma is not None:
+            return self._parametric_spread()
         z = self._z_symbolic(False)
         d = self.d
         d.add("partition_function", "The integral:", sp.Eq(sp.Symbol("Z"), z))
@@ -281,6 +295,21 @@ class _Solver:
         return ContinuousMaxEnt(self.x, (self.a, self.b), density, self.beta, None,
                                 sp.log(z) - 1, z, sp.log(z) + self.beta * self.m, "parametric",
                                 eqs, tuple(self.conditions), d)
+
+    def _parametric_spread(self) -> ContinuousMaxEnt:
+        """Symbols with a variance on a bounded interval or a half-line: Z stays an integral
+        (error functions at best), the two moment equations are left as integrals over Z."""
+        x, beta, gamma = self.x, self.beta, self.gamma
+        weight = sp.exp(self.exponent(beta, gamma))
+        z = sp.Integral(weight, (x, self.a, self.b))
+        Zs = sp.Symbol("Z")
+        eqs = tuple(sp.Eq(sp.Integral(f * weight, (x, self.a, self.b)) / Zs, target)
+                    for f, target in ((x, self.m), ((x - self.m) ** 2, self.V)))
+        self.d.add("moments", "The moment equations for beta and gamma, left as they are:", eqs)
+        eqs = tuple(e.xreplace({Zs: z}) for e in eqs)
+        return ContinuousMaxEnt(x, (self.a, self.b), weight / z, beta, gamma, sp.log(z) - 1, z,
+                                sp.log(z) + beta * self.m + gamma * self.V, "parametric", eqs,
+                                tuple(self.conditions), self.d)
 
     def _finish(self, beta, gamma, status, gamma_zero=False) -> ContinuousMaxEnt:
         d, x = self.d, self.x
@@ -302,7 +331,9 @@ class _Solver:
         if self.gamma is not None:
             values[self.gamma] = sp.Integer(0) if gamma_zero else gamma
         if values:
-            d.add("solution", "Solving them:", tuple(sp.Eq(k, v) for k, v in values.items()))
+            text = "Solving them:" if status == "exact" else \
+                "The multipliers, solved numerically from the moment equations:"
+            d.add("solution", text, tuple(sp.Eq(k, v) for k, v in values.items()))
         if status != "exact":
             z = _numeric_z(self, beta, gamma)
         elif beta == 0 and not with_gamma:
