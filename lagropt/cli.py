@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import LagroptError, ProblemError
@@ -37,9 +39,11 @@ def _read_problem_file(path: str):
     constraint per line after it, optional 'vars: x, y', 'params: a', 'positive: p1, p2'
     lines; '#' starts a comment."""
     try:
-        lines = Path(path).read_text().splitlines()
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise LagroptError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise LagroptError(f"cannot read {path}: it is not UTF-8 text") from None
     fields = {"constraints": []}
     for number, raw in enumerate(lines, 1):
         line = raw.split("#", 1)[0].strip()
@@ -135,19 +139,81 @@ def solution_json(sol, report=None) -> dict:
 
 
 def _writable(path: str) -> Path:
+    """``path`` as a file that can be written, checked before any work is done: not a folder,
+    in a folder that exists and accepts the file (a new file is created and removed again)."""
     p = Path(path)
-    if p.parent and not p.parent.exists():
+    if p.is_dir():
+        raise LagroptError(f"cannot write {path}: it is a folder")
+    if not p.parent.is_dir():
         raise LagroptError(f"cannot write {path}: the folder {p.parent} does not exist")
+    try:
+        if p.exists():
+            with open(p, "ab"):
+                pass
+        else:
+            with open(p, "xb"):
+                pass
+            p.unlink()
+    except OSError as exc:
+        raise LagroptError(f"cannot write {path}: {exc.strerror or exc}") from None
     return p
+
+
+def _plot_file(path: str) -> Path:
+    """``--plot``'s file: writable, with an extension naming a format matplotlib writes."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    p = _writable(path)
+    formats = sorted(FigureCanvasBase.get_supported_filetypes())
+    fmt = p.suffix[1:].lower()
+    if not fmt:
+        raise LagroptError(f"--plot {path}: add an extension for the format (.png, .pdf, .svg, ...)")
+    if fmt not in formats:
+        raise LagroptError(f"--plot {path}: matplotlib cannot write .{fmt} files (formats: "
+                           f"{', '.join(formats)})")
+    return p
+
+
+def _output_folder(path: str) -> Path:
+    """``tour --out``: a folder, or one that can be created (its nearest existing ancestor is a
+    folder that accepts new files); nothing is created here."""
+    p = Path(path)
+    existing = p if p.exists() else next(a for a in p.absolute().parents if a.exists())
+    if not existing.is_dir():
+        raise LagroptError(f"--out {path} is a file, not a folder" if existing == p else
+                           f"--out {path}: {existing} is a file, not a folder")
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as exc:
+        raise LagroptError(f"cannot write to the folder {path}: {exc.strerror or exc}") from None
+    return p
+
+
+@contextmanager
+def _writing(path):
+    """Turn a writer's failure (OSError, or ValueError from matplotlib) into a one-line error
+    naming the file."""
+    try:
+        yield
+    except (OSError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+        raise LagroptError(f"cannot write {path}: {why}") from None
+
+
+def _save_plot(fig, path: Path) -> None:
+    with _writing(path):
+        fig.savefig(path, dpi=120, format=path.suffix[1:].lower())
 
 
 def _solve(args) -> int:
     from .verify import verify
 
     problem = _problem_from_args(args)
-    for path in (args.latex, args.plot):
-        if path:
-            _writable(path)
+    if args.latex:
+        _writable(args.latex)
+    if args.plot:
+        _plot_file(args.plot)
     if args.plot and len(problem.variables) != 2:
         raise LagroptError(f"--plot draws problems in two variables; this one has "
                            f"{len(problem.variables)}")
@@ -167,9 +233,10 @@ def _solve(args) -> int:
         matplotlib.use("Agg")
         from .plot import lagrange
 
-        lagrange(sol).savefig(args.plot, dpi=120)
+        _save_plot(lagrange(sol), Path(args.plot))
     if args.latex:
-        path = sol.to_tex(args.latex)
+        with _writing(args.latex):
+            path = sol.to_tex(args.latex)
         if args.pdf:
             from .latex import compile as compile_tex
 
@@ -197,6 +264,7 @@ def _tour(args) -> int:
     from .tour import run_tour
 
     sections = [s.strip() for s in args.sections.split(",")] if args.sections else None
+    _output_folder(args.out)
     where = sys.stderr if args.json else sys.stdout
     tour = run_tour(args.out, sections=sections, stream=where)
     written = tour.written
@@ -260,6 +328,8 @@ def _descend(args) -> int:
         if len(chosen) != len(names):
             extra = sorted(s.name for s in names if s.name not in chosen)
             raise LagroptError(f"{', '.join(extra)} would need values: list every symbol in --vars")
+    if args.plot:
+        _plot_file(args.plot)
     x0 = _numbers(args.x0, "--x0")
     if len(x0) != len(names):
         raise LagroptError(f"--x0 has {len(x0)} numbers for {len(names)} variables "
@@ -275,7 +345,6 @@ def _descend(args) -> int:
                                                                      args.momentum),
                                            steps=args.steps, wrt=names, tol=args.tol)
     if args.plot:
-        _writable(args.plot)
         import matplotlib
 
         matplotlib.use("Agg")
@@ -285,7 +354,7 @@ def _descend(args) -> int:
             fig = plot.paths(f, {k: r.path for k, r in runs.items()}, variables=names)
         else:
             fig = plot.losses({k: r.losses for k, r in runs.items()})
-        fig.savefig(args.plot, dpi=120)
+        _save_plot(fig, Path(args.plot))
     report = {k: {"x": {s.name: float(v) for s, v in zip(names, r.x)}, "f": float(sign * r.fun),
                   "nit": int(r.nit), "success": bool(r.success), "message": r.message}
               for k, r in runs.items()}
@@ -448,6 +517,10 @@ def main(argv=None) -> int:
         return args.run(args)
     except LagroptError as exc:
         print(f"lagropt: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:              # a read or write that failed after the checks
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"lagropt: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("lagropt: interrupted", file=sys.stderr)

@@ -13,6 +13,15 @@ def run(*args, cwd=None):
     return done.returncode, done.stdout, done.stderr
 
 
+def run_here(capsys, *args):
+    """``lagropt ARGS`` in this process (quicker, for the many refusals): code, stdout, stderr."""
+    from lagropt.cli import main
+
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def one_line_error(stderr):
     lines = [line for line in stderr.splitlines() if line.strip()]
     assert len(lines) == 1, stderr
@@ -159,3 +168,68 @@ def test_help_for_every_subcommand():
     for sub in ("solve", "descend", "tour"):
         code, out, _ = run(sub, "--help")
         assert code == 0 and "usage" in out
+
+
+def test_exponent_towers_are_refused_not_computed():
+    """SymPy computed 10^(10^10) for these: neither command ever returned."""
+    for args in (["solve", "10^10^10", "--max"], ["descend", "10^10^10", "--x0", "1"]):
+        code, _, err = run(*args)
+        assert code == 2
+        assert "digits" in one_line_error(err)
+
+
+@pytest.mark.parametrize("args, says", [
+    (["solve", "x*9^9^9", "--min", "-s", "x >= 0"], "digits"),
+    (["solve", "x", "--max", "-s", "x <= 2**(2**40)"], "digits"),
+    (["descend", "x^2 + exp(10^10)", "--x0", "1"], "digits"),
+    (["solve", "1e400*x", "--max"], "infinite"),
+    (["solve", "x/0 + y", "--max"], "division by zero"),
+])
+def test_numbers_too_large_or_infinite_are_refused(capsys, args, says):
+    """These never returned (SymPy computed huge powers) or solved nonsense (oo, zoo)."""
+    code, _, err = run_here(capsys, *args)
+    assert code == 2
+    assert says in one_line_error(err)
+
+
+
+
+
+
+def test_unwritable_outputs_are_one_line_errors_before_any_work(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    existing = tmp_path / "file"
+    existing.write_text("keep me")
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("max: x*y  # caf\xe9\nx + y = 1\n".encode("latin-1"))
+    solve = ["solve", "x*y", "--max", "-s", "x + y = 1"]
+    monkeypatch.chdir(tmp_path)
+    for args, says in [
+        ([*solve, "--latex", "/proc/a.tex"], "cannot write /proc/a.tex"),
+        ([*solve, "--plot", "/proc/a.png"], "cannot write /proc/a.png"),
+        (["descend", "x^2 + y^2", "--x0", "1,1", "--plot", "/proc/a.png"], "cannot write /proc/a.png"),
+        ([*solve, "--plot", str(tmp_path / "out.txt")], "cannot write .txt"),
+        (["descend", "x^2", "--x0", "1", "--plot", str(tmp_path / "out.txt")], "cannot write .txt"),
+        ([*solve, "--plot", str(folder)], "it is a folder"),
+        ([*solve, "--latex", str(folder)], "it is a folder"),
+        ([*solve, "--plot", str(tmp_path / "no-extension")], "add an extension"),
+        (["tour", "--out", "/proc/x"], "cannot write to the folder /proc/x"),
+        (["tour", "--out", str(existing)], "is a file, not a folder"),
+        (["solve", "--file", str(latin1)], "not UTF-8"),
+    ]:
+        code, out, err = run_here(capsys, *args)
+        assert code == 2, (args, err)
+        assert says in one_line_error(err), args
+        assert out == "", args                       # refused before solving or descending
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "folder", "latin1.txt"]
+    assert list(folder.iterdir()) == [] and existing.read_text() == "keep me"
+
+
+def test_plot_formats_matplotlib_writes(tmp_path):
+    for name in ("lagrange.svg", "lagrange.PDF"):
+        code, out, err = run("solve", "x*y", "--max", "-s", "x + y = 1", "--plot", str(tmp_path / name))
+        assert code == 0, err
+        assert (tmp_path / name).stat().st_size > 1000
+    assert (tmp_path / "lagrange.svg").read_text().lstrip().startswith("<?xml")
+    assert (tmp_path / "lagrange.PDF").read_bytes().startswith(b"%PDF")
