@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -61,6 +62,22 @@ def _read_problem_file(path: str):
     return fields
 
 
+def _name(var) -> str:
+    """A variable as written on the command line: x, p[1], p[1,2] (no spaces)."""
+    return str(var).replace(" ", "")
+
+
+def _elements_as_symbols(exprs) -> dict:
+    """Elements with numeric indices (p[1], p[2]) -> real symbols named "p[1]", "p[2]": each is
+    a variable of its own. Families indexed by a symbol anywhere (sum(p[i], i, 1, N)) stay
+    families, which the solver treats as such."""
+    import sympy as sp
+
+    elements = set().union(*(e.atoms(sp.Indexed) for e in exprs))
+    symbolic = {e.base for e in elements if not all(i.is_Integer for i in e.indices)}
+    return {e: sp.Symbol(_name(e), real=True) for e in elements if e.base not in symbolic}
+
+
 def _problem_from_args(args):
     """The Problem the command line describes (texts go through the safe parser)."""
     import sympy as sp
@@ -86,8 +103,10 @@ def _problem_from_args(args):
     for s in parse_symbols(positive_text, positive=True) if positive_text else []:
         symbols[s.name] = s
     f = parse_expr(objective, symbols)
-    names = {s.name for s in f.free_symbols if isinstance(s, sp.Symbol)}
     cons = [parse_constraint(c, symbols) for c in constraints]
+    elements = _elements_as_symbols([f, *cons])
+    f, cons = f.xreplace(elements), [c.xreplace(elements) for c in cons]
+    names = {s.name for s in f.free_symbols if isinstance(s, sp.Symbol)}
     for c in cons:
         names |= {s.name for s in c.free_symbols if isinstance(s, sp.Symbol)}
     for s in f.free_symbols | set().union(*[c.free_symbols for c in cons]):
@@ -313,27 +332,52 @@ def _optimizer(method: str, lr: float, decay: float | None, momentum: float | No
     return cls(rate)
 
 
+def _descent_variables(f) -> tuple:
+    """``f`` with elements p[1], p[2] as symbols of their own, and its unknowns in natural
+    order (x, y; x2 before x10; p[1], p[2], ...): a family's label p is not an unknown."""
+    import sympy as sp
+
+    from .problem import _natural_key
+
+    f = f.xreplace(_elements_as_symbols([f]))
+    family = next(iter(f.atoms(sp.Indexed)), None)
+    if family is not None:
+        raise LagroptError(f"descend needs numbers as indices, got {_name(family)} (sums need "
+                           "numeric limits, as in sum(p[i]^2, i, 1, 3))")
+    return f, sorted((s for s in f.free_symbols if isinstance(s, sp.Symbol)), key=_natural_key)
+
+
+def _order_variables(names: list, text: str) -> list:
+    """The variables in the order ``--vars`` lists them (x,y or p[1],p[2]); all must be listed."""
+    chosen = [t.strip().replace(" ", "") for t in re.split(r",(?![^\[]*\])", text) if t.strip()]
+    known = {_name(v): v for v in names}
+    missing = [c for c in chosen if c not in known]
+    if missing:
+        raise LagroptError(f"variable {', '.join(missing)} does not appear in the objective")
+    extra = [n for n in known if n not in chosen]
+    if extra:
+        raise LagroptError(f"{', '.join(extra)} would need values: list every symbol in --vars")
+    return [known[c] for c in dict.fromkeys(chosen)]
+
+
 def _descend(args) -> int:
+    import sympy as sp
+
     from . import optim
-    from .parse import parse_expr, parse_symbols
+    from .parse import parse_expr
 
     f = parse_expr(args.objective)
-    names = sorted((s for s in f.free_symbols), key=lambda s: s.name)
+    if f.has(sp.Sum, sp.Product):
+        f = f.doit()
+    f, names = _descent_variables(f)
     if args.vars:
-        chosen = {s.name for s in parse_symbols(args.vars)}
-        missing = chosen - {s.name for s in names}
-        if missing:
-            raise LagroptError(f"variable {', '.join(sorted(missing))} does not appear in the objective")
-        names = [s for s in names if s.name in chosen] + [s for s in names if s.name not in chosen]
-        if len(chosen) != len(names):
-            extra = sorted(s.name for s in names if s.name not in chosen)
-            raise LagroptError(f"{', '.join(extra)} would need values: list every symbol in --vars")
+        names = _order_variables(names, args.vars)
     if args.plot:
         _plot_file(args.plot)
     x0 = _numbers(args.x0, "--x0")
     if len(x0) != len(names):
         raise LagroptError(f"--x0 has {len(x0)} numbers for {len(names)} variables "
-                           f"({', '.join(s.name for s in names)})")
+                           f"({', '.join(_name(s) for s in names)})")
     sign = -1 if args.max else 1
     runs = {}
     if args.compare:
@@ -355,7 +399,7 @@ def _descend(args) -> int:
         else:
             fig = plot.losses({k: r.losses for k, r in runs.items()})
         _save_plot(fig, Path(args.plot))
-    report = {k: {"x": {s.name: float(v) for s, v in zip(names, r.x)}, "f": float(sign * r.fun),
+    report = {k: {"x": {_name(s): float(v) for s, v in zip(names, r.x)}, "f": float(sign * r.fun),
                   "nit": int(r.nit), "success": bool(r.success), "message": r.message}
               for k, r in runs.items()}
     if args.json:
@@ -452,8 +496,10 @@ def build_parser() -> argparse.ArgumentParser:
         '--x0 -1.2,1 --method adam --lr 0.02 --steps 5000 --plot paths.png')
     descend.add_argument("objective", help="the function of the variables")
     descend.add_argument("--x0", required=True, metavar="1,2", help="the start, one number per "
-                         "variable (variables in alphabetical order, or as --vars lists them)")
-    descend.add_argument("--vars", metavar="x,y", help="the variables' order")
+                         "variable (in natural order: x, y; x2 before x10; p[1], p[2]; or as "
+                         "--vars lists them)")
+    descend.add_argument("--vars", metavar="x,y", help="the variables' order (p[1],p[2] for "
+                         "elements of a family)")
     descend.add_argument("--method", choices=sorted(_METHODS), default="gd", help="the update rule")
     descend.add_argument("--lr", type=_number, default=0.01, help="the learning rate (default 0.01)")
     descend.add_argument("--decay", type=_number, metavar="KAPPA",

@@ -194,6 +194,29 @@ def test_numbers_too_large_or_infinite_are_refused(capsys, args, says):
 
 
 
+def test_descend_over_elements_of_an_indexed_family(tmp_path):
+    code, out, err = run("descend", "p[1]^2 + (p[2] - 3)^2", "--x0", "1,2", "--lr", "0.1",
+                         "--steps", "300", "--json")
+    assert code == 0, err
+    x = json.loads(out)["gd"]["x"]
+    assert list(x) == ["p[1]", "p[2]"]
+    assert x["p[1]"] == pytest.approx(0, abs=1e-9) and x["p[2]"] == pytest.approx(3)
+    png = tmp_path / "paths.png"
+    code, out, err = run("descend", "p[1]^2 + (p[2] - 3)^2", "--x0", "2,1", "--vars", "p[2],p[1]",
+                         "--steps", "5", "--json", "--plot", str(png))
+    assert code == 0, err
+    assert list(json.loads(out)["gd"]["x"]) == ["p[2]", "p[1]"] and png.is_file()
+    code, out, err = run("descend", "sum(p[i]^2, i, 1, 3)", "--x0", "1,2,3", "--steps", "1", "--json")
+    assert code == 0, err
+    assert list(json.loads(out)["gd"]["x"]) == ["p[1]", "p[2]", "p[3]"]
+    code, _, err = run("descend", "sum(p[i]^2, i, 1, N)", "--x0", "1,2,3")
+    assert code == 2 and "numbers as indices" in one_line_error(err)
+
+
+def test_solve_over_elements_of_an_indexed_family():
+    code, out, err = run("solve", "p[1]*p[2]", "--max", "-s", "p[1] + p[2] = 2")
+    assert code == 0, err
+    assert "p[1] = 1, p[2] = 1" in out
 
 
 def test_unwritable_outputs_are_one_line_errors_before_any_work(tmp_path, capsys, monkeypatch):
