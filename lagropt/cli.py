@@ -526,8 +526,7 @@ def build_parser() -> argparse.ArgumentParser:
     tour.set_defaults(run=_tour)
     me = sub.add_parser("maxent", help="the maximum-entropy distribution over values with a "
                         "given mean (and variance): p, multipliers, ln Z, entropy",
-                        description="p_i proportional to g_i exp(-beta x_i - gamma (x_i - m)^2). "
-                        "Negative numbers: write --values=-1,0,1.")
+                        description="p_i proportional to g_i exp(-beta x_i - gamma (x_i - m)^2).")
     me.add_argument("--values", required=True, help="comma-separated values x_i (integers, "
                     "decimals, fractions like 1/3)")
     me.add_argument("--mean", help="the mean m, strictly between min and max")
@@ -538,25 +537,56 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _join_negative_values(argv: list) -> list:
-    """``--x0 -1.2,1`` as ``--x0=-1.2,1``: argparse would read the negative list as an option."""
-    out, k = [], 0
-    while k < len(argv):
-        if argv[k] == "--x0" and k + 1 < len(argv) and argv[k + 1][:1] == "-" and \
-                argv[k + 1][1:2].isdigit() | argv[k + 1][1:2].startswith("."):
-            out.append(f"--x0={argv[k + 1]}")
-            k += 2
-            continue
-        out.append(argv[k])
-        k += 1
+def _option_table(parser) -> dict:
+    """Every option string of the command and its subcommands -> whether it takes a value."""
+    table = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                table.update(_option_table(sub))
+        for name in action.option_strings:
+            table[name] = action.nargs != 0
+    return table
+
+
+_NEGATIVE_NUMBER = re.compile(r"-\d+|-\d*\.\d+")      # what argparse itself reads as a value
+
+
+def _protect_leading_minus(argv: list, options: dict) -> list:
+    """Arguments that begin with '-' but are not options, made safe from argparse, which would
+    take them for options: a value is joined to its option (``--x0 -1.2,1`` -> ``--x0=-1.2,1``,
+    ``-s "-x<=1"`` -> ``-s-x<=1``); a positional such as the objective ``-x*y`` gets a leading
+    space, which the expression parser strips.
+
+    Left as they are: known options, ``--long`` forms, negative numbers (argparse reads them),
+    everything after ``--``, and a short option with its value attached (``-sx+y=1``, told
+    apart from an objective such as ``-sin(x)`` by its comparison).
+    """
+    out, value_expected = [], False
+    for k, arg in enumerate(argv):
+        if arg == "--":
+            return out + argv[k:]
+        attached = options.get(arg[:2]) and any(c in arg[2:] for c in "=<>")
+        if (arg.startswith("-") and not arg.startswith("--") and len(arg) > 1
+                and arg not in options and not _NEGATIVE_NUMBER.fullmatch(arg)
+                and (value_expected or not attached)):
+            if value_expected:
+                option = out.pop()
+                arg = f"{option}={arg}" if option.startswith("--") else option + arg
+            else:
+                arg = " " + arg
+            value_expected = False
+        else:
+            value_expected = options.get(arg, False)
+        out.append(arg)
     return out
 
 
 def main(argv=None) -> int:
     parser = build_parser()
-    argv = _join_negative_values(list(sys.argv[1:] if argv is None else argv))
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(_protect_leading_minus(argv, _option_table(parser)))
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 2
     try:

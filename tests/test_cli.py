@@ -192,6 +192,31 @@ def test_numbers_too_large_or_infinite_are_refused(capsys, args, says):
     assert says in one_line_error(err)
 
 
+def test_objectives_and_constraints_may_start_with_a_minus():
+    code, out, err = run("solve", "-x^2-y^2", "--max", "-s", "x+y=1")
+    assert code == 0, err
+    assert "x = 1/2, y = 1/2" in out and "-1/2" in out
+    code, out, err = run("solve", "-sum(p[i]*log(p[i]), i, 1, 3)", "--max",
+                         "-s", "sum(p[i], i, 1, 3) = 1")
+    assert code == 0, err
+    assert "p[i] = 1/3" in out and "log(3)" in out
+    code, out, err = run("solve", "x + y", "--max", "-s", "-x^2-y^2>=-2", "-sx>=0")
+    assert code == 0, err
+    assert "x = 1, y = 1" in out
+    code, out, err = run("descend", "-x", "--x0", "1", "--lr", "0.5", "--steps", "3", "--json")
+    assert code == 0, err
+    assert json.loads(out)["gd"]["x"] == {"x": 2.5}
+
+
+def test_negative_option_values_still_work():
+    code, out, err = run("descend", "x^2 + y^2", "--x0", "-1e-1,-2", "--steps", "0", "--json")
+    assert code == 0, err
+    assert json.loads(out)["gd"]["x"] == {"x": -0.1, "y": -2.0}
+    code, _, err = run("descend", "x^2", "--x0", "1", "--lr", "-1e-3")
+    assert "must be positive" in one_line_error(err)
+    code, out, err = run("maxent", "--values", "-1,0,1", "--mean", "-1/3", "--json")
+    assert code == 0, err
+    assert json.loads(out)["mean"] == pytest.approx(-1 / 3)
 
 
 def test_descend_over_elements_of_an_indexed_family(tmp_path):
