@@ -51,12 +51,31 @@ def test_paths_and_losses(tmp_path):
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert labels == ["gd", "adam"]
     colors = {line.get_label(): line.get_color() for line in fig.axes[0].lines if line.get_label() in runs}
-    assert colors == {"gd": "tab:cyan", "adam": "tab:blue"}  # the lecture's colours
+    assert colors == {"gd": "tab:orange", "adam": "tab:blue"}
     fig = plot.losses({"gd": np.geomspace(10, 1e-3, 40), "adam": np.geomspace(10, 1e-6, 40)})
     rendered(fig, tmp_path, "losses")
     assert fig.axes[0].get_yscale() == "log"
     with pytest.raises(LagroptError, match="shape"):
         plot.paths(rosen, {"gd": np.zeros((5, 3))})
+
+
+def test_the_five_optimizers_are_told_apart():
+    """The lecture's GD cyan looked like Adam's blue: every pair of colours differs clearly."""
+    from matplotlib.colors import to_rgb
+
+    rgb = {name: np.array(to_rgb(color)) for name, color in plot.LECTURE_COLORS.items()}
+    assert set(rgb) == {"gd", "momentum", "adagrad", "rmsprop", "adam"}
+    for a in rgb:
+        for b in rgb:
+            if a < b:
+                assert np.linalg.norm(rgb[a] - rgb[b]) > 0.5, (a, b)
+    runs = {name: np.c_[np.linspace(-1, 1, 5), np.linspace(0, 1, 5) + k]
+            for k, name in enumerate(plot.LECTURE_COLORS)}
+    fig = plot.paths(x ** 2 + y ** 2, runs)
+    styles = {line.get_label(): line.get_linestyle() for line in fig.axes[0].lines
+              if line.get_label() in runs}
+    assert styles["gd"] == "--" and styles["adam"] == "-"
+
 
 
 def test_penalty_regions_l1_at_a_corner(tmp_path):
