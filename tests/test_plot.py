@@ -77,6 +77,28 @@ def test_the_five_optimizers_are_told_apart():
     assert styles["gd"] == "--" and styles["adam"] == "-"
 
 
+def test_boltzmann_distribution_across_temperatures(tmp_path):
+    import matplotlib.pyplot as plt
+
+    levels = [0.0, 1.0, 2.0, 3.0]
+    temperatures = (0.2, 1.0, 50.0)
+    fig, ax = plt.subplots()
+    assert plot.boltzmann(levels, temperatures, ax=ax) is fig         # draws on the given axes
+    rendered(fig, tmp_path, "boltzmann")
+    groups = [c for c in ax.containers if len(c) == len(levels)]
+    assert [c.get_label() for c in groups] == ["kT = 0.2", "kT = 1", "kT = 50"]
+    p = np.array([[bar.get_height() for bar in c] for c in groups])
+    assert np.allclose(p.sum(axis=1), 1.0)                     # a distribution at each T
+    assert np.all(np.diff(p, axis=1) < 0)                      # lower energy, more likely
+    want = np.exp(-np.array(levels) / 0.2)
+    assert np.allclose(p[0], want / want.sum())                # e^{-eps/kT} / Z
+    assert p[0, 0] > 0.99 and np.allclose(p[2], 1 / len(levels), atol=0.02)   # cold and hot
+    flat = [line for line in ax.lines if line.get_label().startswith("1/I")]
+    assert len(flat) == 1 and np.allclose(flat[0].get_ydata(), 1 / len(levels))
+    plt.close(fig)
+    fig = plot.boltzmann(levels, degeneracy=[1, 3, 1, 1])      # a figure of its own
+    assert fig.axes and fig.axes[0].get_xlabel() == r"energy $\varepsilon_i$"
+
 
 def test_penalty_regions_l1_at_a_corner(tmp_path):
     fig = plot.penalty_regions()
