@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import tempfile
@@ -21,6 +22,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (exit status 2) instead of usage plus message."""
 
     def error(self, message):
+        message = message.replace("  -", " -")         # an unknown -q was given a leading space
         print(f"lagropt: error: {message} (see {self.prog} --help)", file=sys.stderr)
         raise SystemExit(2)
 
@@ -594,6 +596,9 @@ def main(argv=None) -> int:
     except LagroptError as exc:
         print(f"lagropt: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:             # lagropt ... | head: the reader has gone, stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except OSError as exc:              # a read or write that failed after the checks
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"lagropt: error: {where}{exc.strerror or exc}", file=sys.stderr)

@@ -281,3 +281,14 @@ def test_plot_formats_matplotlib_writes(tmp_path):
         assert (tmp_path / name).stat().st_size > 1000
     assert (tmp_path / "lagrange.svg").read_text().lstrip().startswith("<?xml")
     assert (tmp_path / "lagrange.PDF").read_bytes().startswith(b"%PDF")
+
+
+def test_unknown_options_and_a_closed_pipe():
+    code, _, err = run("solve", "x*y", "--max", "-q")
+    assert code == 2 and "unrecognized arguments: -q " in one_line_error(err)
+    # like `lagropt solve ... | head -1`: the reader is gone before lagropt writes
+    proc = subprocess.Popen([sys.executable, "-m", "lagropt", "solve", "x*y", "--max", "-s",
+                             "x + y = 1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141 and err == ""          # quietly, no traceback
