@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import LagroptError, ProblemError
@@ -18,6 +22,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (exit status 2) instead of usage plus message."""
 
     def error(self, message):
+        message = message.replace("  -", " -")         # an unknown -q was given a leading space
         print(f"lagropt: error: {message} (see {self.prog} --help)", file=sys.stderr)
         raise SystemExit(2)
 
@@ -37,9 +42,11 @@ def _read_problem_file(path: str):
     constraint per line after it, optional 'vars: x, y', 'params: a', 'positive: p1, p2'
     lines; '#' starts a comment."""
     try:
-        lines = Path(path).read_text().splitlines()
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise LagroptError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise LagroptError(f"cannot read {path}: it is not UTF-8 text") from None
     fields = {"constraints": []}
     for number, raw in enumerate(lines, 1):
         line = raw.split("#", 1)[0].strip()
@@ -55,6 +62,22 @@ def _read_problem_file(path: str):
     if len(senses) != 1:
         raise LagroptError(f"{path}: give exactly one line 'max: ...' or 'min: ...'")
     return fields
+
+
+def _name(var) -> str:
+    """A variable as written on the command line: x, p[1], p[1,2] (no spaces)."""
+    return str(var).replace(" ", "")
+
+
+def _elements_as_symbols(exprs) -> dict:
+    """Elements with numeric indices (p[1], p[2]) -> real symbols named "p[1]", "p[2]": each is
+    a variable of its own. Families indexed by a symbol anywhere (sum(p[i], i, 1, N)) stay
+    families, which the solver treats as such."""
+    import sympy as sp
+
+    elements = set().union(*(e.atoms(sp.Indexed) for e in exprs))
+    symbolic = {e.base for e in elements if not all(i.is_Integer for i in e.indices)}
+    return {e: sp.Symbol(_name(e), real=True) for e in elements if e.base not in symbolic}
 
 
 def _problem_from_args(args):
@@ -82,8 +105,10 @@ def _problem_from_args(args):
     for s in parse_symbols(positive_text, positive=True) if positive_text else []:
         symbols[s.name] = s
     f = parse_expr(objective, symbols)
-    names = {s.name for s in f.free_symbols if isinstance(s, sp.Symbol)}
     cons = [parse_constraint(c, symbols) for c in constraints]
+    elements = _elements_as_symbols([f, *cons])
+    f, cons = f.xreplace(elements), [c.xreplace(elements) for c in cons]
+    names = {s.name for s in f.free_symbols if isinstance(s, sp.Symbol)}
     for c in cons:
         names |= {s.name for s in c.free_symbols if isinstance(s, sp.Symbol)}
     for s in f.free_symbols | set().union(*[c.free_symbols for c in cons]):
@@ -135,19 +160,81 @@ def solution_json(sol, report=None) -> dict:
 
 
 def _writable(path: str) -> Path:
+    """``path`` as a file that can be written, checked before any work is done: not a folder,
+    in a folder that exists and accepts the file (a new file is created and removed again)."""
     p = Path(path)
-    if p.parent and not p.parent.exists():
+    if p.is_dir():
+        raise LagroptError(f"cannot write {path}: it is a folder")
+    if not p.parent.is_dir():
         raise LagroptError(f"cannot write {path}: the folder {p.parent} does not exist")
+    try:
+        if p.exists():
+            with open(p, "ab"):
+                pass
+        else:
+            with open(p, "xb"):
+                pass
+            p.unlink()
+    except OSError as exc:
+        raise LagroptError(f"cannot write {path}: {exc.strerror or exc}") from None
     return p
+
+
+def _plot_file(path: str) -> Path:
+    """``--plot``'s file: writable, with an extension naming a format matplotlib writes."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    p = _writable(path)
+    formats = sorted(FigureCanvasBase.get_supported_filetypes())
+    fmt = p.suffix[1:].lower()
+    if not fmt:
+        raise LagroptError(f"--plot {path}: add an extension for the format (.png, .pdf, .svg, ...)")
+    if fmt not in formats:
+        raise LagroptError(f"--plot {path}: matplotlib cannot write .{fmt} files (formats: "
+                           f"{', '.join(formats)})")
+    return p
+
+
+def _output_folder(path: str) -> Path:
+    """``tour --out``: a folder, or one that can be created (its nearest existing ancestor is a
+    folder that accepts new files); nothing is created here."""
+    p = Path(path)
+    existing = p if p.exists() else next(a for a in p.absolute().parents if a.exists())
+    if not existing.is_dir():
+        raise LagroptError(f"--out {path} is a file, not a folder" if existing == p else
+                           f"--out {path}: {existing} is a file, not a folder")
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as exc:
+        raise LagroptError(f"cannot write to the folder {path}: {exc.strerror or exc}") from None
+    return p
+
+
+@contextmanager
+def _writing(path):
+    """Turn a writer's failure (OSError, or ValueError from matplotlib) into a one-line error
+    naming the file."""
+    try:
+        yield
+    except (OSError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+        raise LagroptError(f"cannot write {path}: {why}") from None
+
+
+def _save_plot(fig, path: Path) -> None:
+    with _writing(path):
+        fig.savefig(path, dpi=120, format=path.suffix[1:].lower())
 
 
 def _solve(args) -> int:
     from .verify import verify
 
     problem = _problem_from_args(args)
-    for path in (args.latex, args.plot):
-        if path:
-            _writable(path)
+    if args.latex:
+        _writable(args.latex)
+    if args.plot:
+        _plot_file(args.plot)
     if args.plot and len(problem.variables) != 2:
         raise LagroptError(f"--plot draws problems in two variables; this one has "
                            f"{len(problem.variables)}")
@@ -167,9 +254,10 @@ def _solve(args) -> int:
         matplotlib.use("Agg")
         from .plot import lagrange
 
-        lagrange(sol).savefig(args.plot, dpi=120)
+        _save_plot(lagrange(sol), Path(args.plot))
     if args.latex:
-        path = sol.to_tex(args.latex)
+        with _writing(args.latex):
+            path = sol.to_tex(args.latex)
         if args.pdf:
             from .latex import compile as compile_tex
 
@@ -197,6 +285,7 @@ def _tour(args) -> int:
     from .tour import run_tour
 
     sections = [s.strip() for s in args.sections.split(",")] if args.sections else None
+    _output_folder(args.out)
     where = sys.stderr if args.json else sys.stdout
     tour = run_tour(args.out, sections=sections, stream=where)
     written = tour.written
@@ -245,25 +334,52 @@ def _optimizer(method: str, lr: float, decay: float | None, momentum: float | No
     return cls(rate)
 
 
+def _descent_variables(f) -> tuple:
+    """``f`` with elements p[1], p[2] as symbols of their own, and its unknowns in natural
+    order (x, y; x2 before x10; p[1], p[2], ...): a family's label p is not an unknown."""
+    import sympy as sp
+
+    from .problem import _natural_key
+
+    f = f.xreplace(_elements_as_symbols([f]))
+    family = next(iter(f.atoms(sp.Indexed)), None)
+    if family is not None:
+        raise LagroptError(f"descend needs numbers as indices, got {_name(family)} (sums need "
+                           "numeric limits, as in sum(p[i]^2, i, 1, 3))")
+    return f, sorted((s for s in f.free_symbols if isinstance(s, sp.Symbol)), key=_natural_key)
+
+
+def _order_variables(names: list, text: str) -> list:
+    """The variables in the order ``--vars`` lists them (x,y or p[1],p[2]); all must be listed."""
+    chosen = [t.strip().replace(" ", "") for t in re.split(r",(?![^\[]*\])", text) if t.strip()]
+    known = {_name(v): v for v in names}
+    missing = [c for c in chosen if c not in known]
+    if missing:
+        raise LagroptError(f"variable {', '.join(missing)} does not appear in the objective")
+    extra = [n for n in known if n not in chosen]
+    if extra:
+        raise LagroptError(f"{', '.join(extra)} would need values: list every symbol in --vars")
+    return [known[c] for c in dict.fromkeys(chosen)]
+
+
 def _descend(args) -> int:
+    import sympy as sp
+
     from . import optim
-    from .parse import parse_expr, parse_symbols
+    from .parse import parse_expr
 
     f = parse_expr(args.objective)
-    names = sorted((s for s in f.free_symbols), key=lambda s: s.name)
+    if f.has(sp.Sum, sp.Product):
+        f = f.doit()
+    f, names = _descent_variables(f)
     if args.vars:
-        chosen = {s.name for s in parse_symbols(args.vars)}
-        missing = chosen - {s.name for s in names}
-        if missing:
-            raise LagroptError(f"variable {', '.join(sorted(missing))} does not appear in the objective")
-        names = [s for s in names if s.name in chosen] + [s for s in names if s.name not in chosen]
-        if len(chosen) != len(names):
-            extra = sorted(s.name for s in names if s.name not in chosen)
-            raise LagroptError(f"{', '.join(extra)} would need values: list every symbol in --vars")
+        names = _order_variables(names, args.vars)
+    if args.plot:
+        _plot_file(args.plot)
     x0 = _numbers(args.x0, "--x0")
     if len(x0) != len(names):
         raise LagroptError(f"--x0 has {len(x0)} numbers for {len(names)} variables "
-                           f"({', '.join(s.name for s in names)})")
+                           f"({', '.join(_name(s) for s in names)})")
     sign = -1 if args.max else 1
     runs = {}
     if args.compare:
@@ -275,7 +391,6 @@ def _descend(args) -> int:
                                                                      args.momentum),
                                            steps=args.steps, wrt=names, tol=args.tol)
     if args.plot:
-        _writable(args.plot)
         import matplotlib
 
         matplotlib.use("Agg")
@@ -285,8 +400,8 @@ def _descend(args) -> int:
             fig = plot.paths(f, {k: r.path for k, r in runs.items()}, variables=names)
         else:
             fig = plot.losses({k: r.losses for k, r in runs.items()})
-        fig.savefig(args.plot, dpi=120)
-    report = {k: {"x": {s.name: float(v) for s, v in zip(names, r.x)}, "f": float(sign * r.fun),
+        _save_plot(fig, Path(args.plot))
+    report = {k: {"x": {_name(s): float(v) for s, v in zip(names, r.x)}, "f": float(sign * r.fun),
                   "nit": int(r.nit), "success": bool(r.success), "message": r.message}
               for k, r in runs.items()}
     if args.json:
@@ -383,8 +498,10 @@ def build_parser() -> argparse.ArgumentParser:
         '--x0 -1.2,1 --method adam --lr 0.02 --steps 5000 --plot paths.png')
     descend.add_argument("objective", help="the function of the variables")
     descend.add_argument("--x0", required=True, metavar="1,2", help="the start, one number per "
-                         "variable (variables in alphabetical order, or as --vars lists them)")
-    descend.add_argument("--vars", metavar="x,y", help="the variables' order")
+                         "variable (in natural order: x, y; x2 before x10; p[1], p[2]; or as "
+                         "--vars lists them)")
+    descend.add_argument("--vars", metavar="x,y", help="the variables' order (p[1],p[2] for "
+                         "elements of a family)")
     descend.add_argument("--method", choices=sorted(_METHODS), default="gd", help="the update rule")
     descend.add_argument("--lr", type=_number, default=0.01, help="the learning rate (default 0.01)")
     descend.add_argument("--decay", type=_number, metavar="KAPPA",
@@ -411,8 +528,7 @@ def build_parser() -> argparse.ArgumentParser:
     tour.set_defaults(run=_tour)
     me = sub.add_parser("maxent", help="the maximum-entropy distribution over values with a "
                         "given mean (and variance): p, multipliers, ln Z, entropy",
-                        description="p_i proportional to g_i exp(-beta x_i - gamma (x_i - m)^2). "
-                        "Negative numbers: write --values=-1,0,1.")
+                        description="p_i proportional to g_i exp(-beta x_i - gamma (x_i - m)^2).")
     me.add_argument("--values", required=True, help="comma-separated values x_i (integers, "
                     "decimals, fractions like 1/3)")
     me.add_argument("--mean", help="the mean m, strictly between min and max")
@@ -423,31 +539,69 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _join_negative_values(argv: list) -> list:
-    """``--x0 -1.2,1`` as ``--x0=-1.2,1``: argparse would read the negative list as an option."""
-    out, k = [], 0
-    while k < len(argv):
-        if argv[k] == "--x0" and k + 1 < len(argv) and argv[k + 1][:1] == "-" and \
-                argv[k + 1][1:2].isdigit() | argv[k + 1][1:2].startswith("."):
-            out.append(f"--x0={argv[k + 1]}")
-            k += 2
-            continue
-        out.append(argv[k])
-        k += 1
+def _option_table(parser) -> dict:
+    """Every option string of the command and its subcommands -> whether it takes a value."""
+    table = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                table.update(_option_table(sub))
+        for name in action.option_strings:
+            table[name] = action.nargs != 0
+    return table
+
+
+_NEGATIVE_NUMBER = re.compile(r"-\d+|-\d*\.\d+")      # what argparse itself reads as a value
+
+
+def _protect_leading_minus(argv: list, options: dict) -> list:
+    """Arguments that begin with '-' but are not options, made safe from argparse, which would
+    take them for options: a value is joined to its option (``--x0 -1.2,1`` -> ``--x0=-1.2,1``,
+    ``-s "-x<=1"`` -> ``-s-x<=1``); a positional such as the objective ``-x*y`` gets a leading
+    space, which the expression parser strips.
+
+    Left as they are: known options, ``--long`` forms, negative numbers (argparse reads them),
+    everything after ``--``, and a short option with its value attached (``-sx+y=1``, told
+    apart from an objective such as ``-sin(x)`` by its comparison).
+    """
+    out, value_expected = [], False
+    for k, arg in enumerate(argv):
+        if arg == "--":
+            return out + argv[k:]
+        attached = options.get(arg[:2]) and any(c in arg[2:] for c in "=<>")
+        if (arg.startswith("-") and not arg.startswith("--") and len(arg) > 1
+                and arg not in options and not _NEGATIVE_NUMBER.fullmatch(arg)
+                and (value_expected or not attached)):
+            if value_expected:
+                option = out.pop()
+                arg = f"{option}={arg}" if option.startswith("--") else option + arg
+            else:
+                arg = " " + arg
+            value_expected = False
+        else:
+            value_expected = options.get(arg, False)
+        out.append(arg)
     return out
 
 
 def main(argv=None) -> int:
     parser = build_parser()
-    argv = _join_negative_values(list(sys.argv[1:] if argv is None else argv))
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(_protect_leading_minus(argv, _option_table(parser)))
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 2
     try:
         return args.run(args)
     except LagroptError as exc:
         print(f"lagropt: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:             # lagropt ... | head: the reader has gone, stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except OSError as exc:              # a read or write that failed after the checks
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"lagropt: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("lagropt: interrupted", file=sys.stderr)

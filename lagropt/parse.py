@@ -12,6 +12,13 @@ objects directly. Allowed:
 * indexed symbols ``p[i]`` (families of variables) and nothing else in brackets;
 * for constraints, one comparison: ``=``, ``==``, ``<=``, ``>=``, ``<``, ``>``.
 
+Numbers must stay finite and of reasonable size: SymPy evaluates powers of numbers at once, so
+``10^10^10`` (ten billion digits) or ``2**(2**40)`` would never return. A power of numbers whose
+result would have more than :data:`MAX_DIGITS` digits (or a decimal exponent beyond that, for
+floats), a fractional power of a number with more than :data:`MAX_ROOT_DIGITS` digits (SymPy
+factors it), and anything infinite or undefined (``1e400``, ``x/0``, ``log(0)``, ``oo`` outside
+the limits of a sum) are refused too.
+
 Everything else (attribute access, dunder names, lambdas, comprehensions, strings, keywords,
 calls of other functions, very long inputs, very deep nesting) is refused with a one-line
 :class:`ParseError` that points at the offending part.
@@ -20,6 +27,7 @@ calls of other functions, very long inputs, very deep nesting) is refused with a
 from __future__ import annotations
 
 import ast
+import math
 import re
 
 import sympy as sp
@@ -30,6 +38,8 @@ __all__ = ["ParseError", "parse_expr", "parse_constraint", "parse_symbols", "FUN
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 60
+MAX_DIGITS = 4000         # digits of a power of numbers (the decimal exponent, for floats)
+MAX_ROOT_DIGITS = 300     # digits of a number raised to a fraction (SymPy factors it)
 
 
 class ParseError(LagroptError, ValueError):
@@ -62,6 +72,9 @@ _RELATIONS = {ast.Eq: sp.Eq, ast.LtE: sp.Le, ast.GtE: sp.Ge, ast.Lt: sp.Lt, ast.
 _BINARY = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
            ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b,
            ast.Pow: lambda a, b: a ** b, ast.BitXor: lambda a, b: a ** b}
+# functions that are powers in disguise: name -> (base, exponent) of their one argument
+_POWERS = {"exp": lambda a: (sp.E, a), "sinh": lambda a: (sp.E, a), "cosh": lambda a: (sp.E, a),
+           "sqrt": lambda a: (a, sp.Rational(1, 2))}
 _WHAT = {ast.Attribute: "attribute access", ast.Lambda: "a lambda", ast.ListComp: "a comprehension",
          ast.SetComp: "a comprehension", ast.DictComp: "a comprehension",
          ast.GeneratorExp: "a comprehension", ast.IfExp: "an if-expression",
@@ -109,6 +122,8 @@ class _Builder:
         if isinstance(node, ast.Constant):
             if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
                 self.fail(node, f"the constant {node.value!r} (only numbers are allowed)")
+            if isinstance(node.value, float) and not math.isfinite(node.value):
+                self.fail(node, "a number this large (it is infinite as a float)")
             return sp.Integer(node.value) if isinstance(node.value, int) else sp.Float(node.value)
         if isinstance(node, ast.Name):
             return self.symbol(node.id, node)
@@ -116,7 +131,10 @@ class _Builder:
             op = _BINARY.get(type(node.op))
             if op is None:
                 self.fail(node, f"the operator {type(node.op).__name__}")
-            return op(self.build(node.left, d), self.build(node.right, d))
+            left, right = self.build(node.left, d), self.build(node.right, d)
+            if isinstance(node.op, (ast.Pow, ast.BitXor)):
+                self.check_power(node, left, right)
+            return op(left, right)
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.USub):
                 return -self.build(node.operand, d)
@@ -143,12 +161,21 @@ class _Builder:
         if node.keywords:
             self.fail(node.keywords[0].value, "keyword arguments")
         args = [self.build(a, d) for a in node.args]
+        if name in _POWERS and len(args) == 1:
+            self.check_power(node, *_POWERS[name](args[0]))
         try:
             return FUNCTIONS[name](*args)
         except ParseError:
             raise
         except (TypeError, ValueError) as exc:
             raise ParseError(f"{name}(...) with {len(args)} argument(s): {exc}") from None
+
+    def check_power(self, node, base, exponent):
+        """Refuse ``base ** exponent`` when SymPy would compute a huge number (see the module
+        docstring); symbolic powers such as ``x**1000`` or ``2**x`` are not evaluated."""
+        why = _power_problem(base, exponent)
+        if why:
+            self.fail(node, why)
 
     def indexed(self, node, d):
         if not isinstance(node.value, ast.Name):
@@ -173,6 +200,84 @@ class _Builder:
                 base = sp.IndexedBase(base_name, real=True)
                 self.made[base_name] = base
         return base[tuple(idx)] if len(idx) > 1 else base[idx[0]]
+
+
+def _log10_abs(number):
+    """log10 |number| as a float (-inf for zero), or None when it has no such value."""
+    if number.is_Rational:
+        if number.p == 0:
+            return -math.inf
+        return math.log10(abs(number.p)) - math.log10(number.q)
+    try:
+        value = sp.Abs(number).evalf(15)
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+    if not value.is_Float:
+        return None
+    if value.is_zero:
+        return -math.inf
+    import mpmath
+
+    return float(mpmath.log10(mpmath.mpf(value._mpf_)))
+
+
+def _scale(base):
+    """How many digits ``base ** t`` gains per unit of t (a Rational's numerator and
+    denominator both grow), or None when the base has no magnitude to estimate."""
+    if base.is_Rational:
+        return sum(math.log10(abs(n)) for n in (base.p, base.q) if n)
+    size = _log10_abs(base)
+    return None if size is None else (0.0 if size == -math.inf else abs(size))
+
+
+def _power_problem(base, exponent):
+    """Why ``base ** exponent`` must not be built (None when it may be).
+
+    Only powers of numbers are judged. The result has about |exponent| * digits(base) digits
+    (for floats: that decimal exponent); more than MAX_DIGITS is refused. A fractional power of
+    a Rational with more than MAX_ROOT_DIGITS digits is refused too: SymPy factors the base.
+    """
+    if not (base.is_number and exponent.is_number):
+        return None
+    scale, size = _scale(base), _log10_abs(exponent)
+    if scale is None or size is None or scale == 0 or size == -math.inf:
+        return None
+    log_digits = size + math.log10(scale)
+    if log_digits > math.log10(MAX_DIGITS):
+        digits = f"{10 ** log_digits:.2g}" if log_digits < 15 else f"10^{log_digits:.0f}"
+        return f"a number with about {digits} digits (the limit is {MAX_DIGITS})"
+    if (base.is_Rational and exponent.is_Rational and not exponent.is_integer
+            and scale > MAX_ROOT_DIGITS):
+        return (f"a fractional power of a number with {scale:.0f} digits (the limit is "
+                f"{MAX_ROOT_DIGITS})")
+    return None
+
+
+def _not_finite(expr):
+    """The first infinite or undefined part of ``expr`` (oo, -oo, zoo, nan, or a float beyond
+    the range of floating point), ignoring the limits of sums and products; None if none."""
+    if expr in (sp.oo, -sp.oo, sp.zoo, sp.nan):
+        return expr
+    if isinstance(expr, sp.Float) and not math.isfinite(float(expr)):
+        return expr
+    if isinstance(expr, (sp.Sum, sp.Product)):
+        return _not_finite(expr.function)
+    for arg in expr.args:
+        found = _not_finite(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _float_text(number) -> str:
+    import mpmath
+
+    return mpmath.nstr(mpmath.mpf(number._mpf_), 3)
+
+
+_NOT_FINITE = {sp.zoo: "infinite (a division by zero, or log(0)?)",
+               sp.nan: "undefined (like 0/0 or oo - oo)", sp.oo: "infinite",
+               -sp.oo: "infinite"}
 
 
 def _prepare(text, what):
@@ -223,6 +328,10 @@ def _checked(value, text):
         raise ParseError(f"'{_short(text)}' is a tuple, not an expression")
     if not isinstance(value, sp.Basic):
         raise ParseError(f"'{_short(text)}' is not an expression")
+    bad = _not_finite(value)
+    if bad is not None:
+        why = _NOT_FINITE.get(bad) or f"beyond the range of floating point ({_float_text(bad)})"
+        raise ParseError(f"'{_short(text)}' is {why}: give a finite expression")
     return value
 
 

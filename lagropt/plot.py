@@ -20,12 +20,22 @@ import sympy as sp
 from .errors import LagroptError
 
 __all__ = ["lagrange", "paths", "losses", "penalty_regions", "coefficient_path", "loss_curve",
-           "LECTURE_COLORS"]
+           "boltzmann", "LECTURE_COLORS", "LECTURE_STYLES"]
 
-# the lecture's picture (deck 001): GD cyan, momentum magenta, AdaGrad white, RMSProp green,
-# Adam blue (white becomes black on a light background)
-LECTURE_COLORS = {"gd": "tab:cyan", "momentum": "magenta", "adagrad": "black",
-                  "rmsprop": "tab:green", "adam": "tab:blue"}
+# after the lecture's picture (deck 001: GD cyan, momentum magenta, AdaGrad white, RMSProp
+# green, Adam blue), with white as black on a light background and GD orange: cyan and blue
+# were hard to tell apart. Line styles tell the runs apart in grey print too.
+LECTURE_STYLES = {"gd": {"color": "tab:orange", "ls": "--"},
+                  "momentum": {"color": "magenta", "ls": "-"},
+                  "adagrad": {"color": "black", "ls": ":"},
+                  "rmsprop": {"color": "tab:green", "ls": "-."},
+                  "adam": {"color": "tab:blue", "ls": "-"}}
+LECTURE_COLORS = {name: style["color"] for name, style in LECTURE_STYLES.items()}
+
+
+def _style(name: str) -> dict:
+    """Colour and line style of a run named like gd, Momentum, RMS-Prop (else matplotlib's)."""
+    return dict(LECTURE_STYLES.get(name.lower().replace(" ", "").replace("-", ""), {"ls": "-"}))
 
 
 def _axes(ax, figsize=(6, 5)):
@@ -195,10 +205,10 @@ def paths(expr, runs: dict, ax=None, bounds=None, levels=30, variables=None):
     ax.contourf(X, Y, np.log1p(F - shift), levels=levels, cmap="Greys", alpha=0.6)
     ax.contour(X, Y, np.log1p(F - shift), levels=levels, colors="gray", linewidths=0.4)
     for name, arr in arrays.items():
-        color = LECTURE_COLORS.get(name.lower().replace(" ", "").replace("-", ""))
-        ax.plot(arr[:, 0], arr[:, 1], "-", lw=1.6, color=color, label=name)
-        ax.plot(arr[0, 0], arr[0, 1], "o", color=color, ms=4)
-        ax.plot(arr[-1, 0], arr[-1, 1], "s", color=color, ms=5)
+        style = _style(name)
+        (line,) = ax.plot(arr[:, 0], arr[:, 1], lw=1.6, label=name, **style)
+        ax.plot(arr[0, 0], arr[0, 1], "o", color=line.get_color(), ms=4)
+        ax.plot(arr[-1, 0], arr[-1, 1], "s", color=line.get_color(), ms=5)
     ax.set_xlim(*bounds[0])
     ax.set_ylim(*bounds[1])
     ax.set_xlabel(str(xs[0]))
@@ -213,8 +223,7 @@ def losses(runs: dict, ax=None, log=True):
     fig, ax = _axes(ax, figsize=(6, 4))
     for name, values in runs.items():
         values = np.asarray(values, dtype=float)
-        color = LECTURE_COLORS.get(name.lower().replace(" ", "").replace("-", ""))
-        ax.plot(np.arange(len(values)), values, label=name, color=color, lw=1.4)
+        ax.plot(np.arange(len(values)), values, label=name, lw=1.4, **_style(name))
     if log:
         ax.set_yscale("log")
     ax.set_xlabel("step")

@@ -13,6 +13,15 @@ def run(*args, cwd=None):
     return done.returncode, done.stdout, done.stderr
 
 
+def run_here(capsys, *args):
+    """``lagropt ARGS`` in this process (quicker, for the many refusals): code, stdout, stderr."""
+    from lagropt.cli import main
+
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def one_line_error(stderr):
     lines = [line for line in stderr.splitlines() if line.strip()]
     assert len(lines) == 1, stderr
@@ -159,3 +168,127 @@ def test_help_for_every_subcommand():
     for sub in ("solve", "descend", "tour"):
         code, out, _ = run(sub, "--help")
         assert code == 0 and "usage" in out
+
+
+def test_exponent_towers_are_refused_not_computed():
+    """SymPy computed 10^(10^10) for these: neither command ever returned."""
+    for args in (["solve", "10^10^10", "--max"], ["descend", "10^10^10", "--x0", "1"]):
+        code, _, err = run(*args)
+        assert code == 2
+        assert "digits" in one_line_error(err)
+
+
+@pytest.mark.parametrize("args, says", [
+    (["solve", "x*9^9^9", "--min", "-s", "x >= 0"], "digits"),
+    (["solve", "x", "--max", "-s", "x <= 2**(2**40)"], "digits"),
+    (["descend", "x^2 + exp(10^10)", "--x0", "1"], "digits"),
+    (["solve", "1e400*x", "--max"], "infinite"),
+    (["solve", "x/0 + y", "--max"], "division by zero"),
+])
+def test_numbers_too_large_or_infinite_are_refused(capsys, args, says):
+    """These never returned (SymPy computed huge powers) or solved nonsense (oo, zoo)."""
+    code, _, err = run_here(capsys, *args)
+    assert code == 2
+    assert says in one_line_error(err)
+
+
+def test_objectives_and_constraints_may_start_with_a_minus():
+    code, out, err = run("solve", "-x^2-y^2", "--max", "-s", "x+y=1")
+    assert code == 0, err
+    assert "x = 1/2, y = 1/2" in out and "-1/2" in out
+    code, out, err = run("solve", "-sum(p[i]*log(p[i]), i, 1, 3)", "--max",
+                         "-s", "sum(p[i], i, 1, 3) = 1")
+    assert code == 0, err
+    assert "p[i] = 1/3" in out and "log(3)" in out
+    code, out, err = run("solve", "x + y", "--max", "-s", "-x^2-y^2>=-2", "-sx>=0")
+    assert code == 0, err
+    assert "x = 1, y = 1" in out
+    code, out, err = run("descend", "-x", "--x0", "1", "--lr", "0.5", "--steps", "3", "--json")
+    assert code == 0, err
+    assert json.loads(out)["gd"]["x"] == {"x": 2.5}
+
+
+def test_negative_option_values_still_work():
+    code, out, err = run("descend", "x^2 + y^2", "--x0", "-1e-1,-2", "--steps", "0", "--json")
+    assert code == 0, err
+    assert json.loads(out)["gd"]["x"] == {"x": -0.1, "y": -2.0}
+    code, _, err = run("descend", "x^2", "--x0", "1", "--lr", "-1e-3")
+    assert "must be positive" in one_line_error(err)
+    code, out, err = run("maxent", "--values", "-1,0,1", "--mean", "-1/3", "--json")
+    assert code == 0, err
+    assert json.loads(out)["mean"] == pytest.approx(-1 / 3)
+
+
+def test_descend_over_elements_of_an_indexed_family(tmp_path):
+    code, out, err = run("descend", "p[1]^2 + (p[2] - 3)^2", "--x0", "1,2", "--lr", "0.1",
+                         "--steps", "300", "--json")
+    assert code == 0, err
+    x = json.loads(out)["gd"]["x"]
+    assert list(x) == ["p[1]", "p[2]"]
+    assert x["p[1]"] == pytest.approx(0, abs=1e-9) and x["p[2]"] == pytest.approx(3)
+    png = tmp_path / "paths.png"
+    code, out, err = run("descend", "p[1]^2 + (p[2] - 3)^2", "--x0", "2,1", "--vars", "p[2],p[1]",
+                         "--steps", "5", "--json", "--plot", str(png))
+    assert code == 0, err
+    assert list(json.loads(out)["gd"]["x"]) == ["p[2]", "p[1]"] and png.is_file()
+    code, out, err = run("descend", "sum(p[i]^2, i, 1, 3)", "--x0", "1,2,3", "--steps", "1", "--json")
+    assert code == 0, err
+    assert list(json.loads(out)["gd"]["x"]) == ["p[1]", "p[2]", "p[3]"]
+    code, _, err = run("descend", "sum(p[i]^2, i, 1, N)", "--x0", "1,2,3")
+    assert code == 2 and "numbers as indices" in one_line_error(err)
+
+
+def test_solve_over_elements_of_an_indexed_family():
+    code, out, err = run("solve", "p[1]*p[2]", "--max", "-s", "p[1] + p[2] = 2")
+    assert code == 0, err
+    assert "p[1] = 1, p[2] = 1" in out
+
+
+def test_unwritable_outputs_are_one_line_errors_before_any_work(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    existing = tmp_path / "file"
+    existing.write_text("keep me")
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("max: x*y  # caf\xe9\nx + y = 1\n".encode("latin-1"))
+    solve = ["solve", "x*y", "--max", "-s", "x + y = 1"]
+    monkeypatch.chdir(tmp_path)
+    for args, says in [
+        ([*solve, "--latex", "/proc/a.tex"], "cannot write /proc/a.tex"),
+        ([*solve, "--plot", "/proc/a.png"], "cannot write /proc/a.png"),
+        (["descend", "x^2 + y^2", "--x0", "1,1", "--plot", "/proc/a.png"], "cannot write /proc/a.png"),
+        ([*solve, "--plot", str(tmp_path / "out.txt")], "cannot write .txt"),
+        (["descend", "x^2", "--x0", "1", "--plot", str(tmp_path / "out.txt")], "cannot write .txt"),
+        ([*solve, "--plot", str(folder)], "it is a folder"),
+        ([*solve, "--latex", str(folder)], "it is a folder"),
+        ([*solve, "--plot", str(tmp_path / "no-extension")], "add an extension"),
+        (["tour", "--out", "/proc/x"], "cannot write to the folder /proc/x"),
+        (["tour", "--out", str(existing)], "is a file, not a folder"),
+        (["solve", "--file", str(latin1)], "not UTF-8"),
+    ]:
+        code, out, err = run_here(capsys, *args)
+        assert code == 2, (args, err)
+        assert says in one_line_error(err), args
+        assert out == "", args                       # refused before solving or descending
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "folder", "latin1.txt"]
+    assert list(folder.iterdir()) == [] and existing.read_text() == "keep me"
+
+
+def test_plot_formats_matplotlib_writes(tmp_path):
+    for name in ("lagrange.svg", "lagrange.PDF"):
+        code, out, err = run("solve", "x*y", "--max", "-s", "x + y = 1", "--plot", str(tmp_path / name))
+        assert code == 0, err
+        assert (tmp_path / name).stat().st_size > 1000
+    assert (tmp_path / "lagrange.svg").read_text().lstrip().startswith("<?xml")
+    assert (tmp_path / "lagrange.PDF").read_bytes().startswith(b"%PDF")
+
+
+def test_unknown_options_and_a_closed_pipe():
+    code, _, err = run("solve", "x*y", "--max", "-q")
+    assert code == 2 and "unrecognized arguments: -q " in one_line_error(err)
+    # like `lagropt solve ... | head -1`: the reader is gone before lagropt writes
+    proc = subprocess.Popen([sys.executable, "-m", "lagropt", "solve", "x*y", "--max", "-s",
+                             "x + y = 1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141 and err == ""          # quietly, no traceback

@@ -146,6 +146,24 @@ def test_notes_with_derivations_text_and_figures(tmp_path, latex_required):
     assert pdf.is_file()
 
 
+def test_an_image_inside_the_folder_is_referred_to_not_copied(tmp_path, latex_required):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.plot([0, 1], [0, 1])
+    png = tmp_path / "notes" / "figures" / "a-line.png"
+    png.parent.mkdir(parents=True)
+    fig.savefig(png)
+    plt.close(fig)
+    out = tmp_path / "notes" / "lecture.tex"
+    pdf = L.Notes("Figures").figure(png, "A line.").compile(out)
+    assert "\\includegraphics[width=0.8\\linewidth]{figures/a-line.png}" in out.read_text()
+    assert sorted(p.name for p in out.parent.glob("*.png")) == []       # no copy beside it
+    assert pdf.is_file()             # pdflatex halts when a graphic is not found
+
+
 def test_a_document_that_does_not_compile_says_why(tmp_path, latex_required):
     bad = tmp_path / "bad.tex"
     bad.write_text("\\documentclass{article}\n\\begin{document}\nfine\n\\nosuchcommand\n"

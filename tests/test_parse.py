@@ -133,3 +133,50 @@ def test_fuzz_arithmetic_means_what_sympy_means(text):
     want = sp.sympify(text, locals={"x": x, "y": y})
     assume(not want.has(sp.zoo, sp.nan, sp.oo))      # x/((x - x) - x + x): no value to compare
     assert sp.simplify(parse_expr(text) - want) == 0
+
+
+@pytest.mark.parametrize("text", [
+    "10**10**10", "9^9^9", "2**(2**40)", "2^2^2^2^2", "(10**10)**(10**10)",
+    "10**-(10**10)",                       # a huge denominator is as bad as a huge numerator
+    "(2/3)**(10**6)", "sqrt(2)**(10**10)", "pi**(10**10)", "E**(10**5)",
+    "exp(10**10)", "exp(exp(exp(10)))", "cosh(10**6)",
+    "1e300**1e300", "1.5**1e10",           # floats: the decimal exponent would be huge
+    "(10**400 + 1)**(1/2)", "sqrt(10**400 + 1)",   # SymPy would factor a 400-digit number
+    "x + 10^10^10",
+])
+def test_powers_of_numbers_too_large_to_compute_are_refused(text):
+    """SymPy evaluates powers of numbers at once: these would never return."""
+    with pytest.raises(ParseError, match="digits") as info:
+        parse_expr(text)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("text, want", [
+    ("x**2", x ** 2), ("2**10", sp.Integer(1024)), ("exp(-x)", sp.exp(-x)),
+    ("x**(1/2)", sp.sqrt(x)), ("10**-3", sp.Rational(1, 1000)), ("10^-3", sp.Rational(1, 1000)),
+    ("2^10^3", sp.Integer(2) ** 1000), ("(1/2)**100", sp.Rational(1, 2 ** 100)),
+    ("(10**300)**(1/2)", sp.Integer(10) ** 150), ("(-1)**(10**100)", sp.Integer(1)),
+    ("0**(10**100)", sp.Integer(0)), ("x**(10**10)", x ** (10 ** 10)), ("2**x", 2 ** x),
+    ("exp(2) + sqrt(8)", sp.exp(2) + 2 * sp.sqrt(2)), ("1e300*x", sp.Float(1e300) * x),
+])
+def test_reasonable_powers_still_work(text, want):
+    assert parse_expr(text) == want
+
+
+@pytest.mark.parametrize("text, says", [
+    ("1e400", "infinite as a float"), ("x*1e999", "infinite as a float"),
+    ("x/0", "division by zero"), ("log(0) + x", "division by zero"), ("0**-1", "division by zero"),
+    ("x*oo", "infinite"), ("oo - oo", "undefined"), ("1e200*1e200*x", "floating point"),
+])
+def test_infinite_or_undefined_values_are_refused(text, says):
+    with pytest.raises(ParseError, match=says):
+        parse_expr(text)
+    with pytest.raises(ParseError, match=says):
+        parse_constraint(f"{text} <= 1")
+
+
+def test_infinity_is_allowed_as_a_limit_of_a_sum():
+    i = sp.Symbol("i", integer=True)
+    p = sp.IndexedBase("p", real=True)
+    assert parse_expr("sum(p[i], i, 1, oo)") == sp.Sum(p[i], (i, 1, sp.oo))
+    assert parse_expr("1/oo + exp(-oo)") == 0

@@ -51,12 +51,53 @@ def test_paths_and_losses(tmp_path):
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert labels == ["gd", "adam"]
     colors = {line.get_label(): line.get_color() for line in fig.axes[0].lines if line.get_label() in runs}
-    assert colors == {"gd": "tab:cyan", "adam": "tab:blue"}  # the lecture's colours
+    assert colors == {"gd": "tab:orange", "adam": "tab:blue"}
     fig = plot.losses({"gd": np.geomspace(10, 1e-3, 40), "adam": np.geomspace(10, 1e-6, 40)})
     rendered(fig, tmp_path, "losses")
     assert fig.axes[0].get_yscale() == "log"
     with pytest.raises(LagroptError, match="shape"):
         plot.paths(rosen, {"gd": np.zeros((5, 3))})
+
+
+def test_the_five_optimizers_are_told_apart():
+    """The lecture's GD cyan looked like Adam's blue: every pair of colours differs clearly."""
+    from matplotlib.colors import to_rgb
+
+    rgb = {name: np.array(to_rgb(color)) for name, color in plot.LECTURE_COLORS.items()}
+    assert set(rgb) == {"gd", "momentum", "adagrad", "rmsprop", "adam"}
+    for a in rgb:
+        for b in rgb:
+            if a < b:
+                assert np.linalg.norm(rgb[a] - rgb[b]) > 0.5, (a, b)
+    runs = {name: np.c_[np.linspace(-1, 1, 5), np.linspace(0, 1, 5) + k]
+            for k, name in enumerate(plot.LECTURE_COLORS)}
+    fig = plot.paths(x ** 2 + y ** 2, runs)
+    styles = {line.get_label(): line.get_linestyle() for line in fig.axes[0].lines
+              if line.get_label() in runs}
+    assert styles["gd"] == "--" and styles["adam"] == "-"
+
+
+def test_boltzmann_distribution_across_temperatures(tmp_path):
+    import matplotlib.pyplot as plt
+
+    levels = [0.0, 1.0, 2.0, 3.0]
+    temperatures = (0.2, 1.0, 50.0)
+    fig, ax = plt.subplots()
+    assert plot.boltzmann(levels, temperatures, ax=ax) is fig         # draws on the given axes
+    rendered(fig, tmp_path, "boltzmann")
+    groups = [c for c in ax.containers if len(c) == len(levels)]
+    assert [c.get_label() for c in groups] == ["kT = 0.2", "kT = 1", "kT = 50"]
+    p = np.array([[bar.get_height() for bar in c] for c in groups])
+    assert np.allclose(p.sum(axis=1), 1.0)                     # a distribution at each T
+    assert np.all(np.diff(p, axis=1) < 0)                      # lower energy, more likely
+    want = np.exp(-np.array(levels) / 0.2)
+    assert np.allclose(p[0], want / want.sum())                # e^{-eps/kT} / Z
+    assert p[0, 0] > 0.99 and np.allclose(p[2], 1 / len(levels), atol=0.02)   # cold and hot
+    flat = [line for line in ax.lines if line.get_label().startswith("1/I")]
+    assert len(flat) == 1 and np.allclose(flat[0].get_ydata(), 1 / len(levels))
+    plt.close(fig)
+    fig = plot.boltzmann(levels, degeneracy=[1, 3, 1, 1])      # a figure of its own
+    assert fig.axes and fig.axes[0].get_xlabel() == r"energy $\varepsilon_i$"
 
 
 def test_penalty_regions_l1_at_a_corner(tmp_path):

@@ -29,6 +29,10 @@ def test_tour_reproduces_the_lecture_and_everything_agrees(tmp_path, latex_requi
     for png in figures:
         assert mpimg.imread(png).std() > 0.02, png.name
     tex = (out / "lagropt-tour.tex").read_text()
+    # the notes show the figures where they are: no copies beside the .tex
+    assert not list(out.glob("*.png")), sorted(p.name for p in out.glob("*.png"))
+    for png in figures:
+        assert f"{{figures/{png.name}}}" in tex, png.name
     for heading in ("Lagrange multipliers", "Maximum entropy and the Boltzmann distribution",
                     "Gradient descent", "Regularization", "Logistic regression"):
         assert heading in tex

@@ -154,6 +154,17 @@ def _first_error(tex: Path, output: str) -> str:
     return f"{m.group(2).strip()}{where}; log: {log}"
 
 
+def _relative_graphic(source: Path, folder: Path) -> str | None:
+    """``source`` as ``\\includegraphics`` reads it from ``folder`` (``figures/a.png``) when it
+    lies inside ``folder`` under a plain name (letters, digits, '-', one lower-case image
+    extension); None when it has to be copied beside the document."""
+    try:
+        relative = source.resolve().relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        return None
+    return relative if re.fullmatch(r"[A-Za-z0-9/-]+\.(png|pdf|jpe?g)", relative) else None
+
+
 class Notes:
     """Lecture notes: several derivations, problems, text and figures in one document.
 
@@ -214,7 +225,11 @@ class Notes:
         return document("\n\n".join(body), self.title, packages)
 
     def to_tex(self, path) -> Path:
-        """Write the document and its figures (as ``<name>-figure-<k>.<ext>`` beside it)."""
+        """Write the document and its figures (as ``<name>-figure-<k>.<ext>`` beside it).
+
+        An image file already in the document's folder (or below it, as ``figures/a.png``) is
+        referred to where it is, not copied.
+        """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         names = []
@@ -224,13 +239,17 @@ class Notes:
             source = part[1]
             stem = re.sub(r"[^A-Za-z0-9-]+", "-", path.stem) + f"-figure-{len(names) + 1}"
             if isinstance(source, Path):
-                target = path.parent / (stem + source.suffix.lower())
-                if source.resolve() != target.resolve():
-                    shutil.copyfile(source, target)
+                name = _relative_graphic(source, path.parent)
+                if name is None:
+                    target = path.parent / (stem + source.suffix.lower())
+                    if source.resolve() != target.resolve():
+                        shutil.copyfile(source, target)
+                    name = target.stem
             else:
                 target = path.parent / (stem + ".pdf")
                 source.savefig(target, bbox_inches="tight")
-            names.append(target.stem)
+                name = target.stem
+            names.append(name)
         path.write_text(self.latex(names), encoding="utf-8")
         return path
 

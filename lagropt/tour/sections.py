@@ -151,7 +151,8 @@ def descent(tour) -> None:
                      note=f"{runs[name].nit} steps")
     shown = {name: r.path[: min(len(r.path), 3000)] for name, r in runs.items()}
     tour.figure("descent-paths", plot.paths(rosen, shown, variables=[x, y]),
-                "GD (cyan), momentum (magenta), AdaGrad, RMSProp (green) and Adam (blue) on "
+                "GD (orange, dashed), momentum (magenta), AdaGrad (black, dotted), RMSProp "
+                "(green, dash-dotted) and Adam (blue) on "
                 "Rosenbrock from (-1.2, 1), the first 3000 steps (the lecture's picture).")
     tour.figure("descent-losses", plot.losses({k: r.losses for k, r in runs.items()}),
                 "Loss against the step for the same runs.")
