@@ -299,6 +299,9 @@ def _short(text, width=40):
 
 
 def _parse_ast(text):
+    if "\x00" in text:                # Python 3.10's ast.parse raises ValueError on it
+        raise ParseError(f"cannot read '{_short(text.replace(chr(0), '?'))}': it contains a "
+                         "null character")
     try:
         return ast.parse(text, mode="eval")
     except SyntaxError as exc:

@@ -180,3 +180,9 @@ def test_infinity_is_allowed_as_a_limit_of_a_sum():
     p = sp.IndexedBase("p", real=True)
     assert parse_expr("sum(p[i], i, 1, oo)") == sp.Sum(p[i], (i, 1, sp.oo))
     assert parse_expr("1/oo + exp(-oo)") == 0
+
+
+def test_a_null_character_is_refused_on_every_python():
+    # Python 3.10's ast.parse raises ValueError (not SyntaxError) on it
+    with pytest.raises(ParseError, match="null character"):
+        parse_expr("x +\x00 1")
