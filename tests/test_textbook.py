@@ -150,6 +150,9 @@ CASES = {
     "infeasible-complex": Case(lagropt.maximize(x + y, [x ** 2 + y ** 2 + 1]), "infeasible"),
     "infeasible-contradiction": Case(lagropt.maximize(x * y, [sp.Eq(x + y, 1), sp.Eq(x + y, 2)]), "infeasible"),
     "infeasible-decided-false": Case(lagropt.maximize(x + y, [sp.Eq(x ** 2 + y ** 2, -1)]), "infeasible"),
+    # contradictory inequalities: x >= 1 and x <= 0 cannot both hold, whatever the objective
+    "infeasible-inequalities": Case(lagropt.maximize(x + y, [x >= 1, x <= 0, sp.Eq(y, 0)]), "infeasible"),
+    "infeasible-interval": Case(lagropt.minimize(x ** 2, [x >= 1, x <= 0]), "infeasible"),
     # min xy on x + y = 1, x, y > 0: xy -> 0 at the open ends, (1/2, 1/2) is the maximum
     "not-attained": Case(lagropt.minimize(xp * yp, [sp.Eq(xp + yp, 1)]), "not_attained", [], 0),
     "inverse-bump": Case(lagropt.minimize(1 / (1 + x ** 2)), "not_attained", [], 0),
@@ -304,3 +307,38 @@ def test_max_product_with_fixed_sum_over_n_variables():
     assert sol.status == "optimal"
     assert sol.x == {xs[i]: S / N}
     assert same(sol.value, (S / N) ** N)
+
+
+# -- infeasibility decided exactly, with the conflicting constraints as evidence ---------------
+
+def test_contradictory_linear_inequalities_name_the_conflict():
+    sol = CASES["infeasible-inequalities"].problem.solve()
+    assert sol.status == "infeasible" and sol.points == [] and sol.value is None
+    (why,) = sol.evidence
+    assert "x >= 1" in why and "x <= 0" in why and "y = 0" not in why   # y = 0 is not to blame
+
+
+def test_strict_inequalities_that_only_touch_are_infeasible():
+    sol = lagropt.minimize(x ** 2 + y ** 2, [x + y > 1, x + y < 1]).solve()
+    assert sol.status == "infeasible"
+    sol = lagropt.minimize(x ** 2 + y ** 2, [x + y >= 1, x + y <= 1]).solve()     # the line x + y = 1
+    assert sol.status == "optimal" and sol.x == {x: R(1, 2), y: R(1, 2)}
+
+
+def test_a_sign_assumption_takes_part_in_the_conflict():
+    # x + y <= 0 with y >= 0 forces x <= 0, which a positive x cannot be
+    sol = lagropt.minimize(xp + y, [xp + y <= 0, y >= 0]).solve()
+    assert sol.status == "infeasible"
+    assert "x > 0 (x is declared positive)" in sol.evidence[0]
+
+
+def test_univariate_nonlinear_contradiction_is_infeasible():
+    sol = lagropt.minimize(x ** 2 + y, [x ** 2 >= 4, x ** 2 <= 1]).solve()
+    assert sol.status == "infeasible"
+    assert "x**2 >= 4" in sol.evidence[0] and "x**2 <= 1" in sol.evidence[0]
+
+
+def test_feasible_inequalities_are_not_called_infeasible():
+    # x >= 1 and x <= 2 meet; max x + y with y = 0 is 2 at (2, 0)
+    sol = lagropt.maximize(x + y, [x >= 1, x <= 2, sp.Eq(y, 0)]).solve()
+    assert sol.status == "optimal" and sol.x == {x: 2, y: 0}

@@ -30,6 +30,7 @@ from .timeout import TimeLimit, call_with_timeout, get_default_timeout
 from .verdict import curvature_certificate, decide
 from .candidates import dedupe, irregular_points, points_from_branch
 from .family import is_family_problem, solve_family
+from .feasibility import infeasibility_reason
 from .monotone import lift_solution, split_monotone
 from .probe import Prober
 from . import steps as _steps
@@ -128,8 +129,9 @@ def _solve_exact(internal: Internal, deadline) -> Solution:
             message="the exact solver could not finish")
     if parametric:
         return _parametric_solution(internal, derivation, points, parametric, residual)
-    if not points and _infeasible_constraints(internal):
-        return _infeasible(internal, derivation, _infeasible_constraints(internal))
+    why = _infeasible_constraints(internal) if not points else None
+    if why:
+        return _infeasible(internal, derivation, why)
     verdict = decide(internal, points)
     _steps.conclusion(derivation, internal, points, verdict)
     message = verdict.message
@@ -253,21 +255,22 @@ def _parametric_solution(internal, derivation, points, parametric, residual) -> 
 
 def _infeasible(internal, derivation, why) -> Solution:
     derivation.add("verdict", "The constraints cannot be satisfied: " + why)
-    return Solution("infeasible", [], [], None, derivation, message=why)
+    return Solution("infeasible", [], [], None, derivation, evidence=[why], message=why)
 
 
 def _infeasible_constraints(internal) -> str | None:
-    """Why the constraints have no real solution, when that can be shown exactly."""
-    if not internal.g:
-        return None
-    try:
-        branches = solve_system(list(internal.g), list(internal.variables))
-    except TimeLimit:
-        return None
-    if branches and all(b.status == "infeasible" for b in branches) and not internal.h:
-        notes = "; ".join(sorted({b.note for b in branches if b.note}))
-        return notes or "the equality constraints have no real solution"
-    return None
+    """Why the constraints have no real solution, when that can be shown exactly: the
+    equalities alone have none, or a group of linear or univariate constraints (inequalities
+    and sign assumptions included) has none (:mod:`.feasibility`)."""
+    if internal.g:
+        try:
+            branches = solve_system(list(internal.g), list(internal.variables))
+        except TimeLimit:
+            branches = []
+        if branches and all(b.status == "infeasible" for b in branches):
+            notes = "; ".join(sorted({b.note for b in branches if b.note}))
+            return notes or "the equality constraints have no real solution"
+    return infeasibility_reason(internal)
 
 
 def _failed(internal, exc, numeric) -> Solution:
