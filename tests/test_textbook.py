@@ -135,6 +135,10 @@ CASES = {
                            "optimal", pts((4, 0)), 12, {mu1: 3, mu2: 0, mu3: 0, mu4: 1}),
     # Lagrange fails: min x on the cusp y^2 = x^3; the optimum (0, 0) is an irregular point
     "cusp": Case(lagropt.minimize(x, [sp.Eq(y ** 2, x ** 3)]), "optimal", pts((0, 0)), 0),
+    # (x - 1)^3 = y^2 forces x >= 1, so x^2 + y^2 >= 1 with equality only at the cusp (1, 0),
+    # an irregular point (both constraint gradients vanish there)
+    "shifted-cusp": Case(lagropt.minimize(x ** 2 + y ** 2, [sp.Eq((x - 1) ** 3, y ** 2)]),
+                         "optimal", pts((1, 0)), 1),
     # x + y on xy = 1: the Lagrange points are only local; x -> oo, y = 1/x
     "hyperbola-unbounded": Case(lagropt.maximize(x + y, [sp.Eq(x * y, 1)]), "unbounded", [], sp.oo),
     "hyperbola-closest": Case(lagropt.minimize(x ** 2 + y ** 2, [sp.Eq(x * y, 1)]),
@@ -241,6 +245,15 @@ def test_irregular_point_is_flagged():
     (p,) = sol.optimum
     assert p.regular is False and p.multipliers == {}
     assert p.kind == "minimum"
+
+
+def test_irregular_cusp_is_a_minimum_not_a_saddle():
+    """Probes with x slightly below 1 round to 'feasible' in floats ((x - 1)^3 expanded); the
+    numeric comparison must not count them (it called this point a saddle)."""
+    sol = CASES["shifted-cusp"].problem.solve()
+    (p,) = sol.optimum
+    assert p.regular is False
+    assert p.kind == "minimum", p.reason
 
 
 def test_degenerate_and_no_extremum_second_order():
