@@ -160,6 +160,21 @@ CASES = {
     # min xy on x + y = 1, x, y > 0: xy -> 0 at the open ends, (1/2, 1/2) is the maximum
     "not-attained": Case(lagropt.minimize(xp * yp, [sp.Eq(xp + yp, 1)]), "not_attained", [], 0),
     "inverse-bump": Case(lagropt.minimize(1 / (1 + x ** 2)), "not_attained", [], 0),
+    # strict inequalities: the supremum over an open set is the maximum over its closure when
+    # that is attained only on the excluded boundary. x + y on the unit disk peaks at
+    # (1, 1)/sqrt(2) with value sqrt(2); the distance to (2, 2) is least at the same point:
+    # (2 - 1/sqrt(2))^2 * 2 = 9 - 4 sqrt(2); x^2 + y^2 with x > 1 approaches 1 at (1, 0)
+    "open-disk-sup": Case(lagropt.maximize(x + y, [x ** 2 + y ** 2 < 1]), "not_attained", [], sqrt(2)),
+    "open-disk-distance": Case(lagropt.minimize((x - 2) ** 2 + (y - 2) ** 2, [x ** 2 + y ** 2 < 1]),
+                               "not_attained", [], 9 - 4 * sqrt(2)),
+    "open-half-plane": Case(lagropt.minimize(x ** 2 + y ** 2, [x > 1]), "not_attained", [], 1),
+    # xy on x^2 + y^2 < 2: the maximum 1 of the closed disk sits at (1, 1), (-1, -1), outside
+    "open-disk-xy": Case(lagropt.maximize(x * y, [x ** 2 + y ** 2 < 2]), "not_attained", [], 1),
+    # the closure's maximum is inside: x y (1 - x - y) on the open triangle, 1/27 at (1/3, 1/3)
+    "open-triangle": Case(lagropt.maximize(x * y * (1 - x - y), [x > 0, y > 0, x + y < 1]),
+                          "optimal", pts((R(1, 3), R(1, 3))), R(1, 27), {mu1: 0, mu2: 0, mu3: 0}),
+    # e^x > 0 approaches 0 as x -> -oo and never reaches it
+    "exp-infimum": Case(lagropt.minimize(sp.exp(x)), "not_attained", [], 0),
     "xy-on-line": Case(lagropt.maximize(x * y, [sp.Eq(x + y, 2)]), "optimal", pts((1, 1)), 1, {lam: 1}),
     # a product of four reals with a fixed sum is unbounded: (10, 10, -8, -8) gives 6400; only a
     # diagonal direction shows it, not any single coordinate
@@ -355,3 +370,43 @@ def test_feasible_inequalities_are_not_called_infeasible():
     # x >= 1 and x <= 2 meet; max x + y with y = 0 is 2 at (2, 0)
     sol = lagropt.maximize(x + y, [x >= 1, x <= 2, sp.Eq(y, 0)]).solve()
     assert sol.status == "optimal" and sol.x == {x: 2, y: 0}
+
+
+# -- open feasible sets: through the closure; no bound that is not proven -----------------------
+
+def test_open_disk_supremum_is_approached_on_the_excluded_boundary():
+    sol = CASES["open-disk-sup"].problem.solve()
+    assert sol.points == []
+    (at,) = sol.approached_at
+    assert same(at[x], sqrt(2) / 2) and same(at[y], sqrt(2) / 2)
+    assert "closure" in sol.evidence[0] and "not attained" in sol.evidence[-1]
+    assert "x**2 + y**2 < 1 fails" in sol.evidence[-1]
+
+
+def test_closure_confirms_an_interior_optimum():
+    sol = CASES["open-triangle"].problem.solve()
+    assert "closure" in sol.evidence[0] and "polytope" in sol.evidence[0]
+    assert sol.approached_at == []
+
+
+def test_a_limit_along_a_line_is_not_reported_as_the_infimum():
+    """x^2 + (xy - 1)^2 -> 1 as y -> -oo with x = 0, but the infimum is 0 (x -> 0, y = 1/x):
+    a limit along one line is a bound, not the infimum, and must not be reported as one."""
+    sol = lagropt.minimize(x ** 2 + (x * y - 1) ** 2).solve()
+    assert sol.status == "not_attained" and sol.optimum == []
+    assert sol.value is None
+    assert "at most 1" in sol.evidence[0] and "not determined" in sol.evidence[0]
+
+
+def test_complete_limits_on_a_curve_prove_the_infimum():
+    # one parameter (x = 1 - y, 0 < y < 1) and both ends examined: the infimum 0 is proven
+    sol = CASES["not-attained"].problem.solve()
+    assert sol.value == 0 and "union of curves with one parameter" in sol.evidence[0]
+
+
+def test_exp_infimum_evidence_speaks_of_the_exponent():
+    sol = CASES["exp-infimum"].problem.solve()
+    assert not any("f -> -oo" in e for e in sol.evidence)      # f = e^x never goes to -oo
+    assert "u -> -oo as x -> -oo" in sol.evidence
+    assert any("f = exp(u) -> 0" in e and "not attained" in e for e in sol.evidence)
+    assert lagropt.maximize(sp.exp(x)).solve().value == sp.oo
