@@ -410,3 +410,18 @@ def test_exp_infimum_evidence_speaks_of_the_exponent():
     assert "u -> -oo as x -> -oo" in sol.evidence
     assert any("f = exp(u) -> 0" in e and "not attained" in e for e in sol.evidence)
     assert lagropt.maximize(sp.exp(x)).solve().value == sp.oo
+
+
+def test_algebraic_numbers_print_with_a_15_digit_float():
+    """str(solution) shows CRootOf values exactly and, beside them, the float to 15 digits."""
+    sol = lagropt.maximize(x ** 2 * y + x, [sp.Eq(x ** 2 + y ** 2, 1)]).solve(timeout=10)
+    line = next(s for s in str(sol).splitlines() if s.startswith("value:"))
+    exact, approx = line[len("value: "):].split(" ≈ ")
+    assert exact.startswith("CRootOf(729*x**6 - 1269*x**4 + 200*x**2 - 9")
+    assert approx == "1.25344439200642"                 # 15 significant digits
+    # independent: max of cos^2 t sin t + cos t at 30 digits, rounded to 15
+    mpmath.mp.dps = 30
+    g = lambda t: mpmath.cos(t) ** 2 * mpmath.sin(t) + mpmath.cos(t)  # noqa: E731
+    t_star = mpmath.findroot(lambda t: mpmath.diff(g, t), 0.4)
+    assert approx == mpmath.nstr(g(t_star), 15)
+    assert "x**2 + y**2 - 1 = 0 bounds x, y" in str(sol)     # the evidence reads as a sentence

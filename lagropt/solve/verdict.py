@@ -166,7 +166,8 @@ def compactness_certificate(internal) -> str | None:
             vs = _definite_form(g, xs)
             if vs and (kind == "=" or _bounds_sublevel(internal, g)):
                 bounded |= vs
-                reasons.append(f"{sp.sstr(g)} {'= 0' if kind == '=' else 'bounds'} "
+                rel = "=" if kind == "=" else ("<=" if internal.sense == "max" else ">=")
+                reasons.append(f"{sp.sstr(g)} {rel} 0 bounds "
                                f"{', '.join(map(str, sorted(vs, key=str)))}")
     changed = True
     while changed and bounded != set(xs):
