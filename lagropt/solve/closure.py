@@ -14,6 +14,8 @@ the optimum over C is proven to exist (C compact, f coercive, or a concave/conve
   linear program), then sup over S = max over C, approached on the excluded boundary and not
   attained.
 
+Both need f and the constraints continuous on the closure (built from sums, products,
+non-negative integer powers, exp, sin and cos: log x or 1/x at x = 0 would break them).
 Otherwise nothing is concluded (the caller keeps its own verdict).
 """
 
@@ -77,6 +79,8 @@ def closure_verdict(internal, points, find_points, deadline,
     ``find_points(closure, deadline, classify)`` returns the closure's candidates (the core's
     KKT enumeration), as (points, residual, cases); a closure with more than
     ``max_inequalities`` inequalities is not tried."""
+    if not all(_continuous_everywhere(e) for e in (internal.f, *internal.g, *internal.h)):
+        return None
     built = _closure(internal, max_inequalities)
     if built is None:
         return None
@@ -123,6 +127,17 @@ def closure_verdict(internal, points, find_points, deadline,
         "approached on the excluded boundary and not attained"],
         f"the {sup} {sp.sstr(value)} is approached but not attained", certified=True,
         approached_at=optima)
+
+
+def _continuous_everywhere(expr) -> bool:
+    """expr is built from numbers, symbols, +, *, non-negative integer powers, exp, sin, cos."""
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Pow):
+            if not (node.exp.is_Integer and node.exp >= 0) and node.base.free_symbols:
+                return False
+        elif not (node.is_Atom or isinstance(node, (sp.Add, sp.Mul, sp.exp, sp.sin, sp.cos))):
+            return False
+    return True
 
 
 def _inside(internal, x) -> bool | None:
