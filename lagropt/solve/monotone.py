@@ -42,6 +42,7 @@ def lift_solution(solution, u, outer, sense):
         p.value = final_form(outer(p.value))
     U = sp.Symbol("u")
     evidence = [_about_u(e, u) for e in solution.evidence]
+    lifted_note = None
     if solution.value is not None:
         infinite = solution.value in (sp.oo, -sp.oo)
         lifted = sp.limit(outer(t), t, solution.value) if infinite else outer(solution.value)
@@ -58,6 +59,8 @@ def lift_solution(solution, u, outer, sense):
             evidence[-1] += f": the {word} {sp.sstr(lifted)} is approached but not attained"
             if numeric:
                 lifted = None
+        if infinite:
+            lifted_note = evidence[-1]
         solution.value = None if lifted is None else final_form(lifted)
     solution.evidence = evidence
     solution.derivation.steps.insert(0, Step(
@@ -66,6 +69,8 @@ def lift_solution(solution, u, outer, sense):
     solution.derivation.add(
         "transform", "Back to f: f* = f(u*), and since grad f = f'(u) grad u each multiplier of f "
         "is f'(u*) > 0 times the multiplier of u.", (sp.Eq(sp.Symbol("f"), outer(U), evaluate=False),))
+    if lifted_note:
+        solution.derivation.add("transform", "Then " + lifted_note + ".")
     return solution
 
 
