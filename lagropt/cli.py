@@ -154,6 +154,9 @@ def solution_json(sol, report=None) -> dict:
            "points": [point(p) for p in sol.points], "evidence": list(sol.evidence),
            "remaining": [f"{e.lhs} = {e.rhs}" if hasattr(e, "lhs") else str(e) for e in sol.remaining],
            "derivation": sol.derivation.to_dict()}
+    if sol.approached_at:
+        out["approached_at"] = [{str(k): _jsonable(v) for k, v in at.items()}
+                                for at in sol.approached_at]
     if report is not None:
         out["verify"] = report.to_dict()
     return out

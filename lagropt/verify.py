@@ -1,8 +1,14 @@
 """Cross-checks of the exact answer against scipy.optimize.
 
 ``verify(problem)`` solves the problem exactly (unless a solution is given), then numerically
-with SLSQP from several random starts at tight tolerances (ftol 1e-12, polished with
-trust-constr), and compares the optimal value, the optimizer and the multipliers.
+with SLSQP from several random starts at a tight tolerance (ftol 1e-14), keeping the best
+feasible end point, and compares the optimal value, the optimizer and the multipliers.
+
+Without an optimum the claim is checked instead: a supremum/infimum (``not_attained``) must not
+be beaten by scipy's best feasible value, and is reached by SLSQP on the closure when it is
+approached on an excluded boundary (``Solution.approached_at``); an unbounded f must let SLSQP
+go beyond every candidate and keep improving as its search box grows (|x| <= 10, then 1000).
+Such rows compare one-sidedly (``Row.relation``).
 
 Multipliers: SLSQP reports equality multipliers with the opposite sign to trust-constr, and
 neither is exact; so the report recomputes them at scipy's point from the lecture's
@@ -27,18 +33,46 @@ __all__ = ["Report", "Row", "verify", "DescentReport", "DescentRow", "verify_des
 
 @dataclass
 class Row:
-    """One compared quantity."""
+    """One compared quantity.
+
+    ``relation`` says what must hold between scipy's value and the exact one: ``"=="`` agree
+    within the tolerance; ``"<="`` / ``">="`` scipy not above / below the exact value by more
+    than the tolerance (a supremum / infimum); ``">"`` / ``"<"`` scipy beyond the exact value by
+    more than ``margin`` (default: the tolerance), relative to max(1, |exact|).
+    """
 
     quantity: str
     exact: float
     numeric: float
+    relation: str = "=="
+    margin: float | None = None
 
     @property
     def error(self) -> float:
-        """|exact - numeric| / max(1, |exact|): absolute near zero, relative for large values."""
-        if not (np.isfinite(self.exact) and np.isfinite(self.numeric)):
+        """'==': |exact - numeric| / max(1, |exact|), absolute near zero, relative for large
+        values; one-sided rows: how far scipy is on the wrong side, on the same scale."""
+        if np.isnan(self.exact) or np.isnan(self.numeric) or \
+                (self.relation == "==" and not (np.isfinite(self.exact) and np.isfinite(self.numeric))):
             return float("inf")
-        return abs(self.exact - self.numeric) / max(1.0, abs(self.exact))
+        scale = max(1.0, abs(self.exact)) if np.isfinite(self.exact) else 1.0
+        wrong_side = {"==": abs(self.exact - self.numeric), "<=": self.numeric - self.exact,
+                      "<": self.numeric - self.exact, ">=": self.exact - self.numeric,
+                      ">": self.exact - self.numeric}[self.relation]
+        return max(0.0, float(wrong_side) / scale)
+
+    def holds(self, tol: float) -> bool:
+        """The relation holds with tolerance ``tol`` (or ``margin`` for the strict ones)."""
+        if self.relation in ("==", "<=", ">="):
+            return self.error <= tol
+        if np.isnan(self.exact) or np.isnan(self.numeric):
+            return False
+        need = (tol if self.margin is None else self.margin) * max(1.0, abs(self.exact))
+        gap = self.numeric - self.exact if self.relation == ">" else self.exact - self.numeric
+        return bool(gap > need)
+
+    @property
+    def label(self) -> str:
+        return self.quantity if self.relation == "==" else f"{self.quantity} [scipy {self.relation}]"
 
 
 @dataclass
@@ -57,10 +91,11 @@ class Report:
         return max((r.error for r in self.rows), default=0.0)
 
     def table(self) -> str:
-        head = f"{'quantity':<14}{'exact':>22}{'scipy':>22}{'error':>11}"
+        width = max([14] + [len(r.label) + 2 for r in self.rows])
+        head = f"{'quantity':<{width}}{'exact':>22}{'scipy':>22}{'error':>11}"
         lines = [head, "-" * len(head)]
         for r in self.rows:
-            lines.append(f"{r.quantity:<14}{r.exact:>22.15g}{r.numeric:>22.15g}{r.error:>11.2e}")
+            lines.append(f"{r.label:<{width}}{r.exact:>22.15g}{r.numeric:>22.15g}{r.error:>11.2e}")
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -74,7 +109,7 @@ class Report:
         return {"ok": self.ok, "status": self.status, "max_error": self.max_error, "tol": self.tol,
                 "message": self.message,
                 "rows": [{"quantity": r.quantity, "exact": r.exact, "scipy": r.numeric,
-                          "error": r.error} for r in self.rows]}
+                          "error": r.error, "relation": r.relation} for r in self.rows]}
 
 
 def _numbers(expr, subs) -> float:
@@ -99,7 +134,9 @@ def _resolve_parametric(solution, subs):
                        + ", ".join(map(str, unknowns)))
 
 
-def _scipy_solve(cp, starts, seed, scale):
+def _scipy_solve(cp, starts, seed, scale, box: float | None = None):
+    """SLSQP from ``starts`` random points in [-scale, scale]^n (inside the variables' bounds,
+    and inside |x_i| <= box when given); the best feasible end point, or None."""
     sign = -1.0 if cp.sense == "max" else 1.0
     f = lambda x: sign * cp.objective.value(x)  # noqa: E731
     df = lambda x: sign * cp.objective.grad(x)  # noqa: E731
@@ -111,6 +148,9 @@ def _scipy_solve(cp, starts, seed, scale):
     bounds = [(None if lo is None else lo + (1e-12 if v.is_positive else 0.0),
                None if hi is None else hi - (1e-12 if v.is_negative else 0.0))
               for (lo, hi), v in zip(cp.bounds, cp.variables)]
+    if box is not None:
+        bounds = [(-box if lo is None else max(lo, -box), box if hi is None else min(hi, box))
+                  for lo, hi in bounds]
     rng = np.random.default_rng(seed)
     best = None
     for _ in range(starts):
@@ -194,7 +234,7 @@ def verify(problem, solution=None, *, subs: dict | None = None, tol: float = 1e-
     cp = compile_problem(internal, subs_real)
     status = solution.status
     if status in ("infeasible", "no_critical_point", "unbounded", "not_attained"):
-        return _verify_no_optimum(solution, cp, tol, starts, seed)
+        return _verify_no_optimum(solution, problem, cp, tol, starts, seed, user_subs)
     if not solution.optimum:
         return Report(False, status, [], tol, f"nothing to compare: {solution.message or status}")
     extra = _resolve_parametric(solution, user_subs) if status == "parametric" else {}
@@ -220,27 +260,98 @@ def verify(problem, solution=None, *, subs: dict | None = None, tol: float = 1e-
         if exact is None:
             continue
         rows.append(Row(str(name), _numbers(exact, full), float(val)))
-    ok = all(r.error <= tol for r in rows)
+    ok = all(r.holds(tol) for r in rows)
     msg = f"{len(solution.optimum)} optimal point(s); scipy SLSQP best of {starts} starts"
     return Report(ok, status, rows, tol, msg, best)
 
 
-def _verify_no_optimum(solution, cp, tol, starts, seed) -> Report:
-    """Without an optimum to compare, check that scipy does not find one either."""
-    best = _scipy_solve(cp, starts, seed, 10.0)
+def _verify_no_optimum(solution, problem, cp, tol, starts, seed, subs) -> Report:
+    """Without an optimum, check the claim that replaces it (see the module docstring)."""
     status = solution.status
     if status == "infeasible":
+        best = _scipy_solve(cp, starts, seed, 10.0)
         ok = best is None
         return Report(ok, status, [], tol, "scipy found no feasible point" if ok else
                       f"scipy found a feasible point {best.x}")
-    if best is None:
-        return Report(True, status, [], tol, "scipy found no feasible optimum either")
-    value = cp.objective.value(best.x)
     bound = solution.value
-    if status == "unbounded":
-        return Report(True, status, [], tol, f"scipy stopped at f = {value:.6g}; the exact analysis "
-                      "shows f is unbounded along a feasible curve")
-    return Report(True, status, [], tol, f"scipy stopped at f = {value:.6g} (exact bound {bound})")
+    if bound is not None and sp.sympify(bound).is_infinite:
+        return _verify_unbounded(solution, cp, tol, starts, seed, subs)
+    if bound is not None:
+        return _verify_bound(solution, problem, cp, tol, starts, seed, subs)
+    candidates = _candidate_values(solution, subs)
+    if not candidates:
+        return Report(True, status, [], tol, "no value and no candidate: nothing to compare")
+    best = _scipy_solve(cp, starts, seed, 10.0, box=1e3)
+    if best is None:
+        return Report(False, status, [], tol, "scipy found no feasible point to compare with")
+    pick = max if cp.sense == "max" else min
+    row = Row("f beyond candidates", pick(candidates), cp.objective.value(best.x),
+              ">" if cp.sense == "max" else "<")
+    ok = row.holds(tol)
+    return Report(ok, status, [row], tol, "no optimum is attained, so scipy must find feasible "
+                  "points better than every candidate" + ("" if ok else ": it did not"), best)
+
+
+def _candidate_values(solution, subs) -> list:
+    """f at the isolated candidate points, as floats."""
+    out = []
+    for p in solution.points:
+        if p.free or p.value is None:
+            continue
+        try:
+            out.append(_numbers(p.value, subs))
+        except (TypeError, ValueError):
+            continue
+    return [v for v in out if np.isfinite(v)]
+
+
+def _verify_bound(solution, problem, cp, tol, starts, seed, subs) -> Report:
+    """A supremum (infimum) that no feasible point attains: scipy's best feasible value must
+    not beat it; approached on an excluded boundary, SLSQP on the closure reaches it."""
+    status, word = solution.status, ("sup f" if cp.sense == "max" else "inf f")
+    bound = _numbers(solution.value, subs)
+    near = [{v: _numbers(at[v], subs) for v in problem.variables} for at in solution.approached_at]
+    scale = max([10.0] + [2 * abs(c) for at in near for c in at.values()])
+    best = _scipy_solve(cp, starts, seed, scale)
+    if best is None:
+        return Report(False, status, [], tol, "scipy found no feasible point to compare with the "
+                      + ("supremum" if cp.sense == "max" else "infimum"))
+    value = cp.objective.value(best.x)
+    if not near:
+        row = Row(word, bound, value, "<=" if cp.sense == "max" else ">=")
+        ok = row.holds(tol)
+        return Report(ok, status, [row], tol, f"scipy's best feasible value (SLSQP, {starts} "
+                      f"starts) {'does not beat' if ok else 'beats'} the exact bound", best)
+    # SLSQP treats strict inequalities as non-strict: it optimizes over the closure
+    k = min(range(len(near)), key=lambda i: np.abs(np.array(list(near[i].values())) - best.x).max())
+    rows = [Row(word, bound, value)] + [Row(str(v), near[k][v], float(best.x[i]))
+                                        for i, v in enumerate(problem.variables)]
+    ok = all(r.holds(tol) for r in rows)
+    return Report(ok, status, rows, tol, "the bound is approached on the excluded boundary: "
+                  f"SLSQP on the closure ({starts} starts) " + ("reaches it there" if ok else
+                                                                "does not reach it there"), best)
+
+
+def _verify_unbounded(solution, cp, tol, starts, seed, subs) -> Report:
+    """f unbounded: in the box |x| <= 1000 SLSQP must go beyond every candidate and beyond its
+    best in |x| <= 10 by at least max(1, |that value|)."""
+    beyond = ">" if cp.sense == "max" else "<"
+    small = _scipy_solve(cp, starts, seed, 10.0, box=10.0)
+    large = _scipy_solve(cp, starts, seed, 10.0, box=1e3)
+    if small is None or large is None:
+        return Report(False, solution.status, [], tol, "scipy found no feasible point in the "
+                      "boxes |x| <= 10 and |x| <= 1000")
+    v_small, v_large = cp.objective.value(small.x), cp.objective.value(large.x)
+    rows = [Row("f, |x|<=1000 vs |x|<=10", v_small, v_large, beyond, margin=1.0)]
+    candidates = _candidate_values(solution, subs)
+    if candidates:
+        pick = max if cp.sense == "max" else min
+        rows.append(Row("f beyond candidates", pick(candidates), v_large, beyond))
+    ok = all(r.holds(tol) for r in rows)
+    direction = "above" if cp.sense == "max" else "below"
+    return Report(ok, solution.status, rows, tol, f"f unbounded {direction}: SLSQP's best feasible "
+                  f"value goes from {v_small:.6g} (|x| <= 10) to {v_large:.6g} (|x| <= 1000)" +
+                  ("" if ok else ", which does not show it"), large)
 
 
 # -- gradient descent against the exact solution and scipy.optimize.minimize --------------------

@@ -135,6 +135,10 @@ CASES = {
                            "optimal", pts((4, 0)), 12, {mu1: 3, mu2: 0, mu3: 0, mu4: 1}),
     # Lagrange fails: min x on the cusp y^2 = x^3; the optimum (0, 0) is an irregular point
     "cusp": Case(lagropt.minimize(x, [sp.Eq(y ** 2, x ** 3)]), "optimal", pts((0, 0)), 0),
+    # (x - 1)^3 = y^2 forces x >= 1, so x^2 + y^2 >= 1 with equality only at the cusp (1, 0),
+    # an irregular point (both constraint gradients vanish there)
+    "shifted-cusp": Case(lagropt.minimize(x ** 2 + y ** 2, [sp.Eq((x - 1) ** 3, y ** 2)]),
+                         "optimal", pts((1, 0)), 1),
     # x + y on xy = 1: the Lagrange points are only local; x -> oo, y = 1/x
     "hyperbola-unbounded": Case(lagropt.maximize(x + y, [sp.Eq(x * y, 1)]), "unbounded", [], sp.oo),
     "hyperbola-closest": Case(lagropt.minimize(x ** 2 + y ** 2, [sp.Eq(x * y, 1)]),
@@ -150,9 +154,27 @@ CASES = {
     "infeasible-complex": Case(lagropt.maximize(x + y, [x ** 2 + y ** 2 + 1]), "infeasible"),
     "infeasible-contradiction": Case(lagropt.maximize(x * y, [sp.Eq(x + y, 1), sp.Eq(x + y, 2)]), "infeasible"),
     "infeasible-decided-false": Case(lagropt.maximize(x + y, [sp.Eq(x ** 2 + y ** 2, -1)]), "infeasible"),
+    # contradictory inequalities: x >= 1 and x <= 0 cannot both hold, whatever the objective
+    "infeasible-inequalities": Case(lagropt.maximize(x + y, [x >= 1, x <= 0, sp.Eq(y, 0)]), "infeasible"),
+    "infeasible-interval": Case(lagropt.minimize(x ** 2, [x >= 1, x <= 0]), "infeasible"),
     # min xy on x + y = 1, x, y > 0: xy -> 0 at the open ends, (1/2, 1/2) is the maximum
     "not-attained": Case(lagropt.minimize(xp * yp, [sp.Eq(xp + yp, 1)]), "not_attained", [], 0),
     "inverse-bump": Case(lagropt.minimize(1 / (1 + x ** 2)), "not_attained", [], 0),
+    # strict inequalities: the supremum over an open set is the maximum over its closure when
+    # that is attained only on the excluded boundary. x + y on the unit disk peaks at
+    # (1, 1)/sqrt(2) with value sqrt(2); the distance to (2, 2) is least at the same point:
+    # (2 - 1/sqrt(2))^2 * 2 = 9 - 4 sqrt(2); x^2 + y^2 with x > 1 approaches 1 at (1, 0)
+    "open-disk-sup": Case(lagropt.maximize(x + y, [x ** 2 + y ** 2 < 1]), "not_attained", [], sqrt(2)),
+    "open-disk-distance": Case(lagropt.minimize((x - 2) ** 2 + (y - 2) ** 2, [x ** 2 + y ** 2 < 1]),
+                               "not_attained", [], 9 - 4 * sqrt(2)),
+    "open-half-plane": Case(lagropt.minimize(x ** 2 + y ** 2, [x > 1]), "not_attained", [], 1),
+    # xy on x^2 + y^2 < 2: the maximum 1 of the closed disk sits at (1, 1), (-1, -1), outside
+    "open-disk-xy": Case(lagropt.maximize(x * y, [x ** 2 + y ** 2 < 2]), "not_attained", [], 1),
+    # the closure's maximum is inside: x y (1 - x - y) on the open triangle, 1/27 at (1/3, 1/3)
+    "open-triangle": Case(lagropt.maximize(x * y * (1 - x - y), [x > 0, y > 0, x + y < 1]),
+                          "optimal", pts((R(1, 3), R(1, 3))), R(1, 27), {mu1: 0, mu2: 0, mu3: 0}),
+    # e^x > 0 approaches 0 as x -> -oo and never reaches it
+    "exp-infimum": Case(lagropt.minimize(sp.exp(x)), "not_attained", [], 0),
     "xy-on-line": Case(lagropt.maximize(x * y, [sp.Eq(x + y, 2)]), "optimal", pts((1, 1)), 1, {lam: 1}),
     # a product of four reals with a fixed sum is unbounded: (10, 10, -8, -8) gives 6400; only a
     # diagonal direction shows it, not any single coordinate
@@ -240,6 +262,15 @@ def test_irregular_point_is_flagged():
     assert p.kind == "minimum"
 
 
+def test_irregular_cusp_is_a_minimum_not_a_saddle():
+    """Probes with x slightly below 1 round to 'feasible' in floats ((x - 1)^3 expanded); the
+    numeric comparison must not count them (it called this point a saddle)."""
+    sol = CASES["shifted-cusp"].problem.solve()
+    (p,) = sol.optimum
+    assert p.regular is False
+    assert p.kind == "minimum", p.reason
+
+
 def test_degenerate_and_no_extremum_second_order():
     (p,) = CASES["quartic-degenerate"].problem.solve().points
     assert p.kind == "minimum" and "order 4" in p.reason
@@ -304,3 +335,93 @@ def test_max_product_with_fixed_sum_over_n_variables():
     assert sol.status == "optimal"
     assert sol.x == {xs[i]: S / N}
     assert same(sol.value, (S / N) ** N)
+
+
+# -- infeasibility decided exactly, with the conflicting constraints as evidence ---------------
+
+def test_contradictory_linear_inequalities_name_the_conflict():
+    sol = CASES["infeasible-inequalities"].problem.solve()
+    assert sol.status == "infeasible" and sol.points == [] and sol.value is None
+    (why,) = sol.evidence
+    assert "x >= 1" in why and "x <= 0" in why and "y = 0" not in why   # y = 0 is not to blame
+
+
+def test_strict_inequalities_that_only_touch_are_infeasible():
+    sol = lagropt.minimize(x ** 2 + y ** 2, [x + y > 1, x + y < 1]).solve()
+    assert sol.status == "infeasible"
+    sol = lagropt.minimize(x ** 2 + y ** 2, [x + y >= 1, x + y <= 1]).solve()     # the line x + y = 1
+    assert sol.status == "optimal" and sol.x == {x: R(1, 2), y: R(1, 2)}
+
+
+def test_a_sign_assumption_takes_part_in_the_conflict():
+    # x + y <= 0 with y >= 0 forces x <= 0, which a positive x cannot be
+    sol = lagropt.minimize(xp + y, [xp + y <= 0, y >= 0]).solve()
+    assert sol.status == "infeasible"
+    assert "x > 0 (x is declared positive)" in sol.evidence[0]
+
+
+def test_univariate_nonlinear_contradiction_is_infeasible():
+    sol = lagropt.minimize(x ** 2 + y, [x ** 2 >= 4, x ** 2 <= 1]).solve()
+    assert sol.status == "infeasible"
+    assert "x**2 >= 4" in sol.evidence[0] and "x**2 <= 1" in sol.evidence[0]
+
+
+def test_feasible_inequalities_are_not_called_infeasible():
+    # x >= 1 and x <= 2 meet; max x + y with y = 0 is 2 at (2, 0)
+    sol = lagropt.maximize(x + y, [x >= 1, x <= 2, sp.Eq(y, 0)]).solve()
+    assert sol.status == "optimal" and sol.x == {x: 2, y: 0}
+
+
+# -- open feasible sets: through the closure; no bound that is not proven -----------------------
+
+def test_open_disk_supremum_is_approached_on_the_excluded_boundary():
+    sol = CASES["open-disk-sup"].problem.solve()
+    assert sol.points == []
+    (at,) = sol.approached_at
+    assert same(at[x], sqrt(2) / 2) and same(at[y], sqrt(2) / 2)
+    assert "closure" in sol.evidence[0] and "not attained" in sol.evidence[-1]
+    assert "x**2 + y**2 < 1 fails" in sol.evidence[-1]
+
+
+def test_closure_confirms_an_interior_optimum():
+    sol = CASES["open-triangle"].problem.solve()
+    assert "closure" in sol.evidence[0] and "polytope" in sol.evidence[0]
+    assert sol.approached_at == []
+
+
+def test_a_limit_along_a_line_is_not_reported_as_the_infimum():
+    """x^2 + (xy - 1)^2 -> 1 as y -> -oo with x = 0, but the infimum is 0 (x -> 0, y = 1/x):
+    a limit along one line is a bound, not the infimum, and must not be reported as one."""
+    sol = lagropt.minimize(x ** 2 + (x * y - 1) ** 2).solve()
+    assert sol.status == "not_attained" and sol.optimum == []
+    assert sol.value is None
+    assert "at most 1" in sol.evidence[0] and "not determined" in sol.evidence[0]
+
+
+def test_complete_limits_on_a_curve_prove_the_infimum():
+    # one parameter (x = 1 - y, 0 < y < 1) and both ends examined: the infimum 0 is proven
+    sol = CASES["not-attained"].problem.solve()
+    assert sol.value == 0 and "union of curves with one parameter" in sol.evidence[0]
+
+
+def test_exp_infimum_evidence_speaks_of_the_exponent():
+    sol = CASES["exp-infimum"].problem.solve()
+    assert not any("f -> -oo" in e for e in sol.evidence)      # f = e^x never goes to -oo
+    assert "u -> -oo as x -> -oo" in sol.evidence
+    assert any("f = exp(u) -> 0" in e and "not attained" in e for e in sol.evidence)
+    assert lagropt.maximize(sp.exp(x)).solve().value == sp.oo
+
+
+def test_algebraic_numbers_print_with_a_15_digit_float():
+    """str(solution) shows CRootOf values exactly and, beside them, the float to 15 digits."""
+    sol = lagropt.maximize(x ** 2 * y + x, [sp.Eq(x ** 2 + y ** 2, 1)]).solve(timeout=10)
+    line = next(s for s in str(sol).splitlines() if s.startswith("value:"))
+    exact, approx = line[len("value: "):].split(" ≈ ")
+    assert exact.startswith("CRootOf(729*x**6 - 1269*x**4 + 200*x**2 - 9")
+    assert approx == "1.25344439200642"                 # 15 significant digits
+    # independent: max of cos^2 t sin t + cos t at 30 digits, rounded to 15
+    mpmath.mp.dps = 30
+    g = lambda t: mpmath.cos(t) ** 2 * mpmath.sin(t) + mpmath.cos(t)  # noqa: E731
+    t_star = mpmath.findroot(lambda t: mpmath.diff(g, t), 0.4)
+    assert approx == mpmath.nstr(g(t_star), 15)
+    assert "x**2 + y**2 - 1 = 0 bounds x, y" in str(sol)     # the evidence reads as a sentence

@@ -37,3 +37,28 @@ def test_timeout_stops_the_worker_and_its_own_workers(tmp_path):
 
 def test_no_limit_runs_in_process():
     assert call_with_timeout(os.getpid, timeout=None) == os.getpid()
+
+
+def test_set_default_timeout_applies_to_every_solve():
+    import sympy as sp
+
+    import lagropt
+    from lagropt import get_default_timeout, set_default_timeout
+
+    x, y, z = sp.symbols("x y z", real=True)
+    hard = lagropt.maximize(x ** 7 * y ** 5 + x * y ** 3 - z ** 4 * x + sp.sin(x * y),
+                            [sp.Eq(x ** 6 + y ** 6 + z ** 2, 1)])
+    before = get_default_timeout()
+    try:
+        set_default_timeout(0.3)
+        assert get_default_timeout() == 0.3
+        started = time.monotonic()
+        sol = hard.solve(numeric=False)                 # no timeout given: the default applies
+        assert time.monotonic() - started < 1.3
+        assert sol.status == "timeout" and "0.3 s" in sol.message
+        with pytest.raises(ValueError):
+            set_default_timeout(0)
+        assert get_default_timeout() == 0.3            # a refused value changes nothing
+    finally:
+        set_default_timeout(before)
+    assert get_default_timeout() == before == 5.0

@@ -76,3 +76,77 @@ def test_verify_a_descent_on_a_compiled_loss_with_data():
         lagropt.verify(loss)
     with pytest.raises(lagropt.LagroptError, match="data"):
         lagropt.verify(loss, descent=run)
+
+
+# -- verdicts without an optimum: the claim is checked, not waved through ------------------------
+
+def _claim(problem, status, value, approached_at=()):
+    """The exact solution with its verdict replaced (a wrong verdict, as a solver bug makes)."""
+    wrong = copy.deepcopy(problem.solve())
+    wrong.status, wrong.value, wrong.optimum = status, value, []
+    wrong.approached_at = [dict(a) for a in approached_at]
+    return wrong
+
+
+def test_verify_confirms_a_supremum_on_the_excluded_boundary():
+    problem = lagropt.maximize(x + y, [x ** 2 + y ** 2 < 1])
+    report = lagropt.verify(problem)
+    assert report.ok and report.status == "not_attained", str(report)
+    assert [r.quantity for r in report.rows] == ["sup f", "x", "y"]
+    assert abs(report.rows[0].numeric - 2 ** 0.5) < 1e-8
+
+
+def test_verify_catches_a_wrong_supremum():
+    # the axis-parallel limit gave 1; scipy reaches sqrt(2) > 1 inside the closed disk
+    problem = lagropt.maximize(x + y, [x ** 2 + y ** 2 < 1])
+    report = lagropt.verify(problem, _claim(problem, "no_critical_point", sp.Integer(1)))
+    assert not report.ok and report.rows[0].relation == "<="
+    # the right value at a wrong boundary point is caught too
+    report = lagropt.verify(problem, _claim(problem, "not_attained", sp.sqrt(2), [{x: 1, y: 0}]))
+    assert not report.ok
+
+
+def test_verify_catches_a_wrong_infimum():
+    problem = lagropt.minimize((x - 2) ** 2 + (y - 2) ** 2, [x ** 2 + y ** 2 < 1])
+    assert lagropt.verify(problem).ok
+    assert not lagropt.verify(problem, _claim(problem, "not_attained", sp.Integer(5))).ok
+
+
+def test_verify_checks_an_infimum_approached_at_infinity():
+    problem = lagropt.minimize(1 / (1 + x ** 2))
+    assert lagropt.verify(problem).ok
+    assert not lagropt.verify(problem, _claim(problem, "not_attained", sp.Rational(1, 2))).ok
+
+
+def test_verify_checks_unboundedness():
+    problem = lagropt.maximize(x + y, [sp.Eq(x * y, 1)])
+    report = lagropt.verify(problem)
+    assert report.ok and report.status == "unbounded", str(report)
+    assert all(r.relation == ">" for r in report.rows)
+    bounded = lagropt.minimize(x ** 2 + y ** 2, [sp.Eq(x * y, 1)])     # minimum 2, not -oo
+    report = lagropt.verify(bounded, _claim(bounded, "unbounded", -sp.oo))
+    assert not report.ok, str(report)
+
+
+def test_verify_checks_that_no_candidate_is_optimal():
+    # x^2 + (xy - 1)^2 has infimum 0 (x -> 0, y = 1/x); the candidate (0, 0) has f = 1
+    problem = lagropt.minimize(x ** 2 + (x * y - 1) ** 2)
+    report = lagropt.verify(problem)
+    assert report.ok and report.rows[0].quantity == "f beyond candidates"
+
+
+def test_one_sided_rows():
+    from lagropt.verify import Row
+
+    assert Row("sup f", 1.0, 0.5, "<=").holds(1e-6) and not Row("sup f", 1.0, 1.5, "<=").holds(1e-6)
+    assert Row("inf f", 1.0, 1.5, ">=").holds(1e-6) and not Row("inf f", 1.0, 0.5, ">=").holds(1e-6)
+    assert not Row("f", 2.0, 2.0, ">").holds(1e-6) and Row("f", 2.0, 3.0, ">").holds(1e-6)
+    assert not Row("f", 10.0, 15.0, ">", margin=1.0).holds(1e-6)     # must gain max(1, 10)
+    assert Row("sup f", 1.0, 0.5, "<=").error == 0 and Row("sup f", 1.0, 1.5, "<=").error == 0.5
+
+
+def test_the_module_docstring_names_only_the_method_used():
+    import importlib
+
+    module = importlib.import_module("lagropt.verify")
+    assert "polished" not in module.__doc__ and "with SLSQP" in module.__doc__

@@ -29,7 +29,9 @@ from .tidy import final_form as _final
 from .timeout import TimeLimit, call_with_timeout, get_default_timeout
 from .verdict import curvature_certificate, decide
 from .candidates import dedupe, irregular_points, points_from_branch
+from .closure import closure_verdict, is_open
 from .family import is_family_problem, solve_family
+from .feasibility import infeasibility_reason
 from .monotone import lift_solution, split_monotone
 from .probe import Prober
 from . import steps as _steps
@@ -37,6 +39,7 @@ from . import steps as _steps
 __all__ = ["solve"]
 
 MAX_INEQUALITIES = 10
+CHEAP_CLOSURE = 3         # inequalities of the closure worth solving to confirm an optimum
 _PERIODIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
 EXACT_SHARE = 0.85        # of the time limit for the exact worker; the numeric fallback gets
 NUMERIC_BUDGET = 0.8      # at most this many seconds more, so a solve ends within limit + 1 s
@@ -97,6 +100,40 @@ def _solve_exact(internal: Internal, deadline) -> Solution:
         return _infeasible(internal, _steps.decided_false(internal), "SymPy decided a constraint "
                            "is False: it has no real solution (e.g. x**2 + y**2 = -1 for real x, y)")
     derivation = _steps.opening(internal)
+    points, residual, cases = _candidates(internal, deadline)
+    _steps.elimination(derivation, internal, cases)
+    parametric = [_parametric_point(internal, a, b) for a, b in residual]
+    parametric = [p for p in parametric if p is not None]
+    if residual and len(parametric) < len(residual):
+        derivation.add("residual", "No exact method solved these equations:",
+                       tuple(sp.Eq(e, 0) for _, b in residual for e in b.equations))
+        return Solution("unsolved", points, [], None, derivation, remaining=[
+            sp.Eq(e, 0) for _, b in residual for e in b.equations],
+            unknowns=tuple({u for _, b in residual for u in b.unknowns}),
+            message="the exact solver could not finish")
+    if parametric:
+        return _parametric_solution(internal, derivation, points, parametric, residual)
+    why = _infeasible_constraints(internal) if not points else None
+    if why:
+        return _infeasible(internal, derivation, why)
+    verdict = decide(internal, points)
+    if not verdict.certified and is_open(internal) and not internal.params:
+        # an unproven optimum is re-examined only when the closure is cheap (2^k active sets)
+        limit = MAX_INEQUALITIES if verdict.status != "optimal" else CHEAP_CLOSURE
+        verdict = closure_verdict(internal, points, _candidates, deadline, limit) or verdict
+    _steps.conclusion(derivation, internal, points, verdict)
+    message = verdict.message
+    if internal.f.has(*_PERIODIC) or any(g.has(*_PERIODIC) for g in internal.g + internal.h):
+        message = ((message + "; ") if message else "") + ("periodic functions: the points shown "
+                   "are principal solutions, their copies one period apart are critical too")
+    return Solution(verdict.status, points, verdict.optimum, verdict.value, derivation,
+                    evidence=verdict.evidence, message=message,
+                    approached_at=verdict.approached_at)
+
+
+def _candidates(internal, deadline, classify=True):
+    """Every admissible KKT point over all active sets, the irregular points, classified;
+    with the branches left unsolved and the cases for the derivation."""
     if len(internal.h) > MAX_INEQUALITIES:
         raise TimeLimit(f"{len(internal.h)} inequalities: too many active sets to enumerate")
     candidates, residual, cases = [], [], []
@@ -114,30 +151,10 @@ def _solve_exact(internal: Internal, deadline) -> Solution:
             candidates.extend(points_from_branch(internal, active, b))
         candidates.extend(irregular_points(internal, active, deadline))
     points = dedupe(candidates)
-    for p in points:
-        _classify(internal, p)
-    _steps.elimination(derivation, internal, cases)
-    parametric = [_parametric_point(internal, a, b) for a, b in residual]
-    parametric = [p for p in parametric if p is not None]
-    if residual and len(parametric) < len(residual):
-        derivation.add("residual", "No exact method solved these equations:",
-                       tuple(sp.Eq(e, 0) for _, b in residual for e in b.equations))
-        return Solution("unsolved", points, [], None, derivation, remaining=[
-            sp.Eq(e, 0) for _, b in residual for e in b.equations],
-            unknowns=tuple({u for _, b in residual for u in b.unknowns}),
-            message="the exact solver could not finish")
-    if parametric:
-        return _parametric_solution(internal, derivation, points, parametric, residual)
-    if not points and _infeasible_constraints(internal):
-        return _infeasible(internal, derivation, _infeasible_constraints(internal))
-    verdict = decide(internal, points)
-    _steps.conclusion(derivation, internal, points, verdict)
-    message = verdict.message
-    if internal.f.has(*_PERIODIC) or any(g.has(*_PERIODIC) for g in internal.g + internal.h):
-        message = ((message + "; ") if message else "") + ("periodic functions: the points shown "
-                   "are principal solutions, their copies one period apart are critical too")
-    return Solution(verdict.status, points, verdict.optimum, verdict.value, derivation,
-                    evidence=verdict.evidence, message=message)
+    if classify:
+        for p in points:
+            _classify(internal, p)
+    return points, residual, cases
 
 
 def _active_sets(internal):
@@ -253,21 +270,22 @@ def _parametric_solution(internal, derivation, points, parametric, residual) -> 
 
 def _infeasible(internal, derivation, why) -> Solution:
     derivation.add("verdict", "The constraints cannot be satisfied: " + why)
-    return Solution("infeasible", [], [], None, derivation, message=why)
+    return Solution("infeasible", [], [], None, derivation, evidence=[why], message=why)
 
 
 def _infeasible_constraints(internal) -> str | None:
-    """Why the constraints have no real solution, when that can be shown exactly."""
-    if not internal.g:
-        return None
-    try:
-        branches = solve_system(list(internal.g), list(internal.variables))
-    except TimeLimit:
-        return None
-    if branches and all(b.status == "infeasible" for b in branches) and not internal.h:
-        notes = "; ".join(sorted({b.note for b in branches if b.note}))
-        return notes or "the equality constraints have no real solution"
-    return None
+    """Why the constraints have no real solution, when that can be shown exactly: the
+    equalities alone have none, or a group of linear or univariate constraints (inequalities
+    and sign assumptions included) has none (:mod:`.feasibility`)."""
+    if internal.g:
+        try:
+            branches = solve_system(list(internal.g), list(internal.variables))
+        except TimeLimit:
+            branches = []
+        if branches and all(b.status == "infeasible" for b in branches):
+            notes = "; ".join(sorted({b.note for b in branches if b.note}))
+            return notes or "the equality constraints have no real solution"
+    return infeasibility_reason(internal)
 
 
 def _failed(internal, exc, numeric) -> Solution:

@@ -8,6 +8,8 @@ polynomial u polynomial (e^{xy} on x^3 + y^3 = 16 becomes xy on the same curve).
 
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 
 __all__ = ["split_monotone", "lift_solution"]
@@ -25,7 +27,8 @@ def split_monotone(f):
 
 def lift_solution(solution, u, outer, sense):
     """The solution for f from the solution for u: the same points, values through ``outer``,
-    multipliers times f'(u(x)) > 0, and the two steps that say so in the derivation."""
+    multipliers times f'(u(x)) > 0, the evidence restated for u (it was found for u), and the
+    two steps that say so in the derivation."""
     from ..derivation import Step
     from .tidy import final_form
 
@@ -37,21 +40,43 @@ def lift_solution(solution, u, outer, sense):
         scale = final_form(slope.xreplace({t: p.value}))
         p.multipliers = {m: final_form(v * scale) for m, v in p.multipliers.items()}
         p.value = final_form(outer(p.value))
+    U = sp.Symbol("u")
+    evidence = [_about_u(e, u) for e in solution.evidence]
+    lifted_note = None
     if solution.value is not None:
-        lifted = sp.limit(outer(t), t, solution.value) if solution.value in (sp.oo, -sp.oo) \
-            else outer(solution.value)
-        if solution.value in (sp.oo, -sp.oo) and lifted.is_finite:
+        infinite = solution.value in (sp.oo, -sp.oo)
+        lifted = sp.limit(outer(t), t, solution.value) if infinite else outer(solution.value)
+        if infinite:
+            evidence.append(f"u -> {sp.sstr(solution.value)}, so f = {sp.sstr(outer(U))} -> "
+                            f"{sp.sstr(lifted)}")
+        if infinite and lifted.is_finite:
             # u escapes to infinity but f = c e^u + d only approaches a bound
             word = "supremum" if sense == "max" else "infimum"
-            solution.status = "not_attained" if solution.points else "no_critical_point"
-            solution.message = (("no critical point; " if not solution.points else "") +
-                                f"the {word} {sp.sstr(lifted)} is approached but not attained")
-        solution.value = final_form(lifted)
-    U = sp.Symbol("u")
+            numeric = "(numeric)" in solution.message
+            solution.status = "not_attained"
+            solution.message = (f"the {word} {sp.sstr(lifted)} is approached but not attained"
+                                if not numeric else f"the {word} is not attained (numeric)")
+            evidence[-1] += f": the {word} {sp.sstr(lifted)} is approached but not attained"
+            if numeric:
+                lifted = None
+        if infinite:
+            lifted_note = evidence[-1]
+        solution.value = None if lifted is None else final_form(lifted)
+    solution.evidence = evidence
     solution.derivation.steps.insert(0, Step(
         "transform", f"f = {sp.sstr(outer(U))} is increasing in u = {sp.sstr(u)}: the same points "
         "optimize u, so solve for u.", (sp.Eq(U, u, evaluate=False),)))
     solution.derivation.add(
         "transform", "Back to f: f* = f(u*), and since grad f = f'(u) grad u each multiplier of f "
         "is f'(u*) > 0 times the multiplier of u.", (sp.Eq(sp.Symbol("f"), outer(U), evaluate=False),))
+    if lifted_note:
+        solution.derivation.add("transform", "Then " + lifted_note + ".")
     return solution
+
+
+def _about_u(text: str, u) -> str:
+    """Evidence found for the exponent u, where it says "f": said of u (or, when a symbol is
+    named f or u, with a note instead of a rewrite)."""
+    if {"f", "u"} & {s.name for s in u.free_symbols}:
+        return f"for the exponent u = {sp.sstr(u)}, writing f for u: {text}"
+    return re.sub(r"\bf\b", "u", text)

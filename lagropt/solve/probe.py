@@ -4,6 +4,11 @@ Used for (a) irregular points, where no second-order test applies: f is compared
 feasible points close by; (b) KKT points with weakly active inequalities (multiplier 0), where
 the quadratic form is sampled on the critical cone; (c) global verdicts, where feasible points
 far out show that f exceeds every candidate (unbounded) or not. Every result says it is numeric.
+
+Near a singular point a tiny constraint residual does not mean a nearby feasible point (on
+(x - 1)^3 = y^2 the point (1 - 1e-6, 0) has residual 1e-18), so in (a) a sample counts only
+when its residual, evaluated at 50 digits, puts it too close to the constraint set to explain
+the difference in f (:class:`_Precise`).
 """
 
 from __future__ import annotations
@@ -125,20 +130,20 @@ class Prober:
 
     def local_kind(self, x0, seed: int = 0):
         """Compare f at the point with f at feasible points around it (radii 1e-1 .. 1e-4):
-        along an exact parametrization of the constraints when one exists, else projected."""
+        along an exact parametrization of the constraints when one exists, else projected.
+        A sampled point counts only when :meth:`settled_sign` shows that its float rounding
+        off the constraint set cannot explain the difference in f."""
         rng = np.random.default_rng(seed)
-        f0 = self.f(x0)
+        precise = _Precise(self.internal)
+        f0 = precise.f(x0)
         higher = lower = 0
         for radius in (1e-1, 1e-2, 1e-3, 1e-4):
             near = self.along_parametrization(x0, radius, 25, rng) or \
                 self.samples_near(x0, radius, 25, rng)
             for x in near:
-                fx = self.f(x)
-                if not np.isfinite(fx):
-                    continue
-                tol = 1e-12 * max(1.0, abs(f0))
-                higher += fx > f0 + tol
-                lower += fx < f0 - tol
+                s = precise.settled_sign(x, f0)
+                higher += s > 0
+                lower += s < 0
         if higher + lower == 0:
             return "inconclusive", "no feasible points with a different value were found nearby"
         if higher and lower:
@@ -170,6 +175,91 @@ class Prober:
             if best is not None:
                 out.append((scale, best[0], best[1]))
         return out
+
+
+class _Precise:
+    """The problem evaluated at 50 digits, with the coordinates of a float point read exactly
+    and the constraints as written (not expanded: (x - 1)**3 near x = 1 keeps its sign, where
+    x**3 - 3*x**2 + 3*x - 1 in floats does not)."""
+
+    DIGITS = 50
+
+    def __init__(self, internal):
+        import sympy as sp
+
+        xs = internal.variables
+        want = -1 if internal.sense == "max" else 1           # oriented so that h >= 0 is feasible
+        self.internal = internal
+        self._f = sp.lambdify(xs, internal.f, modules="mpmath")
+        self._grad_f = sp.lambdify(xs, [sp.diff(internal.f, v) for v in xs], modules="mpmath")
+        cons = [(g, "==") for g in internal.g] + \
+            [(want * h, ">" if strict else ">=") for h, strict in zip(internal.h, internal.strict)]
+        self._cons = [(sp.lambdify(xs, e, modules="mpmath"),
+                       sp.lambdify(xs, [sp.diff(e, v) for v in xs], modules="mpmath"), op)
+                      for e, op in cons]
+
+    def _at(self, x):
+        import mpmath
+        return [mpmath.mpf(float(v)) for v in x]
+
+    def f(self, x):
+        """f at the float point x, to 50 digits (None where f is undefined)."""
+        import mpmath
+        with mpmath.workdps(self.DIGITS):
+            try:
+                return self._f(*self._at(x))
+            except (ValueError, ZeroDivisionError, TypeError, OverflowError):
+                return None
+
+    def distance_bound(self, x) -> float:
+        """First-order distance from x to the constraint set: the minimal-norm step that zeroes
+        the violated constraints' linearization (inf when their gradients vanish there)."""
+        import mpmath
+        with mpmath.workdps(self.DIGITS):
+            X = self._at(x)
+            rows, residuals = [], []
+            for value, grad, op in self._cons:
+                r = value(*X)
+                if op == "==" or r < 0 or (op == ">" and r == 0):
+                    if r != 0 or op == ">":
+                        rows.append([float(c) for c in grad(*X)])
+                        residuals.append(float(r) if r != 0 else 0.0)
+        for v, val in zip(self.internal.variables, x):
+            if (v.is_positive and not val > 0) or (v.is_negative and not val < 0) or \
+                    (v.is_nonnegative and val < 0) or (v.is_nonpositive and val > 0):
+                return float("inf")
+        if not rows:
+            return 0.0
+        J, r = np.array(rows), np.array(residuals)
+        if not np.all(np.isfinite(J)) or np.abs(J).max() == 0:
+            return float("inf") if np.abs(r).max() > 0 else 0.0
+        step, *_ = np.linalg.lstsq(J, r, rcond=None)
+        if np.abs(J @ step - r).max() > 1e-6 * np.abs(r).max():
+            return float("inf")                # the linearization cannot reach the set
+        return float(np.linalg.norm(step))
+
+    def settled_sign(self, x, f0) -> int:
+        """+1 / -1 when f(x) is above / below f0 by more than moving x onto the constraint
+        set could change it (first order, with a factor 10 of safety); 0 when undecided."""
+        import mpmath
+        fx = self.f(x)
+        if fx is None or f0 is None or not mpmath.isfinite(fx):
+            return 0
+        dist = self.distance_bound(x)
+        if not np.isfinite(dist):
+            return 0
+        with mpmath.workdps(self.DIGITS):
+            try:
+                slope = float(mpmath.sqrt(sum(c ** 2 for c in self._grad_f(*self._at(x)))))
+            except (ValueError, ZeroDivisionError, TypeError):
+                return 0
+            diff = float(fx - f0)
+        margin = 10 * slope * dist + 1e-12 * max(1.0, abs(float(f0)))
+        if diff > margin:
+            return 1
+        if diff < -margin:
+            return -1
+        return 0
 
 
 def cone_kind(H: np.ndarray, Z: np.ndarray, weak_rows: np.ndarray, seed: int = 0):

@@ -130,6 +130,10 @@ class Solution:
         The unknowns those equations fix.
     evidence : list of str
         How the global verdict was reached (concavity, compactness, limits, probing).
+    approached_at : list of dict
+        For ``not_attained`` from the closure: the points (variable -> value) of the closure
+        where the supremum/infimum is reached; they violate a strict inequality (or a sign
+        assumption such as x > 0), and feasible points approach them.
     """
 
     status: str
@@ -142,6 +146,7 @@ class Solution:
     unknowns: tuple = ()
     evidence: list = field(default_factory=list)
     message: str = ""
+    approached_at: list = field(default_factory=list)
 
     @property
     def x(self) -> dict:
@@ -167,7 +172,8 @@ class Solution:
         rep = lambda v: v.xreplace(mapping) if isinstance(v, sp.Basic) else v  # noqa: E731
         return Solution(self.status, pts, opt, rep(self.value), self.derivation.xreplace(mapping),
                         self.problem, [rep(e) for e in self.remaining],
-                        tuple(rep(u) for u in self.unknowns), list(self.evidence), self.message)
+                        tuple(rep(u) for u in self.unknowns), list(self.evidence), self.message,
+                        [{rep(k): rep(v) for k, v in at.items()} for at in self.approached_at])
 
     def with_problem(self, problem) -> "Solution":
         self.problem = problem
@@ -183,6 +189,9 @@ class Solution:
         for e in self.remaining:
             lines.append(f"   remaining: {_fmt(e.lhs)} = {_fmt(e.rhs)}" if isinstance(e, sp.Equality)
                          else f"   remaining: {_fmt(e)} = 0")
+        for at in self.approached_at:
+            lines.append("   approached at (" + ", ".join(f"{k} = {_fmt(v)}" for k, v in at.items())
+                         + "), outside the feasible set")
         for ev in self.evidence:
             lines.append(f"   evidence: {ev}")
         return "\n".join(lines)

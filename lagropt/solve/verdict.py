@@ -27,7 +27,7 @@ from .classify import inertia, sign_of
 from .isolate import isolate
 from .timeout import TimeLimit, call_with_timeout
 
-__all__ = ["Verdict", "decide", "curvature_certificate", "compactness_certificate",
+__all__ = ["Verdict", "Limits", "decide", "curvature_certificate", "compactness_certificate",
            "coercivity_certificate", "best_points"]
 
 
@@ -38,6 +38,8 @@ class Verdict:
     value: object
     evidence: list = field(default_factory=list)
     message: str = ""
+    certified: bool = False
+    approached_at: list = field(default_factory=list)   # see Solution.approached_at
 
 
 # -- certificates ---------------------------------------------------------------------------------
@@ -164,7 +166,8 @@ def compactness_certificate(internal) -> str | None:
             vs = _definite_form(g, xs)
             if vs and (kind == "=" or _bounds_sublevel(internal, g)):
                 bounded |= vs
-                reasons.append(f"{sp.sstr(g)} {'= 0' if kind == '=' else 'bounds'} "
+                rel = "=" if kind == "=" else ("<=" if internal.sense == "max" else ">=")
+                reasons.append(f"{sp.sstr(g)} {rel} 0 bounds "
                                f"{', '.join(map(str, sorted(vs, key=str)))}")
     changed = True
     while changed and bounded != set(xs):
@@ -355,6 +358,22 @@ def _ends(region):
     return ends
 
 
+def _closed_ends(region) -> list:
+    """The finite ends a union of intervals contains."""
+    out = []
+    for piece in (region.args if isinstance(region, sp.Union) else [region]):
+        if isinstance(piece, sp.Interval):
+            out += [e for e, is_open in ((piece.left, piece.left_open), (piece.right, piece.right_open))
+                    if not is_open and e.is_finite]
+    return out
+
+
+def _intervals_only(region) -> bool:
+    """A union of intervals (or Reals, or empty): its ends are all there is to examine."""
+    pieces = region.args if isinstance(region, sp.Union) else [region]
+    return all(isinstance(p, sp.Interval) or p in (sp.S.Reals, sp.S.EmptySet) for p in pieces)
+
+
 def _limit(expr, t, point, direction, budget):
     try:
         return call_with_timeout(sp.limit, expr, t, point, direction, timeout=budget)
@@ -362,16 +381,31 @@ def _limit(expr, t, point, direction, budget):
         return None
 
 
-def limit_evidence(internal, anchor: dict | None, budget: float = 1.0):
+@dataclass
+class Limits:
+    """Exact limits of f at the ends of the feasible set.
+
+    ``found``: (limit, description) pairs. ``complete``: the feasible set is a union of curves
+    with one parameter each (nothing held fixed), every end of every parameter range was
+    examined, and ``ends`` lists f at the ends the set contains; then the supremum (infimum) of
+    f is the best of the critical values, ``ends`` and the limits in ``found``.
+    """
+
+    found: list = field(default_factory=list)
+    complete: bool = False
+    ends: list = field(default_factory=list)
+
+
+def limit_evidence(internal, anchor: dict | None, budget: float = 1.0) -> Limits:
     """Exact limits of f at the ends of the feasible set, one free parameter at a time.
 
-    Returns a list of (limit, description). Other free parameters are held at the anchor's
-    values (a candidate), or 0/1.
+    Other free parameters are held at the anchor's values (a candidate), or 0/1; the result is
+    then incomplete (lines through a point, not the whole set).
     """
     branches = _parametrize(internal)
     if branches is None:
-        return []
-    found = []
+        return Limits()
+    out = Limits(complete=all(len(free) == 1 for free, _, _ in branches))
     per_limit = max(0.2, budget / max(1, 4 * len(branches)))
     for free, subs, conds in branches:
         F = sp.simplify(internal.f.xreplace(subs)) if sp.count_ops(internal.f.xreplace(subs)) < 80 \
@@ -385,20 +419,27 @@ def limit_evidence(internal, anchor: dict | None, budget: float = 1.0):
                              [c.xreplace(hold) if isinstance(c, sp.Basic) else c for c in conds])
             if region is sp.S.EmptySet:
                 continue
+            if not _intervals_only(region):
+                out.complete = False
             for point, direction in _ends(region):
                 lim = _limit(Ft, t, point, direction, per_limit)
                 # AccumBounds means no limit (oscillation), and its bounds are loose
                 # (sin t + cos t gives [-2, 2]): it is no evidence either way
                 if lim is None or lim.has(sp.nan) or lim is sp.zoo or lim.has(sp.AccumBounds):
+                    out.complete = False
                     continue
                 path = ", ".join(f"{k} = {sp.sstr(v)}" for k, v in subs.items())
                 held = ", ".join(f"{k} = {sp.sstr(v)}" for k, v in hold.items())
                 where = sp.sstr(point) + ("" if point in (sp.oo, -sp.oo) else direction)
                 desc = f"f -> {sp.sstr(lim)} as {t} -> {where}" + \
                        (f" with {path}" if path else "") + (f" ({held})" if held else "")
-                found.append((lim, desc))
-        found.extend(_ray_limits(internal, F, free, subs, anchor))
-    return found
+                out.found.append((lim, desc))
+            if out.complete:
+                for e in _closed_ends(region):
+                    out.ends.append((Ft.xreplace({t: e}), f"f = {sp.sstr(Ft.xreplace({t: e}))} "
+                                     f"at {t} = {sp.sstr(e)}"))
+        out.found.extend(_ray_limits(internal, F, free, subs, anchor))
+    return out
 
 
 def _ray_limits(internal, F, free, subs, anchor, max_free: int = 4):
@@ -494,7 +535,12 @@ def _better(a, b, sense) -> bool:
 
 
 def decide(internal, points, *, probe=True) -> Verdict:
-    """The global verdict for the candidates found (see the module docstring)."""
+    """The global verdict for the candidates found (see the module docstring).
+
+    ``Verdict.certified`` is True when the verdict rests on a proof (curvature, compactness,
+    coercivity, a constant objective, an exact limit to infinity, or complete limits on a
+    one-parameter feasible set), False when it rests on partial limits or probing.
+    """
     sense = internal.sense
     right = "maximum" if sense == "max" else "minimum"
     infinity = sp.oo if sense == "max" else -sp.oo
@@ -504,19 +550,19 @@ def decide(internal, points, *, probe=True) -> Verdict:
     if constant:
         p = constant[0]
         return Verdict("optimal", [p], p.value, [f"f is constant, = {sp.sstr(p.value)}, on the "
-                       "constraint set: every feasible point is critical"])
+                       "constraint set: every feasible point is critical"], certified=True)
     evidence = []
     curvature = curvature_certificate(internal)
     if curvature and finite:
         kkt = [p for p in finite if p.regular and p.kind in (right, "inconclusive")] or finite
         best = best_points(kkt, sense) or kkt[:1]
-        return Verdict("optimal", best, best[0].value, [curvature])
+        return Verdict("optimal", best, best[0].value, [curvature], certified=True)
     attained = compactness_certificate(internal) or coercivity_certificate(internal)
     if attained and finite:
         best = best_points(finite, sense)
         if best is None:
             best = finite[:1]
-        return Verdict("optimal", best, best[0].value, [attained])
+        return Verdict("optimal", best, best[0].value, [attained], certified=True)
     local = [p for p in finite if p.kind in (right, "inconclusive") or not p.regular]
     best = best_points(local, sense) if local else []
     if best is None:            # symbolic values: cannot compare
@@ -526,21 +572,19 @@ def decide(internal, points, *, probe=True) -> Verdict:
     best_value = _numeric_value(best[0].value) if best else None
     isolated = [p for p in (best or []) + finite if not p.free]
     anchor = isolated[0].x if isolated else None
-    limits = limit_evidence(internal, anchor) if not internal.params else []
-    escape = [(lim, d) for lim, d in limits if lim == infinity]
+    limits = limit_evidence(internal, anchor) if not internal.params else Limits()
+    escape = [(lim, d) for lim, d in limits.found if lim == infinity]
     if escape:
         return _no_optimum(points, "unbounded", infinity, [escape[0][1]],
-                           f"f is unbounded {'above' if sense == 'max' else 'below'}")
-    finite_limits = [(_numeric_value(lim), lim, d) for lim, d in limits
+                           f"f is unbounded {'above' if sense == 'max' else 'below'}", True)
+    finite_limits = [(_numeric_value(lim), lim, d) for lim, d in limits.found
                      if lim.is_finite is not False and _numeric_value(lim) is not None]
     better = [(v, lim, d) for v, lim, d in finite_limits if best_value is None or
               _better(v, best_value, sense) or (abs(v - best_value) < 1e-12 * max(1, abs(v))
                                                  and not best)]
     if better:
         v, lim, d = (max if sense == "max" else min)(better, key=lambda t: t[0])
-        word = "supremum" if sense == "max" else "infimum"
-        return _no_optimum(points, "not_attained", lim, [d],
-                           f"the {word} {sp.sstr(lim)} is approached but not attained")
+        return _limit_verdict(internal, points, limits, v, lim, d)
     # limits along lines are no proof of optimality; probing in random directions is support
     numeric = _probe_far(internal, best_value) if probe and not internal.params else None
     if numeric is not None:
@@ -550,29 +594,54 @@ def decide(internal, points, *, probe=True) -> Verdict:
                                f"f is unbounded {'above' if sense == 'max' else 'below'} (numeric)")
         if kind == "better":
             word = "supremum" if sense == "max" else "infimum"
-            return _no_optimum(points, "not_attained", sp.Float(value, 15), [text],
+            return _no_optimum(points, "not_attained", None, [text],
                                f"a feasible point better than every candidate exists: the {word} "
-                               "is not attained at a critical point (numeric)")
+                               "is not attained at a critical point, and its value is not known "
+                               "(numeric)")
         evidence.append(text)
     if not best:
         return _no_optimum(points, "no_critical_point", None, evidence or
                            ["no candidate is a local " + right], f"no local {right} among the "
                            "critical points" if points else "no critical point")
-    if limits:
+    if limits.found:
         side = "below" if sense == "max" else "above"
         evidence.insert(0, f"at the ends of the feasible set f stays {side} the best candidate: "
-                        + "; ".join(d for _, d in limits[:4]))
+                        + "; ".join(d for _, d in limits.found[:4]))
     if not evidence:
         evidence.append(f"best local {right} among the candidates (global optimality not proven)")
     return Verdict("optimal", best, best[0].value, evidence)
 
 
-def _no_optimum(points, status, value, evidence, message):
-    if not points and status in ("unbounded", "not_attained"):
-        # without any critical point the status says so; the value carries the asymptotics
+def _limit_verdict(internal, points, limits, v, lim, d) -> Verdict:
+    """A finite limit beats every candidate: no candidate is optimal. The limit is the
+    supremum (infimum) only when the limits are complete (:class:`Limits`) and no end the
+    set contains does better; otherwise it is only a bound, and no value is reported."""
+    sense = internal.sense
+    word = "supremum" if sense == "max" else "infimum"
+    ends = [(_numeric_value(e), e, text) for e, text in limits.ends]
+    if limits.complete and all(ev is not None and not _better(ev, v, sense) and
+                               abs(ev - v) > 1e-12 * max(1, abs(v)) for ev, _, _ in ends):
+        evidence = [d + f"; the feasible set is a union of curves with one parameter, and f "
+                    f"approaches {sp.sstr(lim)} only at an end it does not contain, beyond every "
+                    "critical value" + ("" if not ends else " and f at the ends it contains ("
+                                        + "; ".join(text for _, _, text in ends) + ")")]
+        return _no_optimum(points, "not_attained", lim, evidence,
+                           f"the {word} {sp.sstr(lim)} is approached but not attained", True)
+    side = "at least" if sense == "max" else "at most"
+    evidence = [d + f": no candidate is a global {'maximum' if sense == 'max' else 'minimum'}; "
+                f"the {word} is {side} {sp.sstr(lim)}, its exact value was not determined"]
+    return _no_optimum(points, "not_attained", None, evidence,
+                       f"the {word} is not attained; it is {side} {sp.sstr(lim)}")
+
+
+def _no_optimum(points, status, value, evidence, message, certified=False):
+    """A verdict without an optimum. Without any critical point the status is
+    ``no_critical_point`` (value +-oo for an unbounded f, or None), except for a proven finite
+    supremum/infimum, which is ``not_attained`` with or without critical points."""
+    if not points and (status == "unbounded" or (status == "not_attained" and value is None)):
         return Verdict("no_critical_point", [], value, evidence,
-                       "no critical point; " + message)
-    return Verdict(status, [], value, evidence, message)
+                       "no critical point; " + message, certified)
+    return Verdict(status, [], value, evidence, message, certified)
 
 
 def _probe_far(internal, best_value):

@@ -1,0 +1,202 @@
+"""Exact infeasibility of the constraints, with the reason.
+
+The constraints (equalities, inequalities, strict ones, and the variables' sign assumptions such
+as ``x > 0`` for a positive symbol) are split into groups that share no variable. A group is
+decided exactly when it is
+
+* **linear** (every constraint affine with numeric coefficients): the exact simplex method of
+  :mod:`sympy.solvers.simplex`; strict inequalities get a common slack ``t`` (``a x - t >= b``)
+  and hold together iff the largest feasible ``t`` is positive;
+* **univariate**: the solution set of each constraint from :func:`sympy.solveset`; the group is
+  infeasible iff their intersection is empty.
+
+An infeasible group is shrunk to an irreducible conflicting subset (dropping a constraint that is
+not needed for the conflict), and that subset is the evidence. Anything else stays undecided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+__all__ = ["infeasibility_reason"]
+
+MAX_GROUP = 16          # constraints in a group that is checked (a deletion filter: ~k solves)
+
+
+@dataclass(frozen=True)
+class _Rel:
+    """One constraint as ``expr (==|>=|>) 0`` over plain real symbols, with its text."""
+
+    expr: sp.Expr
+    op: str           # "==", ">=" or ">"
+    text: str
+
+
+def infeasibility_reason(internal) -> str | None:
+    """Why the constraints of ``internal`` have no common real solution, or None if that was
+    not shown (see the module docstring)."""
+    if internal.params:
+        return None
+    rels, plain = _relations(internal)
+    for rel in rels:
+        if not rel.expr.free_symbols and _constant_false(rel):
+            return f"{rel.text} can never hold"
+    for group in _groups(rels, plain):
+        if len(group) > MAX_GROUP:
+            continue
+        why = _linear_reason(group) if all(_affine(r.expr) for r in group) else None
+        if why is None and len(set().union(*(r.expr.free_symbols for r in group))) == 1:
+            why = _univariate_reason(group)
+        if why:
+            return why
+    return None
+
+
+def _relations(internal):
+    """The constraints as :class:`_Rel` over fresh real symbols without sign assumptions."""
+    plain = {v: sp.Symbol(v.name, real=True) for v in internal.variables}
+    user = internal.problem
+    rels = []
+    for g, c in zip(internal.g, user.equalities):
+        rels.append(_Rel(sp.expand(g.xreplace(plain)), "==", str(c)))
+    sign = -1 if internal.sense == "max" else 1          # internal h: <= 0 (max), >= 0 (min)
+    for h, strict, c in zip(internal.h, internal.strict, user.inequalities):
+        rels.append(_Rel(sp.expand(sign * h.xreplace(plain)), ">" if strict else ">=", str(c)))
+    for v in internal.variables:
+        s = plain[v]
+        for test, expr, op, word in ((v.is_positive, s, ">", "positive"),
+                                     (v.is_negative, -s, ">", "negative"),
+                                     (v.is_nonnegative and not v.is_positive, s, ">=", "nonnegative"),
+                                     (v.is_nonpositive and not v.is_negative, -s, ">=", "nonpositive")):
+            if test:
+                rel = {"positive": "> 0", "negative": "< 0", "nonnegative": ">= 0",
+                       "nonpositive": "<= 0"}[word]
+                rels.append(_Rel(expr, op, f"{v} {rel} ({v} is declared {word})"))
+    return rels, list(plain.values())
+
+
+def _constant_false(rel: _Rel) -> bool:
+    value = rel.expr
+    if rel.op == "==":
+        return value != 0
+    return bool(value < 0) if rel.op == ">=" else bool(value <= 0)
+
+
+def _groups(rels, symbols):
+    """The constraints split into groups that share no variable (union-find on symbols)."""
+    parent = {s: s for s in symbols}
+
+    def root(s):
+        while parent[s] is not s:
+            s = parent[s]
+        return s
+
+    for r in rels:
+        syms = [s for s in r.expr.free_symbols if s in parent]
+        for a in syms[1:]:
+            parent[root(a)] = root(syms[0])
+    groups = {}
+    for r in rels:
+        syms = [s for s in r.expr.free_symbols if s in parent]
+        if syms:
+            groups.setdefault(root(syms[0]), []).append(r)
+    return list(groups.values())
+
+
+def _affine(expr) -> bool:
+    syms = sorted(expr.free_symbols, key=str)
+    try:
+        poly = sp.Poly(expr, *syms)
+    except sp.PolynomialError:
+        return False
+    return poly.total_degree() <= 1 and all(c.is_Rational for c in poly.coeffs())
+
+
+def _irreducible(items, infeasible):
+    """A subset of ``items`` that is still infeasible and from which no item can be dropped
+    (the deletion filter)."""
+    keep = list(items)
+    for item in list(items):
+        rest = [r for r in keep if r is not item]
+        if rest and infeasible(rest):
+            keep = rest
+    return keep
+
+
+def _texts(rels) -> str:
+    texts = [r.text for r in rels]
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
+
+
+# -- linear groups: the exact simplex method -----------------------------------------------------
+
+def _lp_infeasible(rels) -> bool:
+    """No real point satisfies the linear relations (exact simplex; strict ones by a slack)."""
+    from sympy.solvers.simplex import InfeasibleLPError, UnboundedLPError, lpmax
+
+    t = sp.Dummy("t")
+    strict = any(r.op == ">" for r in rels)
+    constraints = []
+    for r in rels:
+        if r.op == "==":
+            constraints.append(sp.Eq(r.expr, 0))
+        elif r.op == ">=":
+            constraints.append(sp.Ge(r.expr, 0))
+        else:
+            constraints.append(sp.Ge(r.expr - t, 0))
+    constraints = [c for c in constraints if c is not sp.true]
+    if any(c is sp.false for c in constraints):
+        return True
+    if strict:
+        constraints.append(sp.Le(t, 1))
+    try:
+        value, _ = lpmax(t if strict else sp.S.Zero, constraints)
+    except InfeasibleLPError:
+        return True
+    except UnboundedLPError:
+        return False
+    return strict and value <= 0
+
+
+def _linear_reason(group) -> str | None:
+    if not _lp_infeasible(group):
+        return None
+    core = _irreducible(group, _lp_infeasible)
+    return (f"the linear constraints {_texts(core)} have no common solution (exact simplex "
+            "method)" if len(core) > 1 else f"{core[0].text} has no real solution")
+
+
+# -- univariate groups: solution sets ------------------------------------------------------------
+
+def _solution_set(rel: _Rel, x):
+    op = {"==": sp.Eq, ">=": sp.Ge, ">": sp.Gt}[rel.op]
+    try:
+        region = sp.solveset(op(rel.expr, 0), x, sp.S.Reals)
+    except (NotImplementedError, ValueError, TypeError):
+        return None
+    if region.has(sp.ConditionSet, sp.ImageSet):
+        return None
+    return region
+
+
+def _univariate_reason(group) -> str | None:
+    (x,) = set().union(*(r.expr.free_symbols for r in group))
+    sets = {}
+    for r in group:
+        region = _solution_set(r, x)
+        if region is None:
+            return None
+        sets[r] = region
+
+    def empty(rels):
+        return sp.Intersection(*[sets[r] for r in rels]) is sp.S.EmptySet
+
+    if not empty(group):
+        return None
+    core = _irreducible(group, empty)
+    if len(core) == 1:
+        return f"{core[0].text} has no real solution"
+    parts = [f"{r.text} holds for {x} in {sp.sstr(sets[r])}" for r in core]
+    return "; ".join(parts) + f": no real {x} satisfies all of them"
