@@ -61,7 +61,7 @@ def _final_form(value):
             return shared
         if shared_cost < cost:
             best, cost = shared, shared_cost
-    if cost > 300:
+    if cost > (150 if best.has(sp.exp, sp.log) else 300):   # rewriting exps/logs costs most
         return best
     for form in _rewrites(value):
         c = sp.count_ops(form)
@@ -106,7 +106,23 @@ def _over_shared_denominators(expr):
     for term in sp.Add.make_args(expr):
         numer, denom = sp.fraction(term, exact=True)
         groups.setdefault(denom, []).append(numer)
-    return sp.Add(*[sp.factor_terms(sp.Add(*nums)) / denom for denom, nums in groups.items()])
+    return sp.Add(*[_common_factor_out(nums) / denom for denom, nums in groups.items()])
+
+
+def _common_factor_out(terms):
+    """lambda a + lambda b -> lambda (a + b): the factors every term shares, pulled out without
+    looking inside them (``factor_terms`` recurses into logarithms, at a cost)."""
+    terms = sp.Add.make_args(sp.Add(*terms))
+    if len(terms) < 2:
+        return sp.Add(*terms)
+    common = set(sp.Mul.make_args(terms[0]))
+    for t in terms[1:]:
+        common &= set(sp.Mul.make_args(t))
+    common = [f for f in common if not f.is_Number]
+    if not common:
+        return sp.Add(*terms)
+    c = sp.Mul(*common)
+    return c * sp.Add(*[t / c for t in terms])
 
 
 def _size(expr) -> int:
