@@ -4,6 +4,7 @@ import os
 import time
 
 import pytest
+import sympy as sp
 
 from lagropt.solve.timeout import TimeLimit, call_with_timeout
 
@@ -62,3 +63,16 @@ def test_set_default_timeout_applies_to_every_solve():
     finally:
         set_default_timeout(before)
     assert get_default_timeout() == before == 5.0
+
+
+def test_equations_come_back_from_the_worker_unevaluated():
+    """The worker's result is unpickled without re-deciding its equations: Eq(x, x) written
+    unevaluated in a derivation must not come back as True."""
+    from lagropt.solve.timeout import call_with_timeout
+
+    x = sp.Symbol("x")
+    made = call_with_timeout(lambda: [sp.Eq(x, x, evaluate=False), sp.Eq(sp.Integer(1), 2,
+                                                                         evaluate=False)],
+                             timeout=30)
+    assert all(isinstance(e, sp.Equality) for e in made)
+    assert made[0].lhs == x and made[1].rhs == 2

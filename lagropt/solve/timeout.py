@@ -8,12 +8,15 @@ runs in-process and the limit is not enforced.
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import select
 import signal
 import time
 import warnings
+
+from sympy.core.relational import Relational
 
 __all__ = ["TimeLimit", "call_with_timeout", "set_default_timeout", "get_default_timeout"]
 
@@ -92,7 +95,7 @@ def _child(fn, args, kwargs, write_end) -> None:
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
         payload = ("err", exc)
     try:
-        data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        data = _dumps(payload)
     except Exception as exc:  # noqa: BLE001
         data = pickle.dumps(("err", _RemoteError(f"{type(exc).__name__}: {exc}")))
     view = memoryview(data)
@@ -117,3 +120,24 @@ def _kill(pid: int) -> None:
         os.waitpid(pid, 0)
     except ChildProcessError:
         pass
+
+
+class _Pickler(pickle.Pickler):
+    """Equations travel as (relation, lhs, rhs) and are rebuilt unevaluated: a derivation's
+    Eq(p_i, ...) stays the equation it was (pickle would rebuild it with evaluate=True, which
+    asks SymPy to decide it, slowly, and may turn it into True)."""
+
+    def reducer_override(self, obj):
+        if isinstance(obj, Relational):
+            return _relation, (type(obj), obj.lhs, obj.rhs)
+        return NotImplemented
+
+
+def _relation(cls, lhs, rhs):
+    return cls(lhs, rhs, evaluate=False)
+
+
+def _dumps(payload) -> bytes:
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(payload)
+    return buffer.getvalue()
