@@ -205,3 +205,24 @@ def test_a_schedule_returning_a_negative_rate_is_refused_at_that_step():
     opt.step(x, np.array([1.0]), state)
     with pytest.raises(OptimizerError, match="update 2"):
         opt.step(x, np.array([1.0]), state)
+
+
+@pytest.mark.parametrize("n", [5, 70_000, 200_001])
+@pytest.mark.parametrize("betas", [(0.9, 0.999), (0.3, 0.9)])
+@pytest.mark.parametrize("maximize", [False, True])
+def test_adam_in_place_path_is_the_rule_bit_for_bit(n, betas, maximize):
+    from lagropt.optim.rules import Optimizer
+
+    rng = np.random.default_rng(n)
+    x0 = rng.normal(size=n)
+    fast = optim.Adam(1e-2, betas=betas, maximize=maximize)
+    generic = optim.Adam(1e-2, betas=betas, maximize=maximize)
+    xa, xb = x0.copy(), x0.copy()
+    sa, sb = fast.init(xa), generic.init(xb)
+    for _ in range(5):
+        g = rng.normal(size=n)
+        fast.step(xa, g, sa)
+        Optimizer.step(generic, xb, g, sb)      # the rule, chunk by chunk, out of place
+    assert np.array_equal(xa, xb)
+    for key in ("exp_avg", "exp_avg_sq"):
+        assert np.array_equal(sa.buffers[key], sb.buffers[key])

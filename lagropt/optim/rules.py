@@ -454,12 +454,57 @@ class Adam(Optimizer):
             return x - step_size * m / (xp.sqrt(vhat) / bc2_sqrt + self.eps), m, v, vhat
         return x - step_size * m / (xp.sqrt(v) / bc2_sqrt + self.eps), m, v
 
+    def step(self, params, grads, state: State):
+        """As :meth:`Optimizer.step`; without weight decay or amsgrad, an array is updated in
+        place chunk by chunk (no temporaries beyond two scratch chunks), with the rule's
+        arithmetic in the rule's order, so the iterates are bit for bit the same."""
+        if isinstance(params, list) or self.amsgrad or self.weight_decay:
+            return super().step(params, grads, state)
+        state.step += 1
+        t = state.step
+        _, step_size, bc2_sqrt = self.coefficients(t, self.lr(t - 1))
+        g = -grads if self.maximize else grads
+        _adam_in_place(params, g, state.buffers["exp_avg"], state.buffers["exp_avg_sq"],
+                       step_size, bc2_sqrt, self.betas, self.eps)
+        return params
+
     def _hyper(self):
         text = (f"betas={self.betas!r}, eps={self.eps!r}, weight_decay={self.weight_decay!r}, "
                 f"amsgrad={self.amsgrad}")
         if self.decoupled_weight_decay and type(self) is Adam:
             text += ", decoupled_weight_decay=True"
         return text
+
+
+def _adam_in_place(x, g, m, v, step_size, bc2_sqrt, betas, eps) -> None:
+    """Adam.rule on arrays, in place: m <- m + w (g - m), v <- v beta2 + ((1 - beta2) g) g,
+    x <- x - (step_size m) / (sqrt(v) / bc2_sqrt + eps), w = 1 - beta1."""
+    beta1, beta2 = betas
+    w = 1 - beta1
+    n = x.shape[0]
+    a, b = np.empty(min(n, CHUNK)), np.empty(min(n, CHUNK))
+    for lo in range(0, n, CHUNK):
+        s = slice(lo, lo + CHUNK)
+        xs, gs, ms, vs = x[s], g[s], m[s], v[s]
+        k = xs.shape[0]
+        ta, tb = a[:k], b[:k]
+        np.subtract(gs, ms, out=ta)
+        if w < 0.5:                       # torch's lerp: m + w (g - m), else g - (g - m)(1 - w)
+            ta *= w
+            ms += ta
+        else:
+            ta *= 1 - w
+            np.subtract(gs, ta, out=ms)
+        vs *= beta2
+        np.multiply(gs, 1 - beta2, out=ta)
+        ta *= gs
+        vs += ta
+        np.sqrt(vs, out=tb)
+        tb /= bc2_sqrt
+        tb += eps
+        np.multiply(ms, step_size, out=ta)
+        ta /= tb
+        xs -= ta
 
 
 class AdamW(Adam):
