@@ -323,7 +323,7 @@ def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, dat
     run = _Run(objective, optimizer, data, batches, tol, validation, patience, callback,
                keep_path, ProgressBar(steps) if progress else None)
     kernel = objective.kernel if (batches is None and x.size <= SCALAR_MAX and
-                                  type(optimizer).step is Optimizer.step) else None
+                                  optimizer.steps_by_rule) else None
     if kernel is not None:                 # small scalar problem: Python floats throughout
         x, g0 = [float(v) for v in x], [float(v) for v in g0]
         state = optimizer.init(x)

@@ -105,6 +105,12 @@ class Optimizer:
         x = np.asarray(params, dtype=float)
         return State(0, {k: np.full(x.shape, float(v)) for k, v in self.buffers.items()})
 
+    @property
+    def steps_by_rule(self) -> bool:
+        """Whether ``step`` is the rule applied coordinate by coordinate (so that the loop may
+        use :meth:`float_stepper`): true unless a subclass changed ``step`` itself."""
+        return type(self).step in (Optimizer.step, Adam.step)
+
     def step(self, params, grads, state: State):
         """Apply one update to ``params`` and ``state`` in place; return ``params``.
 
