@@ -380,26 +380,23 @@ def step_adam(repeats: int = 31, n: int = 1_000_000):
         xb, m, v = x0.copy(), np.zeros(n), np.zeros(n)
         plain = _numpy_adam()
         baseline, name = (lambda: plain(xb, g, m, v)), "plain NumPy Adam (torch not installed)"
-    ours, theirs = [], []
-    for _ in range(repeats):
-        ours.append(timed(opt.step, x, g, state)[0])
-        theirs.append(timed(baseline)[0])
-    emit({"bench": "step-adam-1e6", "case": f"n={n}", "ours_s": statistics.median(ours),
-          "baseline": name, "baseline_s": statistics.median(theirs)})
+    def side_by_side(case, baseline_name):
+        ours, theirs = [], []
+        for _ in range(repeats):
+            ours.append(timed(opt.step, x, g, state)[0])
+            theirs.append(timed(baseline)[0])
+        emit({"bench": "step-adam-1e6", "case": case, "ours_s": statistics.median(ours),
+              "baseline": baseline_name, "baseline_s": statistics.median(theirs)})
+
+    side_by_side(f"n={n}", name)
     if torch is not None and torch.get_num_threads() > 1:
         # lagropt's NumPy step runs on one core: the same comparison with torch on one thread
         threads = torch.get_num_threads()
         torch.set_num_threads(1)
         try:
-            ours, theirs = [], []
-            for _ in range(repeats):
-                ours.append(timed(opt.step, x, g, state)[0])
-                theirs.append(timed(baseline)[0])
+            side_by_side(f"n={n}, torch on 1 thread", name.replace(f"{threads} threads", "1 thread"))
         finally:
             torch.set_num_threads(threads)
-        emit({"bench": "step-adam-1e6", "case": f"n={n}, torch on 1 thread",
-              "ours_s": statistics.median(ours), "baseline": name.replace(
-                  f"{threads} threads", "1 thread"), "baseline_s": statistics.median(theirs)})
 
 
 @bench("loop-rosenbrock")

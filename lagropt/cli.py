@@ -295,7 +295,8 @@ def _tour(args) -> int:
     if args.json:
         print(Path(written["report_json"]).read_text())
     print(f"\nnotes:   {written['notes']}", file=where)
-    print(f"pdf:     {written['pdf']}" if written["pdf"] else "pdf:     not built (pdflatex not "
+    pdf = Path(written["notes"]).with_suffix(".pdf")          # the notes' path, as given
+    print(f"pdf:     {pdf}" if written["pdf"] else "pdf:     not built (pdflatex not "
           "found: install texlive-latex-base to compile the notes)", file=where)
     print(f"report:  {written['report_md']} and {written['report_json']}", file=where)
     print(f"figures: {len(written['figures'])} PNG files in {tour.figures_dir}", file=where)

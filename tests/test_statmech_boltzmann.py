@@ -161,3 +161,12 @@ def test_symbolic_derivations_compile_without_overfull_lines(flat, derived, tmp_
         pdf = compile_tex(tex, clean=False)
         assert pdf.stat().st_size > 1000
         assert "Overfull" not in (tmp_path / f"{name}.log").read_text(errors="replace")
+
+
+def test_the_latex_names_Z_once_and_then_uses_it(derived):
+    """After the step that names the partition function, the sum is written Z (as the lecture
+    does): the entropy, the mean-energy equation; and beta = 1/(k T) in that order."""
+    text = derived.derivation.latex()
+    assert r"S &= \beta E + \ln Z" in text
+    assert r"\frac{1}{Z} \sum_{i=1}^{I}" in text
+    assert r"\beta &= \frac{1}{k T}" in text

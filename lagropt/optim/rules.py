@@ -109,7 +109,7 @@ class Optimizer:
     def steps_by_rule(self) -> bool:
         """Whether ``step`` is the rule applied coordinate by coordinate (so that the loop may
         use :meth:`float_stepper`): true unless a subclass changed ``step`` itself."""
-        return type(self).step in (Optimizer.step, Adam.step)
+        return type(self).step is Optimizer.step
 
     def step(self, params, grads, state: State):
         """Apply one update to ``params`` and ``state`` in place; return ``params``.
@@ -123,15 +123,19 @@ class Optimizer:
         t = state.step
         c = self.coefficients(t, self.lr(t - 1))
         bufs = [state.buffers[k] for k in self.buffers]
-        g = -grads if self.maximize else grads
-        n = params.shape[0]
+        self.step_arrays(c, params, -grads if self.maximize else grads, bufs)
+        return params
+
+    def step_arrays(self, c, x, g, bufs) -> None:
+        """The rule on arrays, in place, chunk by chunk (the temporaries stay in cache);
+        ``c`` the step's coefficients, ``bufs`` the state's buffers in order."""
+        n = x.shape[0]
         for lo in range(0, n, CHUNK):
             s = slice(lo, lo + CHUNK) if n > CHUNK else slice(None)
-            out = self.rule(np, c, params[s], g[s], *[b[s] for b in bufs])
-            params[s] = out[0]
+            out = self.rule(np, c, x[s], g[s], *[b[s] for b in bufs])
+            x[s] = out[0]
             for b, v in zip(bufs, out[1:]):
                 b[s] = v
-        return params
 
     def float_stepper(self, state: State):
         """``step`` for a list of floats x and a sequence of floats g, with everything looked
@@ -460,19 +464,12 @@ class Adam(Optimizer):
             return x - step_size * m / (xp.sqrt(vhat) / bc2_sqrt + self.eps), m, v, vhat
         return x - step_size * m / (xp.sqrt(v) / bc2_sqrt + self.eps), m, v
 
-    def step(self, params, grads, state: State):
-        """As :meth:`Optimizer.step`; without weight decay or amsgrad, an array is updated in
-        place chunk by chunk (no temporaries beyond two scratch chunks), with the rule's
-        arithmetic in the rule's order, so the iterates are bit for bit the same."""
-        if isinstance(params, list) or self.amsgrad or self.weight_decay:
-            return super().step(params, grads, state)
-        state.step += 1
-        t = state.step
-        _, step_size, bc2_sqrt = self.coefficients(t, self.lr(t - 1))
-        g = -grads if self.maximize else grads
-        _adam_in_place(params, g, state.buffers["exp_avg"], state.buffers["exp_avg_sq"],
-                       step_size, bc2_sqrt, self.betas, self.eps)
-        return params
+    def step_arrays(self, c, x, g, bufs) -> None:
+        """Without weight decay or amsgrad, fully in place (two scratch chunks, no other
+        temporaries), with the rule's arithmetic in the rule's order: bit for bit the same."""
+        if self.amsgrad or self.weight_decay:
+            return super().step_arrays(c, x, g, bufs)
+        _adam_in_place(x, g, *bufs, c[1], c[2], self.betas, self.eps)
 
     def _hyper(self):
         text = (f"betas={self.betas!r}, eps={self.eps!r}, weight_decay={self.weight_decay!r}, "

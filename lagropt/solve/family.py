@@ -23,8 +23,9 @@ from ..lagrangian import strip_range as _strip_range
 from .classify import sign_of
 from .isolate import isolate
 from .result import Point, Solution
+from .steps import parametric_value
 from .system import solve_system
-from .tidy import final_form, value_on_remaining
+from .tidy import final_form
 
 __all__ = ["is_family_problem", "solve_family"]
 
@@ -180,13 +181,7 @@ def solve_family(internal, deadline=None) -> Solution:
     d.add("solution", "The critical point" + (f", in terms of {', '.join(map(str, br.unknowns))}"
                                               if br.unknowns else "") + ":",
           tuple(sp.Eq(k, v) for k, v in x.items()))
-    shorter, on_remaining = value_on_remaining(value, remaining, br.unknowns)
-    point.value = value = shorter
-    lines = (sp.Eq(fname(*x.keys()), value, evaluate=False),)
-    if on_remaining is not None:
-        lines += (sp.Eq(fname(*x.keys()), on_remaining, evaluate=False),)
-    d.add("value", "The objective there" + (" (the second form uses the remaining equation)"
-                                           if on_remaining is not None else "") + ":", lines)
+    point.value = value = parametric_value(d, fname(*x.keys()), value, remaining, br.unknowns)
     hessian = _hessian_of_lagrangian(L, families, index) if kind != "inconclusive" else ()
     d.add("classification", f"{kind.capitalize()}: {reason}" + (":" if hessian else "."), hessian,
           verdict=kind)

@@ -11,7 +11,8 @@ import sympy as sp
 from ..derivation import Derivation
 from .tidy import value_on_remaining
 
-__all__ = ["opening", "system", "elimination", "conclusion", "parametric", "function_names"]
+__all__ = ["opening", "system", "elimination", "conclusion", "parametric", "parametric_value",
+           "function_names"]
 
 
 def function_names(internal):
@@ -244,20 +245,26 @@ def conclusion(d: Derivation, internal, points, verdict) -> None:
           + ("." if verdict.evidence else ""), (), status=verdict.status, value=verdict.value)
 
 
+def parametric_value(d: Derivation, at, value, remaining, unknowns, **data):
+    """The "value" step of a point given in terms of unsolved multipliers: f there, shortened,
+    and (when a remaining equation applies) with that equation used. Returns the shortened
+    value."""
+    shorter, on_remaining = value_on_remaining(value, remaining, unknowns)
+    lines = (sp.Eq(at, shorter, evaluate=False),)
+    if on_remaining is not None:
+        lines += (sp.Eq(at, on_remaining, evaluate=False),)
+    d.add("value", "The objective there" + (" (the second form uses the remaining equation)"
+                                           if on_remaining is not None else "") + ":", lines, **data)
+    return shorter
+
+
 def parametric(d: Derivation, internal, points, remaining, unknowns) -> None:
     f = sp.Function("f")
     for p in points:
         d.add("solution", "The critical point, in terms of " + ", ".join(map(str, unknowns)) + ":",
               tuple(sp.Eq(v, p.x[v], evaluate=False) for v in internal.variables), point=p.x)
-        shorter, on_remaining = value_on_remaining(p.value, remaining, unknowns)
-        p.value = shorter
-        at = f(*internal.variables)
-        lines = (sp.Eq(at, shorter, evaluate=False),)
-        if on_remaining is not None:
-            lines += (sp.Eq(at, on_remaining, evaluate=False),)
-        d.add("value", "The objective there" + (" (the second form uses the remaining equation)"
-                                               if on_remaining is not None else "") + ":",
-              lines, point=p.x)
+        p.value = parametric_value(d, f(*internal.variables), p.value, remaining, unknowns,
+                                   point=p.x)
         d.add("classification", f"{p.kind.capitalize()}: {p.reason}.", (), point_kind=p.kind)
     d.add("remaining", ", ".join(map(str, unknowns)) + " is fixed by the remaining equation"
           + ("s" if len(remaining) > 1 else "") + ":", tuple(remaining))
