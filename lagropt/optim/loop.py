@@ -2,8 +2,9 @@
 
 See :func:`minimize`. Small problems in scalar parameters (a SymPy expression in x, y, or a
 compiled loss with scalar parameters and scalar data) run on Python floats with the raw
-generated gradient: a step of 2-D Adam then costs a few microseconds instead of the ~50 us of
-a checked NumPy call.
+generated gradient, the optimizer's rule traced into one fused loop
+(:mod:`lagropt.optim.fused`): a step of 2-D Adam then costs about 2 us instead of the ~50 us
+of a checked NumPy call.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 from scipy.optimize import OptimizeResult
 
 from ..errors import DataError, EvaluationError, OptimizerError
+from . import fused
 from .objective import as_objective
 from .progress import ProgressBar
 from .rules import Optimizer
@@ -82,6 +84,15 @@ def _max_abs(g) -> float:
     return float(np.abs(g).max()) if g.size else 0.0
 
 
+def _trailing_repeats(flat: list, n: int) -> int:
+    """How many of the last rows of the flat row-major list ``flat`` (rows of ``n``) equal
+    the row before them, consecutively."""
+    count, end = 0, len(flat)
+    while end >= 2 * n and flat[end - n:end] == flat[end - 2 * n:end - n]:
+        count, end = count + 1, end - n
+    return count
+
+
 def _too_large_hint(optimizer) -> str:
     lr = optimizer.lr
     if isinstance(lr, Constant):
@@ -103,6 +114,11 @@ class _Run:
         self.best = None                   # (validation loss, x, nit, epoch)
         self.epoch = 0
         self.f0 = math.nan
+        self.sense = -1.0 if optimizer.maximize else 1.0      # an ascent's loss grows
+        # updates after which the epoch ends (every update: validation without mini-batches)
+        self.epoch_end = batches.per_epoch if batches is not None else \
+            (1 if validation is not None else 0)
+        self.extras = bar is not None or callback is not None or self.epoch_end
 
     def stop(self, status: int, message: str) -> None:
         self.status, self.message = status, message
@@ -112,64 +128,104 @@ class _Run:
                   " x is the last iterate before it")
 
     def iterate(self, x, value, g, advance, value_and_grad, steps, ceiling):
-        """The hot loop from x0 (loss ``value``, gradient ``g``); returns (x, nit), on a
-        divergence the last good iterate. With x a list of floats, ``value_and_grad`` is the
-        raw kernel ``kernel(*x) -> (value, *gradient)``."""
-        floats = isinstance(x, list)
-        isfinite, same = math.isfinite, list.__eq__ if floats else np.array_equal
+        """The loop on arrays from x0 (loss ``value``, gradient ``g``); returns (x, nit), on a
+        divergence the last good iterate."""
         batches, data, tol = self.batches, self.data, self.tol
-        losses, path, keep_path = self.losses, self.path, self.keep_path
-        epoch_end = batches.per_epoch if batches is not None else \
-            (1 if self.validation is not None else 0)
-        bar, callback = self.bar, self.callback
-        extras = bar is not None or callback is not None or epoch_end
-        sense = -1.0 if self.optimizer.maximize else 1.0      # an ascent's loss grows
+        path, keep_path = self.path, self.keep_path
         before, unchanged, nit = path[0], 0, 0
-        kernel = value_and_grad if floats else None
         for k in range(steps):
-            if kernel is not None:
-                if k:
-                    out = kernel(*x)               # (value, *gradient), unchecked
-                    value, g = out[0], out[1:]
-            elif batches is not None:
+            if batches is not None:
                 value, g = value_and_grad(x, batches.get(k))
             elif k:
                 value, g = value_and_grad(x, data)
-            # sum(g) is nan or inf when an entry is (inf - inf is nan)
-            if not (isfinite(value) and (isfinite(sum(g)) if floats else _finite_array(g))):
-                self.diverged(k, f"the loss or its gradient is not finite (loss {value})")
-                return before, nit - 1 if nit else 0
-            if sense * value > ceiling:
-                self.diverged(k, f"the loss grew from {self.f0:.6g} to {value:.6g}")
-                return before, nit - 1 if nit else 0
-            losses.append(value)
+            if not (math.isfinite(value) and _finite_array(g)):
+                return self._not_finite(k, value, before, nit)
+            if self.sense * value > ceiling:
+                return self._grew(k, value, before, nit)
+            self.losses.append(value)
             if tol is not None and batches is None and _max_abs(g) <= tol:
-                self.stop(CONVERGED, f"converged after {nit} steps: max |gradient| = "
-                          f"{_max_abs(g):.3g} <= tol = {tol:g}")
-                return x, nit
+                return self._converged(x, g, nit)
             before = path[-1] if keep_path else x.copy()
             try:
                 advance(x, g)
-            except (ZeroDivisionError, OverflowError, ValueError) as exc:   # Python floats raise
+            except (ZeroDivisionError, OverflowError, ValueError) as exc:
                 self.diverged(k, str(exc))
                 return before, nit
             nit += 1
             if keep_path:
                 path.append(x.copy())
-            unchanged = unchanged + 1 if same(x, before) else 0
-            if extras:
-                if bar is not None:
-                    bar.update(nit, value)
-                if callback is not None and _stop_requested(callback, x, value, nit):
-                    self.stop(CALLBACK, f"stopped by the callback after {nit} steps")
-                    return x, nit
-                if epoch_end and nit % epoch_end == 0:
-                    self._end_of_epoch(x, nit)
-                    if self.status != COMPLETED:
-                        return x, nit
+            unchanged = unchanged + 1 if np.array_equal(x, before) else 0
+            if self.extras and self._after_update(x, value, nit):
+                return x, nit
         if unchanged >= STALL_STEPS:
             self._stalled(g, value, nit, nit - unchanged)
         return x, nit
+
+    def iterate_fused(self, x, out, loop, state, kernel, steps, ceiling):
+        """The run of a small full-batch problem on Python floats: ``loop`` the optimizer's
+        rule fused with the descent loop (:mod:`lagropt.optim.fused`), ``kernel(*x) ->
+        (value, *gradient)`` the raw generated function (unchecked; ``out`` its value at x0).
+        Returns (x, nit) as :meth:`iterate`. The path is kept as one flat list of floats (a
+        list per iterate would give the garbage collector 10^4 containers to walk) and
+        becomes ``self.path``, an array with a row per iterate."""
+        n, flat, optimizer = len(x), list(x), self.optimizer
+        buffers = [state.buffers[name] for name in optimizer.buffers]
+        try:
+            why, nit, before, unchanged, detail = loop(
+                kernel, out, x, buffers, state, optimizer.coefficients, optimizer.lr, steps,
+                ceiling, self.tol, flat.extend, self.losses.append, self._after_update)
+        finally:
+            self.path = np.array(flat, dtype=float).reshape(-1, n)
+        if self.keep_path:                 # the iterate before x
+            before = flat[-2 * n:-n] if nit else flat[:n]
+        if why == fused.NOT_FINITE:
+            return self._not_finite(nit, detail, list(before), nit)
+        if why == fused.GREW:
+            return self._grew(nit, detail, list(before), nit)
+        if why == fused.CONVERGED:
+            return self._converged(x, detail, nit)
+        if why == fused.RAISED and isinstance(detail, ZeroDivisionError):
+            self.stop(DIVERGED, f"the update at step {nit} divided by zero ({detail}): a zero "
+                      "denominator in the rule, such as eps = 0 where the gradient is 0; x is "
+                      "the iterate before it")
+            return x, nit
+        if why == fused.RAISED:
+            self.diverged(nit, str(detail))
+            return x, nit
+        if why == fused.DONE:
+            if self.keep_path:
+                unchanged = _trailing_repeats(flat, n)
+            if unchanged >= STALL_STEPS:
+                self._stalled(detail, self.losses[-1], nit, nit - unchanged)
+        return x, nit
+
+    def _not_finite(self, k, value, before, nit):
+        """Step ``k``'s loss or gradient is NaN or inf: the run ends at ``before``."""
+        self.diverged(k, f"the loss or its gradient is not finite (loss {value})")
+        return before, nit - 1 if nit else 0
+
+    def _grew(self, k, value, before, nit):
+        """Step ``k``'s loss is past the ceiling: the run ends at ``before``."""
+        self.diverged(k, f"the loss grew from {self.f0:.6g} to {value:.6g}")
+        return before, nit - 1 if nit else 0
+
+    def _converged(self, x, g, nit):
+        self.stop(CONVERGED, f"converged after {nit} steps: max |gradient| = "
+                  f"{_max_abs(g):.3g} <= tol = {self.tol:g}")
+        return x, nit
+
+    def _after_update(self, x, value, nit) -> bool:
+        """The progress bar, the callback and the end of an epoch after update ``nit``; True
+        when the run stops here."""
+        if self.bar is not None:
+            self.bar.update(nit, value)
+        if self.callback is not None and _stop_requested(self.callback, x, value, nit):
+            self.stop(CALLBACK, f"stopped by the callback after {nit} steps")
+            return True
+        if self.epoch_end and nit % self.epoch_end == 0:
+            self._end_of_epoch(x, nit)
+            return self.status != COMPLETED
+        return False
 
     def _stalled(self, g, value, nit, since) -> None:
         """The last updates (from step ``since`` on) left x unchanged. At a gradient that is
@@ -324,24 +380,19 @@ def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, dat
                keep_path, ProgressBar(steps) if progress else None)
     kernel = objective.kernel if (batches is None and x.size <= SCALAR_MAX and
                                   optimizer.steps_by_rule) else None
-    if kernel is not None:                 # small scalar problem: Python floats throughout
-        x, g0 = [float(v) for v in x], [float(v) for v in g0]
-        state = optimizer.init(x)
-        advance = optimizer.float_stepper(state)
-
-        value_and_grad = kernel
-    else:
-        state = optimizer.init(x)
-        value_and_grad = _guarded(objective.value_and_grad)
-
-        def advance(xs, gs):
-            return optimizer.step(xs, gs, state)
-    run.path.append(x.copy())
     run.f0 = f0
+    ceiling = run.sense * f0 + max_growth * max(abs(f0), 1.0)
     with np.errstate(all="ignore"):
-        sense = -1.0 if optimizer.maximize else 1.0
-        x, nit = run.iterate(x, f0, g0, advance, value_and_grad, steps,
-                             sense * f0 + max_growth * max(abs(f0), 1.0))
+        loop = fused.fused_loop(optimizer, x.size, keep_path=keep_path, tol=tol is not None,
+                                extras=bool(run.extras)) if kernel is not None else None
+        state = optimizer.init([float(v) for v in x] if loop is not None else x)
+        if loop is not None:               # small scalar problem: Python floats throughout
+            x, nit = run.iterate_fused([float(v) for v in x], (f0, *map(float, g0)), loop,
+                                       state, kernel, steps, ceiling)
+        else:
+            run.path.append(x.copy())
+            x, nit = run.iterate(x, f0, g0, lambda xs, gs: optimizer.step(xs, gs, state),
+                                 _guarded(objective.value_and_grad), steps, ceiling)
     return _finish(run, x, nit, steps, state)
 
 
@@ -366,7 +417,7 @@ def _stop_requested(callback, x, value, nit) -> bool:
 def _finish(run, x, nit, steps, state) -> OptimizeResult:
     """The result; the final point's loss and gradient on all data close ``losses``."""
     if run.status == DIVERGED and run.keep_path:
-        del run.path[nit + 1:]
+        run.path = run.path[:nit + 1]
     final = run.best[1] if run.status == EARLY_STOPPED else np.array(x, dtype=float)
     with np.errstate(all="ignore"):
         value, g = run.objective.value_and_grad(final, run.data)

@@ -86,8 +86,9 @@ class Optimizer:
 
     # -- the rule ----------------------------------------------------------------------------
 
-    def coefficients(self, t: int, lr: float) -> tuple:
-        """The scalars of update ``t`` (t = 1 on the first) at rate ``lr``."""
+    def coefficients(self, t: int, lr: float, xp=math) -> tuple:
+        """The scalars of update ``t`` (t = 1 on the first) at rate ``lr``; ``xp`` provides
+        sqrt (math, or the tracer of :mod:`lagropt.optim.fused`)."""
         return (lr,)
 
     def rule(self, xp, c, x, g, *buffers):
@@ -108,7 +109,8 @@ class Optimizer:
     @property
     def steps_by_rule(self) -> bool:
         """Whether ``step`` is the rule applied coordinate by coordinate (so that the loop may
-        use :meth:`float_stepper`): true unless a subclass changed ``step`` itself."""
+        run the rule traced into its fused float loop, :mod:`lagropt.optim.fused`): true
+        unless a subclass changed ``step`` itself."""
         return type(self).step is Optimizer.step
 
     def step(self, params, grads, state: State):
@@ -242,7 +244,7 @@ class SGD(Optimizer):
             raise OptimizerError("Nesterov momentum requires a momentum > 0 and zero dampening")
         self.buffers = {"momentum_buffer": 0.0} if self.momentum else {}
 
-    def coefficients(self, t, lr):
+    def coefficients(self, t, lr, xp=math):
         # on the first update b = 0 * 0 + 1 * g = g exactly: torch's clone of the gradient
         first = t == 1
         return lr, 0.0 if first else self.momentum, 1.0 if first else 1.0 - self.dampening
@@ -323,7 +325,7 @@ class AdaGrad(Optimizer):
         self.eps = check_number("eps", eps)
         self.buffers = {"sum": self.initial_accumulator_value}
 
-    def coefficients(self, t, lr):
+    def coefficients(self, t, lr, xp=math):
         return (lr / (1 + (t - 1) * self.lr_decay),)
 
     def rule(self, xp, c, x, g, s):
@@ -444,9 +446,9 @@ class Adam(Optimizer):
         if self.amsgrad:
             self.buffers["max_exp_avg_sq"] = 0.0
 
-    def coefficients(self, t, lr):
+    def coefficients(self, t, lr, xp=math):
         beta1, beta2 = self.betas
-        return lr, lr / (1 - beta1 ** t), math.sqrt(1 - beta2 ** t)
+        return lr, lr / (1 - beta1 ** t), xp.sqrt(1 - beta2 ** t)
 
     def rule(self, xp, c, x, g, m, v, *vmax):
         lr, step_size, bc2_sqrt = c

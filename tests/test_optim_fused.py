@@ -1,0 +1,142 @@
+"""The fused float loop of small problems: every optimizer's traced rule gives bit for bit the
+iterates of its array step, and the loop keeps the checked loop's verdicts."""
+
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+
+import lagropt
+from lagropt import optim
+from lagropt.optim import fused
+
+x, y, z = sp.symbols("x y z")
+# a coupled, non-quadratic loss: exp and a quartic make each coordinate's gradient differ
+BOWL = (x - 1) ** 2 + 2 * (y + x * z) ** 2 + (z - 0.5) ** 4 + sp.exp(x / 4)
+LOSS, CAP = lagropt.compile(BOWL, [x, y, z]), lagropt.compile(-BOWL, [x, y, z])  # CAP: ascend
+X0 = [0.3, -1.2, 2.0]
+
+OPTIMIZERS = {
+    "gd": lambda: optim.GD(0.05),
+    "sgd": lambda: optim.SGD(0.01),
+    "sgd-momentum": lambda: optim.SGD(0.01, momentum=0.9),
+    "sgd-dampening-wd": lambda: optim.SGD(0.01, momentum=0.8, dampening=0.3, weight_decay=0.1),
+    "sgd-nesterov": lambda: optim.SGD(0.01, momentum=0.9, nesterov=True),
+    "momentum": lambda: optim.Momentum(0.01, 0.9),
+    "adagrad": lambda: optim.AdaGrad(0.1, lr_decay=0.01, weight_decay=0.05,
+                                     initial_accumulator_value=0.1),
+    "rmsprop": lambda: optim.RMSProp(0.01),
+    "rmsprop-centered-momentum": lambda: optim.RMSProp(0.01, centered=True, momentum=0.5,
+                                                       weight_decay=0.01),
+    "adam": lambda: optim.Adam(0.01),
+    "adam-small-beta1": lambda: optim.Adam(0.01, betas=(0.3, 0.9)),   # the other lerp branch
+    "adam-amsgrad-wd": lambda: optim.Adam(0.01, amsgrad=True, weight_decay=0.1),
+    "adamw": lambda: optim.AdamW(0.01),
+    "adam-inverse-time": lambda: optim.Adam(optim.InverseTimeDecay(0.05, 0.1)),
+    "gd-callable-schedule": lambda: optim.GD(lambda k: 0.05 / (1 + k) ** 0.5),
+    "sgd-momentum-step-decay": lambda: optim.SGD(optim.StepDecay(0.02, 10, 0.5), momentum=0.9),
+}
+
+
+def _array_steps(make, steps, maximize=False):
+    """The reference: the optimizer's array step on the kernel's gradient, as NumPy arrays."""
+    opt = make()
+    opt.maximize = maximize
+    kernel = (CAP if maximize else LOSS).raw("value_and_grad")
+    xs = np.array(X0)
+    state = opt.init(xs)
+    path = [xs.copy()]
+    for _ in range(steps):
+        out = kernel(*xs)
+        opt.step(xs, np.array(out[1:], dtype=float), state)
+        path.append(xs.copy())
+    return np.array(path), state
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+@pytest.mark.parametrize("maximize", [False, True])
+def test_the_fused_loop_is_the_array_step_bit_for_bit(name, maximize):
+    make = OPTIMIZERS[name]
+    opt = make()
+    opt.maximize = maximize
+    assert fused.fused_loop(opt, 3, keep_path=True, tol=False, extras=False) is not None
+    steps = 60
+    reference, ref_state = _array_steps(make, steps, maximize)
+    r = optim.minimize(CAP if maximize else LOSS, X0, opt, steps=steps)
+    assert r.nit == steps and r.status == 1, r.message
+    assert np.array_equal(r.path, reference), np.abs(r.path - reference).max()
+    assert r.state.step == ref_state.step == steps
+    for key, buffer in ref_state.buffers.items():
+        assert np.array_equal(r.state.buffers[key], buffer), key
+    # without a path the run ends at the same point
+    short = optim.minimize(CAP if maximize else LOSS, X0, opt, steps=steps, keep_path=False)
+    assert np.array_equal(short.x, reference[-1]) and short.path.shape == (2, 3)
+
+
+def test_the_losses_are_the_kernels_values_along_the_path():
+    r = optim.minimize(LOSS, X0, optim.Adam(0.01), steps=25)
+    kernel = LOSS.raw("value_and_grad")
+    assert r.losses.tolist()[:-1] == [kernel(*row)[0] for row in r.path[:-1]]
+
+
+def test_a_rule_that_branches_on_its_values_runs_on_arrays():
+    class SignGD(optim.GD):
+        """x <- x - lr sign(g), written with a branch."""
+
+        def rule(self, xp, c, x, g):
+            if isinstance(g, np.ndarray):
+                return (x - c[0] * np.sign(g),)
+            return (x - c[0] * (1.0 if g > 0 else -1.0 if g < 0 else 0.0),)
+
+    opt = SignGD(0.01)
+    assert fused.fused_loop(opt, 3, keep_path=True, tol=False, extras=False) is None
+    r = optim.minimize(LOSS, X0, opt, steps=30)
+    reference, _ = _array_steps(lambda: SignGD(0.01), 30)
+    assert np.array_equal(r.path, reference)
+
+
+def test_traced_values_refuse_what_is_not_arithmetic():
+    tape = fused.Tape()
+    v = fused.Traced(tape, "v")
+    for use in (bool, abs, float, lambda a: a < 1, lambda a: a == 1, math.sqrt):
+        with pytest.raises(fused.Untraceable):
+            use(v)
+    w = 2 * v - 1 / (v + 0.5) ** 2
+    assert tape.lines == ["_0 = 2 * v", "_1 = v + 0.5", "_2 = _1 ** 2", "_3 = 1 / _2",
+                          "_4 = _0 - _3"] and w.name == "_4"
+    with pytest.raises(fused.Untraceable):
+        v + math.inf                        # repr(inf) is not Python
+
+
+def test_coefficients_that_branch_on_t_are_called_each_step():
+    lines = fused.trace_step(optim.SGD(0.01, momentum=0.9), 1, 0.01)
+    assert lines[0] == "c_0, c_1, c_2, = coefficients(t, 0.01)"
+    adam = fused.trace_step(optim.Adam(0.01), 1, 0.01)
+    assert "_0 = 0.9 ** t" in adam and not any("coefficients" in line for line in adam)
+
+
+def test_a_zero_denominator_in_the_update_is_reported_at_its_step():
+    # AdaGrad with eps = 0 divides 0 by sqrt(0) + 0 in the coordinate whose gradient is 0
+    r = optim.minimize(x ** 2 + y ** 2, [2.0, 0.0], optim.AdaGrad(1.0, eps=0.0), steps=10)
+    assert r.status == 2 and not r.success and r.nit == 0
+    assert "step 0 divided by zero" in r.message and "eps = 0" in r.message
+    assert r.x.tolist() == [2.0, 0.0]                  # not half updated
+
+
+def test_divergence_and_stalls_in_the_fused_loop_match_the_array_loop():
+    from lagropt.optim.regularize import Regularized
+
+    grow = optim.minimize((x - 1) ** 2 + 3 * (y + 2) ** 2, [0.0, 0.0], optim.GD(0.5),
+                          steps=1000)
+    # the same run on arrays: a regularized optimizer with nothing added steps on arrays
+    on_arrays = optim.minimize((x - 1) ** 2 + 3 * (y + 2) ** 2, [0.0, 0.0],
+                               Regularized(optim.GD(0.5)), steps=1000)
+    assert grow.status == on_arrays.status == 2 and grow.nit == on_arrays.nit
+    assert grow.message == on_arrays.message
+    assert np.array_equal(grow.path, on_arrays.path) and np.array_equal(grow.x, on_arrays.x)
+    for keep_path in (True, False):
+        stall = optim.minimize((x - 1) ** 2 + y ** 2, [0.0, 0.0],
+                               optim.GD(optim.ExponentialDecay(0.1, 0.0)), steps=100,
+                               keep_path=keep_path)
+        assert stall.status == 3 and "since step 1 of 100" in stall.message
