@@ -17,6 +17,8 @@
 * ``regularize(opt, l1=, l2=, weight_decay=, proximal=)``: L1/L2 inside the step.
 * ``minimize(fun, x0, optimizer, steps, ...)``: full-batch, stochastic and mini-batch descent
   with seeded shuffles, early stopping, divergence detection, a progress bar.
+* ``set_num_threads(k)``: large parameter vectors are updated in k parts on k threads
+  (default: the cores available; bit for bit the same result).
 * ``descend(problem, ...)``: descent on a :class:`lagropt.Problem`; equality constraints by
   the augmented Lagrangian (method of multipliers), multipliers in the lecture's sign.
 
@@ -31,8 +33,10 @@ from .rules import (GD, SGD, AdaGrad, Adagrad, Adam, AdamW, Momentum, Optimizer,
                     RMSprop, State)
 from .schedules import (Constant, ExponentialDecay, InverseTimeDecay, Schedule, StepDecay,
                         as_schedule)
+from .threads import get_num_threads, set_num_threads
 
 __all__ = ["minimize", "descend", "GD", "SGD", "Momentum", "AdaGrad", "Adagrad", "RMSProp",
            "RMSprop", "Adam", "AdamW", "Optimizer", "State", "Schedule", "Constant",
            "InverseTimeDecay", "ExponentialDecay", "StepDecay", "as_schedule", "regularize",
-           "Regularized", "soft_threshold", "central_difference"]
+           "Regularized", "soft_threshold", "central_difference", "get_num_threads",
+           "set_num_threads"]

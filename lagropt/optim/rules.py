@@ -14,8 +14,10 @@ index 0 on the first update). Every rule follows torch.optim's single-tensor imp
 (float64): the order of operations is torch's, so iterates agree with torch to rounding.
 
 Each rule is written once, as elementwise arithmetic (:meth:`Optimizer.rule`): on an array it
-runs on cache-sized chunks of the parameter vector, on a list of floats (small problems, see
-:func:`lagropt.optim.minimize`) coordinate by coordinate in plain Python.
+runs on cache-sized chunks of the parameter vector (a large vector split across threads,
+:mod:`lagropt.optim.threads`), on a list of floats coordinate by coordinate in plain Python,
+and for small problems (:func:`lagropt.optim.minimize`) traced into a fused float loop
+(:mod:`lagropt.optim.fused`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import numpy as np
 
 from ..errors import OptimizerError
 from .schedules import as_schedule, check_number
+from .threads import for_parts
 
 __all__ = ["State", "Optimizer", "GD", "SGD", "Momentum", "AdaGrad", "Adagrad", "RMSProp",
            "RMSprop", "Adam", "AdamW"]
@@ -125,7 +128,9 @@ class Optimizer:
         t = state.step
         c = self.coefficients(t, self.lr(t - 1))
         bufs = [state.buffers[k] for k in self.buffers]
-        self.step_arrays(c, params, -grads if self.maximize else grads, bufs)
+        g = -grads if self.maximize else grads
+        for_parts(params.shape[0],
+                  lambda s: self.step_arrays(c, params[s], g[s], [b[s] for b in bufs]))
         return params
 
     def step_arrays(self, c, x, g, bufs) -> None:
