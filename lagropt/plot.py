@@ -369,7 +369,8 @@ def boltzmann(levels, temperatures=(0.2, 0.5, 1.0, 2.0, 5.0, 50.0), degeneracy=N
     """The Boltzmann distribution over energy levels at several temperatures.
 
     p_i = g_i e^{-eps_i/(kT)} / Z (the lecture's lambda_2 = 1/kT) from
-    :class:`lagropt.statmech.Canonical`; as T grows it flattens towards 1/I (Z -> I).
+    :class:`lagropt.statmech.Canonical`; as T grows it flattens towards 1/I (Z -> I), or
+    towards g_i / sum_j g_j with degenerate levels (both drawn dashed).
     """
     from .statmech import Canonical
 
@@ -383,11 +384,17 @@ def boltzmann(levels, temperatures=(0.2, 0.5, 1.0, 2.0, 5.0, 50.0), degeneracy=N
         p = np.asarray(system.p(1.0 / (k * T)), dtype=float)
         ax.bar(order + (j - (len(temperatures) - 1) / 2) * width, p, width, color=color,
                label=f"kT = {T:g}")
-    flat = 1.0 / len(levels)
-    ax.axhline(flat, color="black", ls="--", lw=0.8, label="1/I (T -> oo)")
+    g = np.ones(len(levels)) if degeneracy is None else np.asarray(degeneracy, dtype=float)
+    if np.all(g == g[0]):                  # every level alike: the flat 1/I
+        ax.axhline(1.0 / len(levels), color="black", ls="--", lw=0.8,
+                   label=r"$1/I$ ($T \to \infty$)")
+    else:                                  # degenerate levels: g_i / sum_j g_j
+        ax.hlines(g / g.sum(), order - 0.45, order + 0.45, color="black", ls="--", lw=0.8,
+                  label=r"$g_i\,/\,(g_1 + \dots + g_I)$ ($T \to \infty$)")
     ax.set_xticks(order, [f"{e:g}" for e in levels])
     ax.set_xlabel(r"energy $\varepsilon_i$")
-    ax.set_ylabel(r"$p_i = e^{-\varepsilon_i/kT}/Z$")
+    ax.set_ylabel(r"$p_i = e^{-\varepsilon_i/kT}/Z$" if degeneracy is None else
+                  r"$p_i = g_i\, e^{-\varepsilon_i/kT}/Z$")
     ax.set_title("Boltzmann distribution across temperatures", fontsize=10)
     ax.legend(fontsize=7, ncol=2)
     return fig

@@ -441,13 +441,12 @@ def _is_problem(obj) -> bool:
 def _verify_loss_descent(loss, result, data, tol: float) -> DescentReport:
     """A descent on a loss (compiled, SymPy expression or function) against scipy.optimize's
     BFGS from the same start, with the loss's exact gradient."""
-    from .optim.loop import _as_data
-    from .optim.objective import as_objective
+    from .optim.objective import as_data, as_objective
 
     if result is None or not hasattr(result, "path"):
         raise LagroptError("verifying a descent on a loss needs its result: "
                            "verify(loss, descent=optim.minimize(loss, x0, ...), data=...)")
-    data = _as_data(data)
+    data = as_data(data)
     try:
         objective = as_objective(loss, None, data)
     except LagroptError as e:

@@ -93,11 +93,21 @@ def test_boltzmann_distribution_across_temperatures(tmp_path):
     want = np.exp(-np.array(levels) / 0.2)
     assert np.allclose(p[0], want / want.sum())                # e^{-eps/kT} / Z
     assert p[0, 0] > 0.99 and np.allclose(p[2], 1 / len(levels), atol=0.02)   # cold and hot
-    flat = [line for line in ax.lines if line.get_label().startswith("1/I")]
+    flat = [line for line in ax.lines if line.get_label().startswith("$1/I$")]
     assert len(flat) == 1 and np.allclose(flat[0].get_ydata(), 1 / len(levels))
     plt.close(fig)
     fig = plot.boltzmann(levels, degeneracy=[1, 3, 1, 1])      # a figure of its own
-    assert fig.axes and fig.axes[0].get_xlabel() == r"energy $\varepsilon_i$"
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == r"energy $\varepsilon_i$"
+    rendered(fig, tmp_path, "boltzmann-degenerate")
+    # degenerate levels: the hot limit is g_i / sum g (0.5 for the triple level), not 1/I
+    limit = [c for c in ax.collections if c.get_label().startswith("$g_i")]
+    assert len(limit) == 1
+    heights = [seg[0][1] for seg in limit[0].get_segments()]
+    assert np.allclose(heights, [1 / 6, 3 / 6, 1 / 6, 1 / 6])
+    hot = [c for c in ax.containers if c.get_label() == "kT = 50"][0]
+    assert np.allclose([bar.get_height() for bar in hot], [1 / 6, 3 / 6, 1 / 6, 1 / 6],
+                       atol=0.02)
 
 
 def test_penalty_regions_l1_at_a_corner(tmp_path):

@@ -16,7 +16,7 @@ from scipy.optimize import OptimizeResult
 
 from ..errors import DataError, EvaluationError, OptimizerError
 from . import fused
-from .objective import as_objective
+from .objective import as_data, as_objective
 from .progress import ProgressBar
 from .rules import Optimizer
 from .schedules import Constant
@@ -34,17 +34,6 @@ def _count(name: str, value, low: int = 0):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
         raise OptimizerError(f"{name} must be an integer >= {low}, got {value!r}")
     return int(value)
-
-
-def _as_data(data) -> tuple:
-    if data is None:
-        return ()
-    if isinstance(data, np.ndarray):
-        return (data,)
-    if not isinstance(data, (tuple, list)):
-        raise OptimizerError("data= is a tuple of the arrays (and scalars) the loss takes after "
-                             f"the parameters, got {type(data).__name__}")
-    return tuple(data)
 
 
 class _Batches:
@@ -347,7 +336,7 @@ def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, dat
     if not isinstance(optimizer, Optimizer):
         raise OptimizerError(f"optimizer must be a lagropt.optim optimizer (GD, SGD, Adam, ...),"
                              f" got {optimizer!r}")
-    data = _as_data(data)
+    data = as_data(data)
     objective = as_objective(fun, grad, data, wrt)
     x = np.array(x0, dtype=float).reshape(-1)
     if x.size == 0 or not np.isfinite(x).all():
@@ -364,7 +353,7 @@ def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, dat
     elif epochs is not None:
         steps = _count("epochs", epochs, 1)              # full batch: an epoch is one update
     steps = _count("steps", steps)
-    validation = _as_data(validation) if validation is not None else None
+    validation = as_data(validation) if validation is not None else None
     if patience is not None and validation is None:
         raise OptimizerError("patience= is for early stopping: give validation= data too")
     patience = _count("patience", 10 if patience is None else patience, 1)

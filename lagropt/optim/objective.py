@@ -10,7 +10,7 @@ import numpy as np
 
 from ..errors import OptimizerError
 
-__all__ = ["Objective", "as_objective", "central_difference"]
+__all__ = ["Objective", "as_data", "as_objective", "central_difference"]
 
 _H = np.finfo(float).eps ** (1 / 3)     # the step that balances truncation and rounding
 
@@ -27,6 +27,19 @@ def central_difference(fun, x, *data) -> np.ndarray:
         down[i] -= h
         g[i] = (float(fun(up, *data)) - float(fun(down, *data))) / (up[i] - down[i])
     return g
+
+
+def as_data(data) -> tuple:
+    """``data=`` as the tuple of arguments after the parameters: None is none, one array is
+    one argument, a tuple or list is kept; anything else is refused."""
+    if data is None:
+        return ()
+    if isinstance(data, np.ndarray):
+        return (data,)
+    if not isinstance(data, (tuple, list)):
+        raise OptimizerError("data= is a tuple of the arrays (and scalars) the loss takes after "
+                             f"the parameters, got {type(data).__name__}")
+    return tuple(data)
 
 
 @dataclass
