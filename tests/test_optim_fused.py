@@ -140,3 +140,31 @@ def test_divergence_and_stalls_in_the_fused_loop_match_the_array_loop():
                                optim.GD(optim.ExponentialDecay(0.1, 0.0)), steps=100,
                                keep_path=keep_path)
         assert stall.status == 3 and "since step 1 of 100" in stall.message
+
+
+@pytest.mark.parametrize("tol", [None, 1e-6])
+@pytest.mark.parametrize("keep_path", [True, False])
+@pytest.mark.parametrize("with_callback", [False, True])
+@pytest.mark.parametrize("case", ["1-d", "2-d"])
+def test_every_run_option_gives_the_array_loops_result(tol, keep_path, with_callback, case,
+                                                       monkeypatch, capsys):
+    from lagropt.optim import loop
+
+    f, x0 = {"1-d": ((x - 3) ** 2 + sp.cos(x), [0.5]),
+             "2-d": ((x - 1) ** 2 + 3 * (y + 2) ** 2, [0.0, 0.0])}[case]
+
+    def run():
+        seen = []
+        callback = (lambda r: seen.append(r.nit) or r.nit == 150) if with_callback else None
+        r = optim.minimize(f, x0, optim.SGD(0.05, momentum=0.9, nesterov=True), steps=300,
+                           tol=tol, keep_path=keep_path, callback=callback, progress=True)
+        return r, seen
+
+    fast, fast_seen = run()
+    monkeypatch.setattr(loop, "SCALAR_MAX", 0)          # the same run on arrays
+    slow, slow_seen = run()
+    assert fast.status == slow.status and fast.message == slow.message
+    assert fast.nit == slow.nit and fast_seen == slow_seen
+    assert np.array_equal(fast.x, slow.x) and np.array_equal(fast.path, slow.path)
+    assert np.array_equal(fast.losses, slow.losses)
+    assert capsys.readouterr().err.count(f"{fast.nit}/300") >= 2      # both bars end there
