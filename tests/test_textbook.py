@@ -157,6 +157,9 @@ CASES = {
     # contradictory inequalities: x >= 1 and x <= 0 cannot both hold, whatever the objective
     "infeasible-inequalities": Case(lagropt.maximize(x + y, [x >= 1, x <= 0, sp.Eq(y, 0)]), "infeasible"),
     "infeasible-interval": Case(lagropt.minimize(x ** 2, [x >= 1, x <= 0]), "infeasible"),
+    # the unit disk and the half-plane x >= 2 do not meet (the phase-one problem decides it)
+    "infeasible-disk-halfplane": Case(lagropt.minimize(x + y, [x ** 2 + y ** 2 <= 1, x >= 2]),
+                                      "infeasible"),
     # min xy on x + y = 1, x, y > 0: xy -> 0 at the open ends, (1/2, 1/2) is the maximum
     "not-attained": Case(lagropt.minimize(xp * yp, [sp.Eq(xp + yp, 1)]), "not_attained", [], 0),
     "inverse-bump": Case(lagropt.minimize(1 / (1 + x ** 2)), "not_attained", [], 0),
@@ -364,6 +367,26 @@ def test_univariate_nonlinear_contradiction_is_infeasible():
     sol = lagropt.minimize(x ** 2 + y, [x ** 2 >= 4, x ** 2 <= 1]).solve()
     assert sol.status == "infeasible"
     assert "x**2 >= 4" in sol.evidence[0] and "x**2 <= 1" in sol.evidence[0]
+
+
+def test_nonlinear_constraints_that_do_not_meet_are_infeasible_with_the_closest_point():
+    sol = CASES["infeasible-disk-halfplane"].problem.solve()
+    assert sol.status == "infeasible" and sol.points == []
+    (why,) = sol.evidence
+    # max t with 1 - x^2 - y^2 >= t and x - 2 >= t: x^2 + x - 3 = 0, t* = (sqrt(13) - 5)/2
+    assert "x**2 + y**2 <= 1 and x >= 2" in why
+    assert "margin by which a point meets all of them at once is -5/2 + sqrt(13)/2 < 0" in why
+    assert "at x = -1/2 + sqrt(13)/2, y = 0" in why
+    assert "proved global: the margin is concave" in why           # proved, not sampled
+    # two unit disks 3 apart: at x = 3/2 both miss by 1 - 9/4 = -5/4
+    apart = lagropt.maximize(x * y, [x ** 2 + y ** 2 <= 1, (x - 3) ** 2 + y ** 2 <= 1]).solve()
+    assert apart.status == "infeasible" and "is -5/4 < 0, at x = 3/2, y = 0" in apart.evidence[0]
+
+
+def test_nonlinear_constraints_that_touch_are_feasible():
+    # radius 2 at the origin and radius 1 at (3, 0) touch at (2, 0) only: t* = 0, feasible
+    sol = lagropt.minimize(x + y, [x ** 2 + y ** 2 <= 4, (x - 3) ** 2 + y ** 2 <= 1]).solve()
+    assert sol.status == "optimal" and sol.x == {x: 2, y: 0}
 
 
 def test_feasible_inequalities_are_not_called_infeasible():

@@ -113,7 +113,7 @@ def _solve_exact(internal: Internal, deadline) -> Solution:
             message="the exact solver could not finish")
     if parametric:
         return _parametric_solution(internal, derivation, points, parametric, residual)
-    why = _infeasible_constraints(internal) if not points else None
+    why = _infeasible_constraints(internal, deadline) if not points else None
     if why:
         return _infeasible(internal, derivation, why)
     verdict = decide(internal, points)
@@ -273,7 +273,7 @@ def _infeasible(internal, derivation, why) -> Solution:
     return Solution("infeasible", [], [], None, derivation, evidence=[why], message=why)
 
 
-def _infeasible_constraints(internal) -> str | None:
+def _infeasible_constraints(internal, deadline=None) -> str | None:
     """Why the constraints have no real solution, when that can be shown exactly: the
     equalities alone have none, or a group of linear or univariate constraints (inequalities
     and sign assumptions included) has none (:mod:`.feasibility`)."""
@@ -285,7 +285,7 @@ def _infeasible_constraints(internal) -> str | None:
         if branches and all(b.status == "infeasible" for b in branches):
             notes = "; ".join(sorted({b.note for b in branches if b.note}))
             return notes or "the equality constraints have no real solution"
-    return infeasibility_reason(internal)
+    return infeasibility_reason(internal, deadline)
 
 
 def _failed(internal, exc, numeric) -> Solution:

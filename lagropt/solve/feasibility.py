@@ -8,7 +8,12 @@ decided exactly when it is
   :mod:`sympy.solvers.simplex`; strict inequalities get a common slack ``t`` (``a x - t >= b``)
   and hold together iff the largest feasible ``t`` is positive;
 * **univariate**: the solution set of each constraint from :func:`sympy.solveset`; the group is
-  infeasible iff their intersection is empty.
+  infeasible iff their intersection is empty;
+* **nonlinear, in several variables** (a few inequalities, with or without equalities): the
+  phase-one problem, maximize t subject to every inequality ``>= t`` and the equalities, solved
+  by lagropt itself; when its maximum t* is exact, proved global (curvature, compactness) and
+  negative, no point satisfies the inequalities even as non-strict ones, and the maximizer is
+  where they come closest.
 
 An infeasible group is shrunk to an irreducible conflicting subset (dropping a constraint that is
 not needed for the conflict), and that subset is the evidence. Anything else stays undecided.
@@ -34,9 +39,13 @@ class _Rel:
     text: str
 
 
-def infeasibility_reason(internal) -> str | None:
+PHASE_ONE_MAX = (6, 4)  # (constraints, variables) of a nonlinear group given a phase-one solve
+_phase_one = {"running": False}      # a phase-one problem is feasible: never nested
+
+
+def infeasibility_reason(internal, deadline=None) -> str | None:
     """Why the constraints of ``internal`` have no common real solution, or None if that was
-    not shown (see the module docstring)."""
+    not shown (see the module docstring); ``deadline`` bounds a phase-one solve."""
     if internal.params:
         return None
     rels, plain = _relations(internal)
@@ -47,8 +56,12 @@ def infeasibility_reason(internal) -> str | None:
         if len(group) > MAX_GROUP:
             continue
         why = _linear_reason(group) if all(_affine(r.expr) for r in group) else None
-        if why is None and len(set().union(*(r.expr.free_symbols for r in group))) == 1:
+        variables = set().union(*(r.expr.free_symbols for r in group))
+        if why is None and len(variables) == 1:
             why = _univariate_reason(group)
+        if why is None and len(group) <= PHASE_ONE_MAX[0] and \
+                len(variables) <= PHASE_ONE_MAX[1] and not _phase_one["running"]:
+            why = _phase_one_reason(group, sorted(variables, key=str), deadline)
         if why:
             return why
     return None
@@ -200,3 +213,43 @@ def _univariate_reason(group) -> str | None:
         return f"{core[0].text} has no real solution"
     parts = [f"{r.text} holds for {x} in {sp.sstr(sets[r])}" for r in core]
     return "; ".join(parts) + f": no real {x} satisfies all of them"
+
+
+# -- nonlinear groups: the phase-one problem -----------------------------------------------------
+
+def _phase_one_reason(group, variables, deadline) -> str | None:
+    """max t subject to r >= t for every inequality r >= 0 of the group (r = 0 for the
+    equalities): infeasible when the maximum t*, the largest margin, is exact, certified
+    global and negative."""
+    from ..problem import maximize
+    from .core import _candidates
+    from .internal import Internal
+    from .system import TimeLimit
+    from .verdict import decide
+
+    inequalities = [r for r in group if r.op != "=="]
+    if not inequalities:
+        return None                        # equalities alone: solve_system has decided them
+    t = sp.Symbol("t_" + "_".join(str(v) for v in variables), real=True)
+    constraints = [sp.Eq(r.expr, 0) for r in group if r.op == "=="] + \
+        [sp.Ge(r.expr, t) for r in inequalities]
+    _phase_one["running"] = True
+    try:
+        internal = Internal(maximize(t, constraints, variables=[*variables, t]))
+        points, residual, _ = _candidates(internal, deadline)
+        verdict = decide(internal, points) if not residual else None
+    except (TimeLimit, ValueError, NotImplementedError):
+        return None
+    finally:
+        _phase_one["running"] = False
+    if verdict is None or verdict.status != "optimal" or not verdict.certified or \
+            not (verdict.value.is_real and verdict.value.is_negative):
+        return None
+    where = ", ".join(f"{sp.sstr(v)} = {sp.sstr(verdict.optimum[0].x[v])}"
+                      for v in internal.variables[:-1])
+    proof = verdict.evidence[0]
+    proof = "the margin" + proof[1:] if proof.startswith("f ") else proof
+    return (f"no point satisfies {_texts(group)}: the largest margin by which a point meets "
+            f"all of them at once is {sp.sstr(verdict.value)} < 0, at {where}. This is the "
+            "exact maximum of the phase-one problem (maximize the margin with every "
+            f"constraint met by at least that much), proved global: {proof}")
