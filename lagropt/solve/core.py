@@ -166,8 +166,7 @@ def _active_sets(internal):
 
 def _kkt_system(internal, active):
     """Stationarity of L over the active set, the equalities and the active inequalities."""
-    L = internal.lagrangian(active)
-    eqs = [sp.diff(L, x) for x in internal.variables]
+    eqs = internal.lagrangian_gradient(active)
     eqs += list(internal.g) + [internal.h[j] for j in active]
     unknowns = list(internal.variables) + list(internal.lambdas) + [internal.mus[j] for j in active]
     owners = {i: x for i, x in enumerate(internal.variables)}

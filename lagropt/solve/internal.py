@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import sympy as sp
 
-from ..lagrangian import jacobian, lagrangian
+from ..lagrangian import lagrangian
 from ..problem import Problem, real_version
 
 __all__ = ["Internal"]
@@ -63,12 +62,61 @@ class Internal:
     def active_functions(self, active=()) -> tuple:
         return self.g + tuple(self.h[j] for j in active)
 
+    def gradient(self, expr) -> tuple:
+        """(d expr/dx_1, ..., d expr/dx_N) for f or a constraint function, computed once: the
+        stationarity step, every active set's KKT system, the Jacobians and the Hessians all
+        start from these (f of a Boltzmann problem is a sum of I terms: differentiating it
+        again for each of them was a quarter of the solve)."""
+        cache = self.__dict__.setdefault("_gradients", {})
+        if expr not in cache:
+            cache[expr] = tuple(_derivative(expr, x) for x in self.variables)
+        return cache[expr]
+
+    def hessian(self, expr) -> sp.Matrix:
+        """The Hessian of f or a constraint function, from its gradient (symmetric: each
+        entry d/dx_j of d expr/dx_i once), computed once."""
+        cache = self.__dict__.setdefault("_hessians", {})
+        if expr not in cache:
+            grad, xs = self.gradient(expr), self.variables
+            n = len(xs)
+            H = sp.zeros(n, n)
+            for i in range(n):
+                for j in range(i, n):
+                    H[i, j] = H[j, i] = _derivative(grad[i], xs[j])
+            cache[expr] = H
+        return cache[expr]
+
+    def lagrangian_gradient(self, active=()) -> list:
+        """dL/dx_i = df/dx_i - sum lambda_k dg_k/dx_i - sum_{j in active} mu_j dh_j/dx_i."""
+        pairs = list(zip(self.lambdas, self.g)) + [(self.mus[j], self.h[j]) for j in active]
+        grads = [(m, self.gradient(g)) for m, g in pairs]
+        return [df - sp.Add(*[m * dg[i] for m, dg in grads])
+                for i, df in enumerate(self.gradient(self.f))]
+
     def jacobian(self, active=()) -> sp.Matrix:
-        return jacobian(self.active_functions(active), self.variables)
+        functions = self.active_functions(active)
+        if not functions:
+            return sp.zeros(0, len(self.variables))
+        return sp.Matrix([list(self.gradient(g)) for g in functions])
 
     def hessian_of_lagrangian(self, active=()) -> sp.Matrix:
-        return sp.hessian(self.lagrangian(active), self.variables)
+        """f's Hessian minus the multipliers times the constraint functions' Hessians."""
+        H = self.objective_hessian
+        pairs = list(zip(self.lambdas, self.g)) + [(self.mus[j], self.h[j]) for j in active]
+        for m, g in pairs:
+            Hg = self.hessian(g)
+            if not Hg.is_zero_matrix:
+                H = H - m * Hg
+        return H
 
-    @cached_property
+    @property
     def objective_hessian(self) -> sp.Matrix:
-        return sp.hessian(self.f, self.variables)
+        return self.hessian(self.f)
+
+
+def _derivative(expr, x):
+    """d expr/dx; of a sum, only of the terms that contain x (SymPy's diff sets up a
+    Derivative for every term, also for the many that do not depend on x)."""
+    if isinstance(expr, sp.Add):
+        return sp.Add(*[sp.diff(term, x) for term in expr.args if term.has(x)])
+    return sp.diff(expr, x) if expr.has(x) else sp.S.Zero

@@ -66,7 +66,7 @@ def opening(internal, stationarity: bool = True) -> Derivation:
         d.add("stationarity", "An extremum needs a vanishing gradient:",
               tuple(sp.Eq(sp.Derivative(f, x), 0) for x in internal.variables))
         d.add("equations", "Differentiating:",
-              tuple(sp.Eq(sp.diff(internal.f, x), 0, evaluate=False) for x in internal.variables))
+              tuple(sp.Eq(df, 0, evaluate=False) for df in internal.gradient(internal.f)))
         return d
     generic = f - sp.Add(*[m * g for m, g in zip(internal.lambdas, gs)]) \
         - sp.Add(*[m * h for m, h in zip(internal.mus, hs)])
@@ -94,9 +94,9 @@ def system(internal, with_kkt: bool = True) -> list:
     mults = internal.lambdas + (internal.mus if with_kkt or internal.h else ())
     funcs = internal.g + (internal.h if with_kkt or internal.h else ())
     eqs = []
-    for x in internal.variables:
-        rhs = sp.Add(*[m * sp.diff(g, x) for m, g in zip(mults, funcs)])
-        eqs.append(sp.Eq(sp.diff(internal.f, x), rhs, evaluate=False))
+    for i, df in enumerate(internal.gradient(internal.f)):
+        rhs = sp.Add(*[m * internal.gradient(g)[i] for m, g in zip(mults, funcs)])
+        eqs.append(sp.Eq(df, rhs, evaluate=False))
     return eqs + [sp.Eq(g, 0, evaluate=False) for g in internal.g]
 
 
