@@ -62,12 +62,12 @@ def test_an_error_in_a_worker_part_is_raised(thread_count):
 
     class Broken(optim.GD):
         def step_arrays(self, c, x, g, bufs):
-            if x[0] == 1.0:                     # only the last part starts at a 1
+            if x[0] == 1.0:                     # only the second part starts at a 1
                 raise ValueError("worker part failed")
             return Optimizer.step_arrays(self, c, x, g, bufs)
 
     x = np.zeros(N)
-    x[N // 2:] = 1.0              # the last part fails, whichever thread takes it
+    x[N // 2:] = 1.0                            # the second part (a worker's) fails
     opt = Broken(0.1)
     with pytest.raises(ValueError, match="worker part failed"):
         opt.step(x, np.ones(N), opt.init(x))

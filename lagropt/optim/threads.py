@@ -2,8 +2,7 @@
 
 An update rule is elementwise, so the parameter vector can be cut into contiguous parts that
 are updated independently: the result is bit for bit that of one pass. NumPy releases the
-GIL inside its loops, so the parts run in parallel on threads, each thread taking the next
-part when it is done with one. Only vectors of at least
+GIL inside its loops, so the parts run in parallel on threads. Only vectors of at least
 ``PARALLEL_MIN`` elements are split (below that, starting a thread costs more than it saves).
 
 The number of threads defaults to the cores this process may use, as torch's does;
@@ -13,13 +12,12 @@ The number of threads defaults to the cores this process may use, as torch's doe
 from __future__ import annotations
 
 import os
-import threading
 from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
 
 __all__ = ["for_parts", "get_num_threads", "set_num_threads"]
 
 PARALLEL_MIN = 1 << 18       # elements from which an update is split across threads
-PART = 1 << 17               # elements a thread updates at a time
 
 
 def _available_cores() -> int:
@@ -62,28 +60,18 @@ def _pool(workers: int) -> ThreadPoolExecutor:
 
 def for_parts(n: int, update) -> None:
     """Call ``update(part)`` for contiguous slices ``part`` covering range(n): one slice on
-    the calling thread when n < PARALLEL_MIN or one thread is set; else slices of ``PART``
-    elements, taken in turn by the calling thread and the pool's workers (a thread slowed
-    by other work on its core takes fewer). Exceptions are raised here."""
-    threads = min(_settings["threads"], max(1, n // PART))
+    the calling thread when n < PARALLEL_MIN or one thread is set, else one per thread, the
+    first on the calling thread and the rest on the pool; exceptions are raised here."""
+    threads = min(_settings["threads"], max(1, n // (PARALLEL_MIN // 2)))
     if n < PARALLEL_MIN or threads == 1:
         update(slice(None))
         return
-    parts = iter([slice(lo, min(lo + PART, n)) for lo in range(0, n, PART)])
-    lock = threading.Lock()
-
-    def take_parts():
-        while True:
-            with lock:
-                part = next(parts, None)
-            if part is None:
-                return
-            update(part)
-
+    bounds = [n * k // threads for k in range(threads + 1)]
+    parts = [slice(lo, hi) for lo, hi in pairwise(bounds)]
     pool = _pool(_settings["threads"] - 1)
-    futures = [pool.submit(take_parts) for _ in range(threads - 1)]
+    futures = [pool.submit(update, part) for part in parts[1:]]
     try:
-        take_parts()
+        update(parts[0])
     finally:
         errors = [error for error in (f.exception() for f in futures) if error is not None]
     if errors:
