@@ -86,10 +86,14 @@ class Internal:
             cache[expr] = H
         return cache[expr]
 
+    def multiplied(self, active=()) -> list:
+        """(multiplier, function) of L's constraint terms: every equality, the active
+        inequalities."""
+        return list(zip(self.lambdas, self.g)) + [(self.mus[j], self.h[j]) for j in active]
+
     def lagrangian_gradient(self, active=()) -> list:
         """dL/dx_i = df/dx_i - sum lambda_k dg_k/dx_i - sum_{j in active} mu_j dh_j/dx_i."""
-        pairs = list(zip(self.lambdas, self.g)) + [(self.mus[j], self.h[j]) for j in active]
-        grads = [(m, self.gradient(g)) for m, g in pairs]
+        grads = [(m, self.gradient(g)) for m, g in self.multiplied(active)]
         return [df - sp.Add(*[m * dg[i] for m, dg in grads])
                 for i, df in enumerate(self.gradient(self.f))]
 
@@ -102,8 +106,7 @@ class Internal:
     def hessian_of_lagrangian(self, active=()) -> sp.Matrix:
         """f's Hessian minus the multipliers times the constraint functions' Hessians."""
         H = self.objective_hessian
-        pairs = list(zip(self.lambdas, self.g)) + [(self.mus[j], self.h[j]) for j in active]
-        for m, g in pairs:
+        for m, g in self.multiplied(active):
             Hg = self.hessian(g)
             if not Hg.is_zero_matrix:
                 H = H - m * Hg

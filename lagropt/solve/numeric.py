@@ -39,18 +39,16 @@ def _starts(variables, count, rng):
 
 
 def _kkt_functions(internal, active):
-    L = internal.lagrangian(active)
     unknowns = list(internal.variables) + list(internal.lambdas) + [internal.mus[j] for j in active]
-    eqs = [sp.diff(L, x) for x in internal.variables] + list(internal.g) + [internal.h[j] for j in active]
+    eqs = internal.lagrangian_gradient(active) + list(internal.g) + [internal.h[j] for j in active]
     F = sp.lambdify([unknowns], eqs, modules="numpy", cse=True)
     J = sp.lambdify([unknowns], sp.Matrix(eqs).jacobian(unknowns), modules="numpy", cse=True)
     return unknowns, (lambda z: np.asarray(F(z), dtype=float)), (lambda z: np.asarray(J(z), dtype=float))
 
 
 def _reduced_hessian_kind(internal, active, x, mult, sense):
-    L = internal.lagrangian(active)
     at = dict(zip(internal.variables, x)) | mult
-    H = np.array(sp.hessian(L, internal.variables).xreplace(at).evalf(), dtype=float)
+    H = np.array(internal.hessian_of_lagrangian(active).xreplace(at).evalf(), dtype=float)
     J = np.array(internal.jacobian(active).xreplace(at).evalf(), dtype=float) if (
         internal.g or active) else np.zeros((0, len(x)))
     if J.shape[0]:
