@@ -2,6 +2,7 @@
 forked child (the solver's workers) gets a pool of its own."""
 
 import multiprocessing
+import threading
 
 import numpy as np
 import pytest
@@ -47,11 +48,14 @@ def test_a_split_update_is_the_single_pass_bit_for_bit(make, thread_count):
 def test_the_parts_cover_the_range_once(thread_count):
     thread_count(3)
     seen = np.zeros(N, dtype=int)
+    workers = set()
 
     def mark(part):
         seen[part] += 1
+        workers.add(threading.get_ident())
     threads.for_parts(N, mark)
     assert (seen == 1).all()
+    assert len(workers) == 2          # N < 3 * PARALLEL_MIN / 2: two parts, on two threads
     small = []
     threads.for_parts(10, small.append)
     assert small == [slice(None)]                # below PARALLEL_MIN: one call, this thread
