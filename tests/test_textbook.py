@@ -383,6 +383,24 @@ def test_nonlinear_constraints_that_do_not_meet_are_infeasible_with_the_closest_
     assert apart.status == "infeasible" and "is -5/4 < 0, at x = 3/2, y = 0" in apart.evidence[0]
 
 
+def test_nonconvex_infeasibility_is_proved_by_a_bounding_constraint():
+    # xy >= 1 is not concave, but x^2 + y^2 <= 1 keeps x, y bounded whatever the margin:
+    # the margin's maximum is at a critical point, x = y = -sqrt(6)/3 (1 - 2a^2 = a^2 - 1)
+    sol = lagropt.minimize(x + y, [x ** 2 + y ** 2 <= 1, x * y >= 1]).solve()
+    assert sol.status == "infeasible"
+    (why,) = sol.evidence
+    assert "at once is -1/3 < 0, at x = -sqrt(6)/3, y = -sqrt(6)/3" in why
+    assert "x**2 + y**2 <= 1 keeps x, y bounded" in why
+    # a quartic ball: max xy on x^4 + y^4 <= 1 is 1/sqrt(2) < 1
+    quartic = lagropt.maximize(x - y, [x ** 4 + y ** 4 <= 1, x * y >= 1]).solve()
+    assert quartic.status == "infeasible"
+    assert "is -5/4 + sqrt(17)/4 < 0" in quartic.evidence[0]
+    # the same shapes when they do meet: feasible, solved as usual
+    meet = lagropt.minimize(x + y, [x ** 2 + y ** 2 <= 4, x * y >= 1]).solve()
+    assert meet.status == "optimal" and same(meet.value, -2 * sqrt(2))
+    assert meet.x == {x: -sqrt(2), y: -sqrt(2)}
+
+
 def test_nonlinear_constraints_that_touch_are_feasible():
     # radius 2 at the origin and radius 1 at (3, 0) touch at (2, 0) only: t* = 0, feasible
     sol = lagropt.minimize(x + y, [x ** 2 + y ** 2 <= 4, (x - 3) ** 2 + y ** 2 <= 1]).solve()

@@ -11,9 +11,10 @@ decided exactly when it is
   infeasible iff their intersection is empty;
 * **nonlinear, in several variables** (a few inequalities, with or without equalities): the
   phase-one problem, maximize t subject to every inequality ``>= t`` and the equalities, solved
-  by lagropt itself; when its maximum t* is exact, proved global (curvature, compactness) and
-  negative, no point satisfies the inequalities even as non-strict ones, and the maximizer is
-  where they come closest.
+  by lagropt itself; when its maximum t* is exact, proved global (curvature, compactness, or a
+  constraint whose definite leading form keeps x bounded whatever t) and negative, no point
+  satisfies the inequalities even as non-strict ones, and the maximizer is where they come
+  closest.
 
 An infeasible group is shrunk to an irreducible conflicting subset (dropping a constraint that is
 not needed for the conflict), and that subset is the evidence. Anything else stays undecided.
@@ -242,14 +243,50 @@ def _phase_one_reason(group, variables, deadline) -> str | None:
         return None
     finally:
         _phase_one["running"] = False
-    if verdict is None or verdict.status != "optimal" or not verdict.certified or \
+    if verdict is None or verdict.status != "optimal" or \
             not (verdict.value.is_real and verdict.value.is_negative):
         return None
+    if verdict.certified:
+        proof = verdict.evidence[0]
+        proof = "the margin" + proof[1:] if proof.startswith("f ") else proof
+    else:
+        proof = _bounded_margin(group, variables)
+        if proof is None:
+            return None
     where = ", ".join(f"{sp.sstr(v)} = {sp.sstr(verdict.optimum[0].x[v])}"
                       for v in internal.variables[:-1])
-    proof = verdict.evidence[0]
-    proof = "the margin" + proof[1:] if proof.startswith("f ") else proof
     return (f"no point satisfies {_texts(group)}: the largest margin by which a point meets "
             f"all of them at once is {sp.sstr(verdict.value)} < 0, at {where}. This is the "
             "exact maximum of the phase-one problem (maximize the margin with every "
             f"constraint met by at least that much), proved global: {proof}")
+
+
+def _bounded_margin(group, variables) -> str | None:
+    """Why the phase-one maximum is attained at a critical point even without curvature: a
+    constraint of the group whose leading form is definite in every variable (negative for
+    an inequality r >= t) keeps x bounded while the margin t stays above any value, so the
+    margin's supremum over {t >= the best candidate's} is a maximum over a compact set, at
+    one of the critical points, all of which were found exactly."""
+    for rel in group:
+        top = _leading_form(rel.expr, variables)
+        if top is None:
+            continue
+        sign = sp.sign(top.xreplace({v: 1 for v in variables}))
+        if rel.op == "==" or sign == -1:
+            return (f"{rel.text} keeps {', '.join(map(str, variables))} bounded whatever the "
+                    "margin (its leading form is definite), so the largest margin is attained "
+                    "at a critical point, and all of them were found exactly")
+    return None
+
+
+def _leading_form(expr, variables):
+    """The leading homogeneous part of ``expr`` when it is a definite form in all of
+    ``variables`` (see :func:`lagropt.solve.verdict._definite_form`), else None."""
+    from .verdict import _definite_form
+
+    if _definite_form(expr, variables) != set(variables):
+        return None
+    poly = sp.Poly(expr, *variables)
+    d = poly.total_degree()
+    return sp.Add(*[c * sp.Mul(*[v ** e for v, e in zip(variables, m)])
+                    for m, c in poly.terms() if sum(m) == d])
