@@ -52,6 +52,13 @@ def _operand(value) -> str:
     return repr(int(value) if isinstance(value, int) else float(value))   # not np.float64(..)
 
 
+def _operator(symbol: str, reflected: bool = False):
+    """The dunder method recording ``self symbol other`` (``other symbol self`` reflected)."""
+    def method(self, other):
+        return self._binary(symbol, other, reflected)
+    return method
+
+
 class Traced:
     """A float of the rule's computation, named by the statement that computed it."""
 
@@ -64,35 +71,11 @@ class Traced:
         left, right = (_operand(other), self.name) if reflected else (self.name, _operand(other))
         return self.tape.emit(f"{left} {symbol} {right}")
 
-    def __add__(self, other):
-        return self._binary("+", other)
-
-    def __radd__(self, other):
-        return self._binary("+", other, True)
-
-    def __sub__(self, other):
-        return self._binary("-", other)
-
-    def __rsub__(self, other):
-        return self._binary("-", other, True)
-
-    def __mul__(self, other):
-        return self._binary("*", other)
-
-    def __rmul__(self, other):
-        return self._binary("*", other, True)
-
-    def __truediv__(self, other):
-        return self._binary("/", other)
-
-    def __rtruediv__(self, other):
-        return self._binary("/", other, True)
-
-    def __pow__(self, other):
-        return self._binary("**", other)
-
-    def __rpow__(self, other):
-        return self._binary("**", other, True)
+    __add__, __radd__ = _operator("+"), _operator("+", reflected=True)
+    __sub__, __rsub__ = _operator("-"), _operator("-", reflected=True)
+    __mul__, __rmul__ = _operator("*"), _operator("*", reflected=True)
+    __truediv__, __rtruediv__ = _operator("/"), _operator("/", reflected=True)
+    __pow__, __rpow__ = _operator("**"), _operator("**", reflected=True)
 
     def __neg__(self):
         return self.tape.emit(f"-{self.name}")

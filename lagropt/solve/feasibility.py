@@ -41,7 +41,6 @@ class _Rel:
 
 
 PHASE_ONE_MAX = (6, 4)  # (constraints, variables) of a nonlinear group given a phase-one solve
-_phase_one = {"running": False}      # a phase-one problem is feasible: never nested
 
 
 def infeasibility_reason(internal, deadline=None) -> str | None:
@@ -56,13 +55,15 @@ def infeasibility_reason(internal, deadline=None) -> str | None:
     for group in _groups(rels, plain):
         if len(group) > MAX_GROUP:
             continue
-        why = _linear_reason(group) if all(_affine(r.expr) for r in group) else None
-        variables = set().union(*(r.expr.free_symbols for r in group))
-        if why is None and len(variables) == 1:
+        variables = sorted(set().union(*(r.expr.free_symbols for r in group)), key=str)
+        if all(_affine(r.expr) for r in group):
+            why = _linear_reason(group)
+        elif len(variables) == 1:
             why = _univariate_reason(group)
-        if why is None and len(group) <= PHASE_ONE_MAX[0] and \
-                len(variables) <= PHASE_ONE_MAX[1] and not _phase_one["running"]:
-            why = _phase_one_reason(group, sorted(variables, key=str), deadline)
+        elif len(group) <= PHASE_ONE_MAX[0] and len(variables) <= PHASE_ONE_MAX[1]:
+            why = _phase_one_reason(group, variables, deadline)
+        else:
+            why = None
         if why:
             return why
     return None
@@ -234,15 +235,12 @@ def _phase_one_reason(group, variables, deadline) -> str | None:
     t = sp.Symbol("t_" + "_".join(str(v) for v in variables), real=True)
     constraints = [sp.Eq(r.expr, 0) for r in group if r.op == "=="] + \
         [sp.Ge(r.expr, t) for r in inequalities]
-    _phase_one["running"] = True
     try:
         internal = Internal(maximize(t, constraints, variables=[*variables, t]))
         points, residual, _ = _candidates(internal, deadline)
         verdict = decide(internal, points) if not residual else None
     except (TimeLimit, ValueError, NotImplementedError):
         return None
-    finally:
-        _phase_one["running"] = False
     if verdict is None or verdict.status != "optimal" or \
             not (verdict.value.is_real and verdict.value.is_negative):
         return None
@@ -267,26 +265,15 @@ def _bounded_margin(group, variables) -> str | None:
     an inequality r >= t) keeps x bounded while the margin t stays above any value, so the
     margin's supremum over {t >= the best candidate's} is a maximum over a compact set, at
     one of the critical points, all of which were found exactly."""
+    from .verdict import _definite_form, leading_form
+
     for rel in group:
-        top = _leading_form(rel.expr, variables)
-        if top is None:
+        if _definite_form(rel.expr, variables) != set(variables):
             continue
+        top = leading_form(rel.expr, variables)
         sign = sp.sign(top.xreplace({v: 1 for v in variables}))
         if rel.op == "==" or sign == -1:
             return (f"{rel.text} keeps {', '.join(map(str, variables))} bounded whatever the "
                     "margin (its leading form is definite), so the largest margin is attained "
                     "at a critical point, and all of them were found exactly")
     return None
-
-
-def _leading_form(expr, variables):
-    """The leading homogeneous part of ``expr`` when it is a definite form in all of
-    ``variables`` (see :func:`lagropt.solve.verdict._definite_form`), else None."""
-    from .verdict import _definite_form
-
-    if _definite_form(expr, variables) != set(variables):
-        return None
-    poly = sp.Poly(expr, *variables)
-    d = poly.total_degree()
-    return sp.Add(*[c * sp.Mul(*[v ** e for v, e in zip(variables, m)])
-                    for m, c in poly.terms() if sum(m) == d])

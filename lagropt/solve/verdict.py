@@ -94,6 +94,15 @@ def curvature_certificate(internal) -> str | None:
             f"{'maximum' if internal.sense == 'max' else 'minimum'}")
 
 
+def leading_form(expr, variables) -> sp.Expr:
+    """The leading homogeneous part of the polynomial ``expr`` (or a Poly) in ``variables``:
+    its terms of the highest total degree."""
+    poly = expr if isinstance(expr, sp.Poly) else sp.Poly(expr, *variables)
+    d = poly.total_degree()
+    return sp.Add(*[c * sp.Mul(*[v ** e for v, e in zip(variables, m)])
+                    for m, c in poly.terms() if sum(m) == d])
+
+
 def _definite_form(expr, variables) -> set:
     """Variables a level set {expr = c} (or {expr <= c}) bounds: expr's leading homogeneous
     part is a definite form in them (a definite quadratic, or even powers with positive
@@ -108,8 +117,7 @@ def _definite_form(expr, variables) -> set:
     if not used:
         return set()
     d = poly.total_degree()
-    top = sp.Add(*[c * sp.Mul(*[v ** e for v, e in zip(variables, m)])
-                   for m, c in poly.terms() if sum(m) == d])
+    top = leading_form(poly, variables)
     if d == 2:
         H = sp.hessian(top, used)
         counts = inertia(H)
