@@ -78,16 +78,16 @@ def _lecture_cases():
 def _baseline_times(fn, arg, repeats, timeout, budget=6.0):
     """Up to ``repeats`` timings of the baseline (fewer once ``budget`` seconds are spent);
     (median or None, "ok" / why it failed)."""
-    from lagropt.solve.timeout import TimeLimit, call_with_timeout
+    from lagropt.runtime import Budget, TimeLimit, run_in_worker
 
     times = []
     while len(times) < repeats and sum(times) < budget:
         clear_cache()
         started = time.perf_counter()
         try:
-            call_with_timeout(fn, arg, timeout=timeout)
+            run_in_worker(fn, arg, budget=Budget(timeout))
         except TimeLimit:
-            return None, f"timeout after {timeout:g} s"
+            return None, f"timeout after {timeout:g} s CPU"
         except Exception as exc:  # noqa: BLE001 - the baseline's failure is the result
             return None, f"failed: {type(exc).__name__}"
         times.append(time.perf_counter() - started)
@@ -252,7 +252,7 @@ def _timed_naive(features, rows):
 def compile_pls(repeats: int = 5, rows: int = 100_000, baseline_timeout: float = 120.0):
     """Expression build + differentiation + code generation of MSE + L1 + L2 for n = 50 and
     500, vs the naive scalar-symbol lambdify; with both gradients' run time at m = 100000."""
-    from lagropt.solve.timeout import TimeLimit, call_with_timeout
+    from lagropt.runtime import Budget, TimeLimit, run_in_worker
 
     for features in (50, 500):
         ours = []
@@ -269,11 +269,11 @@ def compile_pls(repeats: int = 5, rows: int = 100_000, baseline_timeout: float =
                   "ours_grad_s": ours_grad, "numpy_grad_s": numpy_grad}
         clear_cache()
         try:
-            naive_s, naive_grad = call_with_timeout(_timed_naive, features, rows,
-                                                    timeout=baseline_timeout)
+            naive_s, naive_grad = run_in_worker(_timed_naive, features, rows,
+                                                budget=Budget(baseline_timeout))
             record.update(baseline_s=naive_s, naive_grad_s=naive_grad)
         except TimeLimit:
-            record["baseline_result"] = f"timeout after {baseline_timeout:g} s"
+            record["baseline_result"] = f"timeout after {baseline_timeout:g} s CPU"
         emit(record)
 
 

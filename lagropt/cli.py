@@ -15,7 +15,8 @@ from .errors import LagroptError, ProblemError
 
 __all__ = ["main"]
 
-NO_OPTIMUM = ("unbounded", "not_attained", "infeasible", "no_critical_point", "unsolved", "timeout")
+NO_OPTIMUM = ("unbounded", "not_attained", "infeasible", "no_critical_point", "unsolved", "timeout",
+              "too_large")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -230,9 +231,43 @@ def _save_plot(fig, path: Path) -> None:
         fig.savefig(path, dpi=120, format=path.suffix[1:].lower())
 
 
+CPU_GRACE = 10.0     # CPU seconds beyond --timeout for verifying, plotting and writing
+
+
+def _limit_cpu(seconds: float | None) -> None:
+    """Bound the whole command, not only the solve: once this process has spent ``seconds`` +
+    :data:`CPU_GRACE` CPU seconds, SIGXCPU ends it with a one-line error (exit 2), and the
+    kernel's SIGKILL follows 5 s later if Python cannot react (a long C call)."""
+    import math
+    import resource
+    import signal
+
+    if seconds is None:
+        return
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    soft = math.ceil(usage.ru_utime + usage.ru_stime + seconds + CPU_GRACE)
+
+    def over_budget(signum, frame):
+        raise LagroptError(f"the command exceeded its budget of {seconds:g} s CPU "
+                           f"(+{CPU_GRACE:g} s for what follows the solve)")
+
+    signal.signal(signal.SIGXCPU, over_budget)
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    wanted = soft + 5
+    if hard != resource.RLIM_INFINITY:
+        soft, wanted = min(soft, hard), hard
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, wanted))
+
+
 def _solve(args) -> int:
+    from .runtime import Budget, as_seconds, get_default_timeout
+    from .solve.core import solve_within
     from .verify import verify
 
+    seconds = get_default_timeout() if args.timeout is None else as_seconds(args.timeout)
+    budget = Budget(seconds)
+    if args.whole_process:           # lagropt run as a program: the process is the command's own
+        _limit_cpu(seconds)
     problem = _problem_from_args(args)
     if args.latex:
         _writable(args.latex)
@@ -249,7 +284,7 @@ def _solve(args) -> int:
         if not latex_available():
             raise LagroptError("--pdf needs pdflatex, which is not installed (apt-get install "
                                "texlive-latex-base texlive-latex-recommended latexmk)")
-    sol = problem.solve(timeout=args.timeout)
+    sol = solve_within(problem, budget)
     report = verify(problem, sol) if args.verify else None
     if args.plot:
         import matplotlib
@@ -486,7 +521,7 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--file", metavar="FILE", help="read the problem from a file: 'max: f' "
                        "or 'min: f', then one constraint per line")
     solve.add_argument("--timeout", type=_number, default=None, metavar="S",
-                       help="seconds for the exact solve (default 5)")
+                       help="CPU seconds for the whole command (default 20; 'inf': no limit)")
     solve.add_argument("--verify", action="store_true", help="check against scipy.optimize")
     solve.add_argument("--steps", action="store_true", help="print the derivation")
     solve.add_argument("--latex", metavar="FILE.tex", help="write the derivation as a LaTeX document")
@@ -588,13 +623,16 @@ def _protect_leading_minus(argv: list, options: dict) -> list:
     return out
 
 
-def main(argv=None) -> int:
+def main(argv=None, whole_process: bool = False) -> int:
+    """The ``lagropt`` command; ``whole_process``: this process runs nothing else, so the
+    command may bound its own CPU time (set by the console script and ``python -m lagropt``)."""
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = parser.parse_args(_protect_leading_minus(argv, _option_table(parser)))
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 2
+    args.whole_process = whole_process
     try:
         return args.run(args)
     except LagroptError as exc:
@@ -612,5 +650,10 @@ def main(argv=None) -> int:
         return 130
 
 
+def run() -> int:
+    """The console script's entry point: the command owns its process."""
+    return main(whole_process=True)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

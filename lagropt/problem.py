@@ -280,8 +280,10 @@ class Problem:
     def is_unconstrained(self) -> bool:
         return not self.constraints
 
-    def solve(self, timeout: float | None = None, **options):
-        """Solve exactly (see :func:`lagropt.solve.solve`); returns a :class:`~lagropt.Solution`."""
+    def solve(self, timeout: float | None | str = "default", **options):
+        """Solve exactly (see :func:`lagropt.solve.solve`); returns a :class:`~lagropt.Solution`.
+        ``timeout``: CPU seconds for the whole solve (default 20 s, see
+        :func:`~lagropt.set_default_timeout`); None or inf for no limit."""
         from .solve import solve
         return solve(self, timeout=timeout, **options)
 

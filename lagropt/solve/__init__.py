@@ -3,7 +3,7 @@ tests, global verdicts, bounded time and a numeric fallback."""
 
 from .core import solve
 from .result import KINDS, STATUSES, Point, Solution
-from .timeout import TimeLimit, get_default_timeout, set_default_timeout
+from ..runtime import TimeLimit, TooLarge, get_default_timeout, set_default_timeout
 
 __all__ = ["solve", "Point", "Solution", "STATUSES", "KINDS", "TimeLimit",
            "set_default_timeout", "get_default_timeout"]

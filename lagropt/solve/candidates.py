@@ -198,7 +198,7 @@ def _minors(J: sp.Matrix) -> list:
     return [J.extract(list(range(m)), list(cols)).det() for cols in itertools.combinations(range(n), m)]
 
 
-def irregular_points(internal, active, deadline=None) -> list[Point]:
+def irregular_points(internal, active, budget=None) -> list[Point]:
     """Feasible points where the gradients of the equalities and the active inequalities are
     linearly dependent (all maximal minors of the Jacobian vanish), as ``regular=False``."""
     funcs = list(internal.active_functions(active))
@@ -213,7 +213,7 @@ def irregular_points(internal, active, deadline=None) -> list[Point]:
         return []
     system = funcs + minors
     branches = solve_system(system, list(internal.variables), primary=internal.variables,
-                            deadline=deadline)
+                            budget=budget)
     out = []
     for b in branches:
         if b.status != "solved":

@@ -25,7 +25,7 @@ import numpy as np
 import sympy as sp
 
 from .candidates import decide as decide_relation
-from .timeout import TimeLimit
+from ..runtime import TimeLimit, TooLarge
 from .verdict import (Verdict, coercivity_certificate, compactness_certificate,
                       curvature_certificate)
 
@@ -72,11 +72,11 @@ def _closure(internal, max_inequalities):
     return Internal(problem), plain, relaxed
 
 
-def closure_verdict(internal, points, find_points, deadline,
+def closure_verdict(internal, points, find_points, budget,
                     max_inequalities: int = 10) -> Verdict | None:
     """The verdict for an open feasible set from its closure (module docstring), or None.
 
-    ``find_points(closure, deadline, classify)`` returns the closure's candidates (the core's
+    ``find_points(closure, budget, classify)`` returns the closure's candidates (the core's
     KKT enumeration), as (points, residual, cases); a closure with more than
     ``max_inequalities`` inequalities is not tried."""
     if not all(_continuous_everywhere(e) for e in (internal.f, *internal.g, *internal.h)):
@@ -90,8 +90,8 @@ def closure_verdict(internal, points, find_points, deadline,
     if not certificate:
         return None
     try:
-        cpoints, residual, _ = find_points(closure, deadline, classify=not attained)
-    except TimeLimit:
+        cpoints, residual, _ = find_points(closure, budget, classify=not attained)
+    except (TimeLimit, TooLarge):
         return None
     if residual:
         return None

@@ -10,14 +10,14 @@ Pipeline (each stage recorded in the derivation):
 4. the second-order test at each candidate (:mod:`.classify`);
 5. the global verdict with its evidence (:mod:`.verdict`).
 
-The whole exact part runs in a worker under the time limit (:mod:`.timeout`).
+The whole solve runs under one budget of CPU seconds (:mod:`lagropt.runtime`): the exact part in
+a worker with :data:`EXACT_SHARE` of it, the numeric fallback in a worker with what is left.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
-import time
 
 import sympy as sp
 
@@ -26,7 +26,7 @@ from .internal import Internal
 from .result import Point, Solution
 from .system import Branch, solve_system
 from .tidy import final_form as _final
-from .timeout import TimeLimit, call_with_timeout, get_default_timeout
+from ..runtime import Budget, TimeLimit, TooLarge, as_seconds, get_default_timeout, run_in_worker
 from .verdict import curvature_certificate, decide
 from .candidates import dedupe, irregular_points, points_from_branch
 from .closure import closure_verdict, is_open
@@ -41,51 +41,60 @@ __all__ = ["solve"]
 MAX_INEQUALITIES = 10
 CHEAP_CLOSURE = 3         # inequalities of the closure worth solving to confirm an optimum
 _PERIODIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
-EXACT_SHARE = 0.85        # of the time limit for the exact worker; the numeric fallback gets
-NUMERIC_BUDGET = 0.8      # at most this many seconds more, so a solve ends within limit + 1 s
+EXACT_SHARE = 0.8         # of the budget for the exact worker; the numeric fallback gets the rest
+DEFAULT = "default"       # solve(timeout=DEFAULT): the budget set by set_default_timeout
 
 
-def solve(problem, timeout: float | None = None, numeric: bool = True) -> Solution:
+def solve(problem, timeout: float | None | str = DEFAULT, numeric: bool = True) -> Solution:
     """Solve ``problem`` exactly: every critical point, classified, with the derivation.
 
     Parameters
     ----------
     problem : Problem
-    timeout : float, optional
-        Seconds allowed for the exact solve (default :func:`get_default_timeout`, 5 s). The
-        exact work runs in a worker process that is stopped when the time is up.
+    timeout : float or None
+        CPU seconds for the whole solve (default :func:`~lagropt.get_default_timeout`, 20 s):
+        the CPU time of the work itself, so that a busy machine gives the same answer as a quiet
+        one, only later. ``None`` or ``inf``: no limit; 0, negative numbers and NaN are refused.
+        The exact part runs in a worker process with 80% of it and is stopped when that is
+        spent; the numeric fallback gets what is left. A wall-clock safety net (10x the budget
+        plus 10 s) still bounds a machine so busy that the work barely runs.
     numeric : bool
-        When the exact solve times out or cannot finish, solve the same system numerically and
-        return status ``"numeric"`` (points with ``exact=False``). With ``numeric=False`` the
-        status is ``"timeout"`` or ``"unsolved"`` instead.
+        When the exact solve runs out of budget, is too large or cannot finish, solve the same
+        system numerically and return status ``"numeric"`` (points with ``exact=False``). With
+        ``numeric=False`` the status is ``"timeout"``, ``"too_large"`` or ``"unsolved"``, and
+        the exact part has the whole budget.
     """
-    if timeout is None:
-        timeout = get_default_timeout()
+    seconds = get_default_timeout() if timeout is DEFAULT else as_seconds(timeout)
+    return solve_within(problem, Budget(seconds), numeric)
+
+
+def solve_within(problem, budget: Budget, numeric: bool = True) -> Solution:
+    """:func:`solve` under ``budget`` (a :class:`~lagropt.runtime.Budget`)."""
     split = split_monotone(problem.objective)
     if split is not None:
         u, outer = split
         inner = problem.__class__(u, problem.sense, [c.original for c in problem.constraints],
                                   problem.variables, problem.params)
-        lifted = lift_solution(solve(inner, timeout, numeric), u, outer, problem.sense)
+        lifted = lift_solution(solve_within(inner, budget, numeric), u, outer, problem.sense)
         lifted.problem = problem
         return lifted
     internal = Internal(problem)
     if internal.nonsmooth:
-        return _nonsmooth(internal, numeric).xreplace(internal.to_user).with_problem(problem)
-    started = time.monotonic()
-    exact_budget = None if timeout is None else EXACT_SHARE * timeout
-    deadline = None if timeout is None else started + 0.9 * exact_budget
+        return _nonsmooth(internal, numeric, budget).xreplace(internal.to_user).with_problem(problem)
+    exact = budget.fraction(EXACT_SHARE) if numeric else budget
     try:
-        result = call_with_timeout(_solve_exact, internal, deadline, timeout=exact_budget)
-    except TimeLimit:
-        result = _timed_out(internal, timeout, numeric)
+        result = run_in_worker(_solve_exact, internal, exact, budget=exact, what="the exact solve")
+    except TimeLimit as exc:
+        result = _stopped(internal, "timeout", str(exc), numeric, budget)
+    except TooLarge as exc:
+        result = _stopped(internal, "too_large", str(exc), numeric, budget)
     except Exception as exc:  # noqa: BLE001 - an internal failure must not cost the user the answer
         if os.environ.get("LAGROPT_STRICT"):
             raise
-        result = _failed(internal, exc, numeric)
+        result = _failed(internal, exc, numeric, budget)
     else:
         if result.status == "unsolved" and numeric:
-            result = _numeric_fallback(internal, result, reason="no exact method solved the system")
+            result = _numeric_fallback(internal, result, "no exact method solved the system", budget)
     result = result.xreplace(internal.to_user) if internal.to_user else result
     result.problem = problem
     return result
@@ -93,14 +102,14 @@ def solve(problem, timeout: float | None = None, numeric: bool = True) -> Soluti
 
 # -- the exact part (runs in the worker) -------------------------------------------------------
 
-def _solve_exact(internal: Internal, deadline) -> Solution:
+def _solve_exact(internal: Internal, budget) -> Solution:
     if is_family_problem(internal):
-        return solve_family(internal, deadline)
+        return solve_family(internal, budget)
     if internal.decided_false:
         return _infeasible(internal, _steps.decided_false(internal), "SymPy decided a constraint "
                            "is False: it has no real solution (e.g. x**2 + y**2 = -1 for real x, y)")
     derivation = _steps.opening(internal)
-    points, residual, cases = _candidates(internal, deadline)
+    points, residual, cases = _candidates(internal, budget)
     _steps.elimination(derivation, internal, cases)
     parametric = [_parametric_point(internal, a, b) for a, b in residual]
     parametric = [p for p in parametric if p is not None]
@@ -113,14 +122,14 @@ def _solve_exact(internal: Internal, deadline) -> Solution:
             message="the exact solver could not finish")
     if parametric:
         return _parametric_solution(internal, derivation, points, parametric, residual)
-    why = _infeasible_constraints(internal, deadline) if not points else None
+    why = _infeasible_constraints(internal, budget) if not points else None
     if why:
         return _infeasible(internal, derivation, why)
     verdict = decide(internal, points)
     if not verdict.certified and is_open(internal) and not internal.params:
         # an unproven optimum is re-examined only when the closure is cheap (2^k active sets)
         limit = MAX_INEQUALITIES if verdict.status != "optimal" else CHEAP_CLOSURE
-        verdict = closure_verdict(internal, points, _candidates, deadline, limit) or verdict
+        verdict = closure_verdict(internal, points, _candidates, budget, limit) or verdict
     _steps.conclusion(derivation, internal, points, verdict)
     message = verdict.message
     if internal.f.has(*_PERIODIC) or any(g.has(*_PERIODIC) for g in internal.g + internal.h):
@@ -131,16 +140,18 @@ def _solve_exact(internal: Internal, deadline) -> Solution:
                     approached_at=verdict.approached_at)
 
 
-def _candidates(internal, deadline, classify=True):
+def _candidates(internal, budget, classify=True):
     """Every admissible KKT point over all active sets, the irregular points, classified;
     with the branches left unsolved and the cases for the derivation."""
     if len(internal.h) > MAX_INEQUALITIES:
-        raise TimeLimit(f"{len(internal.h)} inequalities: too many active sets to enumerate")
+        raise TooLarge(f"{len(internal.h)} inequalities make 2^{len(internal.h)} active sets, "
+                       f"more than the exact solver enumerates (at most {MAX_INEQUALITIES} "
+                       "inequalities)")
     candidates, residual, cases = [], [], []
     for active in _active_sets(internal):
         eqs, unknowns, owners = _kkt_system(internal, active)
         branches = solve_system(eqs, unknowns, primary=internal.variables, owners=owners,
-                                deadline=deadline)
+                                budget=budget)
         for b in branches:
             cases.append((active, b))
             if b.status == "infeasible":
@@ -149,7 +160,7 @@ def _candidates(internal, deadline, classify=True):
                 residual.append((active, b))
                 continue
             candidates.extend(points_from_branch(internal, active, b))
-        candidates.extend(irregular_points(internal, active, deadline))
+        candidates.extend(irregular_points(internal, active, budget))
     points = dedupe(candidates)
     if classify:
         for p in points:
@@ -272,47 +283,54 @@ def _infeasible(internal, derivation, why) -> Solution:
     return Solution("infeasible", [], [], None, derivation, evidence=[why], message=why)
 
 
-def _infeasible_constraints(internal, deadline=None) -> str | None:
+def _infeasible_constraints(internal, budget=None) -> str | None:
     """Why the constraints have no real solution, when that can be shown exactly: the
     equalities alone have none, or a group of linear or univariate constraints (inequalities
     and sign assumptions included) has none (:mod:`.feasibility`)."""
     if internal.g:
         try:
             branches = solve_system(list(internal.g), list(internal.variables))
-        except TimeLimit:
+        except (TimeLimit, TooLarge):
             branches = []
         if branches and all(b.status == "infeasible" for b in branches):
             notes = "; ".join(sorted({b.note for b in branches if b.note}))
             return notes or "the equality constraints have no real solution"
-    return infeasibility_reason(internal, deadline)
+    return infeasibility_reason(internal, budget)
 
 
-def _failed(internal, exc, numeric) -> Solution:
+def _failed(internal, exc, numeric, budget) -> Solution:
     """The exact solver hit an internal error: say so, and solve numerically if allowed."""
+    return _stopped(internal, "unsolved", f"the exact solver failed ({type(exc).__name__}: {exc})",
+                    numeric, budget)
+
+
+def _stopped(internal, status, why, numeric, budget) -> Solution:
+    """The exact part ended without an answer (``status``: timeout, too_large, unsolved, with
+    ``why``): the derivation up to the system, then the numeric fallback if allowed."""
     derivation = _steps.opening(internal)
-    why = f"the exact solver failed ({type(exc).__name__}: {exc})"
-    derivation.add("failure", why[0].upper() + why[1:] + ".")
-    partial = Solution("unsolved", [], [], None, derivation, remaining=list(_steps.system(internal)),
+    derivation.add(status, why[0].upper() + why[1:] + ".")
+    partial = Solution(status, [], [], None, derivation, remaining=list(_steps.system(internal)),
                        message=why)
-    return _numeric_fallback(internal, partial, reason=why) if numeric else partial
+    return _numeric_fallback(internal, partial, why, budget) if numeric else partial
 
 
-def _timed_out(internal, timeout, numeric) -> Solution:
-    derivation = _steps.opening(internal)
-    derivation.add("timeout", f"The exact solve did not finish within {timeout:g} s.")
-    partial = Solution("timeout", [], [], None, derivation, remaining=list(_steps.system(internal)),
-                       message=f"exact solve exceeded {timeout:g} s")
-    if numeric:
-        return _numeric_fallback(internal, partial, reason=f"the exact solve exceeded {timeout:g} s")
-    return partial
-
-
-def _numeric_fallback(internal, partial: Solution, reason: str) -> Solution:
+def _numeric_fallback(internal, partial: Solution, reason: str, budget: Budget) -> Solution:
+    """The numeric solution, in a worker with what is left of ``budget``; ``partial`` as it was
+    (with the reason said) when that runs out too."""
     from .numeric import numeric_solution
-    return numeric_solution(internal, partial, reason, budget=NUMERIC_BUDGET)
+    return _in_fallback_worker(numeric_solution, internal, partial, reason, budget)
 
 
-def _nonsmooth(internal, numeric) -> Solution:
+def _in_fallback_worker(method, internal, partial, reason, budget) -> Solution:
+    try:     # the method stops itself a little before the worker would be stopped
+        return run_in_worker(method, internal, partial, reason, budget.fraction(0.9),
+                             budget=budget, what="the numeric fallback")
+    except TimeLimit as exc:
+        partial.message = f"{reason}; {exc}"
+        return partial
+
+
+def _nonsmooth(internal, numeric, budget) -> Solution:
     """Abs, Max, sign ...: no gradient where their argument changes sign, so the Lagrange
     conditions are undefined there. Say so, and optimize numerically if allowed."""
     from .numeric import direct_solution
@@ -324,4 +342,4 @@ def _nonsmooth(internal, numeric) -> Solution:
     derivation.add("nonsmooth", why[0].upper() + why[1:] + ".")
     partial = Solution("unsolved", [], [], None, derivation, message=why +
                        ("" if numeric else "; solve(numeric=True) optimizes it numerically"))
-    return direct_solution(internal, partial, why, budget=NUMERIC_BUDGET + 1.0) if numeric else partial
+    return _in_fallback_worker(direct_solution, internal, partial, why, budget) if numeric else partial

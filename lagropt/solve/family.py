@@ -80,7 +80,7 @@ def _objective(internal):
     return f, False
 
 
-def solve_family(internal, deadline=None) -> Solution:
+def solve_family(internal, budget=None) -> Solution:
     """Solve a problem whose variables are IndexedBase families (see the module docstring)."""
     families = [v for v in internal.variables if isinstance(v, sp.IndexedBase)]
     scalars = [v for v in internal.variables if not isinstance(v, sp.IndexedBase)]
@@ -146,7 +146,7 @@ def solve_family(internal, deadline=None) -> Solution:
         for b, phi in phis.items():
             eq = _insert(eq, b, phi, j)
         eqs.append(eq)
-    branches = solve_system(eqs, list(internal.lambdas) + scalars, deadline=deadline)
+    branches = solve_system(eqs, list(internal.lambdas) + scalars, budget=budget)
     ok = [br for br in branches if br.status in ("solved", "residual")]
     if len(ok) != 1:
         return _unsolved(internal, d, eqs, "the constraints did not determine the multipliers "

@@ -43,9 +43,9 @@ class _Rel:
 PHASE_ONE_MAX = (6, 4)  # (constraints, variables) of a nonlinear group given a phase-one solve
 
 
-def infeasibility_reason(internal, deadline=None) -> str | None:
+def infeasibility_reason(internal, budget=None) -> str | None:
     """Why the constraints of ``internal`` have no common real solution, or None if that was
-    not shown (see the module docstring); ``deadline`` bounds a phase-one solve."""
+    not shown (see the module docstring); ``budget`` bounds a phase-one solve."""
     if internal.params:
         return None
     rels, plain = _relations(internal)
@@ -61,7 +61,7 @@ def infeasibility_reason(internal, deadline=None) -> str | None:
         elif len(variables) == 1:
             why = _univariate_reason(group)
         elif len(group) <= PHASE_ONE_MAX[0] and len(variables) <= PHASE_ONE_MAX[1]:
-            why = _phase_one_reason(group, variables, deadline)
+            why = _phase_one_reason(group, variables, budget)
         else:
             why = None
         if why:
@@ -219,14 +219,14 @@ def _univariate_reason(group) -> str | None:
 
 # -- nonlinear groups: the phase-one problem -----------------------------------------------------
 
-def _phase_one_reason(group, variables, deadline) -> str | None:
+def _phase_one_reason(group, variables, budget) -> str | None:
     """max t subject to r >= t for every inequality r >= 0 of the group (r = 0 for the
     equalities): infeasible when the maximum t*, the largest margin, is exact, certified
     global and negative."""
     from ..problem import maximize
     from .core import _candidates
     from .internal import Internal
-    from .system import TimeLimit
+    from ..runtime import TimeLimit, TooLarge
     from .verdict import decide
 
     inequalities = [r for r in group if r.op != "=="]
@@ -237,9 +237,9 @@ def _phase_one_reason(group, variables, deadline) -> str | None:
         [sp.Ge(r.expr, t) for r in inequalities]
     try:
         internal = Internal(maximize(t, constraints, variables=[*variables, t]))
-        points, residual, _ = _candidates(internal, deadline)
+        points, residual, _ = _candidates(internal, budget)
         verdict = decide(internal, points) if not residual else None
-    except (TimeLimit, ValueError, NotImplementedError):
+    except (TimeLimit, TooLarge, ValueError, NotImplementedError):
         return None
     if verdict is None or verdict.status != "optimal" or \
             not (verdict.value.is_real and verdict.value.is_negative):

@@ -93,9 +93,6 @@ def numeric_points(internal, starts: int = 40, seed: int = 0, budget: float | No
     """Critical points of the KKT system found numerically (floats), classified numerically;
     stops starting new searches once ``budget`` seconds have passed (after the first
     ``MIN_STARTS``, each a few milliseconds, so that a loaded machine still gets an answer)."""
-    import time
-
-    stop = None if budget is None else time.monotonic() + budget
     if internal.params:
         return []
     cp = compile_problem(internal)
@@ -108,7 +105,7 @@ def numeric_points(internal, starts: int = 40, seed: int = 0, budget: float | No
         unknowns, F, J = _kkt_functions(internal, active)
         n = len(internal.variables)
         for x0 in _starts(internal.variables, starts, rng):
-            if stop is not None and tried >= MIN_STARTS and time.monotonic() > stop:
+            if budget is not None and tried >= MIN_STARTS and budget.expired():
                 break
             tried += 1
             z0 = np.concatenate([x0, rng.normal(size=len(unknowns) - n)])
@@ -152,7 +149,7 @@ def numeric_solution(internal, partial: Solution, reason: str, budget: float | N
     right = "maximum" if internal.sense == "max" else "minimum"
     local = [p for p in points if p.kind in (right, "inconclusive")]
     if not local:
-        partial.status = "timeout" if partial.status == "timeout" else "unsolved"
+        partial.status = partial.status if partial.status in ("timeout", "too_large") else "unsolved"
         partial.points = points
         partial.message = f"{reason}; no local {right} found numerically either"
         return partial
@@ -177,14 +174,11 @@ def _conclude(d, internal, points, optimum, evidence):
 def direct_solution(internal, partial: Solution, reason: str, budget: float = 2.0) -> Solution:
     """Optimize f itself (SLSQP from many starts, constraints as given): for problems where the
     stationarity equations do not exist (Abs, Max) or cannot be formed."""
-    import time
-
     if internal.params:
         partial.message += "; the numeric path needs numbers for the parameters"
         return partial
     cp = compile_problem(internal)
     sign = -1.0 if internal.sense == "max" else 1.0
-    stop = time.monotonic() + budget
     rng = np.random.default_rng(0)
     cons = []
     if cp.equalities.exprs:
@@ -195,7 +189,7 @@ def direct_solution(internal, partial: Solution, reason: str, budget: float = 2.
               for (lo, hi), v in zip(cp.bounds, cp.variables)]
     best = None
     for x0 in _starts(internal.variables, 60, rng):
-        if time.monotonic() > stop:
+        if budget is not None and budget.expired():
             break
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")

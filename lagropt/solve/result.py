@@ -11,7 +11,7 @@ from ..derivation import Derivation
 __all__ = ["Point", "Solution", "STATUSES", "KINDS"]
 
 STATUSES = ("optimal", "parametric", "numeric", "unbounded", "not_attained", "infeasible",
-            "no_critical_point", "unsolved", "timeout")
+            "no_critical_point", "unsolved", "timeout", "too_large")
 KINDS = ("maximum", "minimum", "saddle", "inconclusive")
 
 
@@ -115,7 +115,8 @@ class Solution:
     status : str
         One of ``optimal``, ``parametric`` (closed form up to unknowns fixed by the equations in
         ``remaining``), ``numeric``, ``unbounded``, ``not_attained``, ``infeasible``,
-        ``no_critical_point``, ``unsolved``, ``timeout``.
+        ``no_critical_point``, ``unsolved``, ``timeout`` (the budget of CPU seconds was spent),
+        ``too_large`` (beyond what the exact method enumerates, e.g. more than 10 inequalities).
     points : list of Point
         Every critical (KKT) point found, and the irregular points.
     optimum : list of Point

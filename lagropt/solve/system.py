@@ -9,7 +9,7 @@ The engine keeps a list of *branches*. On each branch it repeatedly
    ``x = 0`` and ``y^2 z^2 = lambda``), which is what keeps families of solutions apart;
 3. hands a remaining polynomial system to the Groebner solver (complete, exact), a single
    equation in ``exp(u)`` to a polynomial in ``w = exp(u/d)``, and what is left to
-   ``sympy.solve`` under a deadline.
+   ``sympy.solve`` under a CPU-time budget.
 
 Every operation is recorded (:class:`Op`) so that the caller can write the derivation.
 Nothing here is lossy: isolation returns all real solutions with their conditions, and
@@ -18,7 +18,6 @@ factor splits keep every factor.
 
 from __future__ import annotations
 
-import time
 from functools import lru_cache
 from dataclasses import dataclass, field, replace
 
@@ -27,9 +26,11 @@ import sympy as sp
 
 from .isolate import Isolated, gather, isolate
 from .polynomial import is_polynomial_system, solve_polynomial_system, exact_real_roots
-from .timeout import TimeLimit, call_with_timeout
+from ..runtime import Budget, TimeLimit, TooLarge, run_in_worker
 
 __all__ = ["Op", "Branch", "solve_system", "is_zero"]
+
+SYMPY_SOLVE_SECONDS = 1.5   # CPU seconds at most for one sympy.solve on what elimination left
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def _sample_value(sym, rng):
 
 
 @lru_cache(maxsize=4096)
-def is_zero(expr, deadline: float | None = None) -> bool | None:
+def is_zero(expr) -> bool | None:
     """True if expr is identically zero, False if certainly not, None if undecided.
 
     Expressions with symbols are first evaluated at random points (respecting sign
@@ -283,11 +284,11 @@ def _assign(branch, i, u, sol, form=None):
                                    owner=branch.owners[i], stage=stage)])
 
 
-def _clean(branch, deadline):
+def _clean(branch):
     """Drop equations that vanish identically; a non-zero constant makes the branch infeasible."""
     eqs, owners = [], []
     for e, owner in zip(branch.equations, branch.owners):
-        z = is_zero(e, deadline)
+        z = is_zero(e)
         if z is True:
             continue
         if not (e.free_symbols & set(branch.unknowns)):
@@ -308,7 +309,7 @@ def _substituted_conditions_ok(branch) -> bool:
     return True
 
 
-def solve_system(equations, unknowns, *, primary=(), owners=None, deadline=None,
+def solve_system(equations, unknowns, *, primary=(), owners=None, budget=None,
                  max_branches: int = 512) -> list[Branch]:
     """Solve ``equations`` (expressions equal to zero) for ``unknowns``.
 
@@ -326,9 +327,9 @@ def solve_system(equations, unknowns, *, primary=(), owners=None, deadline=None,
     done: list[Branch] = []
     while open_branches:
         if len(open_branches) + len(done) > max_branches:
-            raise TimeLimit("too many cases in the elimination")
-        _check(deadline)
-        branch = _clean(open_branches.pop(), deadline)
+            raise TooLarge("too many cases in the elimination")
+        _check(budget)
+        branch = _clean(open_branches.pop())
         if branch.status == "infeasible":
             done.append(branch)
             continue
@@ -373,13 +374,13 @@ def solve_system(equations, unknowns, *, primary=(), owners=None, deadline=None,
             branch.note = "the remaining polynomial equations have infinitely many solutions"
             done.append(branch)
             continue
-        done.extend(_solve_rest(branch, deadline))
+        done.extend(_solve_rest(branch, budget))
     return [b for b in done if _substituted_conditions_ok(b)]
 
 
-def _check(deadline):
-    if deadline is not None and time.monotonic() > deadline:
-        raise TimeLimit("the exact solve ran out of time")
+def _check(budget: Budget | None):
+    if budget is not None:
+        budget.check("the exact solve")
 
 
 def _solve_polynomial(branch, unknowns) -> list[Branch] | None:
@@ -400,7 +401,7 @@ def _solve_polynomial(branch, unknowns) -> list[Branch] | None:
                            note="the polynomial equations have no real solution")]
 
 
-def _solve_rest(branch, deadline) -> list[Branch]:
+def _solve_rest(branch, budget) -> list[Branch]:
     """What no isolation, split or Groebner basis solved: exp-polynomial, then sympy.solve."""
     eqs, unknowns = branch.equations, [u for u in branch.unknowns if any(e.has(u) for e in branch.equations)]
     free = [u for u in branch.unknowns if u not in unknowns]
@@ -411,7 +412,7 @@ def _solve_rest(branch, deadline) -> list[Branch]:
                            branch.ops + [Op("expsub", eqs[0], unknowns[0], s)],
                            "family" if free else "solved") for s in sols] or [
                 replace(branch, status="infeasible", note="no real solution")]
-    sols = None if _hopeless(eqs, unknowns) else _sympy_solve(eqs, unknowns, deadline)
+    sols = None if _hopeless(eqs, unknowns) else _sympy_solve(eqs, unknowns, budget)
     if sols is None:
         branch.status = "residual"
         branch.note = "no exact method solved the remaining equations"
@@ -478,11 +479,14 @@ def _hopeless(eqs, unknowns) -> bool:
     return False
 
 
-def _sympy_solve(eqs, unknowns, deadline):
-    left = 5.0 if deadline is None else deadline - time.monotonic()
-    budget = max(0.05, min(1.5, 0.3 * left))
+def _sympy_solve(eqs, unknowns, budget):
+    """sympy.solve on what is left, in a worker with at most 1.5 s CPU (30% of what the
+    exact solve has left), since it can hang on small systems."""
+    left = None if budget is None else budget.left()
+    share = SYMPY_SOLVE_SECONDS if left is None else max(0.05, min(SYMPY_SOLVE_SECONDS, 0.3 * left))
+    part = Budget(share) if budget is None else budget.part(share)
     try:
-        sols = call_with_timeout(sp.solve, eqs, unknowns, dict=True, timeout=budget)
+        sols = run_in_worker(sp.solve, eqs, unknowns, dict=True, budget=part, what="sympy.solve")
     except TimeLimit:
         return None
     except (NotImplementedError, sp.PolynomialError, ValueError, TypeError, AttributeError):

@@ -25,7 +25,7 @@ import sympy as sp
 
 from .classify import inertia, sign_of
 from .isolate import isolate
-from .timeout import TimeLimit, call_with_timeout
+from ..runtime import Budget, TimeLimit, run_in_worker
 
 __all__ = ["Verdict", "Limits", "decide", "curvature_certificate", "compactness_certificate",
            "coercivity_certificate", "best_points"]
@@ -384,7 +384,8 @@ def _intervals_only(region) -> bool:
 
 def _limit(expr, t, point, direction, budget):
     try:
-        return call_with_timeout(sp.limit, expr, t, point, direction, timeout=budget)
+        return run_in_worker(sp.limit, expr, t, point, direction, budget=Budget(budget),
+                             what="sympy.limit")
     except (TimeLimit, NotImplementedError, ValueError, TypeError):
         return None
 

@@ -447,13 +447,13 @@ class Canonical:
         return brentq(f, lo, hi, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=500)
 
     def _beta_exact(self, U):
-        from ..solve.timeout import TimeLimit, call_with_timeout
+        from ..runtime import Budget, TimeLimit, run_in_worker
 
         ladder = any(isinstance(p.factor, _Ladder) for p in self._parts)
         b = sp.Symbol("beta", positive=True) if ladder else sp.Symbol("beta", real=True)
         equation = sp.Eq(self.U(b), U)
         try:
-            roots = call_with_timeout(sp.solve, equation, b, timeout=10)
+            roots = run_in_worker(sp.solve, equation, b, budget=Budget(10.0), what="sympy.solve")
         except TimeLimit:
             roots = None
         except (NotImplementedError, ValueError):

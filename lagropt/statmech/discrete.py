@@ -437,9 +437,10 @@ def _exact(values, mean, degeneracy, max_degree, x, timeout):
     gs = None if degeneracy is None else [as_fraction(v) for v in degeneracy]
     if any(v is None for v in xs) or m is None or (gs is not None and None in gs):
         return None, "the values, mean and degeneracies are not all rational numbers"
-    from ..solve.timeout import TimeLimit, call_with_timeout
+    from ..runtime import Budget, TimeLimit, run_in_worker
 
     try:        # bounded work: SymPy's exact arithmetic on huge rationals can take its time
-        return call_with_timeout(exact_mean_solution, xs, m, gs, max_degree, timeout=timeout)
+        return run_in_worker(exact_mean_solution, xs, m, gs, max_degree, budget=Budget.of(timeout),
+                             what="the exact solve")
     except TimeLimit:
-        return None, f"the exact solve gave up after {timeout:g} s"
+        return None, f"the exact solve gave up after {timeout:g} s CPU"
