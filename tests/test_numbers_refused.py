@@ -9,8 +9,11 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from conftest import compiled_mse
+
 import lagropt
-from lagropt.errors import ProblemError
+from lagropt import optim
+from lagropt.errors import OptimizerError, ProblemError
 
 x, y = sp.symbols("x y", real=True)
 
@@ -44,3 +47,93 @@ def test_subject_to_that_is_no_constraint_list_is_refused_in_one_line(bad):
     with pytest.raises(ProblemError, match="subject_to must be a constraint or a list") as e:
         lagropt.minimize(x ** 2, subject_to=bad)
     assert "\n" not in str(e.value)
+
+
+# -- optim.minimize: data it cannot fit, and what a NaN means -------------------------------
+
+
+
+@pytest.mark.parametrize("batch_size", [None, 2])
+def test_minimize_on_zero_size_data_is_refused_in_one_line(batch_size):
+    with pytest.raises(OptimizerError, match=r"data\[0\] is empty \(shape \(0, 3\)\)") as e:
+        optim.minimize(compiled_mse(), np.zeros(3), optim.GD(0.1), steps=5,
+                       data=(np.zeros((0, 3)), np.zeros(0)), batch_size=batch_size)
+    assert "\n" not in str(e.value)
+
+
+def test_minimize_of_a_python_loss_on_empty_data_or_validation_is_refused():
+    def loss(v, a):
+        return float(np.mean((v[0] - a) ** 2))
+
+    def grad(v, a):
+        return np.array([np.mean(2 * (v[0] - a))])
+
+    with pytest.raises(OptimizerError, match="data is empty"):
+        optim.minimize(loss, [0.0], optim.GD(0.1), grad=grad, data=(np.zeros(0),), steps=3)
+    with pytest.raises(OptimizerError, match="validation is empty"):
+        optim.minimize(loss, [0.0], optim.GD(0.1), grad=grad, data=(np.ones(3),), steps=3,
+                       validation=(np.zeros(0),))
+
+
+@pytest.mark.parametrize("bad, kind", [(np.nan, "NaN"), (np.inf, "an infinity")])
+def test_minimize_names_a_nan_in_the_data(bad, kind):
+    X = np.ones((4, 3))
+    yv = np.array([1.0, 2.0, bad, 3.0])
+    with pytest.raises(OptimizerError, match=rf"data\[1\] contains {kind} at index 2"):
+        optim.minimize(compiled_mse(), np.zeros(3), optim.GD(0.1), steps=5, data=(X, yv))
+    X[1, 2] = bad
+    with pytest.raises(OptimizerError, match=rf"data\[0\] contains {kind} at index \(1, 2\)"):
+        optim.minimize(compiled_mse(), np.zeros(3), optim.GD(0.1), steps=5, data=(X, np.ones(4)))
+
+
+def _losses_fell_until_the_stop(r) -> bool:
+    """The loss fell at every update the run kept: the rate was not too large."""
+    kept = r.losses[:r.nit + 1]
+    return bool(np.all(np.diff(kept) < 0))
+
+
+@pytest.mark.parametrize("loss, x0, lr", [
+    (sp.sqrt(sp.Symbol("x")), 1.0, 0.01),      # min at the domain's edge x = 0
+    (sp.log(sp.Symbol("x")), 1.0, 0.1),        # unbounded below as x -> 0+
+])
+def test_a_step_out_of_the_domain_is_named_not_blamed_on_the_rate(loss, x0, lr):
+    for opt in (optim.GD(lr), optim.Momentum(lr, 0.5)):
+        r = optim.minimize(loss, [x0], opt, steps=2000)
+        assert r.status == 2 and not r.success
+        assert "NaN) at the finite point" in r.message and "left the loss's domain" in r.message
+        assert "learning rate is likely too large" not in r.message
+        assert _losses_fell_until_the_stop(r)            # the rate was fine
+        assert np.isfinite(r.x).all() and r.x[0] > 0     # the last point inside the domain
+
+
+def test_a_nan_from_a_python_loss_outside_its_domain_names_the_domain():
+    # array path (a Python function has no fused kernel)
+    r = optim.minimize(lambda v: float(np.sqrt(v[0])), [1.0], optim.GD(0.01), steps=2000,
+                       grad=lambda v: 0.5 / np.sqrt(v))
+    assert r.status == 2 and "left the loss's domain" in r.message
+    assert "learning rate" not in r.message and r.x[0] > 0 and _losses_fell_until_the_stop(r)
+
+
+@pytest.mark.parametrize("python_function", [False, True])
+def test_a_gradient_that_is_not_finite_at_a_finite_loss_is_named(python_function):
+    # sqrt(x) from 1/4 with rate 1/4 lands exactly on x = 0: loss 0, gradient 1/(2 sqrt 0)
+    xs = sp.Symbol("x")
+    if python_function:
+        r = optim.minimize(lambda v: float(np.sqrt(v[0])), [0.25], optim.GD(0.25), steps=10,
+                           grad=lambda v: 0.5 / np.sqrt(v))
+    else:
+        r = optim.minimize(sp.sqrt(xs), [0.25], optim.GD(0.25), steps=10)
+    assert r.status == 2
+    assert "the gradient is not finite at x = [0]" in r.message
+    assert "where the loss is finite (0)" in r.message and "learning rate" not in r.message
+    assert r.x[0] == 0.25
+
+
+def test_a_nan_after_the_loss_grew_is_a_divergence_of_the_rate():
+    # x^2 + log(x + 100) with rate 1.5: x = 1, -2, 4, ... grows until x + 100 < 0
+    xs = sp.Symbol("x")
+    r = optim.minimize(xs ** 2 + sp.log(xs + 100), [1.0], optim.GD(1.5), steps=100)
+    assert r.status == 2
+    assert r.message.startswith("diverged at step") and "not finite" in r.message
+    assert "learning rate is likely too large" in r.message
+    assert r.losses[r.nit] > r.losses[0]                  # it grew before the NaN
