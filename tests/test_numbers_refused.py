@@ -137,3 +137,44 @@ def test_a_nan_after_the_loss_grew_is_a_divergence_of_the_rate():
     assert r.message.startswith("diverged at step") and "not finite" in r.message
     assert "learning rate is likely too large" in r.message
     assert r.losses[r.nit] > r.losses[0]                  # it grew before the NaN
+
+
+# -- verify(): "no critical point" and "unbounded" checked against scipy's best point ------
+
+def _claim(problem, status, value=None):
+    """A Solution that claims ``status`` (a wrong verdict made by hand)."""
+    from lagropt.solve.result import Solution
+
+    return Solution(status, [], [], value, problem.solve().derivation, problem)
+
+
+@pytest.mark.parametrize("status, value", [("no_critical_point", None),
+                                           ("no_critical_point", sp.Integer(0)),
+                                           ("unbounded", -sp.oo), ("unbounded", None)])
+def test_verify_refutes_a_wrong_no_optimum_verdict_with_scipys_minimum(status, value):
+    p = lagropt.minimize((x - 3) ** 2 + (y + 1) ** 2)      # minimum 0 at (3, -1)
+    report = lagropt.verify(p, _claim(p, status, value))
+    assert not report.ok and "MISMATCH" in str(report)
+    assert "scipy finds a local minimum" in report.message
+    assert np.allclose(report.scipy_result.x, [3, -1], atol=1e-6)
+
+
+def test_verify_refutes_a_wrong_no_critical_point_when_maximizing_under_a_constraint():
+    # max -(x - 1)^2 - (y - 2)^2 on x + y = 1: the maximum is at (0, 1), f = -2
+    p = lagropt.maximize(-(x - 1) ** 2 - (y - 2) ** 2, subject_to=[sp.Eq(x + y, 1)])
+    report = lagropt.verify(p, _claim(p, "no_critical_point"))
+    assert not report.ok and "local maximum" in report.message
+    assert np.allclose(report.scipy_result.x, [0, 1], atol=1e-6)
+
+
+@pytest.mark.parametrize("problem, status", [
+    (lagropt.minimize(sp.exp(x) + y ** 2), "no_critical_point"),          # inf 0 at x -> -oo
+    (lagropt.maximize(-sp.exp(-x) - y ** 2), "no_critical_point"),
+    (lagropt.minimize(x ** 3 - 3 * x + y ** 2), "unbounded"),   # a local minimum, beaten
+    (lagropt.minimize(x + y, subject_to=[sp.Eq(x * y, 1)]), "unbounded"),
+])
+def test_verify_accepts_a_right_no_optimum_verdict(problem, status):
+    sol = problem.solve()
+    assert sol.status == status
+    report = lagropt.verify(problem, sol)
+    assert report.ok, str(report)
