@@ -144,15 +144,32 @@ class MaxEntResult:
 
 # -- input --------------------------------------------------------------------------------
 
+def _float_array(obj, what: str) -> np.ndarray:
+    """``obj`` as a float array; a complex number with a non-zero imaginary part is refused in
+    one line, naming it (casting would drop the imaginary part silently)."""
+    arr = np.asarray(obj)
+    if arr.dtype.kind == "c":
+        flat = arr.reshape(-1)
+        nonreal = np.flatnonzero(flat.imag != 0)
+        if nonreal.size:
+            at = f" at index {int(nonreal[0])}" if arr.ndim else ""
+            raise StatMechError(f"{what} must be real, got the complex number "
+                                f"{complex(flat[nonreal[0]])}{at}")
+        arr = arr.real
+    return np.asarray(arr, dtype=float)
+
+
 def _real_vector(obj, what: str) -> np.ndarray:
     try:
         arr = np.asarray(obj)
         if arr.dtype.kind in "USV":
             raise TypeError("text")
-        arr = np.asarray(arr, dtype=float)
+        if arr.dtype.kind != "c":
+            arr = np.asarray(arr, dtype=float)
     except (TypeError, ValueError):
         raise StatMechError(f"{what} must be numbers (symbolic levels: use "
                             "lagropt.statmech.Canonical)") from None
+    arr = _float_array(arr, what)
     if arr.ndim != 1 or arr.size == 0:
         raise StatMechError(f"{what} must be a non-empty one-dimensional list of numbers")
     if not np.all(np.isfinite(arr)):
@@ -163,6 +180,8 @@ def _real_vector(obj, what: str) -> np.ndarray:
 def _real_number(obj, what: str) -> float:
     if isinstance(obj, (str, bytes, bool)):
         raise StatMechError(f"{what} must be a number, got {obj!r}")
+    if isinstance(obj, (complex, np.complexfloating)):
+        obj = _float_array(obj, what)[()]
     try:
         v = float(obj)
     except (TypeError, ValueError):
@@ -198,9 +217,9 @@ def _moment_features(moments, x: np.ndarray) -> list:
         if isinstance(f, (int, np.integer)) and not isinstance(f, bool):
             feature = x ** int(f)
         elif callable(f):
-            feature = np.asarray(f(x), dtype=float)
+            feature = _float_array(f(x), what)
         else:
-            feature = np.asarray(f, dtype=float)
+            feature = _float_array(f, what)
         if feature.shape != x.shape:
             raise StatMechError(f"{what}: the feature must give one number per value")
         if not np.all(np.isfinite(feature)):
