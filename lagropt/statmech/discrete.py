@@ -413,11 +413,15 @@ def _solve(x, g, features, tol, max_iter) -> MaxEntResult:
         low, high = float(f.min()), float(f.max())
         floor = 16 * np.finfo(float).eps * max(abs(low), abs(high)) / spreads[0]
         bounds = ((low - targets[0]) / spreads[0], (high - targets[0]) / spreads[0])
-        dual = solve_mean(y, g, tol=max(tol, floor), max_iter=max_iter, bounds=bounds)
+        dual = _resolved(lambda t, start: solve_mean(y, g, tol=t, max_iter=max_iter,
+                                                     bounds=bounds, start=start),
+                         max(tol, floor), x, features, lambda d: [float(d.p @ np.abs(y))])
         del y
     else:
         Y = np.column_stack([(f - t) / h for (_, f, t), h in zip(features, spreads)])
-        dual = solve_moments(Y, g, tol=tol, max_iter=max_iter)
+        dual = _resolved(lambda t, start: solve_moments(Y, g, tol=t, max_iter=max_iter,
+                                                        start=start),
+                         tol, x, features, lambda d: d.p @ np.abs(Y))
         del Y
     lam = dual.lam / spreads
     # ln Z in the user's units: e^{-lam . f} = e^{-lam' . y} e^{-lam . targets}
@@ -443,6 +447,80 @@ def _solve(x, g, features, tol, max_iter) -> MaxEntResult:
     return MaxEntResult(x, g, p, multipliers.get("beta"), multipliers.get("gamma"),
                         multipliers, log_z, entropy, mean_x, var_x, success, dual.status, message,
                         dual.nit, float(np.abs(residuals).max()), constraints=names)
+
+
+RESOLUTION = 1e-8     # the relative accuracy of the multipliers that maxent promises
+_EPS = float(np.finfo(float).eps)
+
+
+def _rounding(dual, n: int, size=None) -> float:
+    """How closely float64 can meet E_p[y] = 0 here: each scaled value y_i and the sum carry
+    relative rounding errors, on terms of total size ``size`` = E_p|y| (default its bound
+    sqrt(E_p[y^2]), which needs no pass over the values)."""
+    if size is None:
+        size = np.sqrt(np.diag(dual.cov_y) + dual.mean_y ** 2)
+    return (4 + math.log2(n)) * _EPS * float(np.max(size))
+
+
+def _uncertainty(dual, n: int, size=None) -> float:
+    """How far the scaled multipliers may lie from the exact ones: the residual and the rounding
+    level of E_p[y] through the inverse of Cov_p(y), the dual's Hessian (inf if singular)."""
+    smallest = float(np.linalg.eigvalsh(np.atleast_2d(dual.cov_y)).min())
+    if not smallest > 0:
+        return math.inf
+    return (float(np.abs(dual.mean_y).max()) + _rounding(dual, n, size)) / smallest
+
+
+def _looseness(dual, n: int, size=None) -> float:
+    """The uncertainty relative to the multipliers' size (to 1 in scaled units near 0)."""
+    return _uncertainty(dual, n, size) / max(1.0, float(np.abs(dual.lam).max()))
+
+
+def _resolved(solve, tol: float, x: np.ndarray, features: list, abs_mean):
+    """``solve(tol, start)``, the dual's solution, with multipliers fixed to :data:`RESOLUTION`.
+
+    When ``tol`` is met but leaves the multipliers loose (a mean close to one end: E_p[y]
+    changes slowly with them), the dual is solved on from there, first to the residual that
+    would fix them at the curvature reached, then as far as float64 goes (tol 0: until the
+    iteration stalls). Multipliers that even this cannot fix are refused: the constraints then
+    hold to rounding over a range of multipliers (the probabilities that set them are near or
+    below the float range), and any answer would be a guess. ``abs_mean(dual)`` gives E_p|y_k|
+    (a pass over the values, only on this path), the size of the terms whose rounding bounds
+    the residual."""
+    n = x.size
+    dual = solve(tol, None)
+    if dual.status != "converged" or _looseness(dual, n) <= RESOLUTION:
+        return dual
+    nit = dual.nit
+    for finer in ("curvature", "float64", None):
+        size = abs_mean(dual)
+        if _looseness(dual, n, size) <= RESOLUTION:
+            break
+        if finer is None:
+            raise StatMechError(_unresolved(dual, n, features, x, size, nit))
+        curvature = float(np.linalg.eigvalsh(np.atleast_2d(dual.cov_y)).min())
+        needed = 0.25 * RESOLUTION * curvature * max(1.0, float(np.abs(dual.lam).max()))
+        dual = solve(needed if finer == "curvature" else 0.0, dual.lam)
+        nit += dual.nit
+    dual.nit = nit
+    if float(np.abs(dual.mean_y).max()) <= tol:
+        dual.status = "converged"
+    return dual
+
+
+def _unresolved(dual, n, features, x, size, nit) -> str:
+    """The one-line refusal of multipliers float64 did not fix."""
+    plural = "s" if len(features) > 1 else ""
+    names = ", ".join(name for name, _, _ in features)
+    targets = ", ".join(f"{t:g}" for _, _, t in features)
+    loose = _looseness(dual, n, size)
+    limit = " (max_iter reached)" if dual.status == "max_iter" else ""
+    return (f"float64 cannot resolve the multiplier{plural} {names} for values in "
+            f"[{x.min():g}, {x.max():g}] and target{plural} {targets}: after {nit} iterations"
+            f"{limit} the constraints hold to rounding over a relative range {loose:.2g} of "
+            f"{'them' if plural else 'it'} (more than {RESOLUTION:g}), their probabilities "
+            "being near or below the float range; move the target away from the end of the "
+            "values, rescale them or drop the outlying ones")
 
 
 def _exact(values, mean, degeneracy, max_degree, x, timeout):
