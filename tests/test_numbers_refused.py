@@ -5,15 +5,18 @@ problem."""
 import subprocess
 import sys
 
+import mpmath as mp
 import numpy as np
 import pytest
 import sympy as sp
-
 from conftest import compiled_mse
 
 import lagropt
 from lagropt import optim
-from lagropt.errors import OptimizerError, ProblemError
+from lagropt.errors import OptimizerError, ProblemError, StatMechError
+from lagropt.solve.result import Solution
+from lagropt.statmech import maxent
+from lagropt.statmech.discrete import RESOLUTION
 
 x, y = sp.symbols("x y", real=True)
 
@@ -143,8 +146,6 @@ def test_a_nan_after_the_loss_grew_is_a_divergence_of_the_rate():
 
 def _claim(problem, status, value=None):
     """A Solution that claims ``status`` (a wrong verdict made by hand)."""
-    from lagropt.solve.result import Solution
-
     return Solution(status, [], [], value, problem.solve().derivation, problem)
 
 
@@ -178,3 +179,104 @@ def test_verify_accepts_a_right_no_optimum_verdict(problem, status):
     assert sol.status == status
     report = lagropt.verify(problem, sol)
     assert report.ok, str(report)
+
+
+# -- maxent: values of any range give the right answer or a refusal -------------------------
+
+def mean_multiplier(values, mean, dps=700):
+    """beta and p of p_i ∝ e^{-beta x_i} with E_p[x] = mean, independently: bisection of
+    sum_i (x_i - m) e^{-beta (x_i - m)} = 0 (it falls with beta) at ``dps`` digits, enough
+    for the e^{+-beta x} of values 1e300 apart to be told from 1."""
+    with mp.workdps(dps):
+        xs = [mp.mpf(float(v)) for v in values]
+        m = mp.mpf(float(mean))
+        h = (max(xs) - min(xs)) / 2
+
+        def g(t):                                  # t = beta h, of order 1 to 1000
+            return mp.fsum((x - m) * mp.exp(-t / h * (x - m)) for x in xs)
+
+        lo, hi = mp.mpf(-3000), mp.mpf(3000)
+        assert g(lo) > 0 > g(hi)
+        for _ in range(300):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if g(mid) > 0 else (lo, mid)
+        beta = (lo + hi) / 2 / h
+        w = [mp.exp(-beta * (x - m)) for x in xs]
+        return beta, [wi / mp.fsum(w) for wi in w]
+
+
+@pytest.mark.parametrize("values, mean", [
+    ([0, 1, 1e300], 3e299),                 # the issue's values, a mean they resolve
+    ([-1e200, 0, 3e199, 1e200], 1e199),
+    ([0, 1, 1e6], 0.5),                     # 1e6 carries ~1e-11 of the probability
+    ([0, 1], 1e-10),                        # a mean close to one end
+])
+def test_maxent_over_a_wide_range_matches_mpmath(values, mean):
+    r = maxent(values, mean=mean)
+    assert r.success
+    beta, p = mean_multiplier(values, mean)
+    x = np.array(values, dtype=float)
+    # the promise: beta to RESOLUTION of its size; then p_i ∝ e^{-beta x_i} to
+    # RESOLUTION |beta| (max x - min x), and the mean as well
+    assert abs(r.beta - float(beta)) <= RESOLUTION * abs(float(beta))
+    rtol = 2 * RESOLUTION * max(1.0, abs(float(beta)) * float(np.ptp(x)))
+    for got, want in zip(r.p, p):
+        assert abs(got - float(want)) <= rtol * float(want) + 1e-300
+    assert abs(float(r.p @ x) - mean) <= rtol * abs(mean)
+    assert abs(r.mean - mean) <= rtol * abs(mean)
+
+
+@pytest.mark.parametrize("values, mean", [([0, 1, 1e300], 0.5), ([0, 1, 1e20], 0.5)])
+def test_maxent_refuses_a_mean_float64_cannot_resolve(values, mean):
+    with pytest.raises(StatMechError, match="float64 cannot resolve the multiplier beta") as e:
+        maxent(values, mean=mean)
+    assert "\n" not in str(e.value)
+    # why no float64 answer can be right: the mean's last bit moves the exact beta by more
+    # than RESOLUTION (for 1e300, beta = 1.375e-297 with p_3 ~ 1e-597, below the float range)
+    beta, _ = mean_multiplier(values, mean)
+    beta_next, _ = mean_multiplier(values, np.nextafter(mean, 1.0))
+    assert abs(beta_next - beta) > RESOLUTION * abs(beta)
+
+
+def test_maxent_close_to_an_end_needs_its_iterations_or_is_refused():
+    # [0, 1] with mean 1e-300: beta = ln((1 - m)/m), reached by the dual in ~560 iterations
+    with pytest.raises(StatMechError, match=r"max_iter reached"):
+        maxent([0, 1], mean=1e-300)
+    r = maxent([0, 1], mean=1e-300, max_iter=2000)
+    assert r.success and abs(r.beta - 300 * np.log(10)) <= RESOLUTION * r.beta
+
+
+def test_the_cli_refuses_an_unresolvable_mean_in_one_line():
+    code, out, err = run_cli("maxent", "--values", "0,1,1e300", "--mean", "0.5")
+    assert code == 2 and out == ""
+    assert_one_line(err)
+    assert "float64 cannot resolve the multiplier beta" in err
+
+
+@pytest.mark.parametrize("kwargs, says", [
+    (dict(values=[0, 1, 2 + 1j], mean=0.5), r"values must be real, got the complex number "
+                                            r"\(2\+1j\) at index 2"),
+    (dict(values=np.array([0, 1, 2 + 3j]), mean=0.5), r"\(2\+3j\) at index 2"),
+    (dict(values=[0, 1, 2], mean=0.5 + 1j), r"mean must be real, got the complex number"),
+    (dict(values=[0, 1, 2], mean=np.complex128(0.5 + 1j)), r"mean must be real"),
+    (dict(values=[0, 1, 2], mean=0.5, degeneracy=[1, 1j, 1]), r"degeneracies must be real"),
+    (dict(values=[0, 1, 2], moments={2: 1 + 1j}), r"target must be real"),
+    (dict(values=[0, 1, 2], moments={(lambda v: v + 1j): 0.5}), r"constraint 1 must be real"),
+])
+def test_maxent_refuses_complex_input_naming_the_number(kwargs, says):
+    with pytest.raises(StatMechError, match=says) as e:
+        maxent(**kwargs)
+    assert "\n" not in str(e.value)
+
+
+def test_maxent_accepts_complex_numbers_that_are_real():
+    a = maxent(np.array([0, 1, 2], dtype=complex), mean=0.5)
+    b = maxent([0, 1, 2], mean=0.5)
+    assert np.array_equal(a.p, b.p) and a.beta == b.beta
+
+
+def test_the_cli_refuses_complex_values_in_one_line():
+    code, out, err = run_cli("maxent", "--values", "0,1,2+1j", "--mean", "0.5")
+    assert code == 2 and out == ""
+    assert_one_line(err)
+    assert "'2+1j' is not a number" in err

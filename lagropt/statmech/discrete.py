@@ -380,8 +380,10 @@ def maxent(values, mean=None, variance=None, degeneracy=None, moments=None, *,
         _check_interior(features)
     result = _solve(x, g, features, tol, max_iter)
     if exact and mean is not None and variance is None and not moments:
-        result.exact, result.exact_note = _exact(values, mean, degeneracy, max_degree, x,
-                                                     exact_timeout)
+        real = (lambda given, checked: checked if np.iscomplexobj(given) else given)
+        result.exact, result.exact_note = _exact(real(values, x), real(mean, m),
+                                                 real(degeneracy, g), max_degree, x,
+                                                 exact_timeout)
     if not result.success:
         warnings.warn(f"lagropt.statmech.maxent: {result.message}", RuntimeWarning, stacklevel=2)
     return result
