@@ -336,7 +336,8 @@ def maxent(values, mean=None, variance=None, degeneracy=None, moments=None, *,
         function of the values array, or an array of f(x_i).
     tol : float
         Stop when every constraint holds to tol times the spread of its feature (mean: the
-        half-range of the values).
+        half-range of the values) and the multipliers are fixed to :data:`RESOLUTION` (1e-8)
+        of their size.
     max_iter : int
         Newton iterations allowed.
     exact : bool
@@ -356,7 +357,10 @@ def maxent(values, mean=None, variance=None, degeneracy=None, moments=None, *,
     ------
     StatMechError
         A mean outside [min, max] or on its boundary, a variance the values cannot have (or
-        only degenerately), contradictory or redundant constraints, bad input.
+        only degenerately), contradictory or redundant constraints, bad input (complex numbers
+        included), or multipliers that float64 cannot fix to :data:`RESOLUTION` of their size
+        (the probabilities that set them near or below the float range: values 1e300 apart
+        with the mean near the small ones).
     """
     x = _real_vector(values, "the values")
     g = _degeneracy(degeneracy, x.size)
