@@ -280,3 +280,15 @@ def test_the_cli_refuses_complex_values_in_one_line():
     assert code == 2 and out == ""
     assert_one_line(err)
     assert "'2+1j' is not a number" in err
+
+
+@pytest.mark.parametrize("python_function", [False, True])
+def test_an_iterate_that_overflows_is_a_divergence_of_the_rate(python_function):
+    xs = sp.Symbol("x")
+    if python_function:
+        r = optim.minimize(lambda v: float(v[0] ** 2), [1e100], optim.GD(1e300),
+                           grad=lambda v: 2 * v, steps=10)
+    else:
+        r = optim.minimize(xs ** 2, [1e100], optim.GD(1e300), steps=10)
+    assert r.status == 2 and "the iterate overflowed to x = [-inf]" in r.message
+    assert "learning rate is likely too large" in r.message and r.x[0] == 1e100

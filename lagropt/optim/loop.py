@@ -218,9 +218,12 @@ class _Run:
         loss is) is NaN or inf at ``x``: the run ends at ``before``, with the cause observed."""
         xs = np.asarray(x, dtype=float)
         last = self.losses[-1] if self.losses else self.f0
-        if not np.isfinite(xs).all() or self.sense * last > self.sense * self.f0:
+        if not np.isfinite(xs).all():
+            self.diverged(k, f"the iterate overflowed to x = {_point(xs)}, where the loss or its "
+                          "gradient is not finite")
+        elif self.sense * last > self.sense * self.f0:
             self.diverged(k, f"the loss or its gradient is not finite (loss {value}) after the "
-                          f"loss went from {self.f0:.6g} to {last:.6g}")
+                          f"loss grew from {self.f0:.6g} to {last:.6g}")
         else:
             self.stop(DIVERGED, f"stopped at step {k}: {_domain_cause(value, g, xs, before)}; "
                       "x is the last iterate before it")

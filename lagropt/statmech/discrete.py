@@ -384,9 +384,8 @@ def maxent(values, mean=None, variance=None, degeneracy=None, moments=None, *,
         _check_interior(features)
     result = _solve(x, g, features, tol, max_iter)
     if exact and mean is not None and variance is None and not moments:
-        real = (lambda given, checked: checked if np.iscomplexobj(given) else given)
-        result.exact, result.exact_note = _exact(real(values, x), real(mean, m),
-                                                 real(degeneracy, g), max_degree, x,
+        result.exact, result.exact_note = _exact(_exact_input(values, x), _exact_input(mean, m),
+                                                 _exact_input(degeneracy, g), max_degree, x,
                                                  exact_timeout)
     if not result.success:
         warnings.warn(f"lagropt.statmech.maxent: {result.message}", RuntimeWarning, stacklevel=2)
@@ -527,6 +526,12 @@ def _unresolved(dual, n, features, x, size, nit) -> str:
             f"{'them' if plural else 'it'} (more than {RESOLUTION:g}), their probabilities "
             "being near or below the float range; move the target away from the end of the "
             "values, rescale them or drop the outlying ones")
+
+
+def _exact_input(given, checked):
+    """What the exact solve reads: the user's input as given (fractions stay exact), or its
+    checked real form when it came as complex numbers."""
+    return checked if np.iscomplexobj(given) else given
 
 
 def _exact(values, mean, degeneracy, max_degree, x, timeout):
