@@ -142,6 +142,23 @@ def real_version(sym):
     return sp.Symbol(sym.name, real=True, **keep)
 
 
+def _constraint_list(subject_to) -> list:
+    """``subject_to`` as a list: None is no constraint, one constraint is a list of one;
+    anything that is neither a constraint nor a sequence of them is refused."""
+    if subject_to is None:
+        return []
+    if isinstance(subject_to, (sp.Basic, bool)):
+        return [subject_to]
+    if isinstance(subject_to, (str, bytes, dict)):
+        raise ProblemError(f"subject_to must be a constraint or a list of constraints, got "
+                           f"{type(subject_to).__name__} {subject_to!r:.60}")
+    try:
+        return list(subject_to)
+    except TypeError:
+        raise ProblemError(f"subject_to must be a constraint or a list of constraints, got "
+                           f"{type(subject_to).__name__} {subject_to!r:.60}") from None
+
+
 class Problem:
     """An optimization problem: extremize ``objective`` subject to constraints.
 
@@ -153,7 +170,7 @@ class Problem:
         Whether to maximize or minimize (``"maximize"``/``"minimize"`` are accepted too).
     subject_to : sequence, optional
         Constraints: ``sympy.Eq(lhs, rhs)``, a bare expression meaning ``expr = 0``, or an
-        inequality ``Ge/Le/Gt/Lt``.
+        inequality ``Ge/Le/Gt/Lt``; one constraint alone, or None for none.
     variables : sequence of Symbol, optional
         The unknowns. Default: the free symbols of objective and constraints minus ``params``,
         in natural order (x1, x2, ..., x10).
@@ -176,9 +193,8 @@ class Problem:
             raise ProblemError(f"sense must be 'max' or 'min', got {sense!r}")
         self.sense = _SENSES[sense]
         self.objective = _as_expression(objective, "the objective")
-        if isinstance(subject_to, (sp.Basic, bool)):
-            subject_to = [subject_to]
-        self.constraints = tuple(_constraint(c, i) for i, c in enumerate(subject_to, 1))
+        self.constraints = tuple(_constraint(c, i)
+                                 for i, c in enumerate(_constraint_list(subject_to), 1))
         params = list(self._symbols(params or (), "params"))
         dims = _dimensions(self.objective)
         for c in self.constraints:

@@ -8,7 +8,10 @@ Without an optimum the claim is checked instead: a supremum/infimum (``not_attai
 be beaten by scipy's best feasible value, and is reached by SLSQP on the closure when it is
 approached on an excluded boundary (``Solution.approached_at``); an unbounded f must let SLSQP
 go beyond every candidate and keep improving as its search box grows (|x| <= 10, then 1000).
-Such rows compare one-sidedly (``Row.relation``).
+Such rows compare one-sidedly (``Row.relation``). A "no critical point" or "unbounded" answer
+is refuted when scipy's best point in |x| <= 10 is a local optimum: inside the box, off the
+variables' sign bounds and the inequalities' boundaries, and not beaten in |x| <= 1000 (a
+local optimum that a larger box beats is not detected).
 
 Multipliers: SLSQP reports equality multipliers with the opposite sign to trust-constr, and
 neither is exact; so the report recomputes them at scipy's point from the lecture's
@@ -274,8 +277,14 @@ def _verify_no_optimum(solution, problem, cp, tol, starts, seed, subs) -> Report
         return Report(ok, status, [], tol, "scipy found no feasible point" if ok else
                       f"scipy found a feasible point {best.x}")
     bound = solution.value
-    if bound is not None and sp.sympify(bound).is_infinite:
+    if status == "unbounded" or bound is not None and sp.sympify(bound).is_infinite:
         return _verify_unbounded(solution, cp, tol, starts, seed, subs)
+    if status == "no_critical_point":
+        small, _, found = _optimum_inside(cp, tol, starts, seed)
+        if found:
+            return _optimum_found(solution, cp, small, tol)
+        if bound is None:
+            return _verify_no_critical_point(solution, cp, tol, starts, seed, subs)
     if bound is not None:
         return _verify_bound(solution, problem, cp, tol, starts, seed, subs)
     candidates = _candidate_values(solution, subs)
@@ -290,6 +299,63 @@ def _verify_no_optimum(solution, problem, cp, tol, starts, seed, subs) -> Report
     ok = row.holds(tol)
     return Report(ok, status, [row], tol, "no optimum is attained, so scipy must find feasible "
                   "points better than every candidate" + ("" if ok else ": it did not"), best)
+
+
+def _inside(cp, x, box: float) -> bool:
+    """x lies off every edge: inside |x_i| < box, off the variables' sign bounds and off every
+    inequality's boundary (where an optimum may be one the exact solver rightly excludes)."""
+    if np.abs(x).max(initial=0.0) >= box * (1 - 1e-6):
+        return False
+    for xi, (lo, hi) in zip(x, cp.bounds):
+        if lo is not None and xi - lo <= 1e-8 or hi is not None and hi - xi <= 1e-8:
+            return False
+    return not (cp.inequalities.exprs and cp.inequalities(x).min() <= 1e-8)
+
+
+def _optimum_inside(cp, tol, starts, seed):
+    """scipy's best feasible points in |x| <= 10 and |x| <= 1000, and whether the first is a
+    local optimum: inside the small box, off every edge, and not beaten in the large one by
+    more than ``tol``. Returns (small, large, found) with None for a box without a feasible
+    point."""
+    small = _scipy_solve(cp, starts, seed, 10.0, box=10.0)
+    large = _scipy_solve(cp, starts, seed, 10.0, box=1e3)
+    if small is None or large is None or not _inside(cp, small.x, 10.0):
+        return small, large, False
+    v_small, v_large = cp.objective.value(small.x), cp.objective.value(large.x)
+    beaten = v_large > v_small if cp.sense == "max" else v_large < v_small
+    return small, large, not (beaten and abs(v_large - v_small) > tol * max(1.0, abs(v_small)))
+
+
+def _optimum_found(solution, cp, point, tol) -> Report:
+    """The claim (no critical point, unbounded) is refuted by scipy's local optimum ``point``."""
+    kind = "maximum" if cp.sense == "max" else "minimum"
+    claim = "f is unbounded" if solution.status == "unbounded" else "there is no critical point"
+    value = cp.objective.value(point.x)
+    return Report(False, solution.status, [], tol, f"the exact answer says {claim}, but scipy "
+                  f"finds a local {kind} at x = {np.array2string(point.x, precision=8)} "
+                  f"(f = {value:.10g}) inside |x| <= 10, off every edge, that |x| <= 1000 does "
+                  "not beat", point)
+
+
+def _verify_no_critical_point(solution, cp, tol, starts, seed, subs) -> Report:
+    """"No critical point" and no value, once scipy found no local optimum off the edges (see
+    :func:`_optimum_inside`): scipy's best point in |x| <= 1000 must beat the irregular
+    candidates, if any."""
+    status = solution.status
+    large = _scipy_solve(cp, starts, seed, 10.0, box=1e3)
+    if large is None:
+        return Report(False, status, [], tol, "scipy found no feasible point in |x| <= 1000 "
+                      "to compare with")
+    candidates = _candidate_values(solution, subs)
+    rows = []
+    if candidates:
+        pick = max if cp.sense == "max" else min
+        rows.append(Row("f beyond candidates", pick(candidates), cp.objective.value(large.x),
+                        ">" if cp.sense == "max" else "<"))
+    ok = all(r.holds(tol) for r in rows)
+    return Report(ok, status, rows, tol, "no critical point: scipy's best point in |x| <= 10 "
+                  "lies on an edge or is beaten in |x| <= 1000" + (
+                      "" if ok else ", but not beyond every candidate"), large)
 
 
 def _candidate_values(solution, subs) -> list:
@@ -333,11 +399,13 @@ def _verify_bound(solution, problem, cp, tol, starts, seed, subs) -> Report:
 
 
 def _verify_unbounded(solution, cp, tol, starts, seed, subs) -> Report:
-    """f unbounded: in the box |x| <= 1000 SLSQP must go beyond every candidate and beyond its
-    best in |x| <= 10 by at least max(1, |that value|)."""
+    """f unbounded: scipy's best point in |x| <= 10 is no local optimum (see
+    :func:`_optimum_inside`), and in the box |x| <= 1000 SLSQP must go beyond every candidate
+    and beyond its best in |x| <= 10 by at least max(1, |that value|)."""
     beyond = ">" if cp.sense == "max" else "<"
-    small = _scipy_solve(cp, starts, seed, 10.0, box=10.0)
-    large = _scipy_solve(cp, starts, seed, 10.0, box=1e3)
+    small, large, found = _optimum_inside(cp, tol, starts, seed)
+    if found:
+        return _optimum_found(solution, cp, small, tol)
     if small is None or large is None:
         return Report(False, solution.status, [], tol, "scipy found no feasible point in the "
                       "boxes |x| <= 10 and |x| <= 1000")

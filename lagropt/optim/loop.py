@@ -16,7 +16,7 @@ from scipy.optimize import OptimizeResult
 
 from ..errors import DataError, EvaluationError, OptimizerError
 from . import fused
-from .objective import as_data, as_objective
+from .objective import as_data, as_objective, check_data
 from .progress import ProgressBar
 from .rules import Optimizer
 from .schedules import Constant
@@ -89,6 +89,31 @@ def _too_large_hint(optimizer) -> str:
     return "the learning rate is likely too large: lower the schedule's rate"
 
 
+def _point(x) -> str:
+    """A short rendering of a parameter vector: its first entries to 6 digits."""
+    values = [f"{float(v):.6g}" for v in np.asarray(x, dtype=float).reshape(-1)[:4]]
+    return "[" + ", ".join(values) + (", ...]" if np.size(x) > 4 else "]")
+
+
+def _domain_cause(value, g, x, before) -> str:
+    """Why the loss or gradient is not finite at the finite point ``x`` that a descent with a
+    loss not above its start reached from ``before``: the loss's domain, not the rate."""
+    step = f"x = {_point(x)} (the step from {_point(before)})"
+    if math.isnan(value):
+        return (f"the loss is not finite (NaN) at the finite point {step}: the step left the "
+                "loss's domain (a log or sqrt of a negative number, or 0/0) before the loss grew,"
+                " which is no divergence; a smaller step near the edge, a start further inside, "
+                "a reparametrisation (e.g. x = exp(u)) or the domain as a constraint keeps it "
+                "inside")
+    if not math.isfinite(value):
+        return (f"the loss is not finite ({value}) at the finite point {step}: a log or "
+                "division at 0, or an overflow, there; the loss had not grown before it")
+    kind = "NaN" if g is not None and np.isnan(np.asarray(g, dtype=float)).any() else \
+        "not finite"
+    return (f"the gradient is {kind} at {step}, where the loss is finite ({value:.6g}): the "
+            "loss is not differentiable there (a sqrt, |x|^p or log at the edge of its domain)")
+
+
 class _Run:
     """One run: its settings, the iterates and losses it records, and why it stopped."""
 
@@ -128,7 +153,7 @@ class _Run:
             elif k:
                 value, g = value_and_grad(x, data)
             if not (math.isfinite(value) and _finite_array(g)):
-                return self._not_finite(k, value, before, nit)
+                return self._not_finite(k, value, before, nit, x, g)
             if self.sense * value > ceiling:
                 return self._grew(k, value, before, nit)
             self.losses.append(value)
@@ -168,7 +193,7 @@ class _Run:
         if self.keep_path:                 # the iterate before x
             before = flat[-2 * n:-n] if nit else flat[:n]
         if why == fused.NOT_FINITE:
-            return self._not_finite(nit, detail, list(before), nit)
+            return self._not_finite(nit, detail, list(before), nit, x)
         if why == fused.GREW:
             return self._grew(nit, detail, list(before), nit)
         if why == fused.CONVERGED:
@@ -188,9 +213,20 @@ class _Run:
                 self._stalled(detail, self.losses[-1], nit, nit - unchanged)
         return x, nit
 
-    def _not_finite(self, k, value, before, nit):
-        """Step ``k``'s loss or gradient is NaN or inf: the run ends at ``before``."""
-        self.diverged(k, f"the loss or its gradient is not finite (loss {value})")
+    def _not_finite(self, k, value, before, nit, x, g=None):
+        """Step ``k``'s loss or gradient (``g``; None: not at hand, and not finite when the
+        loss is) is NaN or inf at ``x``: the run ends at ``before``, with the cause observed."""
+        xs = np.asarray(x, dtype=float)
+        last = self.losses[-1] if self.losses else self.f0
+        if not np.isfinite(xs).all():
+            self.diverged(k, f"the iterate overflowed to x = {_point(xs)}, where the loss or its "
+                          "gradient is not finite")
+        elif self.sense * last > self.sense * self.f0:
+            self.diverged(k, f"the loss or its gradient is not finite (loss {value}) after the "
+                          f"loss grew from {self.f0:.6g} to {last:.6g}")
+        else:
+            self.stop(DIVERGED, f"stopped at step {k}: {_domain_cause(value, g, xs, before)}; "
+                      "x is the last iterate before it")
         return before, nit - 1 if nit else 0
 
     def _grew(self, k, value, before, nit):
@@ -337,6 +373,7 @@ def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, dat
         raise OptimizerError(f"optimizer must be a lagropt.optim optimizer (GD, SGD, Adam, ...),"
                              f" got {optimizer!r}")
     data = as_data(data)
+    check_data(data)
     objective = as_objective(fun, grad, data, wrt)
     x = np.array(x0, dtype=float).reshape(-1)
     if x.size == 0 or not np.isfinite(x).all():
@@ -354,6 +391,8 @@ def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, dat
         steps = _count("epochs", epochs, 1)              # full batch: an epoch is one update
     steps = _count("steps", steps)
     validation = as_data(validation) if validation is not None else None
+    if validation is not None:
+        check_data(validation, "validation")
     if patience is not None and validation is None:
         raise OptimizerError("patience= is for early stopping: give validation= data too")
     patience = _count("patience", 10 if patience is None else patience, 1)

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..errors import OptimizerError
 
-__all__ = ["Objective", "as_data", "as_objective", "central_difference"]
+__all__ = ["Objective", "as_data", "as_objective", "central_difference", "check_data"]
 
 _H = np.finfo(float).eps ** (1 / 3)     # the step that balances truncation and rounding
 
@@ -40,6 +40,28 @@ def as_data(data) -> tuple:
         raise OptimizerError("data= is a tuple of the arrays (and scalars) the loss takes after "
                              f"the parameters, got {type(data).__name__}")
     return tuple(data)
+
+
+def check_data(data: tuple, what: str = "data") -> None:
+    """Refuse, in one line, data a loss cannot be evaluated on: an empty array (a loss over no
+    samples is 0/0 for a mean, and fits nothing for a sum) or a NaN or infinity in a numeric
+    array. Arrays of another library (dask) are left alone: converting them would load them."""
+    for k, d in enumerate(data):
+        if hasattr(d, "dtype") and not isinstance(d, np.ndarray):
+            continue
+        arr = np.asarray(d)
+        if arr.dtype.kind not in "biufc":
+            continue
+        name = f"{what}[{k}]" if len(data) > 1 else what
+        if arr.size == 0:
+            raise OptimizerError(f"{name} is empty (shape {arr.shape}): there is nothing to fit")
+        bad = ~np.isfinite(arr)
+        if bad.any():
+            where = tuple(int(i) for i in np.argwhere(bad)[0])
+            kind = "NaN" if np.isnan(arr[where]) else "an infinity"
+            at = f" at index {where[0] if len(where) == 1 else where}" if where else ""
+            raise OptimizerError(f"{name} contains {kind}{at}: remove or impute it before "
+                                 "descending (the loss would be NaN at every point)")
 
 
 @dataclass

@@ -144,15 +144,32 @@ class MaxEntResult:
 
 # -- input --------------------------------------------------------------------------------
 
+def _float_array(obj, what: str) -> np.ndarray:
+    """``obj`` as a float array; a complex number with a non-zero imaginary part is refused in
+    one line, naming it (casting would drop the imaginary part silently)."""
+    arr = np.asarray(obj)
+    if arr.dtype.kind == "c":
+        flat = arr.reshape(-1)
+        nonreal = np.flatnonzero(flat.imag != 0)
+        if nonreal.size:
+            at = f" at index {int(nonreal[0])}" if arr.ndim else ""
+            raise StatMechError(f"{what} must be real, got the complex number "
+                                f"{complex(flat[nonreal[0]])}{at}")
+        arr = arr.real
+    return np.asarray(arr, dtype=float)
+
+
 def _real_vector(obj, what: str) -> np.ndarray:
     try:
         arr = np.asarray(obj)
         if arr.dtype.kind in "USV":
             raise TypeError("text")
-        arr = np.asarray(arr, dtype=float)
+        if arr.dtype.kind != "c":
+            arr = np.asarray(arr, dtype=float)
     except (TypeError, ValueError):
         raise StatMechError(f"{what} must be numbers (symbolic levels: use "
                             "lagropt.statmech.Canonical)") from None
+    arr = _float_array(arr, what)
     if arr.ndim != 1 or arr.size == 0:
         raise StatMechError(f"{what} must be a non-empty one-dimensional list of numbers")
     if not np.all(np.isfinite(arr)):
@@ -163,6 +180,8 @@ def _real_vector(obj, what: str) -> np.ndarray:
 def _real_number(obj, what: str) -> float:
     if isinstance(obj, (str, bytes, bool)):
         raise StatMechError(f"{what} must be a number, got {obj!r}")
+    if isinstance(obj, (complex, np.complexfloating)):
+        obj = _float_array(obj, what)[()]
     try:
         v = float(obj)
     except (TypeError, ValueError):
@@ -198,9 +217,9 @@ def _moment_features(moments, x: np.ndarray) -> list:
         if isinstance(f, (int, np.integer)) and not isinstance(f, bool):
             feature = x ** int(f)
         elif callable(f):
-            feature = np.asarray(f(x), dtype=float)
+            feature = _float_array(f(x), what)
         else:
-            feature = np.asarray(f, dtype=float)
+            feature = _float_array(f, what)
         if feature.shape != x.shape:
             raise StatMechError(f"{what}: the feature must give one number per value")
         if not np.all(np.isfinite(feature)):
@@ -317,7 +336,8 @@ def maxent(values, mean=None, variance=None, degeneracy=None, moments=None, *,
         function of the values array, or an array of f(x_i).
     tol : float
         Stop when every constraint holds to tol times the spread of its feature (mean: the
-        half-range of the values).
+        half-range of the values) and the multipliers are fixed to :data:`RESOLUTION` (1e-8)
+        of their size.
     max_iter : int
         Newton iterations allowed.
     exact : bool
@@ -337,7 +357,10 @@ def maxent(values, mean=None, variance=None, degeneracy=None, moments=None, *,
     ------
     StatMechError
         A mean outside [min, max] or on its boundary, a variance the values cannot have (or
-        only degenerately), contradictory or redundant constraints, bad input.
+        only degenerately), contradictory or redundant constraints, bad input (complex numbers
+        included), or multipliers that float64 cannot fix to :data:`RESOLUTION` of their size
+        (the probabilities that set them near or below the float range: values 1e300 apart
+        with the mean near the small ones).
     """
     x = _real_vector(values, "the values")
     g = _degeneracy(degeneracy, x.size)
@@ -361,8 +384,9 @@ def maxent(values, mean=None, variance=None, degeneracy=None, moments=None, *,
         _check_interior(features)
     result = _solve(x, g, features, tol, max_iter)
     if exact and mean is not None and variance is None and not moments:
-        result.exact, result.exact_note = _exact(values, mean, degeneracy, max_degree, x,
-                                                     exact_timeout)
+        result.exact, result.exact_note = _exact(_exact_input(values, x), _exact_input(mean, m),
+                                                 _exact_input(degeneracy, g), max_degree, x,
+                                                 exact_timeout)
     if not result.success:
         warnings.warn(f"lagropt.statmech.maxent: {result.message}", RuntimeWarning, stacklevel=2)
     return result
@@ -394,11 +418,15 @@ def _solve(x, g, features, tol, max_iter) -> MaxEntResult:
         low, high = float(f.min()), float(f.max())
         floor = 16 * np.finfo(float).eps * max(abs(low), abs(high)) / spreads[0]
         bounds = ((low - targets[0]) / spreads[0], (high - targets[0]) / spreads[0])
-        dual = solve_mean(y, g, tol=max(tol, floor), max_iter=max_iter, bounds=bounds)
+        dual = _resolved(lambda t, start: solve_mean(y, g, tol=t, max_iter=max_iter,
+                                                     bounds=bounds, start=start),
+                         max(tol, floor), x, features, lambda d: [float(d.p @ np.abs(y))])
         del y
     else:
         Y = np.column_stack([(f - t) / h for (_, f, t), h in zip(features, spreads)])
-        dual = solve_moments(Y, g, tol=tol, max_iter=max_iter)
+        dual = _resolved(lambda t, start: solve_moments(Y, g, tol=t, max_iter=max_iter,
+                                                        start=start),
+                         tol, x, features, lambda d: d.p @ np.abs(Y))
         del Y
     lam = dual.lam / spreads
     # ln Z in the user's units: e^{-lam . f} = e^{-lam' . y} e^{-lam . targets}
@@ -424,6 +452,86 @@ def _solve(x, g, features, tol, max_iter) -> MaxEntResult:
     return MaxEntResult(x, g, p, multipliers.get("beta"), multipliers.get("gamma"),
                         multipliers, log_z, entropy, mean_x, var_x, success, dual.status, message,
                         dual.nit, float(np.abs(residuals).max()), constraints=names)
+
+
+RESOLUTION = 1e-8     # the relative accuracy of the multipliers that maxent promises
+_EPS = float(np.finfo(float).eps)
+
+
+def _rounding(dual, n: int, size=None) -> float:
+    """How closely float64 can meet E_p[y] = 0 here: each scaled value y_i and the sum carry
+    relative rounding errors, on terms of total size ``size`` = E_p|y| (default its bound
+    sqrt(E_p[y^2]), which needs no pass over the values)."""
+    if size is None:
+        size = np.sqrt(np.diag(dual.cov_y) + dual.mean_y ** 2)
+    return (4 + math.log2(n)) * _EPS * float(np.max(size))
+
+
+def _uncertainty(dual, n: int, size=None) -> float:
+    """How far the scaled multipliers may lie from the exact ones: the residual and the rounding
+    level of E_p[y] through the inverse of Cov_p(y), the dual's Hessian (inf if singular)."""
+    smallest = float(np.linalg.eigvalsh(np.atleast_2d(dual.cov_y)).min())
+    if not smallest > 0:
+        return math.inf
+    return (float(np.abs(dual.mean_y).max()) + _rounding(dual, n, size)) / smallest
+
+
+def _looseness(dual, n: int, size=None) -> float:
+    """The uncertainty relative to the multipliers' size (to 1 in scaled units near 0)."""
+    return _uncertainty(dual, n, size) / max(1.0, float(np.abs(dual.lam).max()))
+
+
+def _resolved(solve, tol: float, x: np.ndarray, features: list, abs_mean):
+    """``solve(tol, start)``, the dual's solution, with multipliers fixed to :data:`RESOLUTION`.
+
+    When ``tol`` is met but leaves the multipliers loose (a mean close to one end: E_p[y]
+    changes slowly with them), the dual is solved on from there, first to the residual that
+    would fix them at the curvature reached, then as far as float64 goes (tol 0: until the
+    iteration stalls). Multipliers that even this cannot fix are refused: the constraints then
+    hold to rounding over a range of multipliers (the probabilities that set them are near or
+    below the float range), and any answer would be a guess. ``abs_mean(dual)`` gives E_p|y_k|
+    (a pass over the values, only on this path), the size of the terms whose rounding bounds
+    the residual."""
+    n = x.size
+    dual = solve(tol, None)
+    if dual.status != "converged" or _looseness(dual, n) <= RESOLUTION:
+        return dual
+    nit = dual.nit
+    for finer in ("curvature", "float64", None):
+        size = abs_mean(dual)
+        if _looseness(dual, n, size) <= RESOLUTION:
+            break
+        if finer is None:
+            raise StatMechError(_unresolved(dual, n, features, x, size, nit))
+        curvature = float(np.linalg.eigvalsh(np.atleast_2d(dual.cov_y)).min())
+        needed = 0.25 * RESOLUTION * curvature * max(1.0, float(np.abs(dual.lam).max()))
+        dual = solve(needed if finer == "curvature" else 0.0, dual.lam)
+        nit += dual.nit
+    dual.nit = nit
+    if float(np.abs(dual.mean_y).max()) <= tol:
+        dual.status = "converged"
+    return dual
+
+
+def _unresolved(dual, n, features, x, size, nit) -> str:
+    """The one-line refusal of multipliers float64 did not fix."""
+    plural = "s" if len(features) > 1 else ""
+    names = ", ".join(name for name, _, _ in features)
+    targets = ", ".join(f"{t:g}" for _, _, t in features)
+    loose = _looseness(dual, n, size)
+    limit = " (max_iter reached)" if dual.status == "max_iter" else ""
+    return (f"float64 cannot resolve the multiplier{plural} {names} for values in "
+            f"[{x.min():g}, {x.max():g}] and target{plural} {targets}: after {nit} iterations"
+            f"{limit} the constraints hold to rounding over a relative range {loose:.2g} of "
+            f"{'them' if plural else 'it'} (more than {RESOLUTION:g}), their probabilities "
+            "being near or below the float range; move the target away from the end of the "
+            "values, rescale them or drop the outlying ones")
+
+
+def _exact_input(given, checked):
+    """What the exact solve reads: the user's input as given (fractions stay exact), or its
+    checked real form when it came as complex numbers."""
+    return checked if np.iscomplexobj(given) else given
 
 
 def _exact(values, mean, degeneracy, max_degree, x, timeout):

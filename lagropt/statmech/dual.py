@@ -119,7 +119,7 @@ NEAR_FLAT = 0.02     # |lam| (max y - min y) below which the distribution is nea
 
 
 def solve_mean(y, g=None, tol: float = 1e-13, max_iter: int = 100,
-               bounds: tuple | None = None) -> DualSolution:
+               bounds: tuple | None = None, start: float | None = None) -> DualSolution:
     """Solve E_p[y] = 0 for the single multiplier lam of p_i ∝ g_i e^{-lam y_i}.
 
     Halley's iteration lam <- lam + 2 m1 v / (2 v^2 - m1 k3), with m1 = E[y], v = Var(y) and
@@ -145,6 +145,9 @@ def solve_mean(y, g=None, tol: float = 1e-13, max_iter: int = 100,
         Iteration limit.
     bounds : (float, float), optional
         min(y) and max(y), when the caller knows them.
+    start : float, optional
+        The multiplier to start from (an earlier solution refined to a smaller ``tol``); no
+        warm start then.
 
     Returns
     -------
@@ -153,8 +156,8 @@ def solve_mean(y, g=None, tol: float = 1e-13, max_iter: int = 100,
     n = y.size
     ylo, yhi = bounds if bounds is not None else (float(y.min()), float(y.max()))
     w, wy = np.empty(n), np.empty(n)
-    lam, warm_nit = 0.0, 0
-    if n >= WARM_START_SIZE:
+    lam, warm_nit = (0.0 if start is None else float(np.asarray(start).reshape(-1)[0])), 0
+    if n >= WARM_START_SIZE and start is None:
         # single-precision arrays live in the halves of the double-precision work arrays
         w32, wy32 = w.view(np.float32)[:n], w.view(np.float32)[n:]
         y32 = wy.view(np.float32)[:n]
@@ -238,7 +241,8 @@ def _features_moments(Y, g, lam):
     return math.log(s0) + shift, w, s0, mean, cov
 
 
-def solve_moments(Y, g=None, tol: float = 1e-13, max_iter: int = 200) -> DualSolution:
+def solve_moments(Y, g=None, tol: float = 1e-13, max_iter: int = 200,
+                  start=None) -> DualSolution:
     """Minimize D(lam) = ln sum_i g_i e^{-lam . y_i} by Newton's method with backtracking.
 
     The Newton direction d solves Cov(y) d = E[y]; the step t d is halved until
@@ -255,12 +259,14 @@ def solve_moments(Y, g=None, tol: float = 1e-13, max_iter: int = 200) -> DualSol
         Stop when max_k |E[y_k]| <= tol.
     max_iter : int
         Iteration limit.
+    start : array_like, optional
+        The multipliers to start from (default 0).
 
     Returns
     -------
     DualSolution
     """
-    lam = np.zeros(Y.shape[1])
+    lam = np.zeros(Y.shape[1]) if start is None else np.array(start, dtype=float)
     log_z, w, s0, mean, cov = _features_moments(Y, g, lam)   # w / s0 is p
     status = "max_iter"
     for nit in range(max_iter + 1):
