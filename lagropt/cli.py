@@ -648,6 +648,10 @@ def main(argv=None, whole_process: bool = False) -> int:
     except KeyboardInterrupt:
         print("lagropt: interrupted", file=sys.stderr)
         return 130
+    except MemoryError:
+        print("lagropt: error: out of memory (the input is too large for this machine)",
+              file=sys.stderr)
+        return 2
 
 
 def run() -> int:

@@ -160,7 +160,7 @@ class Budget:
         whole = self
         while whole.parent is not None and whole.seconds is None:
             whole = whole.parent
-        return "no limit" if whole.seconds is None else f"its budget of {whole.seconds:g} s CPU"
+        return "no limit" if whole.seconds is None else f"its budget of {whole.seconds:.3g} s CPU"
 
     @property
     def unlimited(self) -> bool:

@@ -12,10 +12,13 @@ Lagrange systems.
 from __future__ import annotations
 
 import itertools
+import math
 from functools import lru_cache
 from dataclasses import dataclass
 
 import sympy as sp
+
+from ..runtime import TooLarge
 
 __all__ = ["PolynomialResult", "solve_polynomial_system", "is_polynomial_system",
            "exact_real_roots", "simplest_algebraic"]
@@ -219,6 +222,25 @@ def _shape_basis(polys, unknowns, t, coeffs):
     return univariate[0], q
 
 
+MAX_BEZOUT = 4096   # the lecture's and textbook systems stay under 130; Groebner bases beyond
+                    # a few thousand possible solutions do not finish in any budget we give
+
+
+def bezout_bound(polys, unknowns) -> tuple[int, list[int]]:
+    """Bezout's bound on the number of isolated solutions: the product of the n largest total
+    degrees (n unknowns); with the degrees, largest first."""
+    degrees = sorted((sp.Poly(q, *unknowns).total_degree() for q in polys), reverse=True)
+    return math.prod(degrees[:len(unknowns)]), degrees
+
+
+def _check_size(polys, unknowns) -> None:
+    bound, degrees = bezout_bound(polys, unknowns)
+    if bound > MAX_BEZOUT:
+        raise TooLarge(f"a polynomial system of degrees {', '.join(map(str, degrees))} in "
+                       f"{len(unknowns)} unknowns may have {bound} solutions (Bezout's bound), "
+                       f"more than the exact Groebner method handles ({MAX_BEZOUT})")
+
+
 def solve_polynomial_system(equations, unknowns, denominators=()) -> PolynomialResult:
     """All real solutions of a polynomial system with rational coefficients, exactly.
 
@@ -229,6 +251,7 @@ def solve_polynomial_system(equations, unknowns, denominators=()) -> PolynomialR
     polys = _numerators(equations, unknowns)
     if not polys:
         return PolynomialResult([], dimension=len(unknowns))
+    _check_size(polys, unknowns)
     G = sp.groebner(polys, *unknowns, order="grevlex")
     if list(G.exprs) == [1]:
         return PolynomialResult([], basis=[1])
