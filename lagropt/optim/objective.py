@@ -70,8 +70,11 @@ def _scalar_kernel(f, data):
 
 def _compiled_from_expression(expr, wrt):
     from ..compile import compile as compile_expr
+    from ..guards import check_real, check_size
     from ..problem import _natural_key
 
+    check_size(expr, "the expression", OptimizerError)
+    check_real(expr, "the expression", OptimizerError)
     if wrt is None:
         wrt = sorted(expr.free_symbols, key=_natural_key)
         if not wrt:
