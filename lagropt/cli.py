@@ -49,9 +49,10 @@ def _read_text_file(path: str, limit: int = MAX_FILE_BYTES) -> str:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise LagroptError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise LagroptError(f"cannot read {path}: it is not a regular file")
     with os.fdopen(fd, "rb") as file:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise LagroptError(f"cannot read {path}: it is not a regular file")
         data = file.read(limit + 1)
     if len(data) > limit:
         raise LagroptError(f"cannot read {path}: it is larger than {limit} bytes (a problem "
