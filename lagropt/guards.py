@@ -23,6 +23,7 @@ ProblemError.
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 
 import sympy as sp
@@ -40,28 +41,38 @@ MAX_EXPONENT = 1000     # |n| in x**n for a power of variables
 _GREEK_LOOKALIKES = set("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοϲϳ")
 
 
-def range_length(lower, upper):
+def range_length(lower, upper, bounds=None):
     """The number of terms of a sum from ``lower`` to ``upper``; None when the limits are
-    symbolic or infinite (the sum stays a formula and is not written out)."""
+    symbolic or infinite (the sum stays a formula and is not written out). ``bounds`` maps the
+    indices of enclosing sums to their (lower, upper) limits: a range that depends on them
+    (``j`` from 1 to ``i``) counts at its longest, found at the corners of their ranges."""
     span = sp.sympify(upper) - sp.sympify(lower)
+    outer = sorted(span.free_symbols & set(bounds or ()), key=str)
+    if outer and span.free_symbols == set(outer) and len(outer) <= 4:
+        corners = itertools.product(*(bounds[s] for s in outer))
+        lengths = [range_length(0, span.xreplace(dict(zip(outer, c)))) for c in corners]
+        return None if None in lengths else max(lengths)
     if not span.is_number or not span.is_finite or not span.is_extended_real:
         return None
     return max(int(sp.floor(span)) + 1, 0)
 
 
-def expanded_terms(expr) -> int:
+def expanded_terms(expr, bounds=None) -> int:
     """How many terms writing out every sum and product over a numeric range gives: a range
     of n terms counts n times its body's own sums, at least once; symbolic ranges count as
     their body. Nothing is expanded or evaluated."""
     if not isinstance(expr, sp.Basic) or not expr.args:
         return 0
     if isinstance(expr, (sp.Sum, sp.Product)):
-        count = max(expanded_terms(expr.function), 1)
-        for _, lower, upper in expr.limits:
-            n = range_length(lower, upper)
-            count = count * n if n is not None else count
-        return count
-    return sum(expanded_terms(a) for a in expr.args)
+        bounds = dict(bounds or {})
+        factor = 1
+        for index, lower, upper in reversed(expr.limits):     # outermost first
+            n = range_length(lower, upper, bounds)
+            factor *= n if n is not None else 1
+            if n is not None:
+                bounds[index] = (lower, upper)
+        return factor * max(expanded_terms(expr.function, bounds), 1)
+    return sum(expanded_terms(a, bounds) for a in expr.args)
 
 
 def _too_many_nodes(expr) -> bool:
@@ -160,9 +171,9 @@ def _imaginary_part_vanishes(terms) -> bool:
 def non_real_part(expr):
     """``(term, part)``: a term of ``expr`` (one of the summands) that is not real-valued and
     the constant part of it that is not a real number; None when there is none."""
-    if not isinstance(expr, sp.Expr) or expr.is_extended_real:
+    if not isinstance(expr, sp.Expr):
         return None
-    terms = sp.Add.make_args(expr)
+    terms = sp.Add.make_args(expr)          # (SymPy's own is_real is slow on large sums)
     suspect = [(t, c) for t in terms for c in _non_real_constants(t)[:1]]
     if not suspect or _imaginary_part_vanishes([t for t, _ in suspect]):
         return None

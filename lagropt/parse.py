@@ -75,23 +75,64 @@ def _range_sum(kind):
 
 def _check_range(kind, built):
     """Refuse a sum or product that would be too long written out (counted, not expanded),
-    or a product of numbers too large to compute (estimated from its largest factor at the
-    ends and the middle of the range)."""
+    whose terms would hold numbers too large to compute (``sum(2^(2^i), i, 1, 100)``: each
+    term is built, checked as the parser checks powers, at up to SAMPLES points of the range),
+    or a product of numbers with too many digits (estimated from its largest sampled factor)."""
     terms = expanded_terms(built)
     if terms > MAX_TERMS:
         count = str(terms) if terms < 10 ** 9 else f"{float(terms):.3g}"
         raise ParseError(f"{kind}(...) has {count} terms written out; the limit is {MAX_TERMS}")
     (index, lower, upper), = built.limits
     n = range_length(lower, upper)
-    body = built.function
-    if kind != "prod" or not n or not body.free_symbols <= {index}:
+    if not n:
         return
-    samples = (lower, upper, sp.floor((lower + upper) / 2))
-    sizes = [_log10_abs(body.xreplace({index: k})) for k in samples]
-    size = max((s for s in sizes if s is not None), default=None)
+    body = built.function
+    samples = sorted({lower + (n - 1) * k // (SAMPLES - 1) for k in range(SAMPLES)})
+    factors = [_term_at(kind, body, index, k) for k in samples]
+    if kind != "prod":
+        return
+    degree = n * max(_degree(f) for f in factors)
+    if degree > MAX_EXPONENT:
+        raise ParseError(f"prod(...) is a power of variables of degree about {degree:.3g} (the "
+                         f"limit for powers of variables is {MAX_EXPONENT})")
+    if body.free_symbols - {index}:
+        return
+    size = max((s for s in map(_log10_abs, factors) if s is not None), default=None)
     if size is not None and size * n > MAX_DIGITS:
         raise ParseError(f"prod(...) is a number with about {size * n:.2g} digits (the limit "
                          f"is {MAX_DIGITS})")
+
+
+SAMPLES = 64        # points of a range at which a sum's terms are built and checked
+
+
+def _degree(expr):
+    """The total degree of ``expr`` in its variables, roughly (a product adds the degrees of
+    its factors, a power multiplies, any other function keeps its argument's)."""
+    if expr.is_number:
+        return 0
+    if isinstance(expr, (sp.Symbol, sp.Indexed)):
+        return 1
+    if isinstance(expr, sp.Pow) and expr.exp.is_number and expr.exp.is_extended_real:
+        return _degree(expr.base) * abs(float(expr.exp))
+    if isinstance(expr, sp.Mul):
+        return sum(_degree(a) for a in expr.args)
+    return max((_degree(a) for a in expr.args), default=0)
+
+
+def _term_at(kind, body, index, k):
+    """``body`` with ``index`` = k, rebuilt from the leaves up with every power checked
+    before SymPy computes it (xreplace would compute 2**(2**100) at once)."""
+    if body == index:
+        return k
+    if not body.args or not body.has(index):
+        return body
+    args = [_term_at(kind, a, index, k) for a in body.args]
+    power = _POWER_CLASSES.get(type(body))
+    why = _power_problem(*power(args)) if power else None
+    if why:
+        raise ParseError(f"{kind}(...) at {index} = {k}: {why}")
+    return body.func(*args)
 
 
 FUNCTIONS = {
@@ -111,6 +152,9 @@ _RANGES = {"sum", "Sum", "prod", "Product"}
 # functions that are powers in disguise: name -> (base, exponent) of their one argument
 _POWERS = {"exp": lambda a: (sp.E, a), "sinh": lambda a: (sp.E, a), "cosh": lambda a: (sp.E, a),
            "sqrt": lambda a: (a, sp.Rational(1, 2))}
+# the same, by SymPy class: class -> (base, exponent) of its arguments
+_POWER_CLASSES = {sp.Pow: lambda a: a, sp.exp: lambda a: (sp.E, a[0]),
+                  sp.sinh: lambda a: (sp.E, a[0]), sp.cosh: lambda a: (sp.E, a[0])}
 _WHAT = {ast.Attribute: "attribute access", ast.Lambda: "a lambda", ast.ListComp: "a comprehension",
          ast.SetComp: "a comprehension", ast.DictComp: "a comprehension",
          ast.GeneratorExp: "a comprehension", ast.IfExp: "an if-expression",
@@ -137,7 +181,7 @@ class _Builder:
         raise ParseError(f"cannot use {what}{where}")
 
     def symbol(self, name, node):
-        self.check_name(name, node)
+        _check_name(name)
         if name.startswith("_"):
             self.fail(node, f"the name '{name}' (names may not start with an underscore)")
         if name in FUNCTIONS:
@@ -242,17 +286,11 @@ class _Builder:
         if why:
             self.fail(node, why)
 
-    def check_name(self, name, node):
-        """Refuse names with letters of scripts that look like Latin ones (see guards)."""
-        why = identifier_problem(name)
-        if why:
-            raise ParseError(why)
-
     def indexed(self, node, d):
         if not isinstance(node.value, ast.Name):
             self.fail(node, "brackets on anything but a name (indexed symbols look like p[i])")
         base_name = node.value.id
-        self.check_name(base_name, node.value)
+        _check_name(base_name)
         if base_name in FUNCTIONS or base_name in CONSTANTS or base_name.startswith("_"):
             self.fail(node.value, f"'{base_name}' as an indexed symbol")
         index_node = node.slice
@@ -272,6 +310,13 @@ class _Builder:
                 base = sp.IndexedBase(base_name, real=True)
                 self.made[base_name] = base
         return base[tuple(idx)] if len(idx) > 1 else base[idx[0]]
+
+
+def _check_name(name):
+    """Refuse names with letters of scripts that look like Latin ones (see guards)."""
+    why = identifier_problem(name)
+    if why:
+        raise ParseError(why)
 
 
 def _log10_abs(number):
@@ -467,9 +512,7 @@ def parse_symbols(text: str, **assumptions) -> list:
     out = []
     for name in names:
         name = unicodedata.normalize("NFKC", name)      # as Python reads names in expressions
-        why = identifier_problem(name)
-        if why:
-            raise ParseError(why)
+        _check_name(name)
         if not re.fullmatch(r"[^\W\d_]\w*", name):
             raise ParseError(f"'{_short(name)}' is not a valid name (letters, digits and _)")
         if name in FUNCTIONS or name in CONSTANTS:
