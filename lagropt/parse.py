@@ -24,7 +24,7 @@ the limits of a sum) are refused too. So are powers of variables with an exponen
 
 Names may use ASCII letters, digits and ``_`` and the Greek letters that look like no Latin
 one: a Cyrillic ``у`` is refused, naming the character, as it would print like a Latin ``y``
-and yet be another variable. Nesting is depth, not width: ``a + b + ... `` with hundreds of
+and yet be another variable. Nesting is depth, not width: ``a + b + ...`` with hundreds of
 terms is one flat sum.
 
 Everything else (attribute access, dunder names, lambdas, comprehensions, strings, keywords,
