@@ -266,6 +266,7 @@ def test_descent_refuses_a_non_real_expression():
     (["solve", "log(-2)*x^2", "--min"], "log(2) + I*pi"),
     (["solve", "(-8)**(1/3)*x^2", "--min"], "(-1)**(1/3)"),
     (["solve", "x^2 + y^2", "--min", "-s", "x + y = sqrt(-1)"], "constraint 1"),
+    (["solve", "x^2", "--min", "-s", "x >= sqrt(-1)"], "constraint 1 (x >= I)"),
     (["descend", "x^2 + sqrt(-1)*x", "--x0", "1"], "I in the term I*x"),
 ])
 def test_non_real_problems_on_the_command_line(args, says):
