@@ -31,7 +31,8 @@ import sympy as sp
 from .errors import ProblemError
 
 __all__ = ["MAX_TERMS", "MAX_NODES", "MAX_EXPONENT", "range_length", "expanded_terms",
-           "size_problem", "check_size", "non_real_part", "check_real", "identifier_problem"]
+           "size_problem", "check_size", "count_text", "non_real_part", "check_real",
+           "identifier_problem"]
 
 MAX_TERMS = 5000        # terms of all sums and products over numeric ranges, written out
 MAX_NODES = 200_000     # nodes of an expression tree
@@ -92,8 +93,8 @@ def _large_exponent(expr):
     return None
 
 
-def _number_text(value) -> str:
-    """A possibly huge integer, briefly: 10000000 or 1e+100."""
+def count_text(value) -> str:
+    """A possibly huge count, briefly: 10000000 or 1e+100."""
     value = int(value)
     return str(value) if abs(value) < 10 ** 9 else f"{float(value):.3g}"
 
@@ -102,10 +103,10 @@ def size_problem(expr):
     """Why ``expr`` is too large to work on (one line), or None."""
     terms = expanded_terms(expr)
     if terms > MAX_TERMS:
-        return (f"its sums and products have {_number_text(terms)} terms written out; the "
+        return (f"its sums and products have {count_text(terms)} terms written out; the "
                 f"limit is {MAX_TERMS}")
     if _too_many_nodes(expr):
-        return f"it has more than {MAX_NODES} parts; the limit is {MAX_NODES}"
+        return f"it has more than {MAX_NODES} parts (nodes of its expression tree)"
     power = _large_exponent(expr)
     if power is not None:
         return (f"the power {_short(power)} has an exponent beyond {MAX_EXPONENT}; the limit "

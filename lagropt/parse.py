@@ -42,8 +42,8 @@ import unicodedata
 import sympy as sp
 
 from .errors import LagroptError
-from .guards import MAX_EXPONENT, MAX_TERMS, expanded_terms, identifier_problem, range_length, \
-    size_problem
+from .guards import MAX_EXPONENT, MAX_TERMS, count_text, expanded_terms, identifier_problem, \
+    range_length, size_problem
 
 __all__ = ["ParseError", "parse_expr", "parse_constraint", "parse_symbols", "FUNCTIONS"]
 
@@ -80,8 +80,8 @@ def _check_range(kind, built):
     or a product of numbers with too many digits (estimated from its largest sampled factor)."""
     terms = expanded_terms(built)
     if terms > MAX_TERMS:
-        count = str(terms) if terms < 10 ** 9 else f"{float(terms):.3g}"
-        raise ParseError(f"{kind}(...) has {count} terms written out; the limit is {MAX_TERMS}")
+        raise ParseError(f"{kind}(...) has {count_text(terms)} terms written out; the limit is "
+                         f"{MAX_TERMS}")
     (index, lower, upper), = built.limits
     n = range_length(lower, upper)
     if not n:

@@ -166,7 +166,8 @@ def test_the_api_refuses_sums_too_long_and_powers_too_high():
         maximize(x ** (10 ** 100), subject_to=[sp.Eq(x ** 2 + y ** 2, 1)])
 
 
-@pytest.mark.parametrize("text", ["-(i, 1, N) + x", "(1, 2) * x", "sin((x, y))", "p[(1, 2), 3] + (x, 1)"])
+@pytest.mark.parametrize("text", ["-(i, 1, N) + x", "(1, 2) * x", "sin((x, y))",
+                                  "p[(1, 2), 3] + (x, 1)"])
 def test_tuples_outside_the_limits_of_a_sum_are_refused(text):
     with pytest.raises(ParseError, match="tuple"):
         parse_expr(text)
