@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import re
+import stat
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -38,16 +39,36 @@ def _number(text: str) -> float:
     return value
 
 
+MAX_FILE_BYTES = 100_000        # a problem file is a few lines (each at most 2000 characters)
+
+
+def _read_text_file(path: str, limit: int = MAX_FILE_BYTES) -> str:
+    """The text of a regular file of at most ``limit`` bytes, read with that limit: a device
+    (/dev/zero), a pipe or a folder is refused before anything is read, and opening does not
+    wait for a pipe's writer."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise LagroptError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise LagroptError(f"cannot read {path}: it is not a regular file")
+    with os.fdopen(fd, "rb") as file:
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise LagroptError(f"cannot read {path}: it is larger than {limit} bytes (a problem "
+                           "file holds a few lines)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise LagroptError(f"cannot read {path}: it is not UTF-8 text") from None
+
+
 def _read_problem_file(path: str):
     """A problem from a text file: 'max: OBJECTIVE' or 'min: OBJECTIVE' on one line, one
     constraint per line after it, optional 'vars: x, y', 'params: a', 'positive: p1, p2'
     lines; '#' starts a comment."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise LagroptError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise LagroptError(f"cannot read {path}: it is not UTF-8 text") from None
+    lines = _read_text_file(path).splitlines()
     fields = {"constraints": []}
     for number, raw in enumerate(lines, 1):
         line = raw.split("#", 1)[0].strip()
@@ -455,18 +476,33 @@ def _descend(args) -> int:
     return 0 if all(r["success"] for r in report.values()) else 1
 
 
-def _fractions(text: str, option: str) -> list:
-    """'1,2,3/2,0.5' -> exact Fractions (decimals exactly as written); never evaluated."""
+MAX_NUMBER_TEXT = 100      # characters of one number on the command line
+MAX_DECIMAL_EXPONENT = 400     # |e| in 1.5e-7: beyond floating point either way
+
+
+def _exact_number(token: str, option: str):
+    """A number as written ('3', '-0.25', '1e-3', '2/3') as an exact Fraction. Its length and
+    decimal exponent are checked first: Fraction('1e999999999') would compute a number of a
+    billion digits."""
     from fractions import Fraction
 
-    out = []
-    for token in text.split(","):
-        try:
-            out.append(Fraction(token.strip()))
-        except (ValueError, ZeroDivisionError):
-            raise ProblemError(f"{option}: {token.strip()!r} is not a number (use integers, "
-                               "decimals or fractions like 1/3)") from None
-    return out
+    if len(token) > MAX_NUMBER_TEXT:
+        raise ProblemError(f"{option}: a number of {len(token)} characters; the limit is "
+                           f"{MAX_NUMBER_TEXT}")
+    exponent = re.search(r"[eE]([+-]?\d+)\s*$", token)
+    if exponent and abs(int(exponent.group(1))) > MAX_DECIMAL_EXPONENT:
+        raise ProblemError(f"{option}: {token!r} is beyond the range of floating point "
+                           f"(decimal exponents up to {MAX_DECIMAL_EXPONENT})")
+    try:
+        return Fraction(token)
+    except (ValueError, ZeroDivisionError):
+        raise ProblemError(f"{option}: {token!r} is not a number (use integers, decimals or "
+                           "fractions like 1/3)") from None
+
+
+def _fractions(text: str, option: str) -> list:
+    """'1,2,3/2,0.5' -> exact Fractions (decimals exactly as written); never evaluated."""
+    return [_exact_number(token.strip(), option) for token in text.split(",")]
 
 
 def _fraction(text, option: str):

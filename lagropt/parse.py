@@ -17,7 +17,15 @@ Numbers must stay finite and of reasonable size: SymPy evaluates powers of numbe
 result would have more than :data:`MAX_DIGITS` digits (or a decimal exponent beyond that, for
 floats), a fractional power of a number with more than :data:`MAX_ROOT_DIGITS` digits (SymPy
 factors it), and anything infinite or undefined (``1e400``, ``x/0``, ``log(0)``, ``oo`` outside
-the limits of a sum) are refused too.
+the limits of a sum) are refused too. So are powers of variables with an exponent beyond
+:data:`~lagropt.guards.MAX_EXPONENT` (``x**(10**100)``), sums and products with more than
+:data:`~lagropt.guards.MAX_TERMS` terms written out (counted before anything expands them:
+``prod(2, i, 1, 10**10)``), and products of numbers with more than MAX_DIGITS digits.
+
+Names may use ASCII letters, digits and ``_`` and the Greek letters that look like no Latin
+one: a Cyrillic ``у`` is refused, naming the character, as it would print like a Latin ``y``
+and yet be another variable. Nesting is depth, not width: ``a + b + ...`` with hundreds of
+terms is one flat sum.
 
 Everything else (attribute access, dunder names, lambdas, comprehensions, strings, keywords,
 calls of other functions, very long inputs, very deep nesting) is refused with a one-line
@@ -29,10 +37,13 @@ from __future__ import annotations
 import ast
 import math
 import re
+import unicodedata
 
 import sympy as sp
 
 from .errors import LagroptError
+from .guards import MAX_EXPONENT, MAX_TERMS, count_text, expanded_terms, identifier_problem, \
+    range_length, size_problem
 
 __all__ = ["ParseError", "parse_expr", "parse_constraint", "parse_symbols", "FUNCTIONS"]
 
@@ -50,13 +61,78 @@ def _range_sum(kind):
     def build(body, *limits):
         if len(limits) == 1 and isinstance(limits[0], sp.Tuple):
             limits = tuple(limits[0])
-        if len(limits) != 3 or not isinstance(limits[0], sp.Symbol):
+        if (len(limits) != 3 or not isinstance(limits[0], sp.Symbol)
+                or not all(isinstance(a, sp.Expr) for a in (body, *limits))):
             raise ParseError(f"{kind} needs an index and its range: {kind}(body, i, 1, N)")
         index = sp.Symbol(limits[0].name, integer=True)
         body = body.xreplace({limits[0]: index})
         cls = sp.Sum if kind == "sum" else sp.Product
-        return cls(body, (index, limits[1], limits[2]))
+        built = cls(body, (index, limits[1], limits[2]))
+        _check_range(kind, built)
+        return built
     return build
+
+
+def _check_range(kind, built):
+    """Refuse a sum or product that would be too long written out (counted, not expanded),
+    whose terms would hold numbers too large to compute (``sum(2^(2^i), i, 1, 100)``: each
+    term is built, checked as the parser checks powers, at up to SAMPLES points of the range),
+    or a product of numbers with too many digits (estimated from its largest sampled factor)."""
+    terms = expanded_terms(built)
+    if terms > MAX_TERMS:
+        raise ParseError(f"{kind}(...) has {count_text(terms)} terms written out; the limit is "
+                         f"{MAX_TERMS}")
+    (index, lower, upper), = built.limits
+    n = range_length(lower, upper)
+    if not n:
+        return
+    body = built.function
+    samples = sorted({lower + (n - 1) * k // (SAMPLES - 1) for k in range(SAMPLES)})
+    factors = [_term_at(kind, body, index, k) for k in samples]
+    if kind != "prod":
+        return
+    degree = n * max(_degree(f) for f in factors)
+    if degree > MAX_EXPONENT:
+        raise ParseError(f"prod(...) is a power of variables of degree about {degree:.3g} (the "
+                         f"limit for powers of variables is {MAX_EXPONENT})")
+    if body.free_symbols - {index}:
+        return
+    size = max((s for s in map(_log10_abs, factors) if s is not None), default=None)
+    if size is not None and size * n > MAX_DIGITS:
+        raise ParseError(f"prod(...) is a number with about {size * n:.2g} digits (the limit "
+                         f"is {MAX_DIGITS})")
+
+
+SAMPLES = 64        # points of a range at which a sum's terms are built and checked
+
+
+def _degree(expr):
+    """The total degree of ``expr`` in its variables, roughly (a product adds the degrees of
+    its factors, a power multiplies, any other function keeps its argument's)."""
+    if expr.is_number:
+        return 0
+    if isinstance(expr, (sp.Symbol, sp.Indexed)):
+        return 1
+    if isinstance(expr, sp.Pow) and expr.exp.is_number and expr.exp.is_extended_real:
+        return _degree(expr.base) * abs(float(expr.exp))
+    if isinstance(expr, sp.Mul):
+        return sum(_degree(a) for a in expr.args)
+    return max((_degree(a) for a in expr.args), default=0)
+
+
+def _term_at(kind, body, index, k):
+    """``body`` with ``index`` = k, rebuilt from the leaves up with every power checked
+    before SymPy computes it (xreplace would compute 2**(2**100) at once)."""
+    if body == index:
+        return k
+    if not body.args or not body.has(index):
+        return body
+    args = [_term_at(kind, a, index, k) for a in body.args]
+    power = _POWER_CLASSES.get(type(body))
+    why = _power_problem(*power(args)) if power else None
+    if why:
+        raise ParseError(f"{kind}(...) at {index} = {k}: {why}")
+    return body.func(*args)
 
 
 FUNCTIONS = {
@@ -69,12 +145,16 @@ FUNCTIONS = {
 }
 CONSTANTS = {"pi": sp.pi, "E": sp.E, "oo": sp.oo}
 _RELATIONS = {ast.Eq: sp.Eq, ast.LtE: sp.Le, ast.GtE: sp.Ge, ast.Lt: sp.Lt, ast.Gt: sp.Gt}
-_BINARY = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
-           ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b,
-           ast.Pow: lambda a, b: a ** b, ast.BitXor: lambda a, b: a ** b}
+_BINARY = {ast.Pow: lambda a, b: a ** b, ast.BitXor: lambda a, b: a ** b}
+# operators read as one flat Add or Mul (see _Builder.chain)
+_CHAINS = {ast.Add: "add", ast.Sub: "add", ast.Mult: "mul", ast.Div: "mul"}
+_RANGES = {"sum", "Sum", "prod", "Product"}
 # functions that are powers in disguise: name -> (base, exponent) of their one argument
 _POWERS = {"exp": lambda a: (sp.E, a), "sinh": lambda a: (sp.E, a), "cosh": lambda a: (sp.E, a),
            "sqrt": lambda a: (a, sp.Rational(1, 2))}
+# the same, by SymPy class: class -> (base, exponent) of its arguments
+_POWER_CLASSES = {sp.Pow: lambda a: a, sp.exp: lambda a: (sp.E, a[0]),
+                  sp.sinh: lambda a: (sp.E, a[0]), sp.cosh: lambda a: (sp.E, a[0])}
 _WHAT = {ast.Attribute: "attribute access", ast.Lambda: "a lambda", ast.ListComp: "a comprehension",
          ast.SetComp: "a comprehension", ast.DictComp: "a comprehension",
          ast.GeneratorExp: "a comprehension", ast.IfExp: "an if-expression",
@@ -101,6 +181,7 @@ class _Builder:
         raise ParseError(f"cannot use {what}{where}")
 
     def symbol(self, name, node):
+        _check_name(name)
         if name.startswith("_"):
             self.fail(node, f"the name '{name}' (names may not start with an underscore)")
         if name in FUNCTIONS:
@@ -128,18 +209,19 @@ class _Builder:
         if isinstance(node, ast.Name):
             return self.symbol(node.id, node)
         if isinstance(node, ast.BinOp):
+            if type(node.op) in _CHAINS:
+                return self.chain(node, d)
             op = _BINARY.get(type(node.op))
             if op is None:
                 self.fail(node, f"the operator {type(node.op).__name__}")
-            left, right = self.build(node.left, d), self.build(node.right, d)
-            if isinstance(node.op, (ast.Pow, ast.BitXor)):
-                self.check_power(node, left, right)
+            left, right = self.expr(node.left, d), self.expr(node.right, d)
+            self.check_power(node, left, right)
             return op(left, right)
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.USub):
-                return -self.build(node.operand, d)
+                return -self.expr(node.operand, d)
             if isinstance(node.op, ast.UAdd):
-                return self.build(node.operand, d)
+                return self.expr(node.operand, d)
             self.fail(node, f"the operator {type(node.op).__name__}")
         if isinstance(node, ast.Call):
             return self.call(node, d)
@@ -151,6 +233,32 @@ class _Builder:
             self.fail(node, "a comparison here (a constraint is one comparison: lhs <= rhs)")
         self.fail(node, _WHAT.get(type(node), type(node).__name__))
 
+    def expr(self, node, depth):
+        """``build``, refusing a tuple: tuples are only the limits of a sum, (i, 1, N)."""
+        value = self.build(node, depth)
+        if not isinstance(value, sp.Expr):
+            self.fail(node, "a tuple here (only the limits of a sum or product are written "
+                      "(i, 1, N))")
+        return value
+
+    def chain(self, node, d):
+        """``a + b - c + ...`` or ``a * b / c * ...`` as one Add or Mul: a long flat sum is
+        wide, not deep, so its terms are all read at the same depth (and without recursion)."""
+        family = _CHAINS[type(node.op)]
+        links = []
+        while isinstance(node, ast.BinOp) and _CHAINS.get(type(node.op)) == family:
+            links.append((node.op, node.right))
+            node = node.left
+        parts = [self.expr(node, d)]
+        for op, right in reversed(links):
+            value = self.expr(right, d)
+            if isinstance(op, ast.Sub):
+                value = -value
+            elif isinstance(op, ast.Div):
+                value = sp.Pow(value, -1)
+            parts.append(value)
+        return sp.Add(*parts) if family == "add" else sp.Mul(*parts)
+
     def call(self, node, d):
         if not isinstance(node.func, ast.Name):
             self.fail(node.func, "a call of anything but a named function")
@@ -160,7 +268,8 @@ class _Builder:
             self.fail(node.func, f"the function '{name}' (allowed: {allowed})")
         if node.keywords:
             self.fail(node.keywords[0].value, "keyword arguments")
-        args = [self.build(a, d) for a in node.args]
+        build = self.build if name in _RANGES else self.expr
+        args = [build(a, d) for a in node.args]
         if name in _POWERS and len(args) == 1:
             self.check_power(node, *_POWERS[name](args[0]))
         try:
@@ -181,13 +290,14 @@ class _Builder:
         if not isinstance(node.value, ast.Name):
             self.fail(node, "brackets on anything but a name (indexed symbols look like p[i])")
         base_name = node.value.id
+        _check_name(base_name)
         if base_name in FUNCTIONS or base_name in CONSTANTS or base_name.startswith("_"):
             self.fail(node.value, f"'{base_name}' as an indexed symbol")
         index_node = node.slice
         indices = index_node.elts if isinstance(index_node, ast.Tuple) else [index_node]
         idx = []
         for i in indices:
-            value = self.build(i, d)
+            value = self.expr(i, d)
             if isinstance(value, sp.Symbol):
                 value = sp.Symbol(value.name, integer=True)
             if not (value.is_integer or isinstance(value, sp.Symbol) or value.is_Add):
@@ -200,6 +310,13 @@ class _Builder:
                 base = sp.IndexedBase(base_name, real=True)
                 self.made[base_name] = base
         return base[tuple(idx)] if len(idx) > 1 else base[idx[0]]
+
+
+def _check_name(name):
+    """Refuse names with letters of scripts that look like Latin ones (see guards)."""
+    why = identifier_problem(name)
+    if why:
+        raise ParseError(why)
 
 
 def _log10_abs(number):
@@ -237,6 +354,13 @@ def _power_problem(base, exponent):
     (for floats: that decimal exponent); more than MAX_DIGITS is refused. A fractional power of
     a Rational with more than MAX_ROOT_DIGITS digits is refused too: SymPy factors the base.
     """
+    if not base.is_number and exponent.is_number and exponent.is_extended_real:
+        if abs(exponent) > MAX_EXPONENT:
+            size = _log10_abs(exponent)
+            shown = str(exponent) if size is not None and size < 9 else f"10^{size:.0f}"
+            return (f"a power with the exponent {shown} (the limit for powers of variables "
+                    f"is {MAX_EXPONENT})")
+        return None
     if not (base.is_number and exponent.is_number):
         return None
     scale, size = _scale(base), _log10_abs(exponent)
@@ -335,6 +459,9 @@ def _checked(value, text):
     if bad is not None:
         why = _NOT_FINITE.get(bad) or f"beyond the range of floating point ({_float_text(bad)})"
         raise ParseError(f"'{_short(text)}' is {why}: give a finite expression")
+    why = size_problem(value)
+    if why:
+        raise ParseError(f"'{_short(text)}' is too large: {why}")
     return value
 
 
@@ -384,8 +511,10 @@ def parse_symbols(text: str, **assumptions) -> list:
     names = [n.strip() for n in _prepare(text, "the list of names").split(",") if n.strip()]
     out = []
     for name in names:
-        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
-            raise ParseError(f"'{name}' is not a valid name (letters, digits and _)")
+        name = unicodedata.normalize("NFKC", name)      # as Python reads names in expressions
+        _check_name(name)
+        if not re.fullmatch(r"[^\W\d_]\w*", name):
+            raise ParseError(f"'{_short(name)}' is not a valid name (letters, digits and _)")
         if name in FUNCTIONS or name in CONSTANTS:
             raise ParseError(f"'{name}' is reserved (a function or constant)")
         out.append(sp.Symbol(name, real=True, **assumptions))

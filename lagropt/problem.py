@@ -10,6 +10,7 @@ import sympy as sp
 from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
 from .errors import ProblemError
+from .guards import check_real, check_size
 from .lagrangian import lagrangian, multiplier_symbols, stationarity_equations
 
 __all__ = ["Constraint", "Problem", "maximize", "minimize"]
@@ -195,6 +196,7 @@ class Problem:
         self.objective = _as_expression(objective, "the objective")
         self.constraints = tuple(_constraint(c, i)
                                  for i, c in enumerate(_constraint_list(subject_to), 1))
+        self._check_expressions()
         params = list(self._symbols(params or (), "params"))
         dims = _dimensions(self.objective)
         for c in self.constraints:
@@ -245,6 +247,16 @@ class Problem:
         if len(set(chosen)) != len(chosen):
             raise ProblemError("a variable is listed twice")
         return tuple(chosen)
+
+    def _check_expressions(self) -> None:
+        """Refuse expressions too large to work on and ones that are not real-valued (see
+        :mod:`lagropt.guards`), naming the objective or the constraint."""
+        named = [("the objective", self.objective)]
+        named += [(f"constraint {i} ({c})", c.function)
+                  for i, c in enumerate(self.constraints, 1) if c.decided is None]
+        for what, expr in named:
+            check_size(expr, what)
+            check_real(expr, what)
 
     def _check_counts(self) -> None:
         k, n = len(self.equalities), len(self.variables)

@@ -156,7 +156,7 @@ def test_powers_of_numbers_too_large_to_compute_are_refused(text):
     ("x**(1/2)", sp.sqrt(x)), ("10**-3", sp.Rational(1, 1000)), ("10^-3", sp.Rational(1, 1000)),
     ("2^10^3", sp.Integer(2) ** 1000), ("(1/2)**100", sp.Rational(1, 2 ** 100)),
     ("(10**300)**(1/2)", sp.Integer(10) ** 150), ("(-1)**(10**100)", sp.Integer(1)),
-    ("0**(10**100)", sp.Integer(0)), ("x**(10**10)", x ** (10 ** 10)), ("2**x", 2 ** x),
+    ("0**(10**100)", sp.Integer(0)), ("x**(10**3)", x ** 1000), ("2**x", 2 ** x),
     ("exp(2) + sqrt(8)", sp.exp(2) + 2 * sp.sqrt(2)), ("1e300*x", sp.Float(1e300) * x),
 ])
 def test_reasonable_powers_still_work(text, want):

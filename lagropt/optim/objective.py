@@ -92,8 +92,10 @@ def _scalar_kernel(f, data):
 
 def _compiled_from_expression(expr, wrt):
     from ..compile import compile as compile_expr
+    from ..guards import check_real
     from ..problem import _natural_key
 
+    check_real(expr, "the expression", OptimizerError)     # sums stay arrays: not expanded
     if wrt is None:
         wrt = sorted(expr.free_symbols, key=_natural_key)
         if not wrt:

@@ -169,6 +169,9 @@ def _real_vector(obj, what: str) -> np.ndarray:
     except (TypeError, ValueError):
         raise StatMechError(f"{what} must be numbers (symbolic levels: use "
                             "lagropt.statmech.Canonical)") from None
+    except OverflowError:
+        raise StatMechError(f"{what} must be finite: one is beyond the range of floating "
+                            "point") from None
     arr = _float_array(arr, what)
     if arr.ndim != 1 or arr.size == 0:
         raise StatMechError(f"{what} must be a non-empty one-dimensional list of numbers")
@@ -186,6 +189,9 @@ def _real_number(obj, what: str) -> float:
         v = float(obj)
     except (TypeError, ValueError):
         raise StatMechError(f"{what} must be a number, got {obj!r}") from None
+    except OverflowError:
+        raise StatMechError(f"{what} must be finite: it is beyond the range of floating "
+                            "point") from None
     if not math.isfinite(v):
         raise StatMechError(f"{what} must be finite, got {v}")
     return v
