@@ -198,9 +198,35 @@ def _plot_file(path: str) -> Path:
     return p
 
 
-def _output_folder(path: str) -> Path:
+def _latex_outputs(args, problem) -> None:
+    """``--latex``/``--pdf`` checked before any work: a .tex name, files lagropt may replace
+    (its own, or any with --force), symbol names LaTeX can print."""
+    from .files import refuse_to_clobber, require_suffix
+    from .latex import latex_available
+    from .latex.documents import PDF_MARK, TEX_MARK
+
+    if args.pdf and not args.latex:
+        raise LagroptError("--pdf needs --latex FILE.tex (where to write the document)")
+    if not args.latex:
+        return
+    _writable(args.latex)
+    tex = require_suffix(args.latex, ".tex", "--latex")
+    refuse_to_clobber(tex, TEX_MARK.encode(), args.force)
+    if args.pdf:
+        refuse_to_clobber(tex.with_suffix(".pdf"), PDF_MARK, args.force)
+        if not latex_available():
+            raise LagroptError("--pdf needs pdflatex, which is not installed (apt-get install "
+                               "texlive-latex-base texlive-latex-recommended latexmk)")
+    problem.latex()               # a name LaTeX cannot print is refused now, not after solving
+
+
+def _output_folder(path: str, force: bool = False) -> Path:
     """``tour --out``: a folder, or one that can be created (its nearest existing ancestor is a
-    folder that accepts new files); nothing is created here."""
+    folder that accepts new files), new, empty or a tour's own unless ``force``; nothing is
+    created here."""
+    from .tour import check_output_folder
+
+    check_output_folder(path, force)
     p = Path(path)
     existing = p if p.exists() else next(a for a in p.absolute().parents if a.exists())
     if not existing.is_dir():
@@ -234,21 +260,12 @@ def _solve(args) -> int:
     from .verify import verify
 
     problem = _problem_from_args(args)
-    if args.latex:
-        _writable(args.latex)
+    _latex_outputs(args, problem)
     if args.plot:
         _plot_file(args.plot)
     if args.plot and len(problem.variables) != 2:
         raise LagroptError(f"--plot draws problems in two variables; this one has "
                            f"{len(problem.variables)}")
-    if args.pdf and not args.latex:
-        raise LagroptError("--pdf needs --latex FILE.tex (where to write the document)")
-    if args.pdf:
-        from .latex import latex_available
-
-        if not latex_available():
-            raise LagroptError("--pdf needs pdflatex, which is not installed (apt-get install "
-                               "texlive-latex-base texlive-latex-recommended latexmk)")
     sol = problem.solve(timeout=args.timeout)
     report = verify(problem, sol) if args.verify else None
     if args.plot:
@@ -260,11 +277,11 @@ def _solve(args) -> int:
         _save_plot(lagrange(sol), Path(args.plot))
     if args.latex:
         with _writing(args.latex):
-            path = sol.to_tex(args.latex)
+            path = sol.to_tex(args.latex, force=args.force)
         if args.pdf:
             from .latex import compile as compile_tex
 
-            compile_tex(path)
+            compile_tex(path, force=args.force)
     if args.json:
         json.dump(solution_json(sol, report), sys.stdout, indent=2)
         print()
@@ -288,9 +305,9 @@ def _tour(args) -> int:
     from .tour import run_tour
 
     sections = [s.strip() for s in args.sections.split(",")] if args.sections else None
-    _output_folder(args.out)
+    _output_folder(args.out, args.force)
     where = sys.stderr if args.json else sys.stdout
-    tour = run_tour(args.out, sections=sections, stream=where)
+    tour = run_tour(args.out, sections=sections, stream=where, force=args.force)
     written = tour.written
     if args.json:
         print(Path(written["report_json"]).read_text())
@@ -491,6 +508,8 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--steps", action="store_true", help="print the derivation")
     solve.add_argument("--latex", metavar="FILE.tex", help="write the derivation as a LaTeX document")
     solve.add_argument("--pdf", action="store_true", help="also build the PDF (needs pdflatex)")
+    solve.add_argument("--force", action="store_true", help="replace the .tex/.pdf even when "
+                       "lagropt did not write them")
     solve.add_argument("--plot", metavar="FILE.png", help="draw the Lagrange picture (two variables)")
     solve.add_argument("--json", action="store_true", help="print the result as JSON")
     solve.set_defaults(run=_solve)
@@ -529,6 +548,8 @@ def build_parser() -> argparse.ArgumentParser:
     tour.add_argument("--out", default="lagropt-tour", metavar="DIR",
                       help="folder for the notes with the examples' derivations (LaTeX, and "
                       "the PDF when pdflatex is installed; default: ./lagropt-tour)")
+    tour.add_argument("--force", action="store_true", help="write into --out even when it is "
+                      "a non-empty folder lagropt did not create")
     tour.set_defaults(run=_tour)
     me = sub.add_parser("maxent", help="the maximum-entropy distribution over values with a "
                         "given mean (and variance): p, multipliers, ln Z, entropy",

@@ -95,7 +95,7 @@ def test_every_kind_of_derivation_renders(name):
 
 @pytest.mark.parametrize("name", CASES)
 def test_every_kind_of_derivation_compiles(name, tmp_path, latex_required):
-    path = L.to_tex(everything(name), tmp_path / f"{name}.tex", title=name.replace("_", " "))
+    path = L.to_tex(L.LaTeXString(everything(name)), tmp_path / f"{name}.tex", title=name)
     pdf = L.compile(path, clean=False)
     assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
     # the default views fit the page (lines written out in full may not)
