@@ -196,7 +196,8 @@ def _sandbox_environment() -> dict:
     path of the user's pointing elsewhere."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("TEXINPUTS", "TEXMFOUTPUT", "BIBINPUTS", "BSTINPUTS")}
-    env.update(openin_any="p", openout_any="p", shell_escape="f")
+    env.update(openin_any="p", openout_any="p", shell_escape="f",
+               max_print_line="10000")              # log lines unbroken: whole error messages
     return env
 
 
