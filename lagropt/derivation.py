@@ -157,8 +157,12 @@ class Derivation:
         from .latex import to_tex
         return to_tex(self, path, standalone, title, raw=raw, force=force)
 
-    def _repr_latex_(self) -> str:
-        return self.latex()
+    def _repr_latex_(self) -> str | None:
+        from .errors import LatexError
+        try:
+            return self.latex()
+        except LatexError:           # a name LaTeX cannot print: Jupyter shows the text form
+            return None
 
 
 class _TextPrinter(StrPrinter):

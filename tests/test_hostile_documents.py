@@ -271,3 +271,12 @@ def test_fuzzed_names_and_titles_compile(tmp_path_factory, batch):
     pdf = L.compile(tex)
     assert pdf.read_bytes().startswith(b"%PDF")
     assert files_under(folder) == ["fuzz.pdf", "fuzz.tex"]
+
+
+def test_jupyter_falls_back_to_text_for_an_unprintable_name():
+    x = sp.Symbol("x☃", real=True)
+    problem = lagropt.minimize(x ** 2)
+    sol = problem.solve()
+    assert problem._repr_latex_() is None and sol._repr_latex_() is None
+    assert sol.derivation._repr_latex_() is None
+    assert "x☃" in str(sol)

@@ -131,8 +131,9 @@ def test_notes_with_derivations_text_and_figures(tmp_path, latex_required):
     ax.plot([0, 1], [0, 1])
     png = tmp_path / "drawing.png"
     fig.savefig(png)
-    notes = (L.Notes("Lagrange multipliers").section("The paraboloid on $x = y$").add(problem)
-             .add(sol).text("A figure drawn by matplotlib:").figure(fig, "The line $x = y$.")
+    notes = (L.Notes("Lagrange multipliers").section("The paraboloid on $x = y$", raw=True)
+             .add(problem).add(sol).text("A figure drawn by matplotlib:")
+             .figure(fig, "The line $x = y$.", raw=True)
              .section("Boltzmann").add(solved("parametric")[1]).figure(png, width="5cm"))
     out = tmp_path / "out" / "my notes.tex"
     pdf = notes.compile(out)

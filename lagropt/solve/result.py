@@ -214,6 +214,10 @@ class Solution:
         from ..latex import to_tex
         return to_tex(self, path, standalone, title, raw=raw, force=force)
 
-    def _repr_latex_(self) -> str:
+    def _repr_latex_(self) -> str | None:
+        from ..errors import LatexError
         from ..latex import solution_summary_latex
-        return solution_summary_latex(self)
+        try:
+            return solution_summary_latex(self)
+        except LatexError:           # a name LaTeX cannot print: Jupyter shows the text form
+            return None
