@@ -183,9 +183,21 @@ def _writable(path: str) -> Path:
     return p
 
 
-def _plot_file(path: str) -> Path:
-    """``--plot``'s file: writable, with an extension naming a format matplotlib writes."""
+# how a figure lagropt saved says so, per format (metadata matplotlib writes as plain bytes);
+# a file in another format is lagropt's only if --force says it may be replaced
+_PLOT_METADATA = {"png": ({"Software": "lagropt"}, b"Software\x00lagropt"),
+                  "pdf": ({"Creator": "lagropt"}, b"/Creator (lagropt)"),
+                  "svg": ({"Creator": "lagropt"}, b"<dc:title>lagropt</dc:title>"),
+                  "eps": ({"Creator": "lagropt"}, b"%%Creator: lagropt"),
+                  "ps": ({"Creator": "lagropt"}, b"%%Creator: lagropt")}
+
+
+def _plot_file(path: str, force: bool = False) -> Path:
+    """``--plot``'s file: writable, with an extension naming a format matplotlib writes, not a
+    file lagropt did not write (unless ``force``)."""
     from matplotlib.backend_bases import FigureCanvasBase
+
+    from .files import refuse_to_clobber
 
     p = _writable(path)
     formats = sorted(FigureCanvasBase.get_supported_filetypes())
@@ -195,6 +207,7 @@ def _plot_file(path: str) -> Path:
     if fmt not in formats:
         raise LagroptError(f"--plot {path}: matplotlib cannot write .{fmt} files (formats: "
                            f"{', '.join(formats)})")
+    refuse_to_clobber(p, _PLOT_METADATA.get(fmt, (None, None))[1], force)
     return p
 
 
@@ -252,8 +265,13 @@ def _writing(path):
 
 
 def _save_plot(fig, path: Path) -> None:
-    with _writing(path):
-        fig.savefig(path, dpi=120, format=path.suffix[1:].lower())
+    """Save atomically, marked as lagropt's where the format has metadata."""
+    from .files import Outputs
+
+    fmt = path.suffix[1:].lower()
+    metadata = _PLOT_METADATA.get(fmt, (None, None))[0]
+    with _writing(path), Outputs() as out:
+        fig.savefig(out.temporary(path), dpi=120, format=fmt, metadata=metadata)
 
 
 def _solve(args) -> int:
@@ -262,7 +280,7 @@ def _solve(args) -> int:
     problem = _problem_from_args(args)
     _latex_outputs(args, problem)
     if args.plot:
-        _plot_file(args.plot)
+        _plot_file(args.plot, args.force)
     if args.plot and len(problem.variables) != 2:
         raise LagroptError(f"--plot draws problems in two variables; this one has "
                            f"{len(problem.variables)}")
@@ -396,7 +414,7 @@ def _descend(args) -> int:
     if args.vars:
         names = _order_variables(names, args.vars)
     if args.plot:
-        _plot_file(args.plot)
+        _plot_file(args.plot, args.force)
     x0 = _numbers(args.x0, "--x0")
     if len(x0) != len(names):
         raise LagroptError(f"--x0 has {len(x0)} numbers for {len(names)} variables "
@@ -508,8 +526,8 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--steps", action="store_true", help="print the derivation")
     solve.add_argument("--latex", metavar="FILE.tex", help="write the derivation as a LaTeX document")
     solve.add_argument("--pdf", action="store_true", help="also build the PDF (needs pdflatex)")
-    solve.add_argument("--force", action="store_true", help="replace the .tex/.pdf even when "
-                       "lagropt did not write them")
+    solve.add_argument("--force", action="store_true", help="replace the .tex/.pdf/plot even "
+                       "when lagropt did not write them")
     solve.add_argument("--plot", metavar="FILE.png", help="draw the Lagrange picture (two variables)")
     solve.add_argument("--json", action="store_true", help="print the result as JSON")
     solve.set_defaults(run=_solve)
@@ -538,6 +556,8 @@ def build_parser() -> argparse.ArgumentParser:
                          "RMSProp and Adam side by side (the lecture's picture)")
     descend.add_argument("--plot", metavar="FILE.png", help="the paths on the contours (two "
                          "variables) or the loss curves")
+    descend.add_argument("--force", action="store_true", help="replace the --plot file even "
+                         "when lagropt did not write it")
     descend.add_argument("--json", action="store_true", help="print the results as JSON")
     descend.set_defaults(run=_descend)
     tour = sub.add_parser("tour", help="reproduce every worked example of the lecture notes: "

@@ -261,3 +261,20 @@ def test_a_failing_tour_leaves_an_earlier_tour_as_it_was(tmp_path, tiny_tour, mo
     assert contents(out) == before
     assert sorted(p.name for p in out.iterdir()) == sorted(
         {name.split("/")[0] for name in before})         # no staging folder left inside
+
+
+@pytest.mark.parametrize("name", ["plot.png", "plot.pdf", "plot.svg"])
+def test_plots_replace_only_lagropts_own_files(tmp_path, capsys, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    user = tmp_path / name
+    user.write_bytes(b"the user's own picture")
+    for args in ([*SOLVE, "--plot", name], ["descend", "x^2 + y^2", "--x0", "1,1", "--plot", name]):
+        code, out, err = run_here(capsys, *args)
+        assert code == 2 and out == "" and "lagropt did not write it" in one_line_error(err)
+    assert user.read_bytes() == b"the user's own picture"
+    code, out, err = run_here(capsys, *SOLVE, "--plot", name, "--force")
+    assert code == 0, err
+    code, out, err = run_here(capsys, *SOLVE, "--plot", name)      # now lagropt's own
+    assert code == 0, err
+    assert b"the user's own" not in user.read_bytes()
+    assert sorted(contents(tmp_path)) == [name]                       # no temporary left
