@@ -106,7 +106,7 @@ class Outputs:
     def __exit__(self, kind, exc, tb) -> None:
         if kind is None:
             for temporary, target in self.pending:
-                os.chmod(temporary, 0o666 & ~_umask())
+                os.chmod(temporary, 0o666 & ~_UMASK)        # as open() would have made it
                 os.replace(temporary, target)
             return
         for temporary, _ in self.pending:
@@ -119,6 +119,10 @@ class Outputs:
 
 
 def _umask() -> int:
-    mask = os.umask(0)
+    """The process's umask, read once at import (setting it to read it is not thread-safe)."""
+    mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+_UMASK = _umask()

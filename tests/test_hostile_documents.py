@@ -280,3 +280,28 @@ def test_jupyter_falls_back_to_text_for_an_unprintable_name():
     assert problem._repr_latex_() is None and sol._repr_latex_() is None
     assert sol.derivation._repr_latex_() is None
     assert "x☃" in str(sol)
+
+
+TEXT_COMMANDS = {"textbackslash", "textasciitilde", "textasciicircum", "dots", "approx", "leq",
+                 "geq", "neq", "to", "Rightarrow", "infty", "cdot", "times", "pm", "partial",
+                 "lambda", "mu", "varepsilon", "beta"}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=4), st.sampled_from(NASTY)), max_size=6).map("".join))
+def test_fuzzed_text_is_escaped(text):
+    from lagropt.latex.text import as_latex
+
+    out = as_latex(text)
+    for m in re.finditer(r"\\([A-Za-z]+|.)", out):
+        assert m.group(1) in TEXT_COMMANDS or m.group(1) in "{}#$%&_", (m.group(1), out)
+    bare = re.sub(r"\\[{}#$%&_]", "", out)
+    assert not re.search(r"[#%&^]", bare) and bare.count("$") % 2 == 0, out
+    assert bare.count("{") == bare.count("}") and "\n" not in out, out
+    assert as_latex(text, raw=True) == text == L.LaTeXString(text)
+
+
+def test_a_figure_width_is_a_length_not_latex(tmp_path):
+    png = _picture(tmp_path)
+    with pytest.raises(L.LatexError, match="give a length"):
+        L.Notes().figure(png, width="1cm]{x}\\input{/etc/hostname}")
