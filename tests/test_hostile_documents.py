@@ -9,6 +9,7 @@ PDF is read back (pdftotext when installed, else the copied log) to show nothing
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 import sympy as sp
@@ -231,13 +232,19 @@ def test_a_latexmkrc_in_the_folder_does_not_run(tmp_path, monkeypatch, latex_req
     assert pdf.is_file() and not ran.exists()
 
 
-def test_the_compile_command_turns_shell_escape_off():
+def test_the_compile_command_turns_shell_escape_off(latex_required, monkeypatch):
+    """Both commands (latexmk, and pdflatex when latexmk is missing) and the environment."""
+    from lagropt.latex import documents
     from lagropt.latex.documents import _build_commands, _sandbox_environment
 
-    for cmd in _build_commands(__import__("pathlib").Path("doc.tex")) if shutil.which(
-            "pdflatex") else []:
+    commands = _build_commands(Path("doc.tex"))
+    which = shutil.which
+    monkeypatch.setattr(documents.shutil, "which", lambda n: None if n == "latexmk" else which(n))
+    commands += _build_commands(Path("doc.tex"))
+    assert len(commands) >= 2
+    for cmd in commands:
         assert "-no-shell-escape" in cmd
-        if cmd[0].endswith("latexmk"):
+        if Path(cmd[0]).name == "latexmk":
             assert "-norc" in cmd
     env = _sandbox_environment()
     assert env["openin_any"] == env["openout_any"] == "p" and env["shell_escape"] == "f"
@@ -305,3 +312,18 @@ def test_a_figure_width_is_a_length_not_latex(tmp_path):
     png = _picture(tmp_path)
     with pytest.raises(L.LatexError, match="give a length"):
         L.Notes().figure(png, width="1cm]{x}\\input{/etc/hostname}")
+
+
+def test_without_latexmk_pdflatex_builds_in_the_same_sandbox(tmp_path, secret, monkeypatch,
+                                                             latex_required):
+    from lagropt.latex import documents
+    from lagropt.latex.documents import PDF_MARK
+
+    which = shutil.which
+    monkeypatch.setattr(documents.shutil, "which", lambda n: None if n == "latexmk" else which(n))
+    pdf = L.compile(solved_with("y").to_tex(tmp_path / "doc.tex"))
+    assert PDF_MARK in pdf.read_bytes()                  # marked as lagropt's
+    assert files_under(tmp_path) == ["doc.pdf", "doc.tex", "secret.tex"]
+    raw = L.to_tex(f"\\input{{{secret}}}", tmp_path / "raw.tex", raw=True)
+    with pytest.raises(L.LatexError, match="not found"):
+        L.compile(raw)
