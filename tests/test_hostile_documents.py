@@ -259,11 +259,7 @@ printable_names = st.lists(st.one_of(st.text(max_size=4), st.sampled_from(NASTY)
 @settings(max_examples=4, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(printable_names, min_size=10, max_size=25))
-def test_fuzzed_names_and_titles_compile(tmp_path_factory, batch):
-    from lagropt.latex import latex_available
-
-    if not latex_available():
-        pytest.skip("pdflatex is not installed")
+def test_fuzzed_names_and_titles_compile(tmp_path_factory, latex_required, batch):
     folder = tmp_path_factory.mktemp("fuzz")
     rows = []
     for name in batch:
