@@ -264,14 +264,45 @@ def _writing(path):
         raise LagroptError(f"cannot write {path}: {why}") from None
 
 
-def _save_plot(fig, path: Path) -> None:
-    """Save atomically, marked as lagropt's where the format has metadata."""
+def _save_plot(fig, path: Path, outputs=None) -> None:
+    """Save atomically (with ``outputs``, when they are all written), marked as lagropt's
+    where the format has metadata."""
     from .files import Outputs
 
+    if outputs is None:
+        with Outputs() as out:
+            return _save_plot(fig, path, out)
     fmt = path.suffix[1:].lower()
     metadata = _PLOT_METADATA.get(fmt, (None, None))[0]
-    with _writing(path), Outputs() as out:
-        fig.savefig(out.temporary(path), dpi=120, format=fmt, metadata=metadata)
+    with _writing(path):
+        fig.savefig(outputs.temporary(path), dpi=120, format=fmt, metadata=metadata)
+
+
+def _write_solve_outputs(args, sol) -> None:
+    """``solve``'s plot, .tex and PDF, all or none: the document is written and compiled in a
+    temporary folder and the files are moved into place only when everything is built (the
+    checks of :func:`_latex_outputs` and :func:`_plot_file` were made before solving)."""
+    import shutil
+
+    from .files import Outputs
+
+    with Outputs() as out, tempfile.TemporaryDirectory(prefix="lagropt-") as folder:
+        if args.plot:
+            import matplotlib
+
+            matplotlib.use("Agg")
+            from .plot import lagrange
+
+            _save_plot(lagrange(sol), Path(args.plot), out)
+        if args.latex:
+            with _writing(args.latex):
+                staged = sol.to_tex(Path(folder) / "document.tex")
+            if args.pdf:
+                from .latex import compile as compile_tex
+
+                pdf = compile_tex(staged)
+                shutil.copyfile(pdf, out.temporary(Path(args.latex).with_suffix(".pdf")))
+            shutil.copyfile(staged, out.temporary(args.latex))
 
 
 def _solve(args) -> int:
@@ -286,20 +317,7 @@ def _solve(args) -> int:
                            f"{len(problem.variables)}")
     sol = problem.solve(timeout=args.timeout)
     report = verify(problem, sol) if args.verify else None
-    if args.plot:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        from .plot import lagrange
-
-        _save_plot(lagrange(sol), Path(args.plot))
-    if args.latex:
-        with _writing(args.latex):
-            path = sol.to_tex(args.latex, force=args.force)
-        if args.pdf:
-            from .latex import compile as compile_tex
-
-            compile_tex(path, force=args.force)
+    _write_solve_outputs(args, sol)
     if args.json:
         json.dump(solution_json(sol, report), sys.stdout, indent=2)
         print()

@@ -278,3 +278,16 @@ def test_plots_replace_only_lagropts_own_files(tmp_path, capsys, monkeypatch, na
     assert code == 0, err
     assert b"the user's own" not in user.read_bytes()
     assert sorted(contents(tmp_path)) == [name]                       # no temporary left
+
+
+def test_a_solve_whose_pdf_fails_leaves_nothing(tmp_path, capsys, monkeypatch):
+    """The .tex, the plot and the PDF of one run are written together or not at all."""
+    def broken(*args, **kwargs):
+        raise L.LatexError("doc.tex does not compile: Emergency stop")
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("lagropt.latex.latex_available", lambda: True)
+    monkeypatch.setattr("lagropt.latex.compile", broken)
+    code, out, err = run_here(capsys, *SOLVE, "--latex", "doc.tex", "--pdf", "--plot", "p.png")
+    assert code == 2 and "does not compile" in one_line_error(err)
+    assert contents(tmp_path) == {}

@@ -132,9 +132,7 @@ def _greek(ch: str) -> str | None:
         words = unicodedata.name(ch).split()
     except ValueError:
         return None
-    if words[:2] != ["GREEK", "SMALL"] and words[:2] != ["GREEK", "CAPITAL"]:
-        return None
-    if words[2] != "LETTER" and words[2:] != ["LETTER"]:
+    if words[:3] not in (["GREEK", "SMALL", "LETTER"], ["GREEK", "CAPITAL", "LETTER"]):
         return None
     letter = " ".join(words[3:]).lower()
     letter = _GREEK_NAMES.get(letter, letter)
