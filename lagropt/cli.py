@@ -205,9 +205,21 @@ def _writable(path: str) -> Path:
     return p
 
 
-def _plot_file(path: str) -> Path:
-    """``--plot``'s file: writable, with an extension naming a format matplotlib writes."""
+# how a figure lagropt saved says so, per format (metadata matplotlib writes as plain bytes);
+# a file in another format is lagropt's only if --force says it may be replaced
+_PLOT_METADATA = {"png": ({"Software": "lagropt"}, b"Software\x00lagropt"),
+                  "pdf": ({"Creator": "lagropt"}, b"/Creator (lagropt)"),
+                  "svg": ({"Creator": "lagropt"}, b"<dc:title>lagropt</dc:title>"),
+                  "eps": ({"Creator": "lagropt"}, b"%%Creator: lagropt"),
+                  "ps": ({"Creator": "lagropt"}, b"%%Creator: lagropt")}
+
+
+def _plot_file(path: str, force: bool = False) -> Path:
+    """``--plot``'s file: writable, with an extension naming a format matplotlib writes, not a
+    file lagropt did not write (unless ``force``)."""
     from matplotlib.backend_bases import FigureCanvasBase
+
+    from .files import refuse_to_clobber
 
     p = _writable(path)
     formats = sorted(FigureCanvasBase.get_supported_filetypes())
@@ -217,12 +229,39 @@ def _plot_file(path: str) -> Path:
     if fmt not in formats:
         raise LagroptError(f"--plot {path}: matplotlib cannot write .{fmt} files (formats: "
                            f"{', '.join(formats)})")
+    refuse_to_clobber(p, _PLOT_METADATA.get(fmt, (None, None))[1], force)
     return p
 
 
-def _output_folder(path: str) -> Path:
+def _latex_outputs(args, problem) -> None:
+    """``--latex``/``--pdf`` checked before any work: a .tex name, files lagropt may replace
+    (its own, or any with --force), symbol names LaTeX can print."""
+    from .files import refuse_to_clobber, require_suffix
+    from .latex import latex_available
+    from .latex.documents import PDF_MARK, TEX_MARK
+
+    if args.pdf and not args.latex:
+        raise LagroptError("--pdf needs --latex FILE.tex (where to write the document)")
+    if not args.latex:
+        return
+    _writable(args.latex)
+    tex = require_suffix(args.latex, ".tex", "--latex")
+    refuse_to_clobber(tex, TEX_MARK.encode(), args.force)
+    if args.pdf:
+        refuse_to_clobber(tex.with_suffix(".pdf"), PDF_MARK, args.force)
+        if not latex_available():
+            raise LagroptError("--pdf needs pdflatex, which is not installed (apt-get install "
+                               "texlive-latex-base texlive-latex-recommended latexmk)")
+    problem.latex()               # a name LaTeX cannot print is refused now, not after solving
+
+
+def _output_folder(path: str, force: bool = False) -> Path:
     """``tour --out``: a folder, or one that can be created (its nearest existing ancestor is a
-    folder that accepts new files); nothing is created here."""
+    folder that accepts new files), new, empty or a tour's own unless ``force``; nothing is
+    created here."""
+    from .tour import check_output_folder
+
+    check_output_folder(path, force)
     p = Path(path)
     existing = p if p.exists() else next(a for a in p.absolute().parents if a.exists())
     if not existing.is_dir():
@@ -247,9 +286,45 @@ def _writing(path):
         raise LagroptError(f"cannot write {path}: {why}") from None
 
 
-def _save_plot(fig, path: Path) -> None:
+def _save_plot(fig, path: Path, outputs=None) -> None:
+    """Save atomically (with ``outputs``, when they are all written), marked as lagropt's
+    where the format has metadata."""
+    from .files import Outputs
+
+    if outputs is None:
+        with Outputs() as out:
+            return _save_plot(fig, path, out)
+    fmt = path.suffix[1:].lower()
+    metadata = _PLOT_METADATA.get(fmt, (None, None))[0]
     with _writing(path):
-        fig.savefig(path, dpi=120, format=path.suffix[1:].lower())
+        fig.savefig(outputs.temporary(path), dpi=120, format=fmt, metadata=metadata)
+
+
+def _write_solve_outputs(args, sol) -> None:
+    """``solve``'s plot, .tex and PDF, all or none: the document is written and compiled in a
+    temporary folder and the files are moved into place only when everything is built (the
+    checks of :func:`_latex_outputs` and :func:`_plot_file` were made before solving)."""
+    import shutil
+
+    from .files import Outputs
+
+    with Outputs() as out, tempfile.TemporaryDirectory(prefix="lagropt-") as folder:
+        if args.plot:
+            import matplotlib
+
+            matplotlib.use("Agg")
+            from .plot import lagrange
+
+            _save_plot(lagrange(sol), Path(args.plot), out)
+        if args.latex:
+            with _writing(args.latex):
+                staged = sol.to_tex(Path(folder) / "document.tex")
+            if args.pdf:
+                from .latex import compile as compile_tex
+
+                pdf = compile_tex(staged)
+                shutil.copyfile(pdf, out.temporary(Path(args.latex).with_suffix(".pdf")))
+            shutil.copyfile(staged, out.temporary(args.latex))
 
 
 CPU_GRACE = 10.0     # CPU seconds beyond --timeout for verifying, plotting and writing
@@ -290,37 +365,15 @@ def _solve(args) -> int:
     if args.whole_process:           # lagropt run as a program: the process is the command's own
         _limit_cpu(seconds)
     problem = _problem_from_args(args)
-    if args.latex:
-        _writable(args.latex)
+    _latex_outputs(args, problem)
     if args.plot:
-        _plot_file(args.plot)
+        _plot_file(args.plot, args.force)
     if args.plot and len(problem.variables) != 2:
         raise LagroptError(f"--plot draws problems in two variables; this one has "
                            f"{len(problem.variables)}")
-    if args.pdf and not args.latex:
-        raise LagroptError("--pdf needs --latex FILE.tex (where to write the document)")
-    if args.pdf:
-        from .latex import latex_available
-
-        if not latex_available():
-            raise LagroptError("--pdf needs pdflatex, which is not installed (apt-get install "
-                               "texlive-latex-base texlive-latex-recommended latexmk)")
     sol = solve_within(problem, budget)
     report = verify(problem, sol) if args.verify else None
-    if args.plot:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        from .plot import lagrange
-
-        _save_plot(lagrange(sol), Path(args.plot))
-    if args.latex:
-        with _writing(args.latex):
-            path = sol.to_tex(args.latex)
-        if args.pdf:
-            from .latex import compile as compile_tex
-
-            compile_tex(path)
+    _write_solve_outputs(args, sol)
     if args.json:
         json.dump(solution_json(sol, report), sys.stdout, indent=2)
         print()
@@ -344,9 +397,9 @@ def _tour(args) -> int:
     from .tour import run_tour
 
     sections = [s.strip() for s in args.sections.split(",")] if args.sections else None
-    _output_folder(args.out)
+    _output_folder(args.out, args.force)
     where = sys.stderr if args.json else sys.stdout
-    tour = run_tour(args.out, sections=sections, stream=where)
+    tour = run_tour(args.out, sections=sections, stream=where, force=args.force)
     written = tour.written
     if args.json:
         print(Path(written["report_json"]).read_text())
@@ -435,7 +488,7 @@ def _descend(args) -> int:
     if args.vars:
         names = _order_variables(names, args.vars)
     if args.plot:
-        _plot_file(args.plot)
+        _plot_file(args.plot, args.force)
     x0 = _numbers(args.x0, "--x0")
     if len(x0) != len(names):
         raise LagroptError(f"--x0 has {len(x0)} numbers for {len(names)} variables "
@@ -562,6 +615,8 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--steps", action="store_true", help="print the derivation")
     solve.add_argument("--latex", metavar="FILE.tex", help="write the derivation as a LaTeX document")
     solve.add_argument("--pdf", action="store_true", help="also build the PDF (needs pdflatex)")
+    solve.add_argument("--force", action="store_true", help="replace the .tex/.pdf/plot even "
+                       "when lagropt did not write them")
     solve.add_argument("--plot", metavar="FILE.png", help="draw the Lagrange picture (two variables)")
     solve.add_argument("--json", action="store_true", help="print the result as JSON")
     solve.set_defaults(run=_solve)
@@ -590,6 +645,8 @@ def build_parser() -> argparse.ArgumentParser:
                          "RMSProp and Adam side by side (the lecture's picture)")
     descend.add_argument("--plot", metavar="FILE.png", help="the paths on the contours (two "
                          "variables) or the loss curves")
+    descend.add_argument("--force", action="store_true", help="replace the --plot file even "
+                         "when lagropt did not write it")
     descend.add_argument("--json", action="store_true", help="print the results as JSON")
     descend.set_defaults(run=_descend)
     tour = sub.add_parser("tour", help="reproduce every worked example of the lecture notes: "
@@ -600,6 +657,8 @@ def build_parser() -> argparse.ArgumentParser:
     tour.add_argument("--out", default="lagropt-tour", metavar="DIR",
                       help="folder for the notes with the examples' derivations (LaTeX, and "
                       "the PDF when pdflatex is installed; default: ./lagropt-tour)")
+    tour.add_argument("--force", action="store_true", help="write into --out even when it is "
+                      "a non-empty folder lagropt did not create")
     tour.set_defaults(run=_tour)
     me = sub.add_parser("maxent", help="the maximum-entropy distribution over values with a "
                         "given mean (and variance): p, multipliers, ln Z, entropy",

@@ -148,13 +148,21 @@ class Derivation:
         from .latex import latex
         return latex(self, fold)
 
-    def to_tex(self, path, standalone: bool = True, title: str | None = None):
-        """Write the LaTeX to ``path``: a complete document, or the fragment for ``\\input``."""
-        from .latex import to_tex
-        return to_tex(self, path, standalone, title)
+    def to_tex(self, path, standalone: bool = True, title: str | None = None, *,
+               raw: bool = False, force: bool = False):
+        """Write the LaTeX to ``path``: a complete document, or the fragment for ``\\input``.
 
-    def _repr_latex_(self) -> str:
-        return self.latex()
+        The title is text (LaTeX when ``raw``); a file lagropt did not write is replaced only
+        when ``force`` (see :func:`lagropt.latex.to_tex`)."""
+        from .latex import to_tex
+        return to_tex(self, path, standalone, title, raw=raw, force=force)
+
+    def _repr_latex_(self) -> str | None:
+        from .errors import LatexError
+        try:
+            return self.latex()
+        except LatexError:           # a name LaTeX cannot print: Jupyter shows the text form
+            return None
 
 
 class _TextPrinter(StrPrinter):

@@ -40,3 +40,12 @@ class StatMechError(ProblemError):
     """A statistical-mechanics problem with no finite answer: a mean or variance the values
     cannot have (or can have only on the boundary, where the distribution degenerates),
     contradictory constraints, a partition function that diverges."""
+
+
+class LatexError(LagroptError):
+    """A LaTeX document could not be written or compiled (or a name or text cannot be
+    written in LaTeX)."""
+
+
+class LatexNotFoundError(LatexError):
+    """Neither latexmk nor pdflatex is installed."""

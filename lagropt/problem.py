@@ -333,8 +333,12 @@ class Problem:
         from .latex import latex
         return latex(self)
 
-    def _repr_latex_(self) -> str:
-        return self.latex()
+    def _repr_latex_(self) -> str | None:
+        from .errors import LatexError
+        try:
+            return self.latex()
+        except LatexError:           # a name LaTeX cannot print: Jupyter shows the text form
+            return None
 
 
 def maximize(objective, subject_to: Iterable = (), variables=None, params=None) -> Problem:

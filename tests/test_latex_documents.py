@@ -95,7 +95,7 @@ def test_every_kind_of_derivation_renders(name):
 
 @pytest.mark.parametrize("name", CASES)
 def test_every_kind_of_derivation_compiles(name, tmp_path, latex_required):
-    path = L.to_tex(everything(name), tmp_path / f"{name}.tex", title=name.replace("_", " "))
+    path = L.to_tex(L.LaTeXString(everything(name)), tmp_path / f"{name}.tex", title=name)
     pdf = L.compile(path, clean=False)
     assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
     # the default views fit the page (lines written out in full may not)
@@ -131,8 +131,9 @@ def test_notes_with_derivations_text_and_figures(tmp_path, latex_required):
     ax.plot([0, 1], [0, 1])
     png = tmp_path / "drawing.png"
     fig.savefig(png)
-    notes = (L.Notes("Lagrange multipliers").section("The paraboloid on $x = y$").add(problem)
-             .add(sol).text("A figure drawn by matplotlib:").figure(fig, "The line $x = y$.")
+    notes = (L.Notes("Lagrange multipliers").section("The paraboloid on $x = y$", raw=True)
+             .add(problem).add(sol).text("A figure drawn by matplotlib:")
+             .figure(fig, "The line $x = y$.", raw=True)
              .section("Boltzmann").add(solved("parametric")[1]).figure(png, width="5cm"))
     out = tmp_path / "out" / "my notes.tex"
     pdf = notes.compile(out)

@@ -3,7 +3,8 @@
 * :func:`latex` -- a LaTeX fragment (``align*`` blocks) for a Derivation, Solution or Problem;
 * :func:`to_tex` -- the same written to a file, as a complete document or as a fragment;
 * :func:`compile` -- the PDF, with latexmk or pdflatex (a clear error when neither is installed);
-* :class:`Notes` -- several derivations, text and figures in one document.
+* :class:`Notes` -- several derivations, text and figures in one document;
+* :class:`LaTeXString` -- text that is LaTeX (everything else given as text is escaped).
 
 The objects themselves delegate here: ``solution.latex()``, ``derivation.to_tex(path)``, and
 ``_repr_latex_`` for Jupyter.
@@ -13,10 +14,13 @@ from __future__ import annotations
 
 from .documents import (PREAMBLE, LatexError, LatexNotFoundError, Notes, compile, document,
                        latex_available, write)
+from .names import UnprintableNameError, symbol_tex
 from .printer import Context, LecturePrinter, tex
+from .text import LaTeXString
 from .render import derivation_latex, problem_latex, solution_latex, solution_summary_latex
 
 __all__ = ["latex", "to_tex", "compile", "Notes", "document", "latex_available", "tex",
+           "LaTeXString", "symbol_tex", "UnprintableNameError",
            "LatexError", "LatexNotFoundError", "PREAMBLE", "LecturePrinter", "Context",
            "derivation_latex", "solution_latex", "problem_latex", "solution_summary_latex"]
 
@@ -50,6 +54,14 @@ def latex(obj, fold: bool = True) -> str:
                      "Solution or Problem")
 
 
-def to_tex(obj, path, standalone: bool = True, title: str | None = None):
-    """Write ``obj`` as LaTeX to ``path``: a complete document, or the fragment alone."""
-    return write(latex(obj) if not isinstance(obj, str) else obj, path, standalone, title)
+def to_tex(obj, path, standalone: bool = True, title: str | None = None, *, raw: bool = False,
+           force: bool = False):
+    """Write ``obj`` as LaTeX to ``path`` (a name ending in ``.tex``): a complete document, or
+    the fragment alone.
+
+    The title (and a string ``obj``) is text, escaped, unless ``raw=True`` or a
+    :class:`LaTeXString`. The file is written atomically, and an existing file lagropt did not
+    write is replaced only when ``force=True`` (see :func:`write`).
+    """
+    return write(obj if isinstance(obj, str) else LaTeXString(latex(obj)), path, standalone, title,
+                 raw=raw, force=force)

@@ -13,7 +13,8 @@ SymPy's LaTeX printer, adjusted where the lecture writes things differently:
   :mod:`lagropt.latex.index`).
 
 Symbols print as the user named them (SymPy's own rules: ``lambda_2`` -> ``\\lambda_{2}``,
-``varepsilon1`` -> ``\\varepsilon_{1}``, ``p_i`` -> ``p_{i}``, ``beta`` -> ``\\beta``).
+``varepsilon1`` -> ``\\varepsilon_{1}``, ``p_i`` -> ``p_{i}``, ``beta`` -> ``\\beta``), through
+the whitelist of :mod:`lagropt.latex.names`: no name reaches LaTeX as commands of its own.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from mpmath.libmp import prec_to_dps
 from sympy.printing.latex import LatexPrinter
 
 from .index import Fold, Indexer, natural_key, numbered
+from .names import symbol_tex
 
 __all__ = ["Context", "LecturePrinter", "tex"]
 
@@ -89,6 +91,14 @@ class LecturePrinter(LatexPrinter):
         settings.setdefault("ln_notation", True)
         super().__init__(settings)
         self.ctx = context or Context()
+
+    # -- names: symbols, functions (SymPy's _hprint_Function calls this) and strings -------
+    def _deal_with_super_sub(self, string: str, style="plain") -> str:
+        name = symbol_tex(string)
+        return r"\boldsymbol{%s}" % name if style == "bold" else name
+
+    def _print_Str(self, s):
+        return symbol_tex(s.name)
 
     # -- sums -----------------------------------------------------------------------------
     def _rank(self, term, numbers_last: bool) -> tuple:

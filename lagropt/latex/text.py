@@ -11,10 +11,29 @@ from __future__ import annotations
 
 import re
 
-import sympy as sp
 from sympy.printing.latex import greek_letters_set
 
-__all__ = ["annotation", "escape"]
+from .names import symbol_tex
+
+__all__ = ["annotation", "escape", "LaTeXString", "as_latex"]
+
+
+class LaTeXString(str):
+    """Text that is LaTeX already, written into a document as it is.
+
+    Titles, section headings, paragraphs and captions are escaped (a ``%`` prints as a percent
+    sign); wrapping a string in ``LaTeXString`` (or passing ``raw=True``) is the one way to put
+    LaTeX commands into a document. Use it only for LaTeX you wrote or trust: a document can
+    read files (``\\input``) and write them (``\\openout``) while it compiles.
+    """
+
+
+def as_latex(text, raw: bool = False) -> str:
+    """``text`` for a document: as it is when ``raw`` or a :class:`LaTeXString`, else escaped
+    by :func:`escape`."""
+    if raw or isinstance(text, LaTeXString):
+        return str(text)
+    return escape(str(text))
 
 _TOKEN = re.compile(r"""
     (?P<abbr>\b(?:e\.g\.|i\.e\.|etc\.|cf\.))
@@ -38,18 +57,24 @@ _UNICODE = {"≈": r"$\approx$", "≤": r"$\leq$", "≥": r"$\geq$", "≠": r"$\
             "⇒": r"$\Rightarrow$", "∞": r"$\infty$", "·": r"$\cdot$", "×": r"$\times$",
             "−": "-", "–": "--", "—": "---", "…": r"\dots{}", "±": r"$\pm$", "∂": r"$\partial$",
             "λ": r"$\lambda$", "μ": r"$\mu$", "ε": r"$\varepsilon$", "β": r"$\beta$",
-            "“": "``", "”": "''", "‘": "`", "’": "'"}
+            "“": "``", "”": "''", "‘": "`", "’": "'", "\u00a0": "~"}
+# Latin-1 characters the default (OT1) fonts do not have
+_NO_GLYPH = {"«", "»", "Ð", "Þ", "ð", "þ"}
 
 
 def escape(text: str) -> str:
-    """Plain text made safe for LaTeX's text mode (specials escaped, common symbols mapped)."""
+    """Plain text made safe for LaTeX's text mode: specials escaped, common symbols mapped, line
+    breaks and tabs as spaces, characters a base TeX installation has no glyph for (and control
+    characters) as ``[U+XXXX]``."""
     out = []
     for ch in text:
         if ch in _TEXT_ESCAPES:
             out.append(_TEXT_ESCAPES[ch])
         elif ch in _UNICODE:
             out.append(_UNICODE[ch])
-        elif ord(ch) > 0xFF:
+        elif ch in "\t\n\r\f\v":
+            out.append(" ")                      # a blank line would end the paragraph
+        elif ord(ch) > 0xFF or ch in _NO_GLYPH or not ch.isprintable():
             out.append(f"[U+{ord(ch):04X}]")     # no font for it in a base TeX installation
         else:
             out.append(ch)
@@ -207,7 +232,7 @@ def _math(tokens, names) -> str:
                 i += 1
             continue
         if kind == "id":
-            out.append(names.get(value) or _CONSTANTS.get(value) or sp.latex(sp.Symbol(value)))
+            out.append(names.get(value) or _CONSTANTS.get(value) or symbol_tex(value))
         elif kind == "op" and value == "*":
             prev = out[-1] if out else ""
             nxt = tokens[i + 1] if i + 1 < len(tokens) else ("", "")

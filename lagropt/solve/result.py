@@ -206,11 +206,19 @@ class Solution:
         from ..latex import latex
         return latex(self, fold)
 
-    def to_tex(self, path, standalone: bool = True, title: str | None = None):
-        """Write :meth:`latex` to ``path``: a complete document, or the fragment alone."""
-        from ..latex import to_tex
-        return to_tex(self, path, standalone, title)
+    def to_tex(self, path, standalone: bool = True, title: str | None = None, *,
+               raw: bool = False, force: bool = False):
+        """Write :meth:`latex` to ``path``: a complete document, or the fragment alone.
 
-    def _repr_latex_(self) -> str:
+        The title is text (LaTeX when ``raw``); a file lagropt did not write is replaced only
+        when ``force`` (see :func:`lagropt.latex.to_tex`)."""
+        from ..latex import to_tex
+        return to_tex(self, path, standalone, title, raw=raw, force=force)
+
+    def _repr_latex_(self) -> str | None:
+        from ..errors import LatexError
         from ..latex import solution_summary_latex
-        return solution_summary_latex(self)
+        try:
+            return solution_summary_latex(self)
+        except LatexError:           # a name LaTeX cannot print: Jupyter shows the text form
+            return None
