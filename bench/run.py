@@ -158,6 +158,67 @@ def solve_textbook(repeats: int = 3, baseline_timeout: float = 10.0, limit: floa
               "baseline_result": result})
 
 
+# -- solve-load -------------------------------------------------------------------------------
+
+def _busy(count: int):
+    """``count`` processes spinning on the CPU (two per core on this machine: 4)."""
+    import subprocess
+
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+
+
+def _solve_clocked(problem):
+    """(wall seconds, CPU seconds of the solve and its workers, solution) with the default
+    budget."""
+    from lagropt.runtime import work_clock
+
+    clear_cache()
+    cpu, wall = work_clock(), time.perf_counter()
+    sol = problem.solve()
+    return time.perf_counter() - wall, work_clock() - cpu, sol
+
+
+def _answer(sol):
+    """What must not change with load: status, optimal value and the optimizers, as text."""
+    return (sol.status, sp.srepr(sol.value),
+            sorted(sp.srepr(sorted(p.x.items(), key=str)) for p in sol.optimum))
+
+
+@bench("solve-load")
+def solve_load(hogs: int = 4):
+    """Each textbook problem with the default budget on a quiet machine (the baseline), then
+    beside ``hogs`` busy processes: the answer must be identical (``same_answer``); the wall
+    time grows with the load, the CPU time should not. ``ratio`` is loaded / quiet wall time.
+    A summary line gives the slowest problem both ways."""
+    from lagropt import get_default_timeout
+
+    cases = _textbook_cases()
+    quiet = {name: _solve_clocked(problem) for name, (problem, _) in cases.items()}
+    procs = _busy(hogs)
+    try:
+        loaded = {name: _solve_clocked(problem) for name, (problem, _) in cases.items()}
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
+    for name, (problem, expected) in cases.items():
+        (qw, qc, qs), (lw, lc, ls) = quiet[name], loaded[name]
+        emit({"bench": "solve-load", "case": name, "ours_s": lw, "ours_cpu_s": lc,
+              "ours_status": ls.status, "expected_status": expected,
+              "same_answer": _answer(qs) == _answer(ls),
+              "baseline": f"the same solve on a quiet machine (default budget "
+                          f"{get_default_timeout():g} s CPU)", "baseline_s": qw,
+              "baseline_cpu_s": qc, "baseline_status": qs.status})
+    slow_quiet = max(quiet, key=lambda n: quiet[n][0])
+    slow_loaded = max(loaded, key=lambda n: loaded[n][0])
+    emit({"bench": "solve-load", "case": f"summary of {len(cases)} problems, {hogs} busy processes",
+          "ours_s": loaded[slow_loaded][0], "ours_slowest": slow_loaded,
+          "ours_cpu_s": loaded[slow_loaded][1],
+          "same_answers": sum(_answer(quiet[n][2]) == _answer(loaded[n][2]) for n in cases),
+          "baseline": "the slowest problem on a quiet machine", "baseline_s": quiet[slow_quiet][0],
+          "baseline_slowest": slow_quiet, "baseline_cpu_s": quiet[slow_quiet][1]})
+
+
 # -- grad-pls and compile-pls ---------------------------------------------------------------------
 
 _LAM1, _LAM2 = 0.1, 0.01

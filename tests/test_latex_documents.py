@@ -9,7 +9,7 @@ import sympy as sp
 import lagropt
 import lagropt.latex as L
 
-x, y, z = sp.symbols("x y z", real=True)
+x, y, z, w = sp.symbols("x y z w", real=True)
 xp, yp = sp.symbols("x y", positive=True)
 HARD = x ** 7 * y ** 5 + x * y ** 3 - z ** 4 * x + sp.sin(x * y)
 
@@ -39,9 +39,14 @@ CASES = {
     "no_critical_point": (lambda: lagropt.maximize(x + y), {}, "no_critical_point",
                           ["no critical point", "1 &= 0"]),
     "timeout": (lambda: lagropt.maximize(HARD, subject_to=[sp.Eq(x ** 6 + y ** 6 + z ** 2, 1)]),
-                {"timeout": 0.3, "numeric": False}, "timeout", ["did not finish within 0.3 s"]),
+                {"timeout": 0.3, "numeric": False}, "timeout", ["exceeded its budget of 0.3 s CPU"]),
+    # the quartic objective on a sextic: Bezout's bound 31104 for its stationarity system
+    "too_large": (lambda: lagropt.minimize(x ** 3 * y * z + y ** 3 * z * w + z ** 3 * w * x + w ** 3 * x * y,
+                                           subject_to=[sp.Eq(x ** 6 + y ** 6 + z ** 6 + w ** 6, 1),
+                                                       sp.Eq(x * y * z * w + x + y, 1)]),
+                  {"numeric": False}, "too_large", ["may have 31104 solutions (Bezout's bound)"]),
     "numeric": (lambda: lagropt.maximize(HARD, subject_to=[sp.Eq(x ** 6 + y ** 6 + z ** 2, 1)]),
-                {"timeout": 0.3}, "numeric", ["found numerically (optimum, not exact)", r"&\approx"]),
+                {"timeout": 5}, "numeric", ["found numerically (optimum, not exact)", r"&\approx"]),
     "unsolved": (lambda: lagropt.minimize(x ** 2 / 2 - sp.sin(x)), {"numeric": False}, "unsolved",
                  ["No exact method solved", r"x - \cos"]),
     "kkt": (lambda: lagropt.maximize(x * y, subject_to=[x + y <= 2, x >= 0, y >= 0]), {}, "optimal",
