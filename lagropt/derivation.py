@@ -15,6 +15,8 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.printing.str import StrPrinter
 
+from . import rendering
+
 __all__ = ["Step", "Derivation", "render_text"]
 
 
@@ -142,11 +144,10 @@ class Derivation:
                 "steps": [{"kind": s.kind, "text": s.text, "chain": s.chain,
                            "equations": [_text(e) for e in s.equations]} for s in self.steps]}
 
-    # LaTeX renderings (lagropt.latex)
+    # LaTeX renderings: registered by lagropt.latex (see lagropt.rendering)
     def latex(self, fold: bool = True) -> str:
         """The derivation as a LaTeX fragment in the lecture's notation (needs amsmath)."""
-        from .latex import latex
-        return latex(self, fold)
+        return rendering.latex(self, fold)
 
     def to_tex(self, path, standalone: bool = True, title: str | None = None, *,
                raw: bool = False, force: bool = False):
@@ -154,15 +155,10 @@ class Derivation:
 
         The title is text (LaTeX when ``raw``); a file lagropt did not write is replaced only
         when ``force`` (see :func:`lagropt.latex.to_tex`)."""
-        from .latex import to_tex
-        return to_tex(self, path, standalone, title, raw=raw, force=force)
+        return rendering.to_tex(self, path, standalone, title, raw=raw, force=force)
 
     def _repr_latex_(self) -> str | None:
-        from .errors import LatexError
-        try:
-            return self.latex()
-        except LatexError:           # a name LaTeX cannot print: Jupyter shows the text form
-            return None
+        return rendering.repr_latex(self)
 
 
 class _TextPrinter(StrPrinter):

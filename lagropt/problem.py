@@ -9,6 +9,7 @@ from typing import Iterable, Sequence
 import sympy as sp
 from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
+from . import rendering
 from .errors import ProblemError
 from .guards import check_real, check_size
 from .lagrangian import lagrangian, multiplier_symbols, stationarity_equations
@@ -327,18 +328,13 @@ class Problem:
     def __repr__(self) -> str:
         return f"<Problem: {str(self).splitlines()[0]}, {len(self.constraints)} constraints>"
 
-    # LaTeX renderings (lagropt.latex)
+    # LaTeX renderings: registered by lagropt.latex (see lagropt.rendering)
     def latex(self) -> str:
         """The problem as the lecture states it, argmax/argmin subject to the constraints."""
-        from .latex import latex
-        return latex(self)
+        return rendering.latex(self)
 
     def _repr_latex_(self) -> str | None:
-        from .errors import LatexError
-        try:
-            return self.latex()
-        except LatexError:           # a name LaTeX cannot print: Jupyter shows the text form
-            return None
+        return rendering.repr_latex(self)
 
 
 def maximize(objective, subject_to: Iterable = (), variables=None, params=None) -> Problem:

@@ -6,12 +6,17 @@
 * :class:`Notes` -- several derivations, text and figures in one document;
 * :class:`LaTeXString` -- text that is LaTeX (everything else given as text is escaped).
 
-The objects themselves delegate here: ``solution.latex()``, ``derivation.to_tex(path)``, and
-``_repr_latex_`` for Jupyter.
+The objects themselves reach these functions without importing this package: importing it
+registers the renderings in :mod:`lagropt.rendering` (``solution.latex()``,
+``derivation.to_tex(path)`` and ``_repr_latex_`` for Jupyter ask that registry).
 """
 
 from __future__ import annotations
 
+from .. import rendering
+from ..derivation import Derivation
+from ..problem import Problem
+from ..solve.result import Solution
 from .documents import (PREAMBLE, LatexError, LatexNotFoundError, Notes, compile, document,
                        latex_available, write)
 from .names import UnprintableNameError, symbol_tex
@@ -40,18 +45,10 @@ def latex(obj, fold: bool = True) -> str:
     str
         Paragraphs and ``align*`` blocks; the document needs ``\\usepackage{amsmath}``.
     """
-    from ..derivation import Derivation
-    from ..problem import Problem
-    from ..solve.result import Solution
-
-    if isinstance(obj, Derivation):
-        return derivation_latex(obj, fold)
-    if isinstance(obj, Solution):
-        return solution_latex(obj, fold)
-    if isinstance(obj, Problem):
-        return problem_latex(obj)
-    raise LatexError(f"cannot render a {type(obj).__name__} as LaTeX: pass a Derivation, "
-                     "Solution or Problem")
+    if not _registered(type(obj)):
+        raise LatexError(f"cannot render a {type(obj).__name__} as LaTeX: pass a Derivation, "
+                         "Solution or Problem")
+    return rendering.latex(obj, fold)
 
 
 def to_tex(obj, path, standalone: bool = True, title: str | None = None, *, raw: bool = False,
@@ -65,3 +62,25 @@ def to_tex(obj, path, standalone: bool = True, title: str | None = None, *, raw:
     """
     return write(obj if isinstance(obj, str) else LaTeXString(latex(obj)), path, standalone, title,
                  raw=raw, force=force)
+
+
+def _registered(kind: type) -> bool:
+    """Whether a LaTeX rendering is registered for the type ``kind``."""
+    return rendering.latex.dispatch(kind) is not rendering.latex.dispatch(object)
+
+
+def _problem_latex(problem: Problem, fold: bool = True) -> str:
+    """:func:`problem_latex` with the registry's signature (a problem has nothing to fold)."""
+    return problem_latex(problem)
+
+
+def _register() -> None:
+    """Fill :mod:`lagropt.rendering` with this package's renderings of the data classes."""
+    for kind, render in ((Derivation, derivation_latex), (Solution, solution_latex),
+                         (Problem, _problem_latex)):
+        rendering.latex.register(kind, render)
+        rendering.to_tex.register(kind, to_tex)
+    rendering.summary_latex.register(Solution, solution_summary_latex)
+
+
+_register()

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from .. import rendering
 from ..derivation import Derivation
 
 __all__ = ["Point", "Solution", "STATUSES", "KINDS"]
@@ -200,11 +201,10 @@ class Solution:
     def __repr__(self) -> str:
         return f"<Solution {self.status}: {len(self.points)} points, value {self.value}>"
 
-    # LaTeX renderings (lagropt.latex)
+    # LaTeX renderings: registered by lagropt.latex (see lagropt.rendering)
     def latex(self, fold: bool = True) -> str:
         """The derivation, with any numerically found points, as a LaTeX fragment."""
-        from ..latex import latex
-        return latex(self, fold)
+        return rendering.latex(self, fold)
 
     def to_tex(self, path, standalone: bool = True, title: str | None = None, *,
                raw: bool = False, force: bool = False):
@@ -212,13 +212,7 @@ class Solution:
 
         The title is text (LaTeX when ``raw``); a file lagropt did not write is replaced only
         when ``force`` (see :func:`lagropt.latex.to_tex`)."""
-        from ..latex import to_tex
-        return to_tex(self, path, standalone, title, raw=raw, force=force)
+        return rendering.to_tex(self, path, standalone, title, raw=raw, force=force)
 
     def _repr_latex_(self) -> str | None:
-        from ..errors import LatexError
-        from ..latex import solution_summary_latex
-        try:
-            return solution_summary_latex(self)
-        except LatexError:           # a name LaTeX cannot print: Jupyter shows the text form
-            return None
+        return rendering.repr_latex(self)

@@ -1,0 +1,55 @@
+"""The rendering registry: how the data classes reach a renderer they do not import.
+
+:class:`~lagropt.Problem`, :class:`~lagropt.Derivation` and :class:`~lagropt.Solution` are data;
+their ``.latex()``, ``.to_tex()`` and ``_repr_latex_`` (Jupyter) ask the generic functions below,
+and a rendering module fills them in for its types when it is imported::
+
+    from lagropt import rendering
+    rendering.latex.register(Derivation, derivation_latex)
+
+:mod:`lagropt.latex` does so (``import lagropt`` imports it), so the arrows point downward only:
+the renderer knows the data, the data know only this registry. With nothing registered, each
+function raises a :class:`~lagropt.errors.LatexError` that says what to import.
+"""
+
+from __future__ import annotations
+
+from functools import singledispatch
+
+from .errors import LatexError
+
+__all__ = ["latex", "summary_latex", "to_tex"]
+
+
+def _unregistered(obj, what: str) -> LatexError:
+    """The error for a type no rendering module has registered."""
+    return LatexError(f"no LaTeX {what} is registered for a {type(obj).__name__} "
+                      "(import lagropt.latex, which registers it)")
+
+
+@singledispatch
+def latex(obj, fold: bool = True) -> str:
+    """The LaTeX fragment of ``obj`` (``fold``: index notation for numbered symbols)."""
+    raise _unregistered(obj, "renderer")
+
+
+@singledispatch
+def summary_latex(obj) -> str:
+    """The short LaTeX Jupyter shows for ``obj`` (``_repr_latex_``)."""
+    return latex(obj)
+
+
+@singledispatch
+def to_tex(obj, path, standalone: bool = True, title: str | None = None, *, raw: bool = False,
+           force: bool = False):
+    """Write ``obj`` as LaTeX to ``path`` (see :func:`lagropt.latex.to_tex`)."""
+    raise _unregistered(obj, "writer")
+
+
+def repr_latex(obj) -> str | None:
+    """``_repr_latex_`` for Jupyter: the summary, or None (Jupyter then shows the text form)
+    when the object has a name LaTeX cannot print or no renderer is registered."""
+    try:
+        return summary_latex(obj)
+    except LatexError:
+        return None
