@@ -10,13 +10,13 @@ the derivation recorded), and check it against scipy.optimize::
     ({x: 3/2, y: 3/2}, 19/2)
 """
 
-from .compile import GradCheck, check_grad, compile, compile_problem
+from .compiler import GradCheck, check_grad, compile, compile_problem
 from .derivation import Derivation, Step
 from .errors import (CompileError, DataError, EvaluationError, LagroptError, OptimizerError,
                      ProblemError, SolveError, StatMechError)
 from .problem import Constraint, Problem, maximize, minimize
-from .solve import (Point, Solution, get_default_timeout, set_default_timeout, solve)
-from .verify import DescentReport, Report, verify, verify_descent
+from .solver import (Point, Solution, get_default_timeout, set_default_timeout, solve)
+from .verification import DescentReport, Report, verify, verify_descent
 from . import functions, latex, losses, optim, penalties, plot, regression, softmax, statmech
 
 __version__ = "0.1.0"

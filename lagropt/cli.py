@@ -357,8 +357,8 @@ def _limit_cpu(seconds: float | None) -> None:
 
 def _solve(args) -> int:
     from .runtime import Budget, as_seconds, get_default_timeout
-    from .solve.core import solve_within
-    from .verify import verify
+    from .solver.core import solve_within
+    from .verification import verify
 
     seconds = get_default_timeout() if args.timeout is None else as_seconds(args.timeout)
     budget = Budget(seconds)

@@ -310,10 +310,10 @@ class Problem:
         return not self.constraints
 
     def solve(self, timeout: float | None | str = "default", **options):
-        """Solve exactly (see :func:`lagropt.solve.solve`); returns a :class:`~lagropt.Solution`.
+        """Solve exactly (see :func:`lagropt.solve`); returns a :class:`~lagropt.Solution`.
         ``timeout``: CPU seconds for the whole solve (default 20 s, see
         :func:`~lagropt.set_default_timeout`); None or inf for no limit."""
-        from .solve import solve
+        from .solver import solve
         return solve(self, timeout=timeout, **options)
 
     def __str__(self) -> str:

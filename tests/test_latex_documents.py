@@ -79,7 +79,7 @@ def everything(name) -> str:
 
 
 def test_the_cases_cover_every_status():
-    from lagropt.solve.result import STATUSES
+    from lagropt.solver.result import STATUSES
 
     assert sorted({status for _, _, status, _ in CASES.values()}) == sorted(STATUSES)
 

@@ -14,7 +14,7 @@ from conftest import compiled_mse
 import lagropt
 from lagropt import optim
 from lagropt.errors import OptimizerError, ProblemError, StatMechError
-from lagropt.solve.result import Solution
+from lagropt.solver.result import Solution
 from lagropt.statmech import maxent
 from lagropt.statmech.discrete import RESOLUTION
 

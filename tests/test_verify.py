@@ -136,7 +136,7 @@ def test_verify_checks_that_no_candidate_is_optimal():
 
 
 def test_one_sided_rows():
-    from lagropt.verify import Row
+    from lagropt.verification import Row
 
     assert Row("sup f", 1.0, 0.5, "<=").holds(1e-6) and not Row("sup f", 1.0, 1.5, "<=").holds(1e-6)
     assert Row("inf f", 1.0, 1.5, ">=").holds(1e-6) and not Row("inf f", 1.0, 0.5, ">=").holds(1e-6)
@@ -148,5 +148,5 @@ def test_one_sided_rows():
 def test_the_module_docstring_names_only_the_method_used():
     import importlib
 
-    module = importlib.import_module("lagropt.verify")
+    module = importlib.import_module("lagropt.verification")
     assert "polished" not in module.__doc__ and "with SLSQP" in module.__doc__

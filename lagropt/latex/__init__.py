@@ -16,7 +16,7 @@ from __future__ import annotations
 from .. import rendering
 from ..derivation import Derivation
 from ..problem import Problem
-from ..solve.result import Solution
+from ..solver.result import Solution
 from .documents import (PREAMBLE, LatexError, LatexNotFoundError, Notes, compile, document,
                        latex_available, write)
 from .names import UnprintableNameError, symbol_tex

@@ -97,7 +97,7 @@ def descend(problem, x0=None, optimizer=None, *, subs=None, steps: int = 5000, t
         |g_k(x)|), ``nit`` (updates in all), ``nouter``, ``success``, ``message``, ``path``
         (all iterates, x0 first) and ``losses`` (L_A along the path).
     """
-    from ..compile import compile_problem
+    from ..compiler import compile_problem
 
     cp = compile_problem(problem, subs)
     if cp.inequalities.exprs:

@@ -91,7 +91,7 @@ def _scalar_kernel(f, data):
 
 
 def _compiled_from_expression(expr, wrt):
-    from ..compile import compile as compile_expr
+    from ..compiler import compile as compile_expr
     from ..guards import check_real
     from ..problem import _natural_key
 

@@ -110,7 +110,7 @@ def center(X, y, fit_intercept: bool):
 @functools.lru_cache(maxsize=64)
 def compiled(expr: sp.Expr, wrt: tuple, data: tuple):
     """``lagropt.compile(expr, wrt, data)``, compiled once per formulation and reused."""
-    from ..compile import compile as compile_expr
+    from ..compiler import compile as compile_expr
     return compile_expr(expr, wrt=list(wrt), data=list(data))
 
 

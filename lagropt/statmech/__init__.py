@@ -14,7 +14,7 @@
 """
 
 from ..softmax import log_softmax, logsumexp, softmax
-from .boltzmann import BoltzmannDerivation, boltzmann
+from .boltzmann_derivation import BoltzmannDerivation, boltzmann
 from .canonical import Canonical
 from .continuous import ContinuousMaxEnt, maxent_continuous
 from .discrete import MaxEntResult, maxent

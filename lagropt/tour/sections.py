@@ -12,7 +12,7 @@ import scipy.optimize as so
 import sympy as sp
 
 from .. import optim, plot
-from ..verify import verify
+from ..verification import verify
 
 __all__ = ["lagrange", "maxent", "descent", "regularization", "logistic", "SECTIONS"]
 

@@ -27,9 +27,9 @@ import numpy as np
 import scipy.optimize as so
 import sympy as sp
 
-from .compile import compile_problem
+from .compiler import compile_problem
 from .errors import LagroptError
-from .solve.internal import Internal
+from .solver.internal import Internal
 
 __all__ = ["Report", "Row", "verify", "DescentReport", "DescentRow", "verify_descent"]
 

@@ -16,7 +16,7 @@ import numpy as np
 import scipy.optimize as so
 import sympy as sp
 
-from ..compile import compile_problem
+from ..compiler import compile_problem
 from .result import Point, Solution
 
 __all__ = ["numeric_solution", "numeric_points"]

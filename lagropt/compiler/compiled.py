@@ -57,7 +57,7 @@ def _sample_dim(form: IndexForm, samples):
 class Compiled:
     """NumPy value, gradient and Hessian of one scalar expression.
 
-    Built by :func:`lagropt.compile`; see the module :mod:`lagropt.compile` for the calling
+    Built by :func:`lagropt.compile`; see the module :mod:`lagropt.compiler` for the calling
     contract. Attributes: ``expr`` (the expression as given), ``wrt`` and ``data`` (the
     parameter and data objects, in argument order), ``per_sample`` (for each data argument,
     whether its axis 0 is the sample axis), ``sample_dim`` (the dimension symbol of that axis,

@@ -1,7 +1,7 @@
 """The lecture's derivation of the Boltzmann distribution, for a symbolic number of states I.
 
 Maximize S = -sum_{i=1}^{I} p_i ln p_i subject to g_1 = sum_i p_i - 1 = 0 and (optionally)
-g_2 = sum_i p_i eps_i - E = 0. The exact solver (:mod:`lagropt.solve`) does the structural
+g_2 = sum_i p_i eps_i - E = 0. The exact solver (:mod:`lagropt.solver`) does the structural
 elimination on the generic element p_i: stationarity -ln p_i - 1 = lambda_1 + lambda_2 eps_i,
 p_i = e^{-(1 + lambda_1)} e^{-lambda_2 eps_i}, and the normalisation fixes lambda_1. This module
 adds the statistical mechanics to the solver's record, as steps of the same derivation:

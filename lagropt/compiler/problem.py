@@ -2,7 +2,7 @@
 
 This is what :func:`lagropt.verify` and the numeric fallback hand to scipy.optimize. Its
 functions return NaN or inf where the expressions do (scipy handles those itself) instead of
-raising as :class:`~lagropt.compile.Compiled` does by default.
+raising as :class:`~lagropt.compiler.Compiled` does by default.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def _bounds(variables):
 
 def compile_problem(problem, subs: dict | None = None) -> CompiledProblem:
     """Compile a :class:`~lagropt.Problem` with parameters replaced by numbers (``subs``)."""
-    from ..solve.internal import Internal
+    from ..solver.internal import Internal
 
     internal = problem if isinstance(problem, Internal) else Internal(problem)
     subs = {internal.to_real.get(k, k): v for k, v in (subs or {}).items()}

@@ -24,7 +24,7 @@ class Prober:
     """Feasible-point sampling for a problem without symbolic parameters."""
 
     def __init__(self, internal):
-        from ..compile import compile_problem
+        from ..compiler import compile_problem
 
         self.internal = internal
         self.cp = compile_problem(internal)
