@@ -4,9 +4,10 @@ fused with the descent loop.
 For a few scalar parameters, a step of :func:`lagropt.optim.minimize` is interpreter
 overhead: calling the rule once per coordinate, indexing the buffer lists, packing tuples.
 Here the rule, written once for arrays, is run on :class:`Traced` values that record every
-arithmetic operation in the order it is evaluated. The record becomes Python source with one
-local variable per coordinate and buffer, and one loop that calls the raw generated
-value-and-gradient kernel and applies the recorded update coordinate by coordinate. The
+arithmetic operation in the order it is evaluated. The record becomes the update of the float
+engine (:func:`floats`) of the one descent loop (:mod:`lagropt.optim.template`): one local
+variable per coordinate and buffer, the raw generated value-and-gradient kernel called each
+step and the recorded update applied coordinate by coordinate. The
 floating-point operations and their order are the rule's, so the iterates are bit for bit
 those of :meth:`Optimizer.step`; a step costs about half as much as calling the rule.
 
@@ -17,13 +18,13 @@ traced; :func:`fused_loop` then returns None and the loop runs on arrays.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from types import SimpleNamespace
 
-__all__ = ["CONVERGED", "DONE", "GREW", "NOT_FINITE", "RAISED", "STOPPED", "Traced",
-           "Untraceable", "fused_loop", "trace_step"]
+from .template import (CONVERGED, DONE, GREW, NOT_FINITE, RAISED, STOPPED, Engine, compiled,
+                       loop_source)
 
-NOT_FINITE, GREW, CONVERGED, RAISED, STOPPED, DONE = range(6)     # why a fused loop returned
+__all__ = ["CONVERGED", "DONE", "GREW", "NOT_FINITE", "RAISED", "STOPPED", "Traced",
+           "Untraceable", "floats", "fused_loop", "trace_step"]
 
 
 class Untraceable(Exception):
@@ -136,9 +137,12 @@ def trace_step(optimizer, count: int, fixed_lr=None) -> list:
 
 
 def fused_loop(optimizer, count: int, *, keep_path: bool, tol: bool, extras: bool):
-    """The fused loop of ``optimizer`` on ``count`` scalar parameters, or None when its rule
-    cannot be traced. Calling it runs up to ``steps`` updates (see :func:`_source`) and
-    returns ``(why, nit, before, unchanged, detail)``."""
+    """The loop of :mod:`lagropt.optim.template` on ``count`` scalar parameters with
+    ``optimizer``'s rule traced into it, or None when the rule cannot be traced. It is called
+    as ``loop(kernel, out, x, buffers, state, coefficients, lr, steps, ceiling, tol,
+    record_path, append_loss, after)``: ``kernel(*x) -> (value, *gradient)`` the raw generated
+    function, ``out`` its value at x0, ``x`` and ``buffers`` lists of floats (written back, as
+    ``state.step``, however the loop ends), the path extended by one tuple per iterate."""
     from .schedules import Constant
 
     fixed_lr = optimizer.lr.lr if isinstance(optimizer.lr, Constant) else None
@@ -148,64 +152,29 @@ def fused_loop(optimizer, count: int, *, keep_path: bool, tol: bool, extras: boo
         return None                                    # sqrt and maximum
     if fixed_lr is None:
         lines.insert(0, "lr_t = lr(t - 1)")
-    return _compiled(_source(lines, count, len(optimizer.buffers), optimizer.maximize,
-                             keep_path, tol, extras))
+    engine = floats(tuple(lines), count, len(optimizer.buffers), optimizer.maximize)
+    return compiled(loop_source(engine, maximize=optimizer.maximize, keep_path=keep_path,
+                                tol=tol, extras=extras))
 
 
-@lru_cache(maxsize=64)
-def _compiled(source: str):
-    namespace = {"sqrt": math.sqrt, "isfinite": math.isfinite}
-    namespace.update(NOT_FINITE=NOT_FINITE, GREW=GREW, CONVERGED=CONVERGED, RAISED=RAISED,
-                     STOPPED=STOPPED, DONE=DONE)
-    exec(compile(source, "<lagropt fused descent>", "exec"), namespace)  # noqa: S102
-    return namespace["fused"]
-
-
-def _source(step_lines, n, buffers, maximize, keep_path, tol, extras) -> str:
-    """The loop's source. Per step: the kernel's (value, *gradient) at x (the caller's at x0
-    for the first), the finiteness, growth and tolerance tests, the traced update, and the
-    iterate recorded (or, without a path, compared with the one before)."""
+def floats(step_lines: tuple, n: int, buffers: int, maximize: bool) -> Engine:
+    """The engine of ``n`` scalar parameters: x and the buffers in local variables ``x_i`` and
+    ``b<j>_i``, the loss and gradient the kernel's tuple ``out``, the update ``step_lines``
+    (from :func:`trace_step`) on the gradient ``g_i`` (negated for an ascent)."""
     xs = ", ".join(f"x_{i}" for i in range(n))
     row = f"({xs},)"
     bufs = [", ".join(f"b{j}_{i}" for i in range(n)) for j in range(buffers)]
-    body = [
-        "if k:",
-        f"    out = kernel({xs})",
-        "value = out[0]",
-        "if not isfinite(sum(out)) and not all(map(isfinite, out)):",
-        "    return NOT_FINITE, k, before, unchanged, value",
-        f"if {'-' if maximize else ''}value > ceiling:",
-        "    return GREW, k, before, unchanged, value",
-        "append_loss(value)",
-    ]
-    if tol:
-        body += ["if max(map(abs, out[1:])) <= tol:",
-                 "    return CONVERGED, k, before, unchanged, out[1:]"]
-    if not keep_path:                  # with a path, the caller reads the iterate before
-        body += [f"before = {row}"]
-    body += ["t += 1"]
-    body += [f"g_{i} = {'-' if maximize else ''}out[{i + 1}]" for i in range(n)]
-    body += step_lines
-    body += [f"extend_path({row})"] if keep_path else \
-        [f"unchanged = unchanged + 1 if {row} == before else 0"]
-    if extras:
-        body += [f"if after([{xs}], value, k + 1):",
-                 "    return STOPPED, k + 1, before, unchanged, value"]
-    lines = [
-        ("def fused(kernel, out, x, buffers, state, coefficients, lr, steps, ceiling, tol, "
-         "extend_path, append_loss, after):"),
-        f"    {xs}, = x",
-        *[f"    {b}, = buffers[{j}]" for j, b in enumerate(bufs)],
-        f"    t, k, unchanged, before = state.step, 0, 0, {row}",
-        "    try:",
-        "        for k in range(steps):",
-        *["            " + line for line in body],
-        "        return DONE, steps, before, unchanged, out[1:]",
-        "    except (ZeroDivisionError, OverflowError, ValueError) as exc:",
-        "        return RAISED, k, before, unchanged, exc",
-        "    finally:",
-        f"        x[:] = {row}",
-        *[f"        buffers[{j}][:] = ({b},)" for j, b in enumerate(bufs)],
-        "        state.step = t",
-    ]
-    return "\n".join(lines) + "\n"
+    sign = "-" if maximize else ""
+    return Engine(
+        params="kernel, out, x, buffers, state, coefficients, lr",
+        setup=(f"{xs}, = x", *[f"{b}, = buffers[{j}]" for j, b in enumerate(bufs)],
+               "t, value = state.step, out[0]"),
+        evaluate=("if k:", f"    out = kernel({xs})", "    value = out[0]"),
+        failed=("out, value = (nan,), nan",),
+        # the sum overflows for large finite entries: then each entry is tested
+        finite="isfinite(sum(out)) or all(map(isfinite, out))",
+        gradient="out[1:]", max_abs="max(map(abs, out[1:]))",
+        update=("t += 1", *[f"g_{i} = {sign}out[{i + 1}]" for i in range(n)], *step_lines),
+        copy=row, same=f"{row} == before", record=(f"record_path({row})",), point=f"[{xs}]",
+        cleanup=(f"x[:] = {row}", *[f"buffers[{j}][:] = ({b},)" for j, b in enumerate(bufs)],
+                 "state.step = t"))
