@@ -139,9 +139,10 @@ def trace_step(optimizer, count: int, fixed_lr=None) -> list:
 def fused_loop(optimizer, count: int, *, keep_path: bool, tol: bool, extras: bool):
     """The loop of :mod:`lagropt.optim.template` on ``count`` scalar parameters with
     ``optimizer``'s rule traced into it, or None when the rule cannot be traced. It is called
-    as ``loop(kernel, out, x, buffers, state, coefficients, lr, steps, ceiling, tol,
+    as ``loop(kernel, fallback, out, x, buffers, state, coefficients, lr, steps, ceiling, tol,
     record_path, append_loss, after)``: ``kernel(*x) -> (value, *gradient)`` the raw generated
-    function, ``out`` its value at x0, ``x`` and ``buffers`` lists of floats (written back, as
+    function, ``fallback`` the same on NumPy (called where the kernel raised), ``out`` the
+    kernel's value at x0, ``x`` and ``buffers`` lists of floats (written back, as
     ``state.step``, however the loop ends), the path extended by one tuple per iterate."""
     from .schedules import Constant
 
@@ -166,11 +167,12 @@ def floats(step_lines: tuple, n: int, buffers: int, maximize: bool) -> Engine:
     bufs = [", ".join(f"b{j}_{i}" for i in range(n)) for j in range(buffers)]
     sign = "-" if maximize else ""
     return Engine(
-        params="kernel, out, x, buffers, state, coefficients, lr",
+        params="kernel, fallback, out, x, buffers, state, coefficients, lr",
         setup=(f"{xs}, = x", *[f"{b}, = buffers[{j}]" for j, b in enumerate(bufs)],
                "t, value = state.step, out[0]"),
         evaluate=("if k:", f"    out = kernel({xs})", "    value = out[0]"),
-        failed=("out, value = (nan,), nan",),
+        # Python floats raise where NumPy gives inf or NaN: the checked loss says which
+        failed=(f"out = fallback({xs})", "value = out[0]"),
         # the sum overflows for large finite entries: then each entry is tested
         finite="isfinite(sum(out)) or all(map(isfinite, out))",
         gradient="out[1:]", max_abs="max(map(abs, out[1:]))",

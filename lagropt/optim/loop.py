@@ -147,18 +147,19 @@ class _Run:
             self.path = np.array(path, dtype=float)
         return self.conclude(verdict, x)
 
-    def run_floats(self, x, out, loop, state, kernel, steps, ceiling):
+    def run_floats(self, x, out, loop, state, kernel, evaluate, steps, ceiling):
         """The run of a small full-batch problem on Python floats: ``loop`` the optimizer's
         rule fused with the descent loop (:func:`lagropt.optim.fused.fused_loop`), ``kernel(*x)
         -> (value, *gradient)`` the raw generated function (unchecked; ``out`` its value at
-        x0). Returns (x, nit) as :meth:`conclude`. The path is kept as one flat list of floats
+        x0; ``evaluate`` the checked value_and_grad, for a point where the kernel raised).
+        Returns (x, nit) as :meth:`conclude`. The path is kept as one flat list of floats
         (a list per iterate would give the garbage collector 10^4 containers to walk)."""
         n, flat, optimizer = len(x), list(x), self.optimizer
         buffers = [state.buffers[name] for name in optimizer.buffers]
         try:
-            verdict = loop(kernel, out, x, buffers, state, optimizer.coefficients, optimizer.lr,
-                           steps, ceiling, self.tol, flat.extend, self.losses.append,
-                           self._after_update)
+            verdict = loop(kernel, _on_arrays(evaluate, self.data), out, x, buffers, state,
+                           optimizer.coefficients, optimizer.lr, steps, ceiling, self.tol,
+                           flat.extend, self.losses.append, self._after_update)
         finally:
             self.path = np.array(flat, dtype=float).reshape(-1, n)
         return self.conclude(verdict, x)
@@ -196,8 +197,8 @@ class _Run:
         """The update of step ``k`` raised ``exc``."""
         if isinstance(exc, ZeroDivisionError):
             self.stop(DIVERGED, f"the update at step {k} divided by zero ({exc}): a zero "
-                      "denominator in the rule, such as eps = 0 where the gradient is 0; x is "
-                      "the iterate before it")
+                      "denominator in the rule or its learning-rate schedule, such as eps = 0 "
+                      "where the gradient is 0; x is the iterate before it")
         else:
             self.diverged(k, str(exc))
 
@@ -404,11 +405,24 @@ def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, dat
         state = optimizer.init([float(v) for v in x] if loop is not None else x)
         if loop is not None:               # small scalar problem: Python floats throughout
             x, nit = run.run_floats([float(v) for v in x], (f0, *map(float, g0)), loop,
-                                    state, kernel, steps, ceiling)
+                                    state, kernel, objective.value_and_grad, steps, ceiling)
         else:
             x, nit = run.run_arrays(x, f0, g0, lambda xs, gs: optimizer.step(xs, gs, state),
                                     objective.value_and_grad, steps, ceiling)
     return _finish(run, x, nit, steps, state)
+
+
+def _on_arrays(value_and_grad, data):
+    """``(value, *gradient)`` at the floats ``xs`` as the array path evaluates it: where a raw
+    kernel on Python floats raises (1/0, 0 ** -1), NumPy's inf or NaN, which the loop
+    reports as the array path does; a failure to evaluate is NaN."""
+    def on_arrays(*xs):
+        try:
+            value, g = value_and_grad(np.array(xs, dtype=float), data)
+        except template.EVALUATION_ERRORS:
+            return (math.nan,)
+        return (value, *g)
+    return on_arrays
 
 
 def _stop_requested(callback, x, value, nit) -> bool:
