@@ -18,6 +18,7 @@ from ..errors import OptimizerError
 from . import fused, template
 from .objective import as_data, as_objective, check_data
 from .progress import ProgressBar
+from .regularize import Chain
 from .rules import Optimizer
 from .schedules import Constant
 from .template import max_abs as _max_abs
@@ -358,7 +359,7 @@ def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, dat
         iterate with a finite loss, with success False and a message naming the likely
         cause; it never returns NaN.
     """
-    if not isinstance(optimizer, Optimizer):
+    if not isinstance(optimizer, (Optimizer, Chain)):
         raise OptimizerError(f"optimizer must be a lagropt.optim optimizer (GD, SGD, Adam, ...),"
                              f" got {optimizer!r}")
     data = as_data(data)
