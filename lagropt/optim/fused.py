@@ -32,15 +32,19 @@ class Untraceable(Exception):
 
 
 class Tape:
-    """The statements recorded so far, each ``_k = <operation>``."""
+    """The statements recorded so far, each ``_k = <operation>``, as source lines and as
+    ``ops``, records ``(name, operation, operands)`` (operation one of + - * / **, "neg",
+    "sqrt", "max"; operands names or number literals)."""
 
     def __init__(self):
         self.lines: list = []
+        self.ops: list = []
         self.count = 0
 
-    def emit(self, expression: str) -> Traced:
+    def emit(self, expression: str, operation: str, operands: tuple) -> Traced:
         name, self.count = f"_{self.count}", self.count + 1
         self.lines.append(f"{name} = {expression}")
+        self.ops.append((name, operation, operands))
         return Traced(self, name)
 
 
@@ -70,7 +74,7 @@ class Traced:
 
     def _binary(self, symbol, other, reflected=False):
         left, right = (_operand(other), self.name) if reflected else (self.name, _operand(other))
-        return self.tape.emit(f"{left} {symbol} {right}")
+        return self.tape.emit(f"{left} {symbol} {right}", symbol, (left, right))
 
     __add__, __radd__ = _operator("+"), _operator("+", reflected=True)
     __sub__, __rsub__ = _operator("-"), _operator("-", reflected=True)
@@ -79,7 +83,7 @@ class Traced:
     __pow__, __rpow__ = _operator("**"), _operator("**", reflected=True)
 
     def __neg__(self):
-        return self.tape.emit(f"-{self.name}")
+        return self.tape.emit(f"-{self.name}", "neg", (self.name,))
 
     def _refuse(self, *_):
         raise Untraceable("the rule branches on, compares or converts a traced value")
@@ -90,8 +94,9 @@ class Traced:
 
 
 def _sqrt(value):
-    return value.tape.emit(f"sqrt({value.name})") if isinstance(value, Traced) else \
-        math.sqrt(value)
+    if isinstance(value, Traced):
+        return value.tape.emit(f"sqrt({value.name})", "sqrt", (value.name,))
+    return math.sqrt(value)
 
 
 def _maximum(a, b):
@@ -99,7 +104,8 @@ def _maximum(a, b):
     traced = a if isinstance(a, Traced) else b if isinstance(b, Traced) else None
     if traced is None:
         return max(a, b)
-    return traced.tape.emit(f"max({_operand(a)}, {_operand(b)})")
+    operands = (_operand(a), _operand(b))
+    return traced.tape.emit(f"max({operands[0]}, {operands[1]})", "max", operands)
 
 
 _TRACING = SimpleNamespace(sqrt=_sqrt, maximum=_maximum)

@@ -43,6 +43,7 @@ __all__ = ["CONVERGED", "DONE", "GREW", "NOT_FINITE", "RAISED", "STOPPED", "Engi
            "compiled", "finite_array", "loop_source", "max_abs"]
 
 NOT_FINITE, GREW, CONVERGED, RAISED, STOPPED, DONE = range(6)     # why a loop returned
+CHUNK = 1 << 16     # elements per chunk of an array update: its temporaries stay in L2 cache
 
 # a loss that cannot be evaluated (a checked compiled loss refusing NaN, a math error in the
 # user's function or in a raw kernel) is NaN to the loop; an update that raises ends the run
@@ -129,18 +130,20 @@ def loop_source(engine: Engine, *, maximize: bool, keep_path: bool, tol: bool,
 
 
 @lru_cache(maxsize=64)
-def compiled(source: str):
-    """The function ``loop`` defined by ``source``, compiled once; its source is registered
-    with linecache so that a traceback through it shows the generated lines."""
-    filename = f"<lagropt descent loop {abs(hash(source)):x}>"
-    namespace = {"sqrt": math.sqrt, "isfinite": math.isfinite, "nan": math.nan,
+def compiled(source: str, name: str = "loop"):
+    """The function ``name`` defined by ``source`` (a loop, or an in-place update of
+    :mod:`lagropt.optim.inplace`), compiled once; its source is registered with linecache so
+    that a traceback through it shows the generated lines."""
+    filename = f"<lagropt {name} {abs(hash(source)):x}>"
+    namespace = {"sqrt": math.sqrt, "isfinite": math.isfinite, "nan": math.nan, "CHUNK": CHUNK,
+                 "np": np,
                  "finite_array": finite_array, "max_abs": max_abs, "array_equal": np.array_equal,
                  "EVALUATION_ERRORS": EVALUATION_ERRORS, "UPDATE_ERRORS": UPDATE_ERRORS,
                  "NOT_FINITE": NOT_FINITE, "GREW": GREW, "CONVERGED": CONVERGED,
                  "RAISED": RAISED, "STOPPED": STOPPED, "DONE": DONE}
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     exec(compile(source, filename, "exec"), namespace)  # noqa: S102
-    return namespace["loop"]
+    return namespace[name]
 
 
 @lru_cache(maxsize=2)
