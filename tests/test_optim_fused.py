@@ -238,3 +238,38 @@ def test_the_loop_is_one_source_for_both_engines():
                                       extras=True).split("\n", 1)[1]     # below the def line
         where = [source.index(word) for word in order]
         assert where == sorted(where) and all(source.count(w) == 1 for w in order[1:]), source
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+@pytest.mark.parametrize("maximize", [False, True])
+def test_a_step_on_a_list_of_floats_is_the_array_step_bit_for_bit(name, maximize):
+    """step() on a list runs the rule traced into straight-line float code."""
+    on_list, on_array = OPTIMIZERS[name](), OPTIMIZERS[name]()
+    on_list.maximize = on_array.maximize = maximize
+    assert fused.float_step(on_list, 3) is not None
+    xs, xa = list(X0), np.array(X0)
+    ls, sa = on_list.init(xs), on_array.init(xa)
+    rng = np.random.default_rng(3)
+    for _ in range(12):
+        g = rng.normal(size=3)
+        on_list.step(xs, g.tolist(), ls)
+        on_array.step(xa, g, sa)
+        assert xs == xa.tolist()
+    assert ls.step == sa.step == 12
+    for key, buffer in sa.buffers.items():
+        assert ls.buffers[key] == buffer.tolist(), key
+
+
+def test_a_rule_that_branches_steps_a_list_through_the_array_step():
+    class SignGD(optim.GD):
+        def rule(self, xp, c, x, g):
+            if isinstance(g, np.ndarray):
+                return (x - c[0] * np.sign(g),)
+            return (x - c[0] * (1.0 if g > 0 else -1.0 if g < 0 else 0.0),)
+
+    opt = SignGD(0.5)
+    assert fused.float_step(opt, 2) is None
+    xs = [1.0, -1.0]
+    state = opt.init(xs)
+    opt.step(xs, [2.0, 0.0], state)
+    assert xs == [0.5, -1.0] and state.step == 1 and isinstance(xs, list)

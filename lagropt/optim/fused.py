@@ -24,7 +24,7 @@ from .template import (CONVERGED, DONE, GREW, NOT_FINITE, RAISED, STOPPED, Engin
                        loop_source)
 
 __all__ = ["CONVERGED", "DONE", "GREW", "NOT_FINITE", "RAISED", "STOPPED", "Traced",
-           "Untraceable", "floats", "fused_loop", "trace_step"]
+           "Untraceable", "float_step", "floats", "fused_loop", "trace_step"]
 
 
 class Untraceable(Exception):
@@ -100,7 +100,7 @@ def _sqrt(value):
 
 
 def _maximum(a, b):
-    """max(a, b), as the float path of Optimizer.float_stepper takes it."""
+    """max(a, b), as Python takes it on floats."""
     traced = a if isinstance(a, Traced) else b if isinstance(b, Traced) else None
     if traced is None:
         return max(a, b)
@@ -126,7 +126,7 @@ def trace_step(optimizer, count: int, fixed_lr=None) -> list:
     try:
         c = optimizer.coefficients(Traced(tape, "t"), lr, _TRACING)
     except (Untraceable, TypeError):          # a branch on t, or a signature without xp
-        del tape.lines[:]
+        del tape.lines[:], tape.ops[:]
         names = [f"c_{k}" for k in range(len(optimizer.coefficients(1, 1.0)))]
         tape.lines.append(f"{', '.join(names)}, = coefficients(t, {_operand(lr)})")
         c = tuple(Traced(tape, name) for name in names)
@@ -142,6 +142,51 @@ def trace_step(optimizer, count: int, fixed_lr=None) -> list:
     return tape.lines + [f"{', '.join(targets)} = {', '.join(values)}"]
 
 
+def _traced_update(optimizer, count: int):
+    """The lines of :func:`trace_step` with the rate read in (a constant written in, else
+    ``lr_t = lr(t - 1)``), or None when the rule cannot be traced."""
+    from .schedules import Constant
+
+    fixed_lr = optimizer.lr.lr if isinstance(optimizer.lr, Constant) else None
+    try:
+        lines = trace_step(optimizer, count, fixed_lr)
+    except (Untraceable, AttributeError, TypeError):   # branches, or xp functions beyond
+        return None                                    # sqrt and maximum
+    return lines if fixed_lr is not None else ["lr_t = lr(t - 1)", *lines]
+
+
+def float_step(optimizer, count: int):
+    """One update of ``optimizer`` on ``count`` floats, traced, or None when the rule cannot
+    be: ``step(x, g, buffers, state, coefficients, lr)`` updates the list ``x``, the buffer
+    lists and ``state.step`` in place, bit for bit the rule on arrays."""
+    lines = _traced_update(optimizer, count)
+    if lines is None:
+        return None
+    sign, buffers = "-" if optimizer.maximize else "", len(optimizer.buffers)
+    body = [*_unpack(count, buffers), "state.step = t = state.step + 1",
+            *[f"g_{i} = {sign}g[{i}]" for i in range(count)], *lines,
+            *_write_back(count, buffers)]
+    source = "def step(x, g, buffers, state, coefficients, lr):\n" + \
+        "".join(f"    {line}\n" for line in body)
+    return compiled(source, "step")
+
+
+def _unpack(n: int, buffers: int) -> list:
+    """Lines that read the list x and the buffer lists into the locals x_i and b<j>_i."""
+    return [f"{_row(n, 'x_')[1:-2]}, = x",
+            *[f"{_row(n, f'b{j}_')[1:-2]}, = buffers[{j}]" for j in range(buffers)]]
+
+
+def _write_back(n: int, buffers: int) -> list:
+    """Lines that write the locals x_i and b<j>_i back into the lists."""
+    return [f"x[:] = {_row(n, 'x_')}",
+            *[f"buffers[{j}][:] = {_row(n, f'b{j}_')}" for j in range(buffers)]]
+
+
+def _row(n: int, prefix: str) -> str:
+    return "(" + ", ".join(f"{prefix}{i}" for i in range(n)) + ",)"
+
+
 def fused_loop(optimizer, count: int, *, keep_path: bool, tol: bool, extras: bool):
     """The loop of :mod:`lagropt.optim.template` on ``count`` scalar parameters with
     ``optimizer``'s rule traced into it, or None when the rule cannot be traced. It is called
@@ -150,15 +195,9 @@ def fused_loop(optimizer, count: int, *, keep_path: bool, tol: bool, extras: boo
     function, ``fallback`` the same on NumPy (called where the kernel raised), ``out`` the
     kernel's value at x0, ``x`` and ``buffers`` lists of floats (written back, as
     ``state.step``, however the loop ends), the path extended by one tuple per iterate."""
-    from .schedules import Constant
-
-    fixed_lr = optimizer.lr.lr if isinstance(optimizer.lr, Constant) else None
-    try:
-        lines = trace_step(optimizer, count, fixed_lr)
-    except (Untraceable, AttributeError, TypeError):   # branches, or xp functions beyond
-        return None                                    # sqrt and maximum
-    if fixed_lr is None:
-        lines.insert(0, "lr_t = lr(t - 1)")
+    lines = _traced_update(optimizer, count)
+    if lines is None:
+        return None
     engine = floats(tuple(lines), count, len(optimizer.buffers), optimizer.maximize)
     return compiled(loop_source(engine, maximize=optimizer.maximize, keep_path=keep_path,
                                 tol=tol, extras=extras))
@@ -168,14 +207,12 @@ def floats(step_lines: tuple, n: int, buffers: int, maximize: bool) -> Engine:
     """The engine of ``n`` scalar parameters: x and the buffers in local variables ``x_i`` and
     ``b<j>_i``, the loss and gradient the kernel's tuple ``out``, the update ``step_lines``
     (from :func:`trace_step`) on the gradient ``g_i`` (negated for an ascent)."""
-    xs = ", ".join(f"x_{i}" for i in range(n))
-    row = f"({xs},)"
-    bufs = [", ".join(f"b{j}_{i}" for i in range(n)) for j in range(buffers)]
+    row = _row(n, "x_")
+    xs = row[1:-2]
     sign = "-" if maximize else ""
     return Engine(
         params="kernel, fallback, out, x, buffers, state, coefficients, lr",
-        setup=(f"{xs}, = x", *[f"{b}, = buffers[{j}]" for j, b in enumerate(bufs)],
-               "t, value = state.step, out[0]"),
+        setup=(*_unpack(n, buffers), "t, value = state.step, out[0]"),
         evaluate=("if k:", f"    out = kernel({xs})", "    value = out[0]"),
         # Python floats raise where NumPy gives inf or NaN: the checked loss says which
         failed=(f"out = fallback({xs})", "value = out[0]"),
@@ -184,5 +221,4 @@ def floats(step_lines: tuple, n: int, buffers: int, maximize: bool) -> Engine:
         gradient="out[1:]", max_abs="max(map(abs, out[1:]))",
         update=("t += 1", *[f"g_{i} = {sign}out[{i + 1}]" for i in range(n)], *step_lines),
         copy=row, same=f"{row} == before", record=(f"record_path({row})",), point=f"[{xs}]",
-        cleanup=(f"x[:] = {row}", *[f"buffers[{j}][:] = ({b},)" for j, b in enumerate(bufs)],
-                 "state.step = t"))
+        cleanup=(*_write_back(n, buffers), "state.step = t"))

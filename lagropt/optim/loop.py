@@ -68,6 +68,8 @@ class _Batches:
 def _trailing_repeats(path) -> int:
     """How many of the last rows of ``path`` (an array, a row per iterate) equal the row
     before them, consecutively."""
+    if len(path) < 2 or not np.array_equal(path[-1], path[-2]):
+        return 0                       # the common case, without a pass over the path
     same = (path[1:] == path[:-1]).all(axis=1)
     changed = np.flatnonzero(~same)
     return len(same) - (changed[-1] + 1 if changed.size else 0)

@@ -18,18 +18,18 @@ Each rule is written once, as elementwise arithmetic (:meth:`Optimizer.rule`), a
 writing in place on cache-sized chunks (:mod:`lagropt.optim.inplace`; a large vector split
 across threads, :mod:`lagropt.optim.threads`), and for small problems
 (:func:`lagropt.optim.minimize`) a fused loop on Python floats (:mod:`lagropt.optim.fused`),
-both bit for bit the rule on NumPy arrays. On a list of floats it runs coordinate by
-coordinate in plain Python; a rule that cannot be traced runs as written.
+and on a list of floats straight-line float code; all bit for bit the rule on NumPy arrays.
+A rule that cannot be traced (it branches on its values) runs as written on arrays.
 """
 
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
 import numpy as np
 
 from ..errors import OptimizerError
+from .fused import float_step
 from .inplace import in_place
 from .schedules import as_schedule, check_number
 from .template import CHUNK
@@ -38,11 +38,6 @@ from .threads import for_parts
 __all__ = ["State", "Optimizer", "GD", "SGD", "Momentum", "AdaGrad", "Adagrad", "RMSProp",
            "RMSprop", "Adam", "AdamW"]
 
-
-
-# sqrt and maximum for the rule on Python floats (a negative root raises ValueError, which the
-# loop reports like NumPy's NaN)
-_FLOATS = SimpleNamespace(sqrt=math.sqrt, maximum=max)
 
 
 def _lerp(start, end, weight):
@@ -140,6 +135,7 @@ class Optimizer:
         # a hyperparameter set anew is written into the in-place update at the next step
         object.__setattr__(self, name, value)
         self.__dict__.pop("_in_place", None)
+        self.__dict__.pop("_float_steps", None)
 
     def _array_update(self):
         """``step_arrays`` when a subclass or the instance replaced it, else the rule traced
@@ -165,35 +161,33 @@ class Optimizer:
                 b[s] = v
 
     def float_stepper(self, state: State):
-        """``step`` for a list of floats x and a sequence of floats g, with everything looked
-        up once: ``stepper(x, g)`` updates x and ``state`` in place. The rule runs coordinate
-        by coordinate in plain Python, which for a few parameters is several times faster
-        than NumPy calls (the small-problem loop of :func:`lagropt.optim.minimize`)."""
-        rule, sign, s = self.rule, -1.0 if self.maximize else 1.0, _FLOATS
-        coefficients, lr = self.coefficients, self.lr
+        """``step`` for a list of floats x and a sequence of floats g: ``stepper(x, g)``
+        updates x and ``state`` in place. The rule runs traced into straight-line code for
+        len(x) coordinates (:func:`lagropt.optim.fused.float_step`, compiled once per length
+        and whenever a hyperparameter was set), bit for bit the array step; a rule that
+        cannot be traced takes the array step on a copy."""
         bufs = [state.buffers[k] for k in self.buffers]
-        a, b, d = (bufs + [None] * 3)[:3]
-        count = len(bufs)
 
         def stepper(x, g):
-            state.step += 1
-            t = state.step
-            c = coefficients(t, lr(t - 1))
-            # written out per number of buffers: argument packing would cost more than the rule
-            if count == 0:
-                for i, xi in enumerate(x):
-                    x[i], = rule(s, c, xi, sign * g[i])
-            elif count == 1:
-                for i, xi in enumerate(x):
-                    x[i], a[i] = rule(s, c, xi, sign * g[i], a[i])
-            elif count == 2:
-                for i, xi in enumerate(x):
-                    x[i], a[i], b[i] = rule(s, c, xi, sign * g[i], a[i], b[i])
-            else:
-                for i, xi in enumerate(x):
-                    x[i], a[i], b[i], d[i] = rule(s, c, xi, sign * g[i], a[i], b[i], d[i])
+            steps = self.__dict__.setdefault("_float_steps", {})
+            if len(x) not in steps:
+                steps[len(x)] = float_step(self, len(x))
+            if steps[len(x)] is None:
+                return self._floats_on_arrays(x, g, state)
+            steps[len(x)](x, g, bufs, state, self.coefficients, self.lr)
             return x
         return stepper
+
+    def _floats_on_arrays(self, x, g, state: State):
+        """The array step on copies of the list ``x`` and the buffer lists, written back."""
+        arrays = State(state.step, {k: np.array(v, dtype=float) for k, v in state.buffers.items()})
+        xa = np.array(x, dtype=float)
+        self.step(xa, np.asarray(g, dtype=float), arrays)
+        x[:] = xa.tolist()
+        for k, v in arrays.buffers.items():
+            state.buffers[k][:] = v.tolist()
+        state.step = arrays.step
+        return x
 
     def update(self, grads, state: State, params) -> tuple:
         """optax style: ``(updates, new_state)`` with ``params + updates`` the updated
