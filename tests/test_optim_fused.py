@@ -39,6 +39,15 @@ OPTIMIZERS = {
 }
 
 
+class SignGD(optim.GD):
+    """x <- x - lr sign(g), written with a branch: a rule that cannot be traced."""
+
+    def rule(self, xp, c, x, g):
+        if isinstance(g, np.ndarray):
+            return (x - c[0] * np.sign(g),)
+        return (x - c[0] * (1.0 if g > 0 else -1.0 if g < 0 else 0.0),)
+
+
 def _array_steps(make, steps, maximize=False):
     """The reference: the optimizer's array step on the kernel's gradient, as NumPy arrays."""
     opt = make()
@@ -81,14 +90,6 @@ def test_the_losses_are_the_kernels_values_along_the_path():
 
 
 def test_a_rule_that_branches_on_its_values_runs_on_arrays():
-    class SignGD(optim.GD):
-        """x <- x - lr sign(g), written with a branch."""
-
-        def rule(self, xp, c, x, g):
-            if isinstance(g, np.ndarray):
-                return (x - c[0] * np.sign(g),)
-            return (x - c[0] * (1.0 if g > 0 else -1.0 if g < 0 else 0.0),)
-
     opt = SignGD(0.01)
     assert fused.fused_loop(opt, 3, keep_path=True, tol=False, extras=False) is None
     r = optim.minimize(LOSS, X0, opt, steps=30)
@@ -261,12 +262,6 @@ def test_a_step_on_a_list_of_floats_is_the_array_step_bit_for_bit(name, maximize
 
 
 def test_a_rule_that_branches_steps_a_list_through_the_array_step():
-    class SignGD(optim.GD):
-        def rule(self, xp, c, x, g):
-            if isinstance(g, np.ndarray):
-                return (x - c[0] * np.sign(g),)
-            return (x - c[0] * (1.0 if g > 0 else -1.0 if g < 0 else 0.0),)
-
     opt = SignGD(0.5)
     assert fused.float_step(opt, 2) is None
     xs = [1.0, -1.0]

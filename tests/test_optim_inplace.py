@@ -9,24 +9,7 @@ import pytest
 from lagropt import optim
 from lagropt.optim import inplace
 from lagropt.optim.rules import CHUNK, Optimizer
-
-OPTIMIZERS = {
-    "gd": lambda: optim.GD(0.05),
-    "sgd-wd": lambda: optim.SGD(0.01, weight_decay=0.1),
-    "sgd-momentum-dampening": lambda: optim.SGD(0.01, momentum=0.8, dampening=0.3),
-    "sgd-nesterov": lambda: optim.SGD(0.01, momentum=0.9, nesterov=True),
-    "momentum": lambda: optim.Momentum(0.01, 0.9),
-    "adagrad": lambda: optim.AdaGrad(0.1, lr_decay=0.01, weight_decay=0.05,
-                                     initial_accumulator_value=0.1),
-    "rmsprop": lambda: optim.RMSProp(0.01),
-    "rmsprop-centered-momentum": lambda: optim.RMSProp(0.01, centered=True, momentum=0.5,
-                                                       weight_decay=0.01),
-    "adam": lambda: optim.Adam(0.01),
-    "adam-small-beta1": lambda: optim.Adam(0.01, betas=(0.3, 0.9)),
-    "adam-amsgrad-wd": lambda: optim.Adam(0.01, amsgrad=True, weight_decay=0.1),
-    "adamw": lambda: optim.AdamW(0.01),
-}
-
+from test_optim_fused import OPTIMIZERS, SignGD      # every optimizer, and a rule with a branch
 
 @pytest.mark.parametrize("name", OPTIMIZERS)
 @pytest.mark.parametrize("n", [5, CHUNK + 3])
@@ -73,12 +56,6 @@ def test_a_hyperparameter_set_after_a_step_is_used_at_the_next():
 
 
 def test_a_rule_that_branches_on_its_values_runs_as_written():
-    class SignGD(optim.GD):
-        def rule(self, xp, c, x, g):
-            if isinstance(g, np.ndarray):
-                return (x - c[0] * np.sign(g),)
-            return (x - c[0] * (1.0 if g > 0 else -1.0 if g < 0 else 0.0),)
-
     opt = SignGD(0.5)
     assert inplace.in_place(opt) is None
     x = np.array([1.0, -1.0, 0.0])
