@@ -19,6 +19,9 @@
   the rule, ``proximal_l1``.
 * ``minimize(fun, x0, optimizer, steps, ...)``: full-batch, stochastic and mini-batch descent
   with seeded shuffles, early stopping, divergence detection, a progress bar.
+* One loop and one rule: the loop's checks are written once (:mod:`.template`) and compiled
+  for arrays and for the small-problem float loop; each rule is traced into the code that runs
+  it (in-place NumPy calls, :mod:`.inplace`; straight-line floats, :mod:`.fused`).
 * ``set_num_threads(k)``: large parameter vectors are updated in k parts on k threads
   (default: the cores available; bit for bit the same result).
 * ``descend(problem, ...)``: descent on a :class:`lagropt.Problem`; equality constraints by

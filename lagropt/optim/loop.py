@@ -4,7 +4,9 @@ See :func:`minimize`. Small problems in scalar parameters (a SymPy expression in
 compiled loss with scalar parameters and scalar data) run on Python floats with the raw
 generated gradient, the optimizer's rule traced into one fused loop
 (:mod:`lagropt.optim.fused`): a step of 2-D Adam then costs about 2 us instead of the ~50 us
-of a checked NumPy call.
+of a checked NumPy call. Either way the run is the one loop of :mod:`lagropt.optim.template`
+(its checks written once, compiled for arrays or for floats), and :meth:`_Run.conclude`
+reads why it stopped.
 """
 
 from __future__ import annotations
