@@ -39,6 +39,15 @@ OPTIMIZERS = {
 }
 
 
+class SignGD(optim.GD):
+    """x <- x - lr sign(g), written with a branch: a rule that cannot be traced."""
+
+    def rule(self, xp, c, x, g):
+        if isinstance(g, np.ndarray):
+            return (x - c[0] * np.sign(g),)
+        return (x - c[0] * (1.0 if g > 0 else -1.0 if g < 0 else 0.0),)
+
+
 def _array_steps(make, steps, maximize=False):
     """The reference: the optimizer's array step on the kernel's gradient, as NumPy arrays."""
     opt = make()
@@ -81,14 +90,6 @@ def test_the_losses_are_the_kernels_values_along_the_path():
 
 
 def test_a_rule_that_branches_on_its_values_runs_on_arrays():
-    class SignGD(optim.GD):
-        """x <- x - lr sign(g), written with a branch."""
-
-        def rule(self, xp, c, x, g):
-            if isinstance(g, np.ndarray):
-                return (x - c[0] * np.sign(g),)
-            return (x - c[0] * (1.0 if g > 0 else -1.0 if g < 0 else 0.0),)
-
     opt = SignGD(0.01)
     assert fused.fused_loop(opt, 3, keep_path=True, tol=False, extras=False) is None
     r = optim.minimize(LOSS, X0, opt, steps=30)
@@ -168,3 +169,102 @@ def test_every_run_option_gives_the_array_loops_result(tol, keep_path, with_call
     assert np.array_equal(fast.x, slow.x) and np.array_equal(fast.path, slow.path)
     assert np.array_equal(fast.losses, slow.losses)
     assert capsys.readouterr().err.count(f"{fast.nit}/300") >= 2      # both bars end there
+
+
+def _on_both_paths(monkeypatch, run):
+    """``run()`` on the fused float loop, then on arrays (the same loop, the other engine)."""
+    from lagropt.optim import loop
+
+    fast = run()
+    with monkeypatch.context() as patch:
+        patch.setattr(loop, "SCALAR_MAX", 0)
+        slow = run()
+    return fast, slow
+
+
+def _same_run(fast, slow):
+    assert fast.status == slow.status and fast.message == slow.message, (fast.message,
+                                                                          slow.message)
+    assert fast.nit == slow.nit and np.array_equal(fast.x, slow.x)
+    assert np.array_equal(fast.path, slow.path) and np.array_equal(fast.losses, slow.losses)
+
+
+@pytest.mark.parametrize("keep_path", [True, False])
+@pytest.mark.parametrize("case, says", [
+    # GD(1) from 1 lands on x = 0, where 1/x is infinite: the raw kernel raises there
+    ("pole", "the loss is not finite (inf) at the finite point x = [0]"),
+    # sqrt(x) from 1/4 with GD(1/4) lands on 0: loss 0, gradient 1/(2 sqrt 0)
+    ("edge", "the gradient is not finite at x = [0] (the step from [0.25]), where the loss is"),
+    ("grow", "diverged at step"),                      # GD(1.2) on x^2: |x| grows 1.4x a step
+    ("stall", "stalled: the updates have not changed x since step 1 of 50"),
+    ("zero-rate", "the update at step 2 divided by zero"),    # a schedule 1/(2 - k)
+])
+def test_every_ending_is_the_same_on_both_engines(case, says, keep_path, monkeypatch):
+    """Where the raw float kernel raises (1/0, 0/0), the fused loop reads the point as the
+    array path does; growth, stalls and an update that raises end alike too."""
+    loss, x0, lr = {
+        "pole": (1 / x + x ** 2, 1.0, 1.0), "edge": (sp.sqrt(x), 0.25, 0.25),
+        "grow": (x ** 2, 1.0, 1.2), "stall": ((x - 1) ** 2, 0.0, optim.ExponentialDecay(0.1, 0)),
+        "zero-rate": ((x - 3) ** 2, 1.0, lambda k: 0.1 / (2 - k))}[case]
+    fast, slow = _on_both_paths(monkeypatch, lambda: optim.minimize(
+        loss, [x0], optim.GD(lr), steps=50, keep_path=keep_path))
+    _same_run(fast, slow)
+    assert fast.status in (2, 3) and says in fast.message, fast.message
+    if case in ("pole", "edge"):
+        assert fast.nit == 0 and fast.x.tolist() == [x0]       # the last finite point
+
+
+def test_an_error_in_the_callback_reaches_the_caller_on_both_engines(monkeypatch):
+    def callback(r):
+        if r.nit == 3:
+            raise ValueError("the callback's own error")
+
+    def run():
+        with pytest.raises(ValueError, match="the callback's own error"):
+            optim.minimize(x ** 2, [1.0], optim.GD(0.1), steps=10, callback=callback)
+        return None
+
+    _on_both_paths(monkeypatch, run)
+
+
+def test_the_loop_is_one_source_for_both_engines():
+    """The checks appear once, in the same order, in the source of either engine's loop."""
+    from lagropt.optim import template
+
+    floats = fused.floats(tuple(fused.trace_step(optim.GD(0.1), 1, 0.1)), 1, 0, False)
+    order = ["EVALUATION_ERRORS", "NOT_FINITE", "GREW", "append_loss", "CONVERGED",
+             "UPDATE_ERRORS", "STOPPED", "DONE"]
+    for engine in (floats, template.arrays(False), template.arrays(True)):
+        source = template.loop_source(engine, maximize=False, keep_path=True, tol=True,
+                                      extras=True).split("\n", 1)[1]     # below the def line
+        where = [source.index(word) for word in order]
+        assert where == sorted(where) and all(source.count(w) == 1 for w in order[1:]), source
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+@pytest.mark.parametrize("maximize", [False, True])
+def test_a_step_on_a_list_of_floats_is_the_array_step_bit_for_bit(name, maximize):
+    """step() on a list runs the rule traced into straight-line float code."""
+    on_list, on_array = OPTIMIZERS[name](), OPTIMIZERS[name]()
+    on_list.maximize = on_array.maximize = maximize
+    assert fused.float_step(on_list, 3) is not None
+    xs, xa = list(X0), np.array(X0)
+    ls, sa = on_list.init(xs), on_array.init(xa)
+    rng = np.random.default_rng(3)
+    for _ in range(12):
+        g = rng.normal(size=3)
+        on_list.step(xs, g.tolist(), ls)
+        on_array.step(xa, g, sa)
+        assert xs == xa.tolist()
+    assert ls.step == sa.step == 12
+    for key, buffer in sa.buffers.items():
+        assert ls.buffers[key] == buffer.tolist(), key
+
+
+def test_a_rule_that_branches_steps_a_list_through_the_array_step():
+    opt = SignGD(0.5)
+    assert fused.float_step(opt, 2) is None
+    xs = [1.0, -1.0]
+    state = opt.init(xs)
+    opt.step(xs, [2.0, 0.0], state)
+    assert xs == [0.5, -1.0] and state.step == 1 and isinstance(xs, list)

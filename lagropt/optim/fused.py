@@ -4,9 +4,10 @@ fused with the descent loop.
 For a few scalar parameters, a step of :func:`lagropt.optim.minimize` is interpreter
 overhead: calling the rule once per coordinate, indexing the buffer lists, packing tuples.
 Here the rule, written once for arrays, is run on :class:`Traced` values that record every
-arithmetic operation in the order it is evaluated. The record becomes Python source with one
-local variable per coordinate and buffer, and one loop that calls the raw generated
-value-and-gradient kernel and applies the recorded update coordinate by coordinate. The
+arithmetic operation in the order it is evaluated. The record becomes the update of the float
+engine (:func:`floats`) of the one descent loop (:mod:`lagropt.optim.template`): one local
+variable per coordinate and buffer, the raw generated value-and-gradient kernel called each
+step and the recorded update applied coordinate by coordinate. The
 floating-point operations and their order are the rule's, so the iterates are bit for bit
 those of :meth:`Optimizer.step`; a step costs about half as much as calling the rule.
 
@@ -17,13 +18,13 @@ traced; :func:`fused_loop` then returns None and the loop runs on arrays.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from types import SimpleNamespace
 
-__all__ = ["CONVERGED", "DONE", "GREW", "NOT_FINITE", "RAISED", "STOPPED", "Traced",
-           "Untraceable", "fused_loop", "trace_step"]
+from .template import (CONVERGED, DONE, GREW, NOT_FINITE, RAISED, STOPPED, Engine, compiled,
+                       loop_source)
 
-NOT_FINITE, GREW, CONVERGED, RAISED, STOPPED, DONE = range(6)     # why a fused loop returned
+__all__ = ["CONVERGED", "DONE", "GREW", "NOT_FINITE", "RAISED", "STOPPED", "Traced",
+           "Untraceable", "float_step", "floats", "fused_loop", "trace_step"]
 
 
 class Untraceable(Exception):
@@ -31,15 +32,19 @@ class Untraceable(Exception):
 
 
 class Tape:
-    """The statements recorded so far, each ``_k = <operation>``."""
+    """The statements recorded so far, each ``_k = <operation>``, as source lines and as
+    ``ops``, records ``(name, operation, operands)`` (operation one of + - * / **, "neg",
+    "sqrt", "max"; operands names or number literals)."""
 
     def __init__(self):
         self.lines: list = []
+        self.ops: list = []
         self.count = 0
 
-    def emit(self, expression: str) -> Traced:
+    def emit(self, expression: str, operation: str, operands: tuple) -> Traced:
         name, self.count = f"_{self.count}", self.count + 1
         self.lines.append(f"{name} = {expression}")
+        self.ops.append((name, operation, operands))
         return Traced(self, name)
 
 
@@ -69,7 +74,7 @@ class Traced:
 
     def _binary(self, symbol, other, reflected=False):
         left, right = (_operand(other), self.name) if reflected else (self.name, _operand(other))
-        return self.tape.emit(f"{left} {symbol} {right}")
+        return self.tape.emit(f"{left} {symbol} {right}", symbol, (left, right))
 
     __add__, __radd__ = _operator("+"), _operator("+", reflected=True)
     __sub__, __rsub__ = _operator("-"), _operator("-", reflected=True)
@@ -78,7 +83,7 @@ class Traced:
     __pow__, __rpow__ = _operator("**"), _operator("**", reflected=True)
 
     def __neg__(self):
-        return self.tape.emit(f"-{self.name}")
+        return self.tape.emit(f"-{self.name}", "neg", (self.name,))
 
     def _refuse(self, *_):
         raise Untraceable("the rule branches on, compares or converts a traced value")
@@ -89,16 +94,18 @@ class Traced:
 
 
 def _sqrt(value):
-    return value.tape.emit(f"sqrt({value.name})") if isinstance(value, Traced) else \
-        math.sqrt(value)
+    if isinstance(value, Traced):
+        return value.tape.emit(f"sqrt({value.name})", "sqrt", (value.name,))
+    return math.sqrt(value)
 
 
 def _maximum(a, b):
-    """max(a, b), as the float path of Optimizer.float_stepper takes it."""
+    """max(a, b), as Python takes it on floats."""
     traced = a if isinstance(a, Traced) else b if isinstance(b, Traced) else None
     if traced is None:
         return max(a, b)
-    return traced.tape.emit(f"max({_operand(a)}, {_operand(b)})")
+    operands = (_operand(a), _operand(b))
+    return traced.tape.emit(f"max({operands[0]}, {operands[1]})", "max", operands)
 
 
 _TRACING = SimpleNamespace(sqrt=_sqrt, maximum=_maximum)
@@ -119,7 +126,7 @@ def trace_step(optimizer, count: int, fixed_lr=None) -> list:
     try:
         c = optimizer.coefficients(Traced(tape, "t"), lr, _TRACING)
     except (Untraceable, TypeError):          # a branch on t, or a signature without xp
-        del tape.lines[:]
+        del tape.lines[:], tape.ops[:]
         names = [f"c_{k}" for k in range(len(optimizer.coefficients(1, 1.0)))]
         tape.lines.append(f"{', '.join(names)}, = coefficients(t, {_operand(lr)})")
         c = tuple(Traced(tape, name) for name in names)
@@ -135,10 +142,9 @@ def trace_step(optimizer, count: int, fixed_lr=None) -> list:
     return tape.lines + [f"{', '.join(targets)} = {', '.join(values)}"]
 
 
-def fused_loop(optimizer, count: int, *, keep_path: bool, tol: bool, extras: bool):
-    """The fused loop of ``optimizer`` on ``count`` scalar parameters, or None when its rule
-    cannot be traced. Calling it runs up to ``steps`` updates (see :func:`_source`) and
-    returns ``(why, nit, before, unchanged, detail)``."""
+def _traced_update(optimizer, count: int):
+    """The lines of :func:`trace_step` with the rate read in (a constant written in, else
+    ``lr_t = lr(t - 1)``), or None when the rule cannot be traced."""
     from .schedules import Constant
 
     fixed_lr = optimizer.lr.lr if isinstance(optimizer.lr, Constant) else None
@@ -146,66 +152,73 @@ def fused_loop(optimizer, count: int, *, keep_path: bool, tol: bool, extras: boo
         lines = trace_step(optimizer, count, fixed_lr)
     except (Untraceable, AttributeError, TypeError):   # branches, or xp functions beyond
         return None                                    # sqrt and maximum
-    if fixed_lr is None:
-        lines.insert(0, "lr_t = lr(t - 1)")
-    return _compiled(_source(lines, count, len(optimizer.buffers), optimizer.maximize,
-                             keep_path, tol, extras))
+    return lines if fixed_lr is not None else ["lr_t = lr(t - 1)", *lines]
 
 
-@lru_cache(maxsize=64)
-def _compiled(source: str):
-    namespace = {"sqrt": math.sqrt, "isfinite": math.isfinite}
-    namespace.update(NOT_FINITE=NOT_FINITE, GREW=GREW, CONVERGED=CONVERGED, RAISED=RAISED,
-                     STOPPED=STOPPED, DONE=DONE)
-    exec(compile(source, "<lagropt fused descent>", "exec"), namespace)  # noqa: S102
-    return namespace["fused"]
+def float_step(optimizer, count: int):
+    """One update of ``optimizer`` on ``count`` floats, traced, or None when the rule cannot
+    be: ``step(x, g, buffers, state, coefficients, lr)`` updates the list ``x``, the buffer
+    lists and ``state.step`` in place, bit for bit the rule on arrays."""
+    lines = _traced_update(optimizer, count)
+    if lines is None:
+        return None
+    sign, buffers = "-" if optimizer.maximize else "", len(optimizer.buffers)
+    body = [*_unpack(count, buffers), "state.step = t = state.step + 1",
+            *[f"g_{i} = {sign}g[{i}]" for i in range(count)], *lines,
+            *_write_back(count, buffers)]
+    source = "def step(x, g, buffers, state, coefficients, lr):\n" + \
+        "".join(f"    {line}\n" for line in body)
+    return compiled(source, "step")
 
 
-def _source(step_lines, n, buffers, maximize, keep_path, tol, extras) -> str:
-    """The loop's source. Per step: the kernel's (value, *gradient) at x (the caller's at x0
-    for the first), the finiteness, growth and tolerance tests, the traced update, and the
-    iterate recorded (or, without a path, compared with the one before)."""
-    xs = ", ".join(f"x_{i}" for i in range(n))
-    row = f"({xs},)"
-    bufs = [", ".join(f"b{j}_{i}" for i in range(n)) for j in range(buffers)]
-    body = [
-        "if k:",
-        f"    out = kernel({xs})",
-        "value = out[0]",
-        "if not isfinite(sum(out)) and not all(map(isfinite, out)):",
-        "    return NOT_FINITE, k, before, unchanged, value",
-        f"if {'-' if maximize else ''}value > ceiling:",
-        "    return GREW, k, before, unchanged, value",
-        "append_loss(value)",
-    ]
-    if tol:
-        body += ["if max(map(abs, out[1:])) <= tol:",
-                 "    return CONVERGED, k, before, unchanged, out[1:]"]
-    if not keep_path:                  # with a path, the caller reads the iterate before
-        body += [f"before = {row}"]
-    body += ["t += 1"]
-    body += [f"g_{i} = {'-' if maximize else ''}out[{i + 1}]" for i in range(n)]
-    body += step_lines
-    body += [f"extend_path({row})"] if keep_path else \
-        [f"unchanged = unchanged + 1 if {row} == before else 0"]
-    if extras:
-        body += [f"if after([{xs}], value, k + 1):",
-                 "    return STOPPED, k + 1, before, unchanged, value"]
-    lines = [
-        ("def fused(kernel, out, x, buffers, state, coefficients, lr, steps, ceiling, tol, "
-         "extend_path, append_loss, after):"),
-        f"    {xs}, = x",
-        *[f"    {b}, = buffers[{j}]" for j, b in enumerate(bufs)],
-        f"    t, k, unchanged, before = state.step, 0, 0, {row}",
-        "    try:",
-        "        for k in range(steps):",
-        *["            " + line for line in body],
-        "        return DONE, steps, before, unchanged, out[1:]",
-        "    except (ZeroDivisionError, OverflowError, ValueError) as exc:",
-        "        return RAISED, k, before, unchanged, exc",
-        "    finally:",
-        f"        x[:] = {row}",
-        *[f"        buffers[{j}][:] = ({b},)" for j, b in enumerate(bufs)],
-        "        state.step = t",
-    ]
-    return "\n".join(lines) + "\n"
+def _unpack(n: int, buffers: int) -> list:
+    """Lines that read the list x and the buffer lists into the locals x_i and b<j>_i."""
+    return [f"{_row(n, 'x_')[1:-2]}, = x",
+            *[f"{_row(n, f'b{j}_')[1:-2]}, = buffers[{j}]" for j in range(buffers)]]
+
+
+def _write_back(n: int, buffers: int) -> list:
+    """Lines that write the locals x_i and b<j>_i back into the lists."""
+    return [f"x[:] = {_row(n, 'x_')}",
+            *[f"buffers[{j}][:] = {_row(n, f'b{j}_')}" for j in range(buffers)]]
+
+
+def _row(n: int, prefix: str) -> str:
+    return "(" + ", ".join(f"{prefix}{i}" for i in range(n)) + ",)"
+
+
+def fused_loop(optimizer, count: int, *, keep_path: bool, tol: bool, extras: bool):
+    """The loop of :mod:`lagropt.optim.template` on ``count`` scalar parameters with
+    ``optimizer``'s rule traced into it, or None when the rule cannot be traced. It is called
+    as ``loop(kernel, fallback, out, x, buffers, state, coefficients, lr, steps, ceiling, tol,
+    record_path, append_loss, after)``: ``kernel(*x) -> (value, *gradient)`` the raw generated
+    function, ``fallback`` the same on NumPy (called where the kernel raised), ``out`` the
+    kernel's value at x0, ``x`` and ``buffers`` lists of floats (written back, as
+    ``state.step``, however the loop ends), the path extended by one tuple per iterate."""
+    lines = _traced_update(optimizer, count)
+    if lines is None:
+        return None
+    engine = floats(tuple(lines), count, len(optimizer.buffers), optimizer.maximize)
+    return compiled(loop_source(engine, maximize=optimizer.maximize, keep_path=keep_path,
+                                tol=tol, extras=extras))
+
+
+def floats(step_lines: tuple, n: int, buffers: int, maximize: bool) -> Engine:
+    """The engine of ``n`` scalar parameters: x and the buffers in local variables ``x_i`` and
+    ``b<j>_i``, the loss and gradient the kernel's tuple ``out``, the update ``step_lines``
+    (from :func:`trace_step`) on the gradient ``g_i`` (negated for an ascent)."""
+    row = _row(n, "x_")
+    xs = row[1:-2]
+    sign = "-" if maximize else ""
+    return Engine(
+        params="kernel, fallback, out, x, buffers, state, coefficients, lr",
+        setup=(*_unpack(n, buffers), "t, value = state.step, out[0]"),
+        evaluate=("if k:", f"    out = kernel({xs})", "    value = out[0]"),
+        # Python floats raise where NumPy gives inf or NaN: the checked loss says which
+        failed=(f"out = fallback({xs})", "value = out[0]"),
+        # the sum overflows for large finite entries: then each entry is tested
+        finite="isfinite(sum(out)) or all(map(isfinite, out))",
+        gradient="out[1:]", max_abs="max(map(abs, out[1:]))",
+        update=("t += 1", *[f"g_{i} = {sign}out[{i + 1}]" for i in range(n)], *step_lines),
+        copy=row, same=f"{row} == before", record=(f"record_path({row})",), point=f"[{xs}]",
+        cleanup=(*_write_back(n, buffers), "state.step = t"))

@@ -4,7 +4,9 @@ See :func:`minimize`. Small problems in scalar parameters (a SymPy expression in
 compiled loss with scalar parameters and scalar data) run on Python floats with the raw
 generated gradient, the optimizer's rule traced into one fused loop
 (:mod:`lagropt.optim.fused`): a step of 2-D Adam then costs about 2 us instead of the ~50 us
-of a checked NumPy call.
+of a checked NumPy call. Either way the run is the one loop of :mod:`lagropt.optim.template`
+(its checks written once, compiled for arrays or for floats), and :meth:`_Run.conclude`
+reads why it stopped.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ import math
 import numpy as np
 from scipy.optimize import OptimizeResult
 
-from ..errors import DataError, EvaluationError, OptimizerError
-from . import fused
+from ..errors import OptimizerError
+from . import fused, template
 from .objective import as_data, as_objective, check_data
 from .progress import ProgressBar
+from .regularize import Chain
 from .rules import Optimizer
 from .schedules import Constant
+from .template import max_abs as _max_abs
 
 __all__ = ["minimize"]
 
@@ -63,23 +67,14 @@ class _Batches:
         return tuple(d[idx] if p else d for d, p in zip(self.data, self.per_sample))
 
 
-def _finite_array(g) -> bool:
-    return bool(np.isfinite(g).all())
-
-
-def _max_abs(g) -> float:
-    if isinstance(g, (list, tuple)):
-        return max(map(abs, g), default=0.0)
-    return float(np.abs(g).max()) if g.size else 0.0
-
-
-def _trailing_repeats(flat: list, n: int) -> int:
-    """How many of the last rows of the flat row-major list ``flat`` (rows of ``n``) equal
-    the row before them, consecutively."""
-    count, end = 0, len(flat)
-    while end >= 2 * n and flat[end - n:end] == flat[end - 2 * n:end - n]:
-        count, end = count + 1, end - n
-    return count
+def _trailing_repeats(path) -> int:
+    """How many of the last rows of ``path`` (an array, a row per iterate) equal the row
+    before them, consecutively."""
+    if len(path) < 2 or not np.array_equal(path[-1], path[-2]):
+        return 0                       # the common case, without a pass over the path
+    same = (path[1:] == path[:-1]).all(axis=1)
+    changed = np.flatnonzero(~same)
+    return len(same) - (changed[-1] + 1 if changed.size else 0)
 
 
 def _too_large_hint(optimizer) -> str:
@@ -141,77 +136,76 @@ class _Run:
         self.stop(DIVERGED, f"diverged at step {k}: {what} ({_too_large_hint(self.optimizer)});"
                   " x is the last iterate before it")
 
-    def iterate(self, x, value, g, advance, value_and_grad, steps, ceiling):
-        """The loop on arrays from x0 (loss ``value``, gradient ``g``); returns (x, nit), on a
-        divergence the last good iterate."""
-        batches, data, tol = self.batches, self.data, self.tol
-        path, keep_path = self.path, self.keep_path
-        before, unchanged, nit = path[0], 0, 0
-        for k in range(steps):
-            if batches is not None:
-                value, g = value_and_grad(x, batches.get(k))
-            elif k:
-                value, g = value_and_grad(x, data)
-            if not (math.isfinite(value) and _finite_array(g)):
-                return self._not_finite(k, value, before, nit, x, g)
-            if self.sense * value > ceiling:
-                return self._grew(k, value, before, nit)
-            self.losses.append(value)
-            if tol is not None and batches is None and _max_abs(g) <= tol:
-                return self._converged(x, g, nit)
-            before = path[-1] if keep_path else x.copy()
-            try:
-                advance(x, g)
-            except (ZeroDivisionError, OverflowError, ValueError) as exc:
-                self.diverged(k, str(exc))
-                return before, nit
-            nit += 1
-            if keep_path:
-                path.append(x.copy())
-            unchanged = unchanged + 1 if np.array_equal(x, before) else 0
-            if self.extras and self._after_update(x, value, nit):
-                return x, nit
-        if unchanged >= STALL_STEPS:
-            self._stalled(g, value, nit, nit - unchanged)
-        return x, nit
+    def run_arrays(self, x, value, g, advance, evaluate, steps, ceiling):
+        """The loop of :mod:`lagropt.optim.template` on arrays from x0 (loss ``value``,
+        gradient ``g``), ``advance(x, g)`` the update in place; returns (x, nit) as
+        :meth:`conclude`."""
+        path, batches = [x.copy()], self.batches
+        loop = template.compiled(template.loop_source(template.arrays(batches is not None),
+                                                      **self._options(batches is None)))
+        try:
+            verdict = loop(x, value, g, evaluate, self.data,
+                           batches.get if batches is not None else None, advance, steps,
+                           ceiling, self.tol, path.append, self.losses.append,
+                           self._after_update)
+        finally:
+            self.path = np.array(path, dtype=float)
+        return self.conclude(verdict, x)
 
-    def iterate_fused(self, x, out, loop, state, kernel, steps, ceiling):
+    def run_floats(self, x, out, loop, state, kernel, evaluate, steps, ceiling):
         """The run of a small full-batch problem on Python floats: ``loop`` the optimizer's
-        rule fused with the descent loop (:mod:`lagropt.optim.fused`), ``kernel(*x) ->
-        (value, *gradient)`` the raw generated function (unchecked; ``out`` its value at x0).
-        Returns (x, nit) as :meth:`iterate`. The path is kept as one flat list of floats (a
-        list per iterate would give the garbage collector 10^4 containers to walk) and
-        becomes ``self.path``, an array with a row per iterate."""
+        rule fused with the descent loop (:func:`lagropt.optim.fused.fused_loop`), ``kernel(*x)
+        -> (value, *gradient)`` the raw generated function (unchecked; ``out`` its value at
+        x0; ``evaluate`` the checked value_and_grad, for a point where the kernel raised).
+        Returns (x, nit) as :meth:`conclude`. The path is kept as one flat list of floats
+        (a list per iterate would give the garbage collector 10^4 containers to walk)."""
         n, flat, optimizer = len(x), list(x), self.optimizer
         buffers = [state.buffers[name] for name in optimizer.buffers]
         try:
-            why, nit, before, unchanged, detail = loop(
-                kernel, out, x, buffers, state, optimizer.coefficients, optimizer.lr, steps,
-                ceiling, self.tol, flat.extend, self.losses.append, self._after_update)
+            verdict = loop(kernel, _on_arrays(evaluate, self.data), out, x, buffers, state,
+                           optimizer.coefficients, optimizer.lr, steps, ceiling, self.tol,
+                           flat.extend, self.losses.append, self._after_update)
         finally:
             self.path = np.array(flat, dtype=float).reshape(-1, n)
-        if self.keep_path:                 # the iterate before x
-            before = flat[-2 * n:-n] if nit else flat[:n]
-        if why == fused.NOT_FINITE:
-            return self._not_finite(nit, detail, list(before), nit, x)
-        if why == fused.GREW:
-            return self._grew(nit, detail, list(before), nit)
-        if why == fused.CONVERGED:
-            return self._converged(x, detail, nit)
-        if why == fused.RAISED and isinstance(detail, ZeroDivisionError):
-            self.stop(DIVERGED, f"the update at step {nit} divided by zero ({detail}): a zero "
-                      "denominator in the rule, such as eps = 0 where the gradient is 0; x is "
-                      "the iterate before it")
-            return x, nit
-        if why == fused.RAISED:
-            self.diverged(nit, str(detail))
-            return x, nit
-        if why == fused.DONE:
+        return self.conclude(verdict, x)
+
+    def _options(self, full_batch: bool) -> dict:
+        """The options of the loop's source: what it tests and records."""
+        return {"maximize": self.optimizer.maximize, "keep_path": self.keep_path,
+                "tol": self.tol is not None and full_batch, "extras": bool(self.extras)}
+
+    def conclude(self, verdict, x):
+        """Why the loop returned, as a status and message: ``verdict`` is the loop's
+        ``(why, k, before, unchanged, detail)`` (:mod:`lagropt.optim.template`), ``x`` the
+        iterate it reached. Returns (x, nit): on a divergence the last good iterate."""
+        why, k, before, unchanged, detail = verdict
+        if self.keep_path:     # the iterate before the failing one, or before the failing update
+            failed_at_x = why in (template.NOT_FINITE, template.GREW)
+            before = self.path[max(k - 1, 0)] if failed_at_x else self.path[k]
+        if why == template.NOT_FINITE:
+            return self._not_finite(k, detail[0], before, k, x, detail[1])
+        if why == template.GREW:
+            return self._grew(k, detail, before, k)
+        if why == template.CONVERGED:
+            return self._converged(x, detail, k)
+        if why == template.RAISED:
+            self._raised(k, detail)
+            return before, k
+        if why == template.DONE:
             if self.keep_path:
-                unchanged = _trailing_repeats(flat, n)
+                unchanged = _trailing_repeats(self.path)
             if unchanged >= STALL_STEPS:
-                self._stalled(detail, self.losses[-1], nit, nit - unchanged)
-        return x, nit
+                self._stalled(detail[1], detail[0], k, k - unchanged)
+        return x, k
+
+    def _raised(self, k, exc) -> None:
+        """The update of step ``k`` raised ``exc``."""
+        if isinstance(exc, ZeroDivisionError):
+            self.stop(DIVERGED, f"the update at step {k} divided by zero ({exc}): a zero "
+                      "denominator in the rule or its learning-rate schedule, such as eps = 0 "
+                      "where the gradient is 0; x is the iterate before it")
+        else:
+            self.diverged(k, str(exc))
 
     def _not_finite(self, k, value, before, nit, x, g=None):
         """Step ``k``'s loss or gradient (``g``; None: not at hand, and not finite when the
@@ -369,7 +363,7 @@ def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, dat
         iterate with a finite loss, with success False and a message naming the likely
         cause; it never returns NaN.
     """
-    if not isinstance(optimizer, Optimizer):
+    if not isinstance(optimizer, (Optimizer, Chain)):
         raise OptimizerError(f"optimizer must be a lagropt.optim optimizer (GD, SGD, Adam, ...),"
                              f" got {optimizer!r}")
     data = as_data(data)
@@ -415,24 +409,25 @@ def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, dat
                                 extras=bool(run.extras)) if kernel is not None else None
         state = optimizer.init([float(v) for v in x] if loop is not None else x)
         if loop is not None:               # small scalar problem: Python floats throughout
-            x, nit = run.iterate_fused([float(v) for v in x], (f0, *map(float, g0)), loop,
-                                       state, kernel, steps, ceiling)
+            x, nit = run.run_floats([float(v) for v in x], (f0, *map(float, g0)), loop,
+                                    state, kernel, objective.value_and_grad, steps, ceiling)
         else:
-            run.path.append(x.copy())
-            x, nit = run.iterate(x, f0, g0, lambda xs, gs: optimizer.step(xs, gs, state),
-                                 _guarded(objective.value_and_grad), steps, ceiling)
+            x, nit = run.run_arrays(x, f0, g0, lambda xs, gs: optimizer.step(xs, gs, state),
+                                    objective.value_and_grad, steps, ceiling)
     return _finish(run, x, nit, steps, state)
 
 
-def _guarded(value_and_grad):
-    """value_and_grad with a failure to evaluate (a checked compiled loss refusing NaN, a
-    math error in the user's function) returned as NaN, which the loop reports."""
-    def guarded(x, d):
+def _on_arrays(value_and_grad, data):
+    """``(value, *gradient)`` at the floats ``xs`` as the array path evaluates it: where a raw
+    kernel on Python floats raises (1/0, 0 ** -1), NumPy's inf or NaN, which the loop
+    reports as the array path does; a failure to evaluate is NaN."""
+    def on_arrays(*xs):
         try:
-            return value_and_grad(x, d)
-        except (EvaluationError, DataError, ValueError, ZeroDivisionError, OverflowError):
-            return math.nan, x
-    return guarded
+            value, g = value_and_grad(np.array(xs, dtype=float), data)
+        except template.EVALUATION_ERRORS:
+            return (math.nan,)
+        return (value, *g)
+    return on_arrays
 
 
 def _stop_requested(callback, x, value, nit) -> bool:
@@ -468,7 +463,7 @@ def _finish(run, x, nit, steps, state) -> OptimizeResult:
     path = run.path if run.keep_path else [run.path[0], np.array(x, dtype=float)]
     result = OptimizeResult(x=final, fun=float(value), jac=np.asarray(g, dtype=float), nit=nit,
                             success=success, status=run.status, message=run.message,
-                            path=np.array(path, dtype=float),
+                            path=np.asarray(path, dtype=float),
                             losses=np.array(run.losses, dtype=float), state=state,
                             optimizer=run.optimizer)
     if run.epoch_losses:

@@ -20,6 +20,15 @@ threshold are not (that is the point of AdamW).
 
 sign(0) = 0, as everywhere in lagropt. ``mask`` restricts all penalties to some coordinates
 (an intercept is usually not penalized).
+
+A regularized optimizer is a chain, as optax's ``chain``: stages applied in order around one
+update rule, which keeps its own state and its speed (its in-place, threaded array step).
+Each stage is a function ``stage(x, g, lr, sign) -> g`` (sign -1 for an ascent) that may
+change x in place; ``regularize`` builds
+
+    chain(penalty_gradient(l1, l2), decoupled_decay(weight_decay), rule, proximal_l1(l1))
+
+and :func:`chain` composes the stages in any other order.
 """
 
 from __future__ import annotations
@@ -30,7 +39,8 @@ from ..errors import OptimizerError
 from .rules import Optimizer, State
 from .schedules import check_number
 
-__all__ = ["Regularized", "regularize", "soft_threshold"]
+__all__ = ["Chain", "Regularized", "chain", "decoupled_decay", "penalty_gradient", "proximal_l1",
+           "regularize", "soft_threshold"]
 
 
 def soft_threshold(x, threshold):
@@ -38,8 +48,116 @@ def soft_threshold(x, threshold):
     return np.sign(x) * np.maximum(np.abs(x) - threshold, 0.0) + 0.0     # no -0.0
 
 
-class Regularized(Optimizer):
-    """An update rule with L1/L2 regularization inside its step (see the module doc).
+def _masked(mask, term):
+    return term if mask is None else np.where(mask, term, 0.0)
+
+
+def penalty_gradient(l1=0.0, l2=0.0, mask=None):
+    """The stage g <- g + sign (l1 sign(x) + 2 l2 x), on the coordinates of ``mask``: the
+    gradients of the penalties l1 ||x||_1 + l2 ||x||_2^2 (deck 001), which pull towards 0 in
+    an ascent too (sign = -1)."""
+    def stage(x, g, lr, sign):
+        if l1:
+            g = g + sign * _masked(mask, l1 * np.sign(x))
+        if l2:
+            g = g + sign * _masked(mask, 2 * l2 * x)
+        return g
+    return stage
+
+
+def decoupled_decay(weight_decay, mask=None):
+    """The stage x <- x (1 - lr weight_decay), on the coordinates of ``mask``: decoupled weight
+    decay (deck 004; torch's AdamW), before the rule."""
+    def stage(x, g, lr, sign):
+        x *= np.where(mask, 1 - lr * weight_decay, 1.0) if mask is not None else \
+            1 - lr * weight_decay
+        return g
+    return stage
+
+
+def proximal_l1(l1, mask=None):
+    """The stage x <- sign(x) max(|x| - lr l1, 0), on the coordinates of ``mask``: the proximal
+    step of l1 ||x||_1 (soft-thresholding, deck 004), after the rule."""
+    def stage(x, g, lr, sign):
+        shrunk = soft_threshold(x, lr * l1)
+        x[...] = shrunk if mask is None else np.where(mask, shrunk, x)
+        return g
+    return stage
+
+
+class Chain:
+    """Stages applied in order around one update rule, as optax's ``chain``.
+
+    The stages before the rule turn the gradient into the one the rule sees (and may change
+    x), the rule updates x and its state, the stages after it change x. Every stage of an
+    update sees the rate ``lr(k)`` of that update (k the updates taken before it) and
+    ``sign``, -1 for an ascent. The rule owns the state: ``init``, ``lr``, ``maximize`` and
+    ``buffers`` are its. A chain runs on arrays (its stages are not traced into the float
+    loop of small problems).
+    """
+
+    steps_by_rule = False                 # the loop runs it on arrays
+    update = Optimizer.update             # optax style, as for a rule
+    rate = Optimizer.rate
+
+    def __init__(self, *stages):
+        rules = [stage for stage in stages if isinstance(stage, Optimizer)]
+        if len(rules) != 1:
+            raise OptimizerError(f"a chain holds exactly one update rule (an optimizer), got "
+                                 f"{len(rules)}")
+        k = stages.index(rules[0])
+        self.before, self.rule, self.after = stages[:k], rules[0], stages[k + 1:]
+        for stage in self.before + self.after:
+            if not callable(stage):
+                raise OptimizerError(f"a stage of a chain is a function (x, g, lr, sign) -> g, "
+                                     f"got {stage!r}")
+
+    @property
+    def lr(self):
+        return self.rule.lr
+
+    @property
+    def maximize(self) -> bool:
+        return self.rule.maximize
+
+    @property
+    def buffers(self) -> dict:
+        return self.rule.buffers
+
+    def init(self, params) -> State:
+        return self.rule.init(np.asarray(params, dtype=float))
+
+    def step(self, params, grads, state: State):
+        """One update of ``params`` (a 1-D float array) and ``state`` in place: the stages
+        before the rule, the rule's step, the stages after it."""
+        if isinstance(params, list):
+            raise OptimizerError("a regularized optimizer runs on arrays of parameters")
+        lr, sign = self.rule.lr(state.step), -1.0 if self.rule.maximize else 1.0
+        g = grads
+        for stage in self.before:
+            g = stage(params, g, lr, sign)
+        self.rule.step(params, g, state)
+        for stage in self.after:
+            stage(params, g, lr, sign)
+        return params
+
+    def float_stepper(self, state: State):
+        raise OptimizerError("a regularized optimizer runs on arrays of parameters")
+
+    def __repr__(self) -> str:
+        names = [getattr(s, "__qualname__", repr(s)).split(".")[0] for s in self.before]
+        after = [getattr(s, "__qualname__", repr(s)).split(".")[0] for s in self.after]
+        return f"chain({', '.join(names + [repr(self.rule)] + after)})"
+
+
+def chain(*stages) -> Chain:
+    """Stages and one update rule applied in order; see :class:`Chain`."""
+    return Chain(*stages)
+
+
+class Regularized(Chain):
+    """An update rule with L1/L2 regularization inside its step (see the module doc): the
+    chain of the penalty gradients, the decoupled decay, the rule and the proximal L1 step.
 
     Parameters
     ----------
@@ -60,9 +178,6 @@ class Regularized(Optimizer):
         if not isinstance(optimizer, Optimizer):
             raise OptimizerError(f"regularize() wraps an optimizer, got {optimizer!r}")
         self.optimizer = optimizer
-        self.lr = optimizer.lr
-        self.maximize = optimizer.maximize
-        self.buffers = optimizer.buffers
         self.l1 = check_number("l1", l1)
         self.l2 = check_number("l2", l2)
         self.weight_decay = check_number("weight_decay", weight_decay)
@@ -70,38 +185,22 @@ class Regularized(Optimizer):
         self.mask = None if mask is None else np.asarray(mask, dtype=bool)
         if self.proximal and not self.l1:
             raise OptimizerError("proximal=True applies the L1 penalty: give l1 > 0")
-
-    def init(self, params) -> State:
-        return self.optimizer.init(np.asarray(params, dtype=float))
-
-    def _masked(self, term):
-        return term if self.mask is None else np.where(self.mask, term, 0.0)
-
-    def step(self, params, grads, state: State):
-        """One regularized update of ``params`` (a 1-D float array) and ``state``, in place."""
-        if isinstance(params, list):
-            raise OptimizerError("a regularized optimizer runs on arrays of parameters")
-        if self.mask is not None and self.mask.shape != params.shape:
-            raise OptimizerError(f"mask has shape {self.mask.shape}, the parameters "
-                                 f"{params.shape}")
-        lr = self.lr(state.step)
-        sign = -1.0 if self.maximize else 1.0     # penalties always pull towards 0
-        g = grads
-        if self.l1 and not self.proximal:
-            g = g + sign * self._masked(self.l1 * np.sign(params))
-        if self.l2:
-            g = g + sign * self._masked(2 * self.l2 * params)
+        stages = [self._check_mask] if self.mask is not None else []
+        if self.l2 or self.l1 and not self.proximal:
+            stages.append(penalty_gradient(0.0 if self.proximal else self.l1, self.l2,
+                                           self.mask))
         if self.weight_decay:
-            params *= np.where(self.mask, 1 - lr * self.weight_decay, 1.0) \
-                if self.mask is not None else 1 - lr * self.weight_decay
-        self.optimizer.step(params, g, state)
+            stages.append(decoupled_decay(self.weight_decay, self.mask))
+        stages.append(optimizer)
         if self.proximal:
-            shrunk = soft_threshold(params, lr * self.l1)
-            params[...] = shrunk if self.mask is None else np.where(self.mask, shrunk, params)
-        return params
+            stages.append(proximal_l1(self.l1, self.mask))
+        super().__init__(*stages)
 
-    def float_stepper(self, state: State):
-        raise OptimizerError("a regularized optimizer runs on arrays of parameters")
+    def _check_mask(self, x, g, lr, sign):
+        """The first stage with a mask: it fits the parameters, before anything changes."""
+        if self.mask.shape != x.shape:
+            raise OptimizerError(f"mask has shape {self.mask.shape}, the parameters {x.shape}")
+        return g
 
     def __repr__(self) -> str:
         parts = [f"l1={self.l1!r}"] if self.l1 else []

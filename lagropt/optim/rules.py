@@ -13,33 +13,31 @@ after it is incremented), lr = lr(t - 1) the rate of this update (a number or a 
 index 0 on the first update). Every rule follows torch.optim's single-tensor implementation
 (float64): the order of operations is torch's, so iterates agree with torch to rounding.
 
-Each rule is written once, as elementwise arithmetic (:meth:`Optimizer.rule`): on an array it
-runs on cache-sized chunks of the parameter vector (a large vector split across threads,
-:mod:`lagropt.optim.threads`), on a list of floats coordinate by coordinate in plain Python,
-and for small problems (:func:`lagropt.optim.minimize`) traced into a fused float loop
-(:mod:`lagropt.optim.fused`).
+Each rule is written once, as elementwise arithmetic (:meth:`Optimizer.rule`), and traced
+(each operation recorded in order) into the code that runs it: on an array, NumPy calls
+writing in place on cache-sized chunks (:mod:`lagropt.optim.inplace`; a large vector split
+across threads, :mod:`lagropt.optim.threads`), and for small problems
+(:func:`lagropt.optim.minimize`) a fused loop on Python floats (:mod:`lagropt.optim.fused`),
+and on a list of floats straight-line float code; all bit for bit the rule on NumPy arrays.
+A rule that cannot be traced (it branches on its values) runs as written on arrays.
 """
 
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
 import numpy as np
 
 from ..errors import OptimizerError
+from .fused import float_step
+from .inplace import in_place
 from .schedules import as_schedule, check_number
+from .template import CHUNK
 from .threads import for_parts
 
 __all__ = ["State", "Optimizer", "GD", "SGD", "Momentum", "AdaGrad", "Adagrad", "RMSProp",
            "RMSprop", "Adam", "AdamW"]
 
-CHUNK = 1 << 16     # elements per chunk: the temporaries of one rule stay in the L2 cache
-
-
-# sqrt and maximum for the rule on Python floats (a negative root raises ValueError, which the
-# loop reports like NumPy's NaN)
-_FLOATS = SimpleNamespace(sqrt=math.sqrt, maximum=max)
 
 
 def _lerp(start, end, weight):
@@ -129,13 +127,31 @@ class Optimizer:
         c = self.coefficients(t, self.lr(t - 1))
         bufs = [state.buffers[k] for k in self.buffers]
         g = -grads if self.maximize else grads
-        for_parts(params.shape[0],
-                  lambda s: self.step_arrays(c, params[s], g[s], [b[s] for b in bufs]))
+        update = self._array_update()
+        for_parts(params.shape[0], lambda s: update(c, params[s], g[s], [b[s] for b in bufs]))
         return params
 
+    def __setattr__(self, name, value):
+        # a hyperparameter set anew is written into the in-place update at the next step
+        object.__setattr__(self, name, value)
+        self.__dict__.pop("_in_place", None)
+        self.__dict__.pop("_float_steps", None)
+
+    def _array_update(self):
+        """``step_arrays`` when a subclass or the instance replaced it, else the rule traced
+        into in-place NumPy calls (:mod:`lagropt.optim.inplace`; compiled at the first step
+        and whenever a hyperparameter was set), or the rule as written if it cannot be."""
+        hook = self.step_arrays
+        if "step_arrays" in self.__dict__ or type(self).step_arrays is not Optimizer.step_arrays:
+            return hook
+        if "_in_place" not in self.__dict__:
+            self.__dict__["_in_place"] = in_place(self) or hook
+        return self.__dict__["_in_place"]
+
     def step_arrays(self, c, x, g, bufs) -> None:
-        """The rule on arrays, in place, chunk by chunk (the temporaries stay in cache);
-        ``c`` the step's coefficients, ``bufs`` the state's buffers in order."""
+        """The rule on arrays as written, chunk by chunk (the temporaries stay in cache);
+        ``c`` the step's coefficients, ``bufs`` the state's buffers in order. A subclass may
+        replace it with a hand-written update (``step`` then calls it)."""
         n = x.shape[0]
         for lo in range(0, n, CHUNK):
             s = slice(lo, lo + CHUNK) if n > CHUNK else slice(None)
@@ -145,35 +161,33 @@ class Optimizer:
                 b[s] = v
 
     def float_stepper(self, state: State):
-        """``step`` for a list of floats x and a sequence of floats g, with everything looked
-        up once: ``stepper(x, g)`` updates x and ``state`` in place. The rule runs coordinate
-        by coordinate in plain Python, which for a few parameters is several times faster
-        than NumPy calls (the small-problem loop of :func:`lagropt.optim.minimize`)."""
-        rule, sign, s = self.rule, -1.0 if self.maximize else 1.0, _FLOATS
-        coefficients, lr = self.coefficients, self.lr
+        """``step`` for a list of floats x and a sequence of floats g: ``stepper(x, g)``
+        updates x and ``state`` in place. The rule runs traced into straight-line code for
+        len(x) coordinates (:func:`lagropt.optim.fused.float_step`, compiled once per length
+        and whenever a hyperparameter was set), bit for bit the array step; a rule that
+        cannot be traced takes the array step on a copy."""
         bufs = [state.buffers[k] for k in self.buffers]
-        a, b, d = (bufs + [None] * 3)[:3]
-        count = len(bufs)
 
         def stepper(x, g):
-            state.step += 1
-            t = state.step
-            c = coefficients(t, lr(t - 1))
-            # written out per number of buffers: argument packing would cost more than the rule
-            if count == 0:
-                for i, xi in enumerate(x):
-                    x[i], = rule(s, c, xi, sign * g[i])
-            elif count == 1:
-                for i, xi in enumerate(x):
-                    x[i], a[i] = rule(s, c, xi, sign * g[i], a[i])
-            elif count == 2:
-                for i, xi in enumerate(x):
-                    x[i], a[i], b[i] = rule(s, c, xi, sign * g[i], a[i], b[i])
-            else:
-                for i, xi in enumerate(x):
-                    x[i], a[i], b[i], d[i] = rule(s, c, xi, sign * g[i], a[i], b[i], d[i])
+            steps = self.__dict__.setdefault("_float_steps", {})
+            if len(x) not in steps:
+                steps[len(x)] = float_step(self, len(x))
+            if steps[len(x)] is None:
+                return self._floats_on_arrays(x, g, state)
+            steps[len(x)](x, g, bufs, state, self.coefficients, self.lr)
             return x
         return stepper
+
+    def _floats_on_arrays(self, x, g, state: State):
+        """The array step on copies of the list ``x`` and the buffer lists, written back."""
+        arrays = State(state.step, {k: np.array(v, dtype=float) for k, v in state.buffers.items()})
+        xa = np.array(x, dtype=float)
+        self.step(xa, np.asarray(g, dtype=float), arrays)
+        x[:] = xa.tolist()
+        for k, v in arrays.buffers.items():
+            state.buffers[k][:] = v.tolist()
+        state.step = arrays.step
+        return x
 
     def update(self, grads, state: State, params) -> tuple:
         """optax style: ``(updates, new_state)`` with ``params + updates`` the updated
@@ -471,50 +485,12 @@ class Adam(Optimizer):
             return x - step_size * m / (xp.sqrt(vhat) / bc2_sqrt + self.eps), m, v, vhat
         return x - step_size * m / (xp.sqrt(v) / bc2_sqrt + self.eps), m, v
 
-    def step_arrays(self, c, x, g, bufs) -> None:
-        """Without weight decay or amsgrad, fully in place (two scratch chunks, no other
-        temporaries), with the rule's arithmetic in the rule's order: bit for bit the same."""
-        if self.amsgrad or self.weight_decay:
-            return super().step_arrays(c, x, g, bufs)
-        _adam_in_place(x, g, *bufs, c[1], c[2], self.betas, self.eps)
-
     def _hyper(self):
         text = (f"betas={self.betas!r}, eps={self.eps!r}, weight_decay={self.weight_decay!r}, "
                 f"amsgrad={self.amsgrad}")
         if self.decoupled_weight_decay and type(self) is Adam:
             text += ", decoupled_weight_decay=True"
         return text
-
-
-def _adam_in_place(x, g, m, v, step_size, bc2_sqrt, betas, eps) -> None:
-    """Adam.rule on arrays, in place: m <- m + w (g - m), v <- v beta2 + ((1 - beta2) g) g,
-    x <- x - (step_size m) / (sqrt(v) / bc2_sqrt + eps), w = 1 - beta1."""
-    beta1, beta2 = betas
-    w = 1 - beta1
-    n = x.shape[0]
-    a, b = np.empty(min(n, CHUNK)), np.empty(min(n, CHUNK))
-    for lo in range(0, n, CHUNK):
-        s = slice(lo, lo + CHUNK)
-        xs, gs, ms, vs = x[s], g[s], m[s], v[s]
-        k = xs.shape[0]
-        ta, tb = a[:k], b[:k]
-        np.subtract(gs, ms, out=ta)
-        if w < 0.5:                       # torch's lerp: m + w (g - m), else g - (g - m)(1 - w)
-            ta *= w
-            ms += ta
-        else:
-            ta *= 1 - w
-            np.subtract(gs, ta, out=ms)
-        vs *= beta2
-        np.multiply(gs, 1 - beta2, out=ta)
-        ta *= gs
-        vs += ta
-        np.sqrt(vs, out=tb)
-        tb /= bc2_sqrt
-        tb += eps
-        np.multiply(ms, step_size, out=ta)
-        ta /= tb
-        xs -= ta
 
 
 class AdamW(Adam):
