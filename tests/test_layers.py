@@ -18,8 +18,8 @@ LINT = [sys.executable, "-c", "from importlinter.cli import lint_imports_command
 
 # Modules still shadowed by a function of their parent; each entry says what removes it.
 KNOWN_SHADOWED = {
-    # optim.regularize() hides lagropt/optim/regularize.py; lagropt/optim/ is reworked by
-    # issue 16 item 5 (regularization as a wrapper of a rule), which renames or removes it.
+    # optim.regularize() hides lagropt/optim/regularize.py; left to lagropt/optim's owner
+    # (issue 16 item 5): rename the module (say optim/regularization.py), then drop this entry.
     "lagropt.optim.regularize",
 }
 
