@@ -307,12 +307,14 @@ def _timed_out(internal, timeout, numeric) -> Solution:
     return partial
 
 
-def _numeric_fallback(internal, partial: Solution, reason: str) -> Solution:
+def _numeric_fallback(internal, partial: Solution, reason: str, budget=None) -> Solution:
+    """The numeric search (fixed seeded starts); ``budget`` (an object with ``expired()``)
+    only as a safety stop between starts."""
     from .numeric import numeric_solution
-    return numeric_solution(internal, partial, reason, budget=NUMERIC_BUDGET)
+    return numeric_solution(internal, partial, reason, budget=budget)
 
 
-def _nonsmooth(internal, numeric) -> Solution:
+def _nonsmooth(internal, numeric, budget=None) -> Solution:
     """Abs, Max, sign ...: no gradient where their argument changes sign, so the Lagrange
     conditions are undefined there. Say so, and optimize numerically if allowed."""
     from .numeric import direct_solution
@@ -324,4 +326,4 @@ def _nonsmooth(internal, numeric) -> Solution:
     derivation.add("nonsmooth", why[0].upper() + why[1:] + ".")
     partial = Solution("unsolved", [], [], None, derivation, message=why +
                        ("" if numeric else "; solve(numeric=True) optimizes it numerically"))
-    return direct_solution(internal, partial, why, budget=NUMERIC_BUDGET + 1.0) if numeric else partial
+    return direct_solution(internal, partial, why, budget=budget) if numeric else partial
