@@ -5,8 +5,9 @@ so the answer does not depend on the machine or its load. The steps:
 
 1. ``STARTS`` (20) starting points from a generator seeded with ``SEED`` (0), at the scales
    0.5, 2 and 10 in turn, moved inside the variables' sign assumptions (x > 0 ...).
-2. From every start, scipy's SLSQP and trust-constr minimize f itself under the constraints
-   (maximize: minimize -f).
+2. From every start, scipy's SLSQP (ftol 1e-14, at most 500 iterations) and trust-constr (at
+   most ``TRUST_ITERATIONS`` = 50, then polished by SLSQP when its end point cannot be refined
+   as it is) minimize f itself under the constraints (maximize: minimize -f).
 3. Every feasible end point is refined by root finding on the KKT system of the inequalities
    active there (|h_j| <= ``ACTIVE_TOL``), starting from the multipliers recomputed from
    stationarity (least squares); the refined point replaces the end point when it is feasible,
@@ -53,7 +54,7 @@ MERGE_TEXT = (f"points closer than {MERGE_RTOL:g} relative, or than {NEAR_RTOL:g
               f"equal to {VALUE_RTOL:g}, taken as one")
 REFINE_RTOL = 1e-2        # a refined point must stay this close to the end point it refines
                           # (and be no worse): trust-constr may stop 1e-3 short of a vertex
-TRUST_ITERATIONS = 150    # trust-constr's end points are refined or polished by SLSQP after
+TRUST_ITERATIONS = 50     # trust-constr's end points are refined or polished by SLSQP
 ACTIVE_TOL = 1e-6         # |h_j| below this (relative to max(1, |x|)) counts as active
 FEASIBLE_TOL = 1e-8       # constraint violation allowed at a reported point
 ROOT_TOL = 1e-10          # largest KKT residual of a root

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .multistart import MAX_ACTIVE_SETS, MERGE_TEXT, STARTS, direct_search, search
+from .multistart import MAX_ACTIVE_SETS, MERGE_TEXT, SEED, STARTS, direct_search, search
 from .result import Point, Solution
 
 __all__ = ["numeric_solution", "numeric_points", "direct_solution"]
@@ -40,7 +40,7 @@ def _point(internal, c) -> Point:
                  c.kind, exact=False, active=tuple(j + 1 for j in c.active), reason=c.reason)
 
 
-def numeric_points(internal, starts: int = STARTS, seed: int = 0, budget=None) -> list[Point]:
+def numeric_points(internal, starts: int = STARTS, seed: int = SEED, budget=None) -> list[Point]:
     """Every point the multi-start search found (floats), classified numerically."""
     if internal.params:
         return []
