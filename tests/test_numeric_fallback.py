@@ -164,6 +164,32 @@ def test_maximizing_is_the_mirror_image():
     assert sol.optimum[0].kind == "maximum"
 
 
+def _textbook(statuses):
+    from test_textbook import CASES
+    return [(n, c) for n, c in CASES.items() if c.status in statuses and not c.problem.params]
+
+
+IRREGULAR_OPTIMA = {"cusp", "shifted-cusp"}     # the optimum is a cusp, where KKT does not hold
+
+
+@pytest.mark.parametrize("name,case", _textbook(("optimal",)), ids=lambda v: v if isinstance(v, str) else "")
+def test_textbook_optima_through_the_fallback(name, case):
+    """The hand-derived optima of tests/test_textbook.py, found again by the fallback alone;
+    at a cusp the searches cannot converge and the status says so."""
+    sol = forced(case.problem)
+    if name in IRREGULAR_OPTIMA:
+        assert sol.status == "unsolved" and not sol.optimum
+    else:
+        assert sol.status == "numeric", sol.message
+        assert close(sol.value, sp.N(case.value, 20), 1e-6)
+
+
+@pytest.mark.parametrize("name,case", _textbook(("unbounded",)), ids=lambda v: v if isinstance(v, str) else "")
+def test_textbook_unbounded_problems_are_never_given_a_numeric_optimum(name, case):
+    sol = forced(case.problem)
+    assert sol.status == "unsolved" and "better than every local" in sol.message
+
+
 # -- what the search promises ----------------------------------------------------------------------
 
 def test_same_answer_every_time():
@@ -195,6 +221,14 @@ def test_a_runaway_search_makes_the_status_honest():
     assert sol.status == "unsolved" and not sol.optimum
     assert "better than every local minimum" in sol.message and "unbounded" in sol.message
     assert forced(problem, status="timeout").status == "timeout"
+
+
+def test_a_search_running_away_along_an_equality_is_noticed():
+    """max x + y on x y = 1: a local maximum -2 at (-1, -1), but x = t, y = 1/t gives
+    t + 1/t -> oo; the searches' iterates leave the curve, their end points are moved back."""
+    sol = forced(lagropt.maximize(x + y, [sp.Eq(x * y, 1)], [x, y]))
+    assert sol.status == "unsolved" and "better than every local maximum" in sol.message
+    assert any(p.kind == "maximum" and close(p.value, -2, 1e-9) for p in sol.points)
 
 
 class StopAfter:

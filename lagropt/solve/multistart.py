@@ -5,7 +5,7 @@ so the answer does not depend on the machine or its load. The steps:
 
 1. ``STARTS`` (20) starting points from a generator seeded with ``SEED`` (0), at the scales
    0.5, 2 and 10 in turn, moved inside the variables' sign assumptions (x > 0 ...).
-2. From every start, scipy's SLSQP (ftol 1e-14, at most 500 iterations) and trust-constr (at
+2. From every start, scipy's SLSQP (ftol 1e-12, at most 200 iterations) and trust-constr (at
    most ``TRUST_ITERATIONS`` = 50, then polished by SLSQP when its end point cannot be refined
    as it is) minimize f itself under the constraints (maximize: minimize -f).
 3. Every feasible end point is refined by root finding on the KKT system of the inequalities
@@ -18,7 +18,7 @@ so the answer does not depend on the machine or its load. The steps:
    (never all 2^k): this also finds the saddles and the maxima.
 5. Points closer than ``MERGE_RTOL`` = 1e-6 (relative, in the max norm: |x - y| <=
    MERGE_RTOL * max(1, |x|)) are one point, and so are points closer than ``NEAR_RTOL`` =
-   1e-2 whose values agree to ``VALUE_RTOL`` = 1e-9 (a degenerate minimum such as f = d^4
+   1e-2 whose values agree to ``VALUE_RTOL`` = 1e-8 (a degenerate minimum such as f = d^4
    fixes x only to about the 4th root of f's error); the refined one (then the better one)
    is kept.
 
@@ -49,12 +49,13 @@ SCALES = (0.5, 2.0, 10.0)
 MAX_ACTIVE_SETS = 32      # active sets given to KKT root finding
 MERGE_RTOL = 1e-6         # points this close (relative, max norm) are one point,
 NEAR_RTOL = 1e-2          # and so are points this close whose values agree
-VALUE_RTOL = 1e-9         # to this (relative to max(1, |f|))
+VALUE_RTOL = 1e-8         # to this (relative to max(1, |f|))
 MERGE_TEXT = (f"points closer than {MERGE_RTOL:g} relative, or than {NEAR_RTOL:g} with values "
               f"equal to {VALUE_RTOL:g}, taken as one")
 REFINE_RTOL = 1e-2        # a refined point must stay this close to the end point it refines
                           # (and be no worse): trust-constr may stop 1e-3 short of a vertex
 TRUST_ITERATIONS = 50     # trust-constr's end points are refined or polished by SLSQP
+SLSQP_ITERATIONS = 200    # (at ftol 1e-14 SLSQP went to 500 iterations at the optimum of HS7)
 ACTIVE_TOL = 1e-6         # |h_j| below this (relative to max(1, |x|)) counts as active
 FEASIBLE_TOL = 1e-8       # constraint violation allowed at a reported point
 ROOT_TOL = 1e-10          # largest KKT residual of a root
@@ -144,9 +145,14 @@ class Tracked:
 
     def value(self, x) -> float:
         v = float(self._call(self.cp.objective.value, x, ()))
-        if v < self._best and feasible(self.cp, x, tol=1e-7):
+        if v < self._best and feasible(self.cp, x):
             self._best, self.best_x = v, np.array(x, dtype=float)
         return v
+
+    def consider(self, x) -> None:
+        """Keep x moved onto the constraints (the end point of a search running away) when it
+        is then feasible and the best so far."""
+        self.value(_restore(self.cp, x))
 
     def grad(self, x) -> np.ndarray:
         return self._call(self.cp.objective.grad, x, len(x))
@@ -171,7 +177,7 @@ def local_searches(cp, x0, tracked: Tracked, smooth: bool = True,
         slsqp.append({"type": "ineq", "fun": cp.inequalities, "jac": cp.inequalities.jac})
         trust.append(so.NonlinearConstraint(cp.inequalities, 0.0, np.inf, jac=cp.inequalities.jac))
     runs = [("SLSQP", dict(constraints=slsqp, bounds=bounds,
-                           options={"ftol": 1e-14, "maxiter": 500})),
+                           options={"ftol": 1e-12, "maxiter": SLSQP_ITERATIONS})),
             ("trust-constr", dict(constraints=trust, bounds=bounds,
                                   hess=tracked.hess if smooth else None,
                                   options={"maxiter": TRUST_ITERATIONS}))]
@@ -262,8 +268,8 @@ class KKT:
         rows = self.rows(active)
         if rows:
             C = self.constraint_jacobian(z)[rows]
-            sol, *_ = np.linalg.lstsq(C.T, grad_f, rcond=None)
-            mult[rows] = sol
+            if np.all(np.isfinite(C)) and np.all(np.isfinite(grad_f)):
+                mult[rows] = np.linalg.lstsq(C.T, grad_f, rcond=None)[0]
         return mult
 
     def root(self, za0, active):
@@ -282,6 +288,8 @@ class KKT:
         tangent space of the equalities and active inequalities."""
         H = self.hessian(z)
         C = self.constraint_jacobian(z)[self.rows(active)]
+        if not (np.all(np.isfinite(H)) and np.all(np.isfinite(C))):
+            return "inconclusive", "the Hessian is not finite there (numeric)"
         if len(C):
             _, s, vt = np.linalg.svd(C)
             rank = int((s > 1e-9 * max(1.0, s.max())).sum())
@@ -390,6 +398,8 @@ def _from_local(kkt, cp, result, method, usable, sign, tracked) -> Candidate | N
     point, else None."""
     x = np.asarray(result.x, dtype=float)
     if not feasible(cp, x, tol=1e-7):
+        if not converged(result):
+            tracked.consider(x)        # where a search running away was heading
         return None
     active = _active(cp, x, usable)
     c = _refine(kkt, cp, x, active, method, sign)
@@ -403,6 +413,29 @@ def _from_local(kkt, cp, result, method, usable, sign, tracked) -> Candidate | N
                       float(cp.objective.value(x)), False,
                       method + " end point (the KKT system could not be refined there)")
     return c
+
+
+def _restore(cp, x, steps: int = 30) -> np.ndarray:
+    """x moved onto the constraints by Gauss-Newton steps of least norm on the equalities and
+    the violated inequalities (an infeasible end point of a search that ran away, e.g. along
+    x y = 1 towards infinity: the feasible point there shows how far f went)."""
+    x = np.array(x, dtype=float)
+    for _ in range(steps):
+        if not np.all(np.isfinite(x)):
+            break
+        r, J = [cp.equalities(x)], [cp.equalities.jac(x)]
+        if cp.inequalities.exprs:
+            h = cp.inequalities(x)
+            low = h < 0
+            r.append(h[low])
+            J.append(cp.inequalities.jac(x)[low])
+        r, J = np.concatenate(r), np.vstack(J)
+        if not len(r) or not (np.all(np.isfinite(r)) and np.all(np.isfinite(J))):
+            break                                  # (LAPACK on NaN prints, or never returns)
+        if np.abs(r).max() <= 1e-12 * max(1.0, np.abs(x).max()):
+            break
+        x = x - np.linalg.lstsq(J, r, rcond=None)[0]
+    return x
 
 
 def _polish(cp, result, method, tracked):

@@ -95,11 +95,12 @@ def _report(internal, partial: Solution, reason: str, found, method: str) -> Sol
     best = max(vals) if internal.sense == "max" else min(vals)
     seen = found.best_seen[1]
     if seen is not None and _better(internal.sense, seen, best, BETTER_RTOL):
-        d.add("numeric", f"A numeric search passed a feasible point with f = {seen:.15g}, better "
+        d.add("numeric", f"A numeric search reached a feasible point with f = {seen:.15g}, better "
               f"than every local {right} found (best {best:.15g}).")
-        return _give_up(partial, points, f"{reason}; a numeric search passed a feasible point "
+        return _give_up(partial, points, f"{reason}; a numeric search reached a feasible point "
                         f"with f = {seen:.15g}, better than every local {right} found (best "
-                        f"{best:.15g}): f may be unbounded or its optimum not attained{stopped}")
+                        f"{best:.15g}): f may be unbounded, its optimum not attained, or at a point "
+                        f"where the searches did not converge{stopped}")
     optimum = [p for p, v in zip(local, vals) if abs(v - best) <= TIE_RTOL * max(1.0, abs(best))]
     disagree = _distinct(local, right, best)
     evidence = [f"numeric: best feasible local {right} of {method} (not a proof of global "
