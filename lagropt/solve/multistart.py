@@ -21,6 +21,10 @@ so the answer does not depend on the machine or its load. The steps:
    1e-2 whose values agree to ``VALUE_RTOL`` = 1e-8 (a degenerate minimum such as f = d^4
    fixes x only to about the 4th root of f's error); the refined one (then the better one)
    is kept.
+6. The best feasible point any search evaluated is kept (:attr:`Search.best_seen`), and so is
+   the end point of a search that did not converge once moved back onto the constraints
+   (least-norm Gauss-Newton): a caller that finds it better than every local optimum knows f
+   ran away (unbounded, not attained) instead of reporting a worse point as the optimum.
 
 An optional ``budget`` (any object with a method ``expired() -> bool``) is asked between
 starts only, as a safety stop; :attr:`Search.stopped` says whether it stopped the search.
