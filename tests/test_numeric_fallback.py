@@ -13,7 +13,7 @@ import scipy.optimize as so
 import sympy as sp
 
 import lagropt
-from lagropt.solve import steps
+from lagropt.solver import steps
 from lagropt.solver.internal import Internal
 from lagropt.solver.multistart import MAX_ACTIVE_SETS, search, starting_points
 from lagropt.solver.numeric import direct_solution, numeric_points, numeric_solution
