@@ -165,13 +165,14 @@ def test_non_differentiable_objective_says_so_and_offers_the_numeric_path():
 
 def test_fallback_after_the_limit_keeps_the_system_and_marks_points_numeric():
     """The numeric fallback does fixed work (no clock: tests/test_numeric_fallback.py); the
-    call only has to end (60 s is a generous bound for about 2 s of work)."""
+    call only has to end (60 s is a generous bound for about 4 s of work); the budget leaves
+    the fallback room for its fixed starts (it needs about 2.5 s CPU here)."""
     import time
 
     hard = x ** 7 * y ** 5 + x * y ** 3 - x ** 4 + sp.sin(x * y)
     problem = lagropt.maximize(hard, [sp.Eq(x ** 6 + y ** 6, 1)])
     started = time.monotonic()
-    sol = problem.solve(timeout=1.0)
+    sol = problem.solve(timeout=10.0)
     assert time.monotonic() - started < 60
     assert sol.status == "numeric"
     assert all(not p.exact for p in sol.points)
