@@ -12,6 +12,8 @@ import re
 
 import sympy as sp
 
+from ..standard import Sense
+
 __all__ = ["split_monotone", "lift_solution"]
 
 
@@ -51,7 +53,7 @@ def lift_solution(solution, u, outer, sense):
                             f"{sp.sstr(lifted)}")
         if infinite and lifted.is_finite:
             # u escapes to infinity but f = c e^u + d only approaches a bound
-            word = "supremum" if sense == "max" else "infimum"
+            word = Sense(sense).bound
             numeric = "(numeric)" in solution.message
             solution.status = "not_attained"
             solution.message = (f"the {word} {sp.sstr(lifted)} is approached but not attained"
