@@ -11,12 +11,14 @@ as the mathematics needs it (``problem.standard_form()`` or ``StandardForm(probl
 * the Lagrangian ``L = f - sum lambda_k g_k - sum_{j active} mu_j h_j``, its gradient, the KKT
   system of an active set, the Jacobians and the Hessians, each derivative computed once.
 
-This module is the one place the Lagrangian and its derivatives are built: the solver
-(:mod:`lagropt.solve`), :attr:`Problem.equations <lagropt.Problem.equations>`, the compiled
-problem (:mod:`lagropt.compile`), :mod:`lagropt.verify` and :mod:`lagropt.statmech` are its
-clients. Derived problems (the closure of an open feasible set, :mod:`lagropt.solve.closure`;
-phase one of a feasibility question, :mod:`lagropt.solve.feasibility`) are standard forms of
-problems built from this one.
+This module is the one place the Lagrangian and its derivatives are built: the exact solver and
+its numeric fallback (:mod:`lagropt.solve`, and through it :mod:`lagropt.statmech`),
+:attr:`Problem.equations <lagropt.Problem.equations>` and :attr:`Problem.lagrangian
+<lagropt.Problem.lagrangian>`, the compiled problem (:mod:`lagropt.compile`) and
+:mod:`lagropt.verify` are its clients. Derived problems (the closure of an open feasible set,
+:mod:`lagropt.solve.closure`; the phase-one problem of a feasibility question,
+:mod:`lagropt.solve.feasibility`) are standard forms of problems built from this one, and go
+through the same candidate and verdict stages as the problem itself.
 """
 
 from __future__ import annotations

@@ -1,5 +1,9 @@
 """The exact solver: structured elimination, Groebner bases, KKT active sets, second-order
-tests, global verdicts, bounded time and a numeric fallback."""
+tests, global verdicts, bounded time and a numeric fallback.
+
+Read it from :func:`.core.solve` (the budget and the fallback) to :func:`.pipeline.solve_exact`
+(the stages in order); :mod:`.stages` runs one stage at a time. See docs/solver-path.md.
+"""
 
 from .core import solve
 from .result import KINDS, STATUSES, Point, Solution
