@@ -145,3 +145,15 @@ def test_the_verdict_is_the_first_certificate_that_decides():
     assert verdict.CERTIFICATES.index(verdict.curvature) < verdict.CERTIFICATES.index(
         verdict.attained)
     assert verdict.CERTIFICATES[-1] is verdict.best_candidate
+
+
+def test_points_are_frozen_and_classification_returns_new_ones():
+    import dataclasses
+
+    problem = maximize(x * y, [sp.Eq(x + y, 2)])
+    (found,) = stages.candidates(problem)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        found.kind = "maximum"
+    (classified,) = stages.classify(problem, [found])
+    assert classified.kind == "maximum" and classified.x == found.x
+    assert found.kind == "inconclusive"          # the unclassified candidate is unchanged

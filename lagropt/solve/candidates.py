@@ -209,7 +209,7 @@ def find_candidates(internal, budget=None, classify=True):
         candidates.extend(irregular_points(internal, active, budget))
     points = dedupe(candidates)
     if classify:
-        classify_points(internal, points)
+        points = classify_points(internal, points)
     return points, residual, cases
 
 

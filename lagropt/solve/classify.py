@@ -18,7 +18,7 @@ only real roots, so Descartes' rule of signs counts its positive and negative ro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import sympy as sp
@@ -218,26 +218,22 @@ def _higher_order(objective, constraints, variables, at):
 # -- the classification stage: every candidate of a StandardForm -------------------------------
 
 def classify(internal, points) -> list:
-    """Classify each candidate in place (``kind`` and ``reason``, see
-    :func:`classify_candidate`); the points, for chaining."""
-    for p in points:
-        classify_candidate(internal, p)
-    return points
+    """The candidates classified: each with its ``kind`` and ``reason``
+    (:func:`classify_candidate`)."""
+    return [classify_candidate(internal, p) for p in points]
 
 
-def classify_candidate(internal, p) -> None:
-    """Second-order test; numeric comparison where it cannot apply (irregular points, weakly
-    active inequalities whose multiplier is 0)."""
+def classify_candidate(internal, p):
+    """The point with its ``kind`` and ``reason``: the second-order test; a numeric comparison
+    where it cannot apply (irregular points, weakly active inequalities whose multiplier is 0)."""
     if p.free:
-        p.kind = "inconclusive"
-        p.reason = ("a whole family of critical points" +
-                    ("" if p.value.has(*p.free) else f" on which f = {sp.sstr(p.value)}"))
-        return
+        return replace(p, kind="inconclusive", reason="a whole family of critical points" + (
+            "" if p.value.has(*p.free) else f" on which f = {sp.sstr(p.value)}"))
     if not p.regular:
-        if not internal.params and not p.x_has_symbols():
-            p.kind, reason = Prober(internal).local_kind(_floats(p.x, internal.variables))
-            p.reason = p.reason + "; " + reason
-        return
+        if internal.params or p.x_has_symbols():
+            return p
+        kind, reason = Prober(internal).local_kind(_floats(p.x, internal.variables))
+        return replace(p, kind=kind, reason=p.reason + "; " + reason)
     active = tuple(j - 1 for j in p.active)
     strong = tuple(j for j in active if sign_of(p.multipliers[internal.mus[j]]) != 0)
     weak = tuple(j for j in active if j not in strong)
@@ -245,14 +241,15 @@ def classify_candidate(internal, p) -> None:
     c = classify_point(internal.hessian_of_lagrangian(active), internal.jacobian(strong), at,
                        sense=internal.sense, objective=internal.f,
                        constraints=internal.active_functions(strong), variables=internal.variables)
-    p.kind, p.reason = c.kind, c.reason
+    kind, reason = c.kind, c.reason
     numeric_ok = not p.x_has_symbols() and not internal.params
     if weak and c.kind in ("saddle", "inconclusive") and numeric_ok:
-        p.kind, p.reason = _cone_kind(internal, p, active, strong, weak)
-    elif p.kind == "inconclusive" and numeric_ok:
-        kind, reason = Prober(internal).local_kind(_floats(p.x, internal.variables))
-        if kind != "inconclusive":
-            p.kind, p.reason = kind, f"{c.reason}; {reason}"
+        kind, reason = _cone_kind(internal, p, active, strong, weak)
+    elif kind == "inconclusive" and numeric_ok:
+        probed, why = Prober(internal).local_kind(_floats(p.x, internal.variables))
+        if probed != "inconclusive":
+            kind, reason = probed, f"{c.reason}; {why}"
+    return replace(p, kind=kind, reason=reason)
 
 
 def _floats(x, variables):

@@ -172,7 +172,6 @@ def solve_family(internal, budget=None) -> Solution:
         value = _insert(value, b, x[b[index]].xreplace({index: j}), j)
     value = final_form(_split_sums(sp.expand_log(value.xreplace(values), force=False).doit()))
     kind, reason = _classify_separable(f, families, phis, j, internal, values)
-    point = Point(x, multipliers, value, kind=kind, reason=reason)
     remaining = []
     for e in br.equations:
         e = e.xreplace(values)
@@ -181,7 +180,8 @@ def solve_family(internal, budget=None) -> Solution:
     d.add("solution", "The critical point" + (f", in terms of {', '.join(map(str, br.unknowns))}"
                                               if br.unknowns else "") + ":",
           tuple(sp.Eq(k, v) for k, v in x.items()))
-    point.value = value = parametric_value(d, fname(*x.keys()), value, remaining, br.unknowns)
+    value = parametric_value(d, fname(*x.keys()), value, remaining, br.unknowns)
+    point = Point(x, multipliers, value, kind=kind, reason=reason)
     hessian = _hessian_of_lagrangian(L, families, index) if kind != "inconclusive" else ()
     d.add("classification", f"{kind.capitalize()}: {reason}" + (":" if hessian else "."), hessian,
           verdict=kind)

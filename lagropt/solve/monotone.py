@@ -9,6 +9,7 @@ polynomial u polynomial (e^{xy} on x^3 + y^3 = 16 becomes xy on the same curve).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import sympy as sp
 
@@ -36,12 +37,16 @@ def lift_solution(solution, u, outer, sense):
 
     t = sp.Dummy("t")
     slope = sp.diff(outer(t), t)
+    lifted_points = {}
     for p in solution.points:
         if p.value is None:
             continue
         scale = final_form(slope.xreplace({t: p.value}))
-        p.multipliers = {m: final_form(v * scale) for m, v in p.multipliers.items()}
-        p.value = final_form(outer(p.value))
+        lifted_points[id(p)] = replace(
+            p, multipliers={m: final_form(v * scale) for m, v in p.multipliers.items()},
+            value=final_form(outer(p.value)))
+    solution.points = [lifted_points.get(id(p), p) for p in solution.points]
+    solution.optimum = [lifted_points.get(id(p), p) for p in solution.optimum]
     U = sp.Symbol("u")
     evidence = [_about_u(e, u) for e in solution.evidence]
     lifted_note = None

@@ -49,7 +49,7 @@ def solve_exact(internal, budget) -> Solution:
                            "it has no real solution (e.g. x**2 + y**2 = -1 for real x, y)")
     derivation = steps.opening(internal)                                # L, the N + K equations
     points, residual, cases = find_candidates(internal, budget, classify=False)
-    classify(internal, points)                                          # second-order tests
+    points = classify(internal, points)                                 # second-order tests
     steps.elimination(derivation, internal, cases)
     if residual:
         return _unsolved_or_parametric(internal, derivation, points, residual)
@@ -99,19 +99,16 @@ def _unsolved_or_parametric(internal, derivation, points, residual) -> Solution:
 
 def _parametric_solution(internal, derivation, points, parametric) -> Solution:
     remaining, unknowns = [], []
-    all_points = list(points)
-    for p, b in parametric:
-        classify_candidate(internal, p)
-        all_points.append(p)
+    for _, b in parametric:
         for e in b.equations:
             dep, indep = e.as_independent(*b.unknowns, as_Add=True)[::-1]
             remaining.append(sp.Eq(final_form(dep), -indep, evaluate=False))
         unknowns.extend(u for u in b.unknowns if u not in unknowns)
-    optimum = [p for p, _ in parametric]
+    classified = [classify_candidate(internal, p) for p, _ in parametric]
     curvature = curvature_certificate(internal)
     evidence = [curvature] if curvature else []
-    steps.parametric(derivation, internal, optimum, remaining, unknowns)
-    return Solution("parametric", all_points, optimum, optimum[0].value if optimum else None,
+    optimum = steps.parametric(derivation, internal, classified, remaining, unknowns)
+    return Solution("parametric", list(points) + optimum, optimum, optimum[0].value if optimum else None,
                     derivation, remaining=remaining, unknowns=tuple(unknowns), evidence=evidence,
                     message=f"closed form in {', '.join(map(str, unknowns))}, fixed by the "
                             "remaining equation" + ("s" if len(remaining) > 1 else ""))

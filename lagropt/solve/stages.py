@@ -66,7 +66,8 @@ def candidates(problem, budget=None) -> list:
 
 
 def classify(problem, points) -> list:
-    """Stage 3: the second-order test at each point (sets ``kind`` and ``reason``)."""
+    """Stage 3: the points with the second-order test's ``kind`` and ``reason`` (new points:
+    a :class:`~lagropt.Point` is frozen)."""
     return _classify(standard_form(problem), points)
 
 

@@ -6,6 +6,8 @@ Only SymPy objects and words go into the steps; renderings live in :mod:`lagropt
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sympy as sp
 
 from ..derivation import Derivation
@@ -253,13 +255,18 @@ def parametric_value(d: Derivation, at, value, remaining, unknowns, **data):
     return shorter
 
 
-def parametric(d: Derivation, internal, points, remaining, unknowns) -> None:
+def parametric(d: Derivation, internal, points, remaining, unknowns) -> list:
+    """The steps of points given in terms of unsolved multipliers; the points with their
+    values shortened (:func:`parametric_value`)."""
     f = sp.Function("f")
+    shortened = []
     for p in points:
         d.add("solution", "The critical point, in terms of " + ", ".join(map(str, unknowns)) + ":",
               tuple(sp.Eq(v, p.x[v], evaluate=False) for v in internal.variables), point=p.x)
-        p.value = parametric_value(d, f(*internal.variables), p.value, remaining, unknowns,
-                                   point=p.x)
+        p = replace(p, value=parametric_value(d, f(*internal.variables), p.value, remaining,
+                                              unknowns, point=p.x))
+        shortened.append(p)
         d.add("classification", f"{p.kind.capitalize()}: {p.reason}.", (), point_kind=p.kind)
     d.add("remaining", ", ".join(map(str, unknowns)) + " is fixed by the remaining equation"
           + ("s" if len(remaining) > 1 else "") + ":", tuple(remaining))
+    return shortened
