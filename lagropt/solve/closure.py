@@ -140,7 +140,6 @@ def _continuous_everywhere(expr) -> bool:
 
 def _inside(internal, x) -> bool | None:
     """x satisfies every constraint of the original problem, strict ones strictly."""
-
     results = [decide_relation(r) for r in
                feasibility_requirements(internal, x) + sign_requirements(internal.variables, x)]
     if False in results:

@@ -282,7 +282,6 @@ def _bounded_margin(group, variables) -> str | None:
     an inequality r >= t) keeps x bounded while the margin t stays above any value, so the
     margin's supremum over {t >= the best candidate's} is a maximum over a compact set, at
     one of the critical points, all of which were found exactly."""
-
     for rel in group:
         if definite_form(rel.expr, variables) != set(variables):
             continue
