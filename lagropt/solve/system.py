@@ -3,14 +3,17 @@
 The engine keeps a list of *branches*. On each branch it repeatedly tries the strategies of
 :data:`STRATEGIES`, in order (a new method is a new entry of that list):
 
-1. isolates an unknown that occurs once in an equation (``-ln p_i - 1 = lambda`` gives
-   ``p_i = exp(-1 - lambda)``), preferring an equation's own variable, then the primal
-   variables, then the multipliers, and substitutes it everywhere;
-2. splits the branch when an equation factors (``2 x (y^2 z^2 - lambda) = 0`` gives the cases
-   ``x = 0`` and ``y^2 z^2 = lambda``), which is what keeps families of solutions apart;
-3. hands a remaining polynomial system to the Groebner solver (complete, exact), a single
-   equation in ``exp(u)`` to a polynomial in ``w = exp(u/d)``, and what is left to
-   ``sympy.solve`` under a CPU-time budget.
+1. ``isolate_unique``: an unknown that occurs once in an equation (``-ln p_i - 1 = lambda``
+   gives ``p_i = exp(-1 - lambda)``), preferring an equation's own variable, then the primal
+   variables, then the multipliers, substituted everywhere;
+2. ``split_factors``: a branch per factor when an equation factors (``2 x (y^2 z^2 - lambda)
+   = 0`` gives the cases ``x = 0`` and ``y^2 z^2 = lambda``), which keeps families apart;
+3. ``polynomial_groebner``: a polynomial system with isolated solutions goes to the Groebner
+   solver (complete, exact);
+4. ``isolate_branching``: an unknown with two to four solutions, a branch per solution;
+5. ``polynomial_family``: a polynomial system left over has infinitely many solutions;
+6. ``exp_polynomial``: a single equation in ``exp(u)`` is a polynomial in ``w = exp(u/d)``;
+7. ``sympy_solve``: what is left goes to ``sympy.solve`` under a CPU-time budget.
 
 Every operation is recorded (:class:`Op`) so that the caller can write the derivation.
 Nothing here is lossy: isolation returns all real solutions with their conditions, and
