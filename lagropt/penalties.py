@@ -142,7 +142,7 @@ def quadratic_penalty(constraints, rho) -> sp.Expr:
 
 
 def _sign(problem) -> int:
-    return 1 if problem.sense == "max" else -1
+    return problem.sense.sign
 
 
 def _violations(problem) -> list:

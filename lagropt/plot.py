@@ -138,7 +138,7 @@ def lagrange(solution, ax=None, bounds=None, levels=20):
     ax.set_xlabel(str(xs[0]))
     ax.set_ylabel(str(xs[1]))
     ax.set_aspect("equal", adjustable="box")
-    ax.set_title(f"{'max' if problem.sense == 'max' else 'min'} ${sp.latex(problem.objective)}$",
+    ax.set_title(f"{problem.sense} ${sp.latex(problem.objective)}$",
                  fontsize=10)
     ax.legend(fontsize=7, loc="best")
     return fig

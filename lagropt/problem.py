@@ -12,13 +12,11 @@ from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 from . import rendering
 from .errors import ProblemError
 from .guards import check_real, check_size
-from .lagrangian import lagrangian, multiplier_symbols, stationarity_equations
+from .lagrangian import multiplier_symbols
+from .standard import (Sense, StandardForm, oriented_inequalities, real_version,  # noqa: F401
+                       user_equations, user_lagrangian)
 
 __all__ = ["Constraint", "Problem", "maximize", "minimize"]
-
-_SENSES = {"max": "max", "maximize": "max", "maximum": "max",
-           "min": "min", "minimize": "min", "minimum": "min"}
-
 
 @dataclass(frozen=True)
 class Constraint:
@@ -129,21 +127,6 @@ def _dimensions(expr) -> set:
     return out
 
 
-def real_version(sym):
-    """The same symbol (or IndexedBase), but real (optimization is over the reals); other
-    assumptions kept."""
-    if isinstance(sym, sp.IndexedBase):
-        if sym.is_real:
-            return sym
-        return sp.IndexedBase(sym.label.name, real=True)
-    if sym.is_real:
-        return sym
-    keep = {k: v for k, v in sym.assumptions0.items()
-            if v is not None and k in ("positive", "negative", "nonnegative", "nonpositive",
-                                       "nonzero", "integer", "rational")}
-    return sp.Symbol(sym.name, real=True, **keep)
-
-
 def _constraint_list(subject_to) -> list:
     """``subject_to`` as a list: None is no constraint, one constraint is a list of one;
     anything that is neither a constraint nor a sequence of them is refused."""
@@ -159,6 +142,15 @@ def _constraint_list(subject_to) -> list:
     except TypeError:
         raise ProblemError(f"subject_to must be a constraint or a list of constraints, got "
                            f"{type(subject_to).__name__} {subject_to!r:.60}") from None
+
+
+_solver = None      # lagropt.solver.solve, registered by lagropt.solver
+
+
+def register_solver(solve) -> None:
+    """Make ``solve(problem, timeout=..., **options)`` what :meth:`Problem.solve` calls."""
+    global _solver
+    _solver = solve
 
 
 class Problem:
@@ -191,9 +183,10 @@ class Problem:
 
     def __init__(self, objective, sense: str = "max", subject_to: Iterable = (),
                  variables: Sequence | None = None, params: Sequence | None = None):
-        if sense not in _SENSES:
-            raise ProblemError(f"sense must be 'max' or 'min', got {sense!r}")
-        self.sense = _SENSES[sense]
+        try:
+            self.sense = Sense(sense)
+        except (ValueError, TypeError):
+            raise ProblemError(f"sense must be 'max' or 'min', got {sense!r}") from None
         self.objective = _as_expression(objective, "the objective")
         self.constraints = tuple(_constraint(c, i)
                                  for i, c in enumerate(_constraint_list(subject_to), 1))
@@ -289,21 +282,22 @@ class Problem:
     @property
     def inequality_functions(self) -> tuple:
         """h_j oriented for the Lagrangian: h_j <= 0 when maximizing, h_j >= 0 when minimizing."""
-        want = "<=" if self.sense == "max" else ">="
-        return tuple(c.function if c.relation == want else -c.function for c in self.inequalities)
+        return oriented_inequalities(self)
 
     @property
     def lagrangian(self) -> sp.Expr:
         """L = f - sum_k lambda_k g_k - sum_j mu_j h_j (the lecture's sign)."""
-        return lagrangian(self.objective, self.equality_functions + self.inequality_functions,
-                          self.multipliers)
+        return user_lagrangian(self)
 
     @property
     def equations(self) -> list:
         """The N + K equations: grad f = sum_k lambda_k grad g_k, then g_k = 0 (equalities only)."""
-        stat = stationarity_equations(self.objective, self.equality_functions,
-                                      self.equality_multipliers, self.variables)
-        return stat + [sp.Eq(g, 0, evaluate=False) for g in self.equality_functions]
+        return user_equations(self)
+
+    def standard_form(self) -> StandardForm:
+        """The problem as the solver works on it (:class:`~lagropt.standard.StandardForm`): real
+        symbols, exact numbers, oriented inequalities, the Lagrangian and its derivatives."""
+        return StandardForm(self)
 
     @property
     def is_unconstrained(self) -> bool:
@@ -312,12 +306,16 @@ class Problem:
     def solve(self, timeout: float | None | str = "default", **options):
         """Solve exactly (see :func:`lagropt.solve`); returns a :class:`~lagropt.Solution`.
         ``timeout``: CPU seconds for the whole solve (default 20 s, see
-        :func:`~lagropt.set_default_timeout`); None or inf for no limit."""
-        from .solver import solve
-        return solve(self, timeout=timeout, **options)
+        :func:`~lagropt.set_default_timeout`); None or inf for no limit.
+
+        The solver sits above this module and registers itself (:func:`register_solver`) when
+        :mod:`lagropt.solver` is imported, as ``import lagropt`` does."""
+        if _solver is None:
+            raise ProblemError("no solver is registered: import lagropt (or lagropt.solver)")
+        return _solver(self, timeout=timeout, **options)
 
     def __str__(self) -> str:
-        head = f"{'maximize' if self.sense == 'max' else 'minimize'} {sp.sstr(self.objective)}"
+        head = f"{self.sense.verb} {sp.sstr(self.objective)}"
         lines = [head]
         if self.constraints:
             lines.append("  subject to " + "; ".join(str(c) for c in self.constraints))

@@ -29,7 +29,7 @@ import sympy as sp
 
 from .compiler import compile_problem
 from .errors import LagroptError
-from .solver.internal import Internal
+from .standard import StandardForm
 
 __all__ = ["Report", "Row", "verify", "DescentReport", "DescentRow", "verify_descent"]
 
@@ -140,7 +140,7 @@ def _resolve_parametric(solution, subs):
 def _scipy_solve(cp, starts, seed, scale, box: float | None = None):
     """SLSQP from ``starts`` random points in [-scale, scale]^n (inside the variables' bounds,
     and inside |x_i| <= box when given); the best feasible end point, or None."""
-    sign = -1.0 if cp.sense == "max" else 1.0
+    sign = -float(cp.sense.sign)
     f = lambda x: sign * cp.objective.value(x)  # noqa: E731
     df = lambda x: sign * cp.objective.grad(x)  # noqa: E731
     cons = []
@@ -189,11 +189,9 @@ def _multipliers_at(internal, cp, x, active, subs):
     """lambda (and mu) from grad f = sum lambda_k grad g_k + sum mu_j grad h_j, least squares."""
     at = {**subs, **dict(zip(internal.variables, x))}
     grad_f = cp.objective.grad(x)
-    funcs = internal.g + tuple(internal.h[j] for j in active)
-    if not funcs:
+    if not internal.active_functions(active):
         return {}
-    J = np.array(sp.Matrix([[sp.diff(g, v) for v in internal.variables] for g in funcs])
-                 .xreplace(at).evalf(), dtype=float)
+    J = np.array(internal.jacobian(active).xreplace(at).evalf(), dtype=float)
     sol, *_ = np.linalg.lstsq(J.T, grad_f, rcond=None)
     names = internal.lambdas + tuple(internal.mus[j] for j in active)
     return dict(zip(names, sol))
@@ -231,7 +229,7 @@ def verify(problem, solution=None, *, subs: dict | None = None, tol: float = 1e-
                            "descent result: pass descent=optim.minimize(...)'s result (and "
                            "data=... for a loss with data)")
     solution = solution if solution is not None else problem.solve()
-    internal = Internal(problem)
+    internal = StandardForm(problem)
     subs_real = {internal.to_real.get(k, k): sp.sympify(v) for k, v in (subs or {}).items()}
     user_subs = dict(subs or {})
     cp = compile_problem(internal, subs_real)
@@ -293,9 +291,8 @@ def _verify_no_optimum(solution, problem, cp, tol, starts, seed, subs) -> Report
     best = _scipy_solve(cp, starts, seed, 10.0, box=1e3)
     if best is None:
         return Report(False, status, [], tol, "scipy found no feasible point to compare with")
-    pick = max if cp.sense == "max" else min
-    row = Row("f beyond candidates", pick(candidates), cp.objective.value(best.x),
-              ">" if cp.sense == "max" else "<")
+    row = Row("f beyond candidates", cp.sense.best(candidates), cp.objective.value(best.x),
+              cp.sense.strictly)
     ok = row.holds(tol)
     return Report(ok, status, [row], tol, "no optimum is attained, so scipy must find feasible "
                   "points better than every candidate" + ("" if ok else ": it did not"), best)
@@ -322,13 +319,13 @@ def _optimum_inside(cp, tol, starts, seed):
     if small is None or large is None or not _inside(cp, small.x, 10.0):
         return small, large, False
     v_small, v_large = cp.objective.value(small.x), cp.objective.value(large.x)
-    beaten = v_large > v_small if cp.sense == "max" else v_large < v_small
+    beaten = cp.sense.better(v_large, v_small)
     return small, large, not (beaten and abs(v_large - v_small) > tol * max(1.0, abs(v_small)))
 
 
 def _optimum_found(solution, cp, point, tol) -> Report:
     """The claim (no critical point, unbounded) is refuted by scipy's local optimum ``point``."""
-    kind = "maximum" if cp.sense == "max" else "minimum"
+    kind = cp.sense.word
     claim = "f is unbounded" if solution.status == "unbounded" else "there is no critical point"
     value = cp.objective.value(point.x)
     return Report(False, solution.status, [], tol, f"the exact answer says {claim}, but scipy "
@@ -349,9 +346,8 @@ def _verify_no_critical_point(solution, cp, tol, starts, seed, subs) -> Report:
     candidates = _candidate_values(solution, subs)
     rows = []
     if candidates:
-        pick = max if cp.sense == "max" else min
-        rows.append(Row("f beyond candidates", pick(candidates), cp.objective.value(large.x),
-                        ">" if cp.sense == "max" else "<"))
+        rows.append(Row("f beyond candidates", cp.sense.best(candidates),
+                        cp.objective.value(large.x), cp.sense.strictly))
     ok = all(r.holds(tol) for r in rows)
     return Report(ok, status, rows, tol, "no critical point: scipy's best point in |x| <= 10 "
                   "lies on an edge or is beaten in |x| <= 1000" + (
@@ -374,17 +370,17 @@ def _candidate_values(solution, subs) -> list:
 def _verify_bound(solution, problem, cp, tol, starts, seed, subs) -> Report:
     """A supremum (infimum) that no feasible point attains: scipy's best feasible value must
     not beat it; approached on an excluded boundary, SLSQP on the closure reaches it."""
-    status, word = solution.status, ("sup f" if cp.sense == "max" else "inf f")
+    status, word = solution.status, ("sup f" if cp.sense.is_max else "inf f")
     bound = _numbers(solution.value, subs)
     near = [{v: _numbers(at[v], subs) for v in problem.variables} for at in solution.approached_at]
     scale = max([10.0] + [2 * abs(c) for at in near for c in at.values()])
     best = _scipy_solve(cp, starts, seed, scale)
     if best is None:
         return Report(False, status, [], tol, "scipy found no feasible point to compare with the "
-                      + ("supremum" if cp.sense == "max" else "infimum"))
+                      + cp.sense.bound)
     value = cp.objective.value(best.x)
     if not near:
-        row = Row(word, bound, value, "<=" if cp.sense == "max" else ">=")
+        row = Row(word, bound, value, cp.sense.relation)
         ok = row.holds(tol)
         return Report(ok, status, [row], tol, f"scipy's best feasible value (SLSQP, {starts} "
                       f"starts) {'does not beat' if ok else 'beats'} the exact bound", best)
@@ -402,7 +398,7 @@ def _verify_unbounded(solution, cp, tol, starts, seed, subs) -> Report:
     """f unbounded: scipy's best point in |x| <= 10 is no local optimum (see
     :func:`_optimum_inside`), and in the box |x| <= 1000 SLSQP must go beyond every candidate
     and beyond its best in |x| <= 10 by at least max(1, |that value|)."""
-    beyond = ">" if cp.sense == "max" else "<"
+    beyond = cp.sense.strictly
     small, large, found = _optimum_inside(cp, tol, starts, seed)
     if found:
         return _optimum_found(solution, cp, small, tol)
@@ -413,10 +409,9 @@ def _verify_unbounded(solution, cp, tol, starts, seed, subs) -> Report:
     rows = [Row("f, |x|<=1000 vs |x|<=10", v_small, v_large, beyond, margin=1.0)]
     candidates = _candidate_values(solution, subs)
     if candidates:
-        pick = max if cp.sense == "max" else min
-        rows.append(Row("f beyond candidates", pick(candidates), v_large, beyond))
+        rows.append(Row("f beyond candidates", cp.sense.best(candidates), v_large, beyond))
     ok = all(r.holds(tol) for r in rows)
-    direction = "above" if cp.sense == "max" else "below"
+    direction = cp.sense.side
     return Report(ok, solution.status, rows, tol, f"f unbounded {direction}: SLSQP's best feasible "
                   f"value goes from {v_small:.6g} (|x| <= 10) to {v_large:.6g} (|x| <= 1000)" +
                   ("" if ok else ", which does not show it"), large)
@@ -466,7 +461,7 @@ class DescentReport(Report):
 def _scipy_unconstrained(cp, x0):
     """scipy.optimize.minimize from the descent's start: BFGS, or L-BFGS-B when a variable is
     declared nonnegative or positive (its bound)."""
-    sign = -1.0 if cp.sense == "max" else 1.0
+    sign = -float(cp.sense.sign)
     bounded = any(b != (None, None) for b in cp.bounds)
     method = "L-BFGS-B" if bounded else "BFGS"
     options = {"gtol": 1e-12, "maxiter": 10000}
@@ -576,7 +571,7 @@ def verify_descent(problem, result=None, *, solution=None, subs: dict | None = N
 
     if not _is_problem(problem):
         return _verify_loss_descent(problem, result, data, tol)
-    internal = Internal(problem)
+    internal = StandardForm(problem)
     subs_real = {internal.to_real.get(k, k): sp.sympify(v) for k, v in (subs or {}).items()}
     cp = compile_problem(internal, subs_real)
     if result is None:

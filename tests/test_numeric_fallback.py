@@ -14,7 +14,7 @@ import sympy as sp
 
 import lagropt
 from lagropt.solver import steps
-from lagropt.solver.internal import Internal
+from lagropt.standard import StandardForm
 from lagropt.solver.multistart import MAX_ACTIVE_SETS, search, starting_points
 from lagropt.solver.numeric import direct_solution, numeric_points, numeric_solution
 from lagropt.solver.result import Solution
@@ -28,7 +28,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def forced(problem, status="unsolved", budget=None, direct=False):
     """The fallback's answer, as if the exact solve had stopped (status ``status``)."""
-    internal = Internal(problem)
+    internal = StandardForm(problem)
     partial = Solution(status, [], [], None, steps.opening(internal, stationarity=not direct),
                        message="forced")
     run = direct_solution if direct else numeric_solution
@@ -193,7 +193,7 @@ def test_textbook_unbounded_problems_are_never_given_a_numeric_optimum(name, cas
 # -- what the search promises ----------------------------------------------------------------------
 
 def test_same_answer_every_time():
-    internal = Internal(by_name("HS77").problem())
+    internal = StandardForm(by_name("HS77").problem())
     a, b = search(internal), search(internal)
     assert len(a.candidates) == len(b.candidates)
     for c, d in zip(a.candidates, b.candidates):
@@ -243,7 +243,7 @@ class StopAfter:
 
 
 def test_the_budget_is_only_a_safety_stop_and_says_so():
-    internal = Internal(by_name("HS78").problem())
+    internal = StandardForm(by_name("HS78").problem())
     assert search(internal, budget=StopAfter(3)).starts == 3
     assert not search(internal, budget=StopAfter(10 ** 6)).stopped
     sol = forced(by_name("HS78").problem(), budget=StopAfter(0))
@@ -259,11 +259,11 @@ def test_many_inequalities_stay_bounded_in_memory():
     code = (
         "import resource, sympy as sp, lagropt\n"
         "resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))\n"
-        "from lagropt.solver.internal import Internal\n"
+        "from lagropt.standard import StandardForm\n"
         "from lagropt.solver.multistart import search\n"
         "x, y = sp.symbols('x y', real=True)\n"
         "for k in (30, 60):\n"
-        "    s = search(Internal(lagropt.minimize(x**2 + y**2, [x + j*y >= 1 for j in range(k)],"
+        "    s = search(StandardForm(lagropt.minimize(x**2 + y**2, [x + j*y >= 1 for j in range(k)],"
         " [x, y])))\n"
         "    best = min(s.candidates, key=lambda c: c.value)\n"
         "    print(k, s.sets_tried, s.sets_left, best.value, *best.x)\n")
@@ -302,7 +302,7 @@ def test_nonsmooth_direct_search():
 
 
 def test_numeric_points_are_floats_marked_inexact():
-    pts = numeric_points(Internal(lagropt.maximize(x * y, [sp.Eq(x + y, 2)], [x, y])))
+    pts = numeric_points(StandardForm(lagropt.maximize(x * y, [sp.Eq(x + y, 2)], [x, y])))
     best = max(pts, key=lambda p: float(p.value))
     assert not best.exact and best.kind == "maximum" and close(best.value, 1, 1e-12)
     (lam,) = best.multipliers.values()            # grad f = lambda grad g: (y, x) = lambda (1, 1)

@@ -1,6 +1,7 @@
 """verify(): the exact answer against scipy.optimize, and that a wrong answer is caught."""
 
 import copy
+import dataclasses
 
 import pytest
 import sympy as sp
@@ -25,7 +26,7 @@ def test_verify_catches_a_wrong_optimum():
     wrong = copy.deepcopy(sol)
     wrong.optimum[0].x[x] = sp.Integer(2)            # the true maximizer is (1, 2)
     wrong.optimum[0].x[y] = sp.Integer(1)
-    wrong.optimum[0].value = sp.Integer(4)
+    wrong.optimum[0] = dataclasses.replace(wrong.optimum[0], value=sp.Integer(4))  # frozen
     report = lagropt.verify(problem, wrong)
     assert not report.ok
     assert report.max_error > 0.5

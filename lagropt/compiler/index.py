@@ -22,7 +22,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ..errors import CompileError
 from ..functions import logsumexp, sigmoid, softplus, xlogy
-from ..problem import real_version
+from ..standard import real_version
 
 __all__ = ["Argument", "IndexForm", "index_form", "make_sum", "merge_sums", "index_symbols",
            "is_logsumexp"]

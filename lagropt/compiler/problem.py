@@ -13,6 +13,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import LagroptError
+from ..standard import StandardForm
 from .codegen import generate
 from .compiled import Compiled
 from .diff import Differentiator
@@ -97,9 +98,7 @@ def _bounds(variables):
 
 def compile_problem(problem, subs: dict | None = None) -> CompiledProblem:
     """Compile a :class:`~lagropt.Problem` with parameters replaced by numbers (``subs``)."""
-    from ..solver.internal import Internal
-
-    internal = problem if isinstance(problem, Internal) else Internal(problem)
+    internal = problem if isinstance(problem, StandardForm) else StandardForm(problem)
     subs = {internal.to_real.get(k, k): v for k, v in (subs or {}).items()}
     missing = set(internal.params) - set(subs)
     if missing:

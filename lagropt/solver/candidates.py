@@ -7,6 +7,11 @@ or multipliers that are not unique), these requirements are inequalities in the 
 with one free symbol they are solved exactly: an empty set drops the branch, isolated values
 become points, an interval stays as a family with its range.
 
+:func:`find_candidates` is the stage the solver runs: for every active set of the inequalities
+(:func:`active_sets`), the KKT system of the standard form
+(:meth:`~lagropt.standard.StandardForm.kkt_system`) goes to the elimination
+(:func:`~lagropt.solver.system.solve_system`), and its branches become candidates here.
+
 Irregular points (where the gradients of the active constraints are linearly dependent, so that
 the Lagrange conditions need not hold: min x on y^2 = x^3 at the origin) are found from the
 constraints and the vanishing minors of their Jacobian, and added with ``regular=False``.
@@ -18,74 +23,17 @@ import itertools
 
 import sympy as sp
 
-from .classify import sign_of
+from .classify import classify as classify_points
+from .requirements import decide, real_number, feasibility_requirements, sign_requirements
 from .result import Point
-from .system import is_zero, solve_system
+from .system import Branch, is_zero, solve_system
 from .tidy import final_form, final_forms_by_symmetry
+from ..runtime import TooLarge
 
-__all__ = ["points_from_branch", "dedupe", "irregular_points", "decide", "sign_requirements",
-           "feasibility_requirements"]
+__all__ = ["find_candidates", "active_sets", "parametric_point", "MAX_INEQUALITIES", "points_from_branch", "dedupe",
+           "irregular_points", "decide", "sign_requirements", "feasibility_requirements"]
 
-
-def decide(cond) -> bool | None:
-    """True/False for a relation (or And/Or of relations) whose truth is decided, else None."""
-    if cond in (sp.true, sp.false) or isinstance(cond, bool):
-        return bool(cond)
-    if isinstance(cond, sp.And):
-        parts = [decide(c) for c in cond.args]
-        return False if False in parts else (True if all(parts) else None)
-    if isinstance(cond, sp.Or):
-        parts = [decide(c) for c in cond.args]
-        return True if True in parts else (False if all(p is False for p in parts) else None)
-    if not isinstance(cond, sp.Rel):
-        return None
-    s = sign_of(cond.lhs - cond.rhs)
-    if s is None:
-        return None
-    return {"==": s == 0, "!=": s != 0, ">=": s >= 0, ">": s > 0, "<=": s <= 0, "<": s < 0}[cond.rel_op]
-
-
-def _real(value) -> bool | None:
-    """Whether a number is real (symbolic values are not asked: SymPy's assumption queries on
-    large expressions are slow and rarely decisive)."""
-    if not value.is_number:
-        return None
-    if value.is_real is not None:
-        return value.is_real
-    v = sp.N(value, 40)
-    if v.has(sp.nan) or not v.is_number:
-        return None
-    return abs(sp.im(v)) < 1e-30
-
-
-def sign_requirements(variables, x):
-    """Relations the variables' sign assumptions impose on their values."""
-    out = []
-    for v in variables:
-        val = x[v]
-        if v.is_positive:
-            out.append(sp.Gt(val, 0, evaluate=False))
-        elif v.is_negative:
-            out.append(sp.Lt(val, 0, evaluate=False))
-        elif v.is_nonnegative:
-            out.append(sp.Ge(val, 0, evaluate=False))
-        elif v.is_nonpositive:
-            out.append(sp.Le(val, 0, evaluate=False))
-    return out
-
-
-def feasibility_requirements(internal, x, skip=()):
-    """Relations the inequalities impose at x (h >= 0 when minimizing, h <= 0 when maximizing;
-    strict ones strictly), except those in ``skip`` (the active ones, equal to 0 there)."""
-    want_ge = internal.sense == "min"
-    out = []
-    for j, h in enumerate(internal.h):
-        if j in skip:
-            continue
-        rel = (sp.Gt if internal.strict[j] else sp.Ge) if want_ge else \
-              (sp.Lt if internal.strict[j] else sp.Le)
-        out.append(rel(h.xreplace(x), 0, evaluate=False))
-    return out
+MAX_INEQUALITIES = 10     # 2^10 active sets at most
 
 
 def _requirements(internal, active, x, multipliers):
@@ -120,7 +68,7 @@ def points_from_branch(internal, active, branch) -> list[Point]:
     reqs += sign_requirements(internal.variables, x_raw)
     reqs += _requirements(internal, active, x_raw, mult_raw)
     for v in list(x_raw.values()) + list(mult_raw.values()):
-        if _real(v) is False:
+        if real_number(v) is False:
             return []
     undecided = []
     for r in reqs:
@@ -151,7 +99,7 @@ def points_from_branch(internal, active, branch) -> list[Point]:
     # evaluated from the raw ones, which are polynomials in a single root (exact reduction)
     several_roots = len(set().union(*[v.atoms(sp.CRootOf) for v in x.values()])) > 1
     value = final_form(internal.f.xreplace(x_raw if several_roots else x))
-    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or _real(value) is False:
+    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or real_number(value) is False:
         return []
     point_free = tuple(u for u in free if u in internal.variables)
     conditions = tuple(sp.Eq(final_form(e), 0) for e in family_eqs) + tuple(undecided)
@@ -223,10 +171,10 @@ def irregular_points(internal, active, budget=None) -> list[Point]:
             feasibility_requirements(internal, x_raw, skip=active)
         if any(decide(r) is False for r in reqs):
             continue
-        if any(_real(v) is False for v in x_raw.values()):
+        if any(real_number(v) is False for v in x_raw.values()):
             continue
         value = final_form(internal.f.xreplace(x_raw))
-        if value.has(sp.nan, sp.zoo) or _real(value) is False:
+        if value.has(sp.nan, sp.zoo) or real_number(value) is False:
             continue
         out.append(Point({v: final_form(val) for v, val in x_raw.items()}, {}, value,
                          kind="inconclusive", regular=False,
@@ -235,3 +183,48 @@ def irregular_points(internal, active, budget=None) -> list[Point]:
                                 "Lagrange conditions need not hold"))
     return out
 
+
+# -- the stage: every active set's KKT system, eliminated, as candidates ----------------------
+
+def find_candidates(internal, budget=None, classify=True):
+    """Every admissible KKT point over all active sets, the irregular points, classified;
+    with the branches left unsolved and the cases for the derivation."""
+    if len(internal.h) > MAX_INEQUALITIES:
+        raise TooLarge(f"{len(internal.h)} inequalities make 2^{len(internal.h)} active sets, "
+                       f"more than the exact solver enumerates (at most {MAX_INEQUALITIES} "
+                       "inequalities)")
+    candidates, residual, cases = [], [], []
+    for active in active_sets(internal):
+        eqs, unknowns, owners = internal.kkt_system(active)
+        branches = solve_system(eqs, unknowns, primary=internal.variables, owners=owners,
+                                budget=budget)
+        for b in branches:
+            cases.append((active, b))
+            if b.status == "infeasible":
+                continue
+            if b.status == "residual":
+                residual.append((active, b))
+                continue
+            candidates.extend(points_from_branch(internal, active, b))
+        candidates.extend(irregular_points(internal, active, budget))
+    points = dedupe(candidates)
+    if classify:
+        points = classify_points(internal, points)
+    return points, residual, cases
+
+
+def active_sets(internal):
+    """Subsets of the non-strict inequalities, smallest first (strict ones are never active)."""
+    usable = [j for j, strict in enumerate(internal.strict) if not strict]
+    for k in range(len(usable) + 1):
+        yield from itertools.combinations(usable, k)
+
+
+def parametric_point(internal, active, branch):
+    """A residual branch that left only multipliers unsolved: the point in terms of them, or
+    None (some variable is unsolved, or the point is not admissible)."""
+    if any(u in internal.variables for u in branch.unknowns):
+        return None
+    pts = points_from_branch(internal, active, Branch([], [], [], branch.assigned,
+                                                      branch.conditions, branch.ops, "solved"))
+    return pts[0] if pts else None

@@ -18,15 +18,20 @@ only real roots, so Descartes' rule of signs counts its positive and negative ro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import numpy as np
 import sympy as sp
 
 from .isolate import isolate
+from .probe import Prober, cone_kind
+from .requirements import sign_of
 from .system import is_zero
 from .tidy import final_form, final_forms_by_symmetry
+from ..standard import Sense
 
-__all__ = ["Classification", "classify_point", "inertia", "sign_of"]
+__all__ = ["Classification", "classify", "classify_candidate", "classify_point", "inertia",
+           "sign_of"]
 
 
 @dataclass
@@ -34,35 +39,6 @@ class Classification:
     kind: str                 # maximum | minimum | saddle | inconclusive
     reason: str
     matrix: sp.Matrix | None = None
-
-
-def sign_of(expr) -> int | None:
-    """-1, 0 or 1 for an expression whose sign is decided (exactly), else None."""
-    expr = sp.sympify(expr)
-    if expr.is_number:
-        # a number clearly away from zero at 50 digits has that sign; SymPy's assumption queries
-        # on algebraic numbers (CRootOf) can take seconds for the same answer
-        z = is_zero(expr)
-        if z is True:
-            return 0
-        if z is False:
-            val = sp.N(expr, 50)
-            if val.is_real or abs(sp.im(val)) < 1e-40:
-                return 1 if sp.re(val) > 0 else -1
-        return None
-    z = is_zero(expr)
-    if z is True:
-        return 0
-    if expr.is_positive:
-        return 1
-    if expr.is_negative:
-        return -1
-    for form in (sp.simplify(expr),) if sp.count_ops(expr) < 60 else ():
-        if form.is_positive:
-            return 1
-        if form.is_negative:
-            return -1
-    return None
 
 
 def inertia(matrix: sp.Matrix) -> tuple[int, int, int] | None:
@@ -147,7 +123,7 @@ def classify_point(hessian: sp.Matrix, jacobian: sp.Matrix, at: dict, *, sense: 
                          fixed=[u for u in at if u not in set(variables)])
     J = _simplify_matrix(jacobian.xreplace(at)) if jacobian.shape[0] else jacobian
     if J.shape[0] >= n and J.rank(simplify=True) == n:
-        kind = "maximum" if sense == "max" else "minimum"
+        kind = Sense(sense).word
         return Classification(kind, "the active constraints fix the point locally: there is no "
                               "feasible direction to move in", sp.zeros(0, 0))
     full = inertia(H)
@@ -162,7 +138,7 @@ def classify_point(hessian: sp.Matrix, jacobian: sp.Matrix, at: dict, *, sense: 
     m = R.shape[0]
     what = "the Hessian of L on the tangent space of the constraints" if J.shape[0] else "the Hessian"
     if m == 0:
-        kind = "maximum" if sense == "max" else "minimum"
+        kind = Sense(sense).word
         return Classification(kind, "the tangent space is trivial", R)
     counts = inertia(R)
     if counts is None:
@@ -237,3 +213,64 @@ def _higher_order(objective, constraints, variables, at):
         return kind, (f"along the constraint set the first non-zero derivative has order {order} "
                       f"and is {'positive' if s > 0 else 'negative'}")
     return None
+
+
+# -- the classification stage: every candidate of a StandardForm -------------------------------
+
+def classify(internal, points) -> list:
+    """The candidates classified: each with its ``kind`` and ``reason``
+    (:func:`classify_candidate`)."""
+    return [classify_candidate(internal, p) for p in points]
+
+
+def classify_candidate(internal, p):
+    """The point with its ``kind`` and ``reason``: the second-order test; a numeric comparison
+    where it cannot apply (irregular points, weakly active inequalities whose multiplier is 0)."""
+    if p.free:
+        return replace(p, kind="inconclusive", reason="a whole family of critical points" + (
+            "" if p.value.has(*p.free) else f" on which f = {sp.sstr(p.value)}"))
+    if not p.regular:
+        if internal.params or p.x_has_symbols():
+            return p
+        kind, reason = Prober(internal).local_kind(_floats(p.x, internal.variables))
+        return replace(p, kind=kind, reason=p.reason + "; " + reason)
+    active = tuple(j - 1 for j in p.active)
+    strong = tuple(j for j in active if sign_of(p.multipliers[internal.mus[j]]) != 0)
+    weak = tuple(j for j in active if j not in strong)
+    at = {**p.x, **p.multipliers}
+    c = classify_point(internal.hessian_of_lagrangian(active), internal.jacobian(strong), at,
+                       sense=internal.sense, objective=internal.f,
+                       constraints=internal.active_functions(strong), variables=internal.variables)
+    kind, reason = c.kind, c.reason
+    numeric_ok = not p.x_has_symbols() and not internal.params
+    if weak and c.kind in ("saddle", "inconclusive") and numeric_ok:
+        kind, reason = _cone_kind(internal, p, active, strong, weak)
+    elif kind == "inconclusive" and numeric_ok:
+        probed, why = Prober(internal).local_kind(_floats(p.x, internal.variables))
+        if probed != "inconclusive":
+            kind, reason = probed, f"{c.reason}; {why}"
+    return replace(p, kind=kind, reason=reason)
+
+
+def _floats(x, variables):
+    return np.array([float(sp.N(x[v], 20)) for v in variables])
+
+
+def _cone_kind(internal, p, active, strong, weak):
+    """The quadratic form of L on the critical cone, where weakly active inequalities allow
+    one-sided directions only (sampled numerically)."""
+    at = {**p.x, **p.multipliers}
+    H = np.array(internal.hessian_of_lagrangian(active).xreplace(at).evalf(), dtype=float)
+    J = internal.jacobian(strong)
+    n = len(internal.variables)
+    if J.shape[0]:
+        Jn = np.array(J.xreplace(at).evalf(), dtype=float)
+        _, s, vt = np.linalg.svd(Jn)
+        Z = vt[int((s > 1e-10).sum()):].T
+    else:
+        Z = np.eye(n)
+    W = np.array(internal.jacobian(weak).xreplace(at).evalf(), dtype=float)
+    # feasible side: h <= 0 when maximizing (grad h . d <= 0), h >= 0 when minimizing
+    rows = internal.sense.sign * W
+    kind, reason = cone_kind(H, Z, rows)
+    return kind, reason + " (an active inequality has multiplier 0)"

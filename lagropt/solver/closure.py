@@ -24,10 +24,14 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from .candidates import decide as decide_relation
+from .requirements import decide as decide_relation, feasibility_requirements, sign_requirements
 from ..runtime import TimeLimit, TooLarge
-from .verdict import (Verdict, coercivity_certificate, compactness_certificate,
-                      curvature_certificate)
+from .certificates import coercivity_certificate, compactness_certificate, curvature_certificate
+from .candidates import find_candidates
+from .verdict import Verdict, decide
+from ..errors import ProblemError
+from ..problem import Problem
+from ..standard import StandardForm
 
 __all__ = ["is_open", "closure_verdict"]
 
@@ -38,18 +42,14 @@ def is_open(internal) -> bool:
 
 
 def _closure(internal, max_inequalities):
-    """(the closure as an Internal, variable map internal -> closure, the texts of the strict
+    """(the closure as a StandardForm, variable map internal -> closure, the texts of the strict
     constraints it relaxed) or None when it would have more than ``max_inequalities``."""
-    from ..errors import ProblemError
-    from ..problem import Problem
-    from .internal import Internal
-
     plain = {v: sp.Symbol(v.name, real=True, **({"nonnegative": True} if v.is_nonnegative and
                                                  not v.is_positive else
                                                  {"nonpositive": True} if v.is_nonpositive and
                                                  not v.is_negative else {}))
              for v in internal.variables}
-    rel = sp.Le if internal.sense == "max" else sp.Ge          # internal h <= 0 (max), >= 0 (min)
+    rel = sp.Le if internal.sense.is_max else sp.Ge          # internal h <= 0 (max), >= 0 (min)
     constraints = [sp.Eq(g.xreplace(plain), 0) for g in internal.g]
     constraints += [rel(h.xreplace(plain), 0) for h in internal.h]
     relaxed = [str(c) for c, strict in zip(internal.problem.inequalities, internal.strict) if strict]
@@ -69,15 +69,14 @@ def _closure(internal, max_inequalities):
                           variables=[plain[v] for v in internal.variables])
     except ProblemError:
         return None
-    return Internal(problem), plain, relaxed
+    return StandardForm(problem), plain, relaxed
 
 
-def closure_verdict(internal, points, find_points, budget,
-                    max_inequalities: int = 10) -> Verdict | None:
+def closure_verdict(internal, points, budget, max_inequalities: int = 10) -> Verdict | None:
     """The verdict for an open feasible set from its closure (module docstring), or None.
 
-    ``find_points(closure, budget, classify)`` returns the closure's candidates (the core's
-    KKT enumeration), as (points, residual, cases); a closure with more than
+    The closure's candidates come from the same KKT enumeration as the problem's
+    (:func:`~lagropt.solver.candidates.find_candidates`); a closure with more than
     ``max_inequalities`` inequalities is not tried."""
     if not all(_continuous_everywhere(e) for e in (internal.f, *internal.g, *internal.h)):
         return None
@@ -90,12 +89,11 @@ def closure_verdict(internal, points, find_points, budget,
     if not certificate:
         return None
     try:
-        cpoints, residual, _ = find_points(closure, budget, classify=not attained)
+        cpoints, residual, _ = find_candidates(closure, budget, classify=not attained)
     except (TimeLimit, TooLarge):
         return None
     if residual:
         return None
-    from .verdict import decide
     verdict = decide(closure, cpoints, probe=False)
     if verdict.status != "optimal" or not verdict.certified or not verdict.optimum or \
             any(p.free or p.x_has_symbols() for p in verdict.optimum):
@@ -107,7 +105,7 @@ def closure_verdict(internal, points, find_points, budget,
         return None
     what = ", ".join(relaxed)
     head = f"on the closure of the feasible set ({what} relaxed to non-strict) {verdict.evidence[0]}"
-    word = "maximum" if internal.sense == "max" else "minimum"
+    word = internal.sense.word
     value = verdict.value
     if any(inside):
         chosen = [_matching(points, x) for x, ok in zip(optima, inside) if ok]
@@ -118,7 +116,7 @@ def closure_verdict(internal, points, find_points, budget,
                        "over the original set"], certified=True)
     if not any(_limit_of_feasible_points(internal, x) for x in optima):
         return None
-    sup = "supremum" if internal.sense == "max" else "infimum"
+    sup = internal.sense.bound
     where = "; ".join("(" + ", ".join(f"{k} = {sp.sstr(v)}" for k, v in x.items()) + ")"
                       for x in optima)
     return Verdict("not_attained", [], value, [
@@ -142,8 +140,6 @@ def _continuous_everywhere(expr) -> bool:
 
 def _inside(internal, x) -> bool | None:
     """x satisfies every constraint of the original problem, strict ones strictly."""
-    from .candidates import feasibility_requirements, sign_requirements
-
     results = [decide_relation(r) for r in
                feasibility_requirements(internal, x) + sign_requirements(internal.variables, x)]
     if False in results:
@@ -168,7 +164,7 @@ def _limit_of_feasible_points(internal, x) -> bool:
 
     xs = internal.variables
     at = {v: x[v] for v in xs}
-    want = -1 if internal.sense == "max" else 1
+    want = -internal.sense.sign
     rows = [want * h for h in internal.h] + \
         [v if v.is_positive or v.is_nonnegative else -v
          for v in xs if v.is_positive or v.is_negative or v.is_nonnegative or v.is_nonpositive]

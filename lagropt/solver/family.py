@@ -20,7 +20,7 @@ import sympy as sp
 
 from ..derivation import Derivation
 from ..lagrangian import strip_range as _strip_range
-from .classify import sign_of
+from .requirements import sign_of
 from .isolate import isolate
 from .result import Point, Solution
 from .steps import parametric_value
@@ -75,7 +75,7 @@ def _tidy_sums(expr):
 def _objective(internal):
     """The objective to work with: a Product is maximized through its logarithm."""
     f = internal.f
-    if isinstance(f, sp.Product) and internal.sense == "max":
+    if isinstance(f, sp.Product) and internal.sense.is_max:
         return sp.expand_log(sp.log(f), force=True), True
     return f, False
 
@@ -92,12 +92,12 @@ def solve_family(internal, budget=None) -> Solution:
     j = sp.Dummy("j", integer=True)
     show = {j: index}                                   # print the generic index as the user's i
     L = f - sp.Add(*[m * g for m, g in zip(internal.lambdas, internal.g)])
-    d = Derivation(title=f"{'Maximize' if internal.sense == 'max' else 'Minimize'} over "
+    d = Derivation(title=f"{internal.sense.verb.capitalize()} over "
                    f"{', '.join(f'{b}_{index}' for b in families)}, {index} = {lower}..{upper}")
     fname = sp.Function("f")
     elements = [b[index] for b in families]
     gnames = ["g"] if len(internal.g) == 1 else [f"g_{k + 1}" for k in range(len(internal.g))]
-    d.add("problem", ("Maximize" if internal.sense == "max" else "Minimize") + " the objective"
+    d.add("problem", (internal.sense.verb.capitalize()) + " the objective"
           + (" subject to " + ", ".join(f"{g} = 0" for g in gnames) if internal.g else "") + ":",
           [sp.Eq(fname(*elements), internal.f, evaluate=False)] +
           [sp.Eq(sp.Function(name)(*elements), g, evaluate=False)
@@ -172,7 +172,6 @@ def solve_family(internal, budget=None) -> Solution:
         value = _insert(value, b, x[b[index]].xreplace({index: j}), j)
     value = final_form(_split_sums(sp.expand_log(value.xreplace(values), force=False).doit()))
     kind, reason = _classify_separable(f, families, phis, j, internal, values)
-    point = Point(x, multipliers, value, kind=kind, reason=reason)
     remaining = []
     for e in br.equations:
         e = e.xreplace(values)
@@ -181,7 +180,8 @@ def solve_family(internal, budget=None) -> Solution:
     d.add("solution", "The critical point" + (f", in terms of {', '.join(map(str, br.unknowns))}"
                                               if br.unknowns else "") + ":",
           tuple(sp.Eq(k, v) for k, v in x.items()))
-    point.value = value = parametric_value(d, fname(*x.keys()), value, remaining, br.unknowns)
+    value = parametric_value(d, fname(*x.keys()), value, remaining, br.unknowns)
+    point = Point(x, multipliers, value, kind=kind, reason=reason)
     hessian = _hessian_of_lagrangian(L, families, index) if kind != "inconclusive" else ()
     d.add("classification", f"{kind.capitalize()}: {reason}" + (":" if hessian else "."), hessian,
           verdict=kind)
@@ -250,16 +250,16 @@ def _separable_curvature(f, families, j, internal):
         for b in families:
             if _strip_range(sp.diff(g, b[j], 2).doit()) != 0:
                 return None
-    want = -1 if internal.sense == "max" else 1
+    want = -internal.sense.sign
     for b in families:
         second = _second_derivative(f, b, j)
         s = sign_of(second)
         if s != want:
             return None
-    shape = "concave" if internal.sense == "max" else "convex"
+    shape = internal.sense.shape
     what = "ln f" if isinstance(internal.f, sp.Product) else "f"
     return (f"{what} is a sum of {shape} terms and the constraints are linear: the critical point "
-            f"is the global {'maximum' if internal.sense == 'max' else 'minimum'}")
+            f"is the global {internal.sense.word}")
 
 
 def _unsolved(internal, d, eqs, why) -> Solution:

@@ -26,7 +26,15 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-__all__ = ["infeasibility_reason"]
+from .candidates import find_candidates
+from .certificates import definite_form, leading_form
+from .system import solve_system
+from .verdict import decide
+from ..problem import maximize
+from ..runtime import TimeLimit, TooLarge
+from ..standard import StandardForm
+
+__all__ = ["infeasible_constraints", "infeasibility_reason"]
 
 MAX_GROUP = 16          # constraints in a group that is checked (a deletion filter: ~k solves)
 
@@ -41,6 +49,21 @@ class _Rel:
 
 
 PHASE_ONE_MAX = (6, 4)  # (constraints, variables) of a nonlinear group given a phase-one solve
+
+
+def infeasible_constraints(internal, budget=None) -> str | None:
+    """Why the constraints have no real solution, when that can be shown exactly: the
+    equalities alone have none, or a group of linear or univariate constraints (inequalities
+    and sign assumptions included) has none (:func:`infeasibility_reason`)."""
+    if internal.g:
+        try:
+            branches = solve_system(list(internal.g), list(internal.variables))
+        except (TimeLimit, TooLarge):
+            branches = []
+        if branches and all(b.status == "infeasible" for b in branches):
+            notes = "; ".join(sorted({b.note for b in branches if b.note}))
+            return notes or "the equality constraints have no real solution"
+    return infeasibility_reason(internal, budget)
 
 
 def infeasibility_reason(internal, budget=None) -> str | None:
@@ -76,7 +99,7 @@ def _relations(internal):
     rels = []
     for g, c in zip(internal.g, user.equalities):
         rels.append(_Rel(sp.expand(g.xreplace(plain)), "==", str(c)))
-    sign = -1 if internal.sense == "max" else 1          # internal h: <= 0 (max), >= 0 (min)
+    sign = -internal.sense.sign          # internal h: <= 0 (max), >= 0 (min)
     for h, strict, c in zip(internal.h, internal.strict, user.inequalities):
         rels.append(_Rel(sp.expand(sign * h.xreplace(plain)), ">" if strict else ">=", str(c)))
     for v in internal.variables:
@@ -223,12 +246,6 @@ def _phase_one_reason(group, variables, budget) -> str | None:
     """max t subject to r >= t for every inequality r >= 0 of the group (r = 0 for the
     equalities): infeasible when the maximum t*, the largest margin, is exact, certified
     global and negative."""
-    from ..problem import maximize
-    from .core import _candidates
-    from .internal import Internal
-    from ..runtime import TimeLimit, TooLarge
-    from .verdict import decide
-
     inequalities = [r for r in group if r.op != "=="]
     if not inequalities:
         return None                        # equalities alone: solve_system has decided them
@@ -236,8 +253,8 @@ def _phase_one_reason(group, variables, budget) -> str | None:
     constraints = [sp.Eq(r.expr, 0) for r in group if r.op == "=="] + \
         [sp.Ge(r.expr, t) for r in inequalities]
     try:
-        internal = Internal(maximize(t, constraints, variables=[*variables, t]))
-        points, residual, _ = _candidates(internal, budget)
+        internal = StandardForm(maximize(t, constraints, variables=[*variables, t]))
+        points, residual, _ = find_candidates(internal, budget)
         verdict = decide(internal, points) if not residual else None
     except (TimeLimit, TooLarge, ValueError, NotImplementedError):
         return None
@@ -265,10 +282,8 @@ def _bounded_margin(group, variables) -> str | None:
     an inequality r >= t) keeps x bounded while the margin t stays above any value, so the
     margin's supremum over {t >= the best candidate's} is a maximum over a compact set, at
     one of the critical points, all of which were found exactly."""
-    from .verdict import _definite_form, leading_form
-
     for rel in group:
-        if _definite_form(rel.expr, variables) != set(variables):
+        if definite_form(rel.expr, variables) != set(variables):
             continue
         top = leading_form(rel.expr, variables)
         sign = sp.sign(top.xreplace({v: 1 for v in variables}))

@@ -9,8 +9,11 @@ polynomial u polynomial (e^{xy} on x^3 + y^3 = 16 becomes xy on the same curve).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import sympy as sp
+
+from ..standard import Sense
 
 __all__ = ["split_monotone", "lift_solution"]
 
@@ -34,12 +37,16 @@ def lift_solution(solution, u, outer, sense):
 
     t = sp.Dummy("t")
     slope = sp.diff(outer(t), t)
+    lifted_points = {}
     for p in solution.points:
         if p.value is None:
             continue
         scale = final_form(slope.xreplace({t: p.value}))
-        p.multipliers = {m: final_form(v * scale) for m, v in p.multipliers.items()}
-        p.value = final_form(outer(p.value))
+        lifted_points[id(p)] = replace(
+            p, multipliers={m: final_form(v * scale) for m, v in p.multipliers.items()},
+            value=final_form(outer(p.value)))
+    solution.points = [lifted_points.get(id(p), p) for p in solution.points]
+    solution.optimum = [lifted_points.get(id(p), p) for p in solution.optimum]
     U = sp.Symbol("u")
     evidence = [_about_u(e, u) for e in solution.evidence]
     lifted_note = None
@@ -51,7 +58,7 @@ def lift_solution(solution, u, outer, sense):
                             f"{sp.sstr(lifted)}")
         if infinite and lifted.is_finite:
             # u escapes to infinity but f = c e^u + d only approaches a bound
-            word = "supremum" if sense == "max" else "infimum"
+            word = Sense(sense).bound
             numeric = "(numeric)" in solution.message
             solution.status = "not_attained"
             solution.message = (f"the {word} {sp.sstr(lifted)} is approached but not attained"

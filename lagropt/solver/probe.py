@@ -29,7 +29,7 @@ class Prober:
         self.internal = internal
         self.cp = compile_problem(internal)
         self.n = len(internal.variables)
-        self.sign = 1.0 if internal.sense == "max" else -1.0
+        self.sign = float(internal.sense.sign)
 
     def f(self, x) -> float:
         with np.errstate(all="ignore"):
@@ -98,10 +98,10 @@ class Prober:
         constraint set, which matters at singular points such as a cusp)."""
         import sympy as sp
 
-        from .verdict import _parametrize
+        from .limits import parametrize
 
         internal = self.internal
-        branches = _parametrize(internal)
+        branches = parametrize(internal)
         if not branches:
             return []
         out = []
@@ -188,15 +188,15 @@ class _Precise:
         import sympy as sp
 
         xs = internal.variables
-        want = -1 if internal.sense == "max" else 1           # oriented so that h >= 0 is feasible
+        want = -internal.sense.sign           # oriented so that h >= 0 is feasible
         self.internal = internal
         self._f = sp.lambdify(xs, internal.f, modules="mpmath")
-        self._grad_f = sp.lambdify(xs, [sp.diff(internal.f, v) for v in xs], modules="mpmath")
-        cons = [(g, "==") for g in internal.g] + \
-            [(want * h, ">" if strict else ">=") for h, strict in zip(internal.h, internal.strict)]
-        self._cons = [(sp.lambdify(xs, e, modules="mpmath"),
-                       sp.lambdify(xs, [sp.diff(e, v) for v in xs], modules="mpmath"), op)
-                      for e, op in cons]
+        self._grad_f = sp.lambdify(xs, list(internal.gradient(internal.f)), modules="mpmath")
+        cons = [(g, list(internal.gradient(g)), "==") for g in internal.g] + \
+            [(want * h, [want * d for d in internal.gradient(h)], ">" if strict else ">=")
+             for h, strict in zip(internal.h, internal.strict)]
+        self._cons = [(sp.lambdify(xs, e, modules="mpmath"), sp.lambdify(xs, grad, modules="mpmath"),
+                       op) for e, grad, op in cons]
 
     def _at(self, x):
         import mpmath

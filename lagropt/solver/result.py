@@ -28,9 +28,9 @@ def _fmt(v) -> str:
     return str(v)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Point:
-    """One candidate point.
+    """One candidate point (frozen: a changed point is a new one, ``dataclasses.replace``).
 
     Attributes
     ----------

@@ -6,6 +6,8 @@ Only SymPy objects and words go into the steps; renderings live in :mod:`lagropt
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sympy as sp
 
 from ..derivation import Derivation
@@ -29,7 +31,7 @@ def function_names(internal):
 def decided_false(internal) -> Derivation:
     """The problem when SymPy already turned a constraint into False (Eq(x**2 + y**2, -1) for
     real symbols): there is no equation left to show, only that fact."""
-    verb = "Maximize" if internal.sense == "max" else "Minimize"
+    verb = internal.sense.verb.capitalize()
     d = Derivation(title=f"{verb} f({', '.join(map(str, internal.variables))})")
     which = [k for k, c in enumerate(internal.problem.constraints, 1) if c.decided is False]
     d.add("problem", f"{verb} the objective; constraint {', '.join(map(str, which))} reached "
@@ -41,19 +43,19 @@ def decided_false(internal) -> Derivation:
 def opening(internal, stationarity: bool = True) -> Derivation:
     """The problem, the Lagrangian and the N + K equations (only the problem when
     ``stationarity`` is False: a non-differentiable problem has no such equations)."""
-    verb = "Maximize" if internal.sense == "max" else "Minimize"
+    verb = internal.sense.verb.capitalize()
     d = Derivation(title=f"{verb} f({', '.join(map(str, internal.variables))})")
     f, gs, hs, L = function_names(internal)
     eqs = [sp.Eq(f, internal.f, evaluate=False)]
     eqs += [sp.Eq(g, expr, evaluate=False) for g, expr in zip(gs, internal.g)]
-    orient = sp.Le if internal.sense == "max" else sp.Ge
+    orient = sp.Le if internal.sense.is_max else sp.Ge
     eqs += [sp.Eq(h, expr, evaluate=False) for h, expr in zip(hs, internal.h)]
     words = f"{verb} the objective"
     if internal.g:
         words += " subject to " + ", ".join(f"{g.func} = 0" for g in gs)
     if internal.h:
         words += (" and " if internal.g else " subject to ") + ", ".join(
-            f"{h.func} {'<=' if internal.sense == 'max' else '>='} 0" for h in hs)
+            f"{h.func} {internal.sense.relation} 0" for h in hs)
     d.add("problem", words + ":", eqs, sense=internal.sense, variables=internal.variables,
           constraints=tuple(orient(h, 0) for h in hs))
     if internal.floats:
@@ -90,14 +92,9 @@ def opening(internal, stationarity: bool = True) -> Derivation:
 
 
 def system(internal, with_kkt: bool = True) -> list:
-    """The stationarity equations (lecture's form) and the equality constraints, as ``Eq``."""
-    mults = internal.lambdas + (internal.mus if with_kkt or internal.h else ())
-    funcs = internal.g + (internal.h if with_kkt or internal.h else ())
-    eqs = []
-    for i, df in enumerate(internal.gradient(internal.f)):
-        rhs = sp.Add(*[m * internal.gradient(g)[i] for m, g in zip(mults, funcs)])
-        eqs.append(sp.Eq(df, rhs, evaluate=False))
-    return eqs + [sp.Eq(g, 0, evaluate=False) for g in internal.g]
+    """The stationarity equations (lecture's form) and the equality constraints, as ``Eq``
+    (:meth:`~lagropt.standard.StandardForm.stationarity`)."""
+    return internal.stationarity(with_kkt)
 
 
 def _as_equation(expr, unknown):
@@ -258,13 +255,18 @@ def parametric_value(d: Derivation, at, value, remaining, unknowns, **data):
     return shorter
 
 
-def parametric(d: Derivation, internal, points, remaining, unknowns) -> None:
+def parametric(d: Derivation, internal, points, remaining, unknowns) -> list:
+    """The steps of points given in terms of unsolved multipliers; the points with their
+    values shortened (:func:`parametric_value`)."""
     f = sp.Function("f")
+    shortened = []
     for p in points:
         d.add("solution", "The critical point, in terms of " + ", ".join(map(str, unknowns)) + ":",
               tuple(sp.Eq(v, p.x[v], evaluate=False) for v in internal.variables), point=p.x)
-        p.value = parametric_value(d, f(*internal.variables), p.value, remaining, unknowns,
-                                   point=p.x)
+        p = replace(p, value=parametric_value(d, f(*internal.variables), p.value, remaining,
+                                              unknowns, point=p.x))
+        shortened.append(p)
         d.add("classification", f"{p.kind.capitalize()}: {p.reason}.", (), point_kind=p.kind)
     d.add("remaining", ", ".join(map(str, unknowns)) + " is fixed by the remaining equation"
           + ("s" if len(remaining) > 1 else "") + ":", tuple(remaining))
+    return shortened

@@ -1,15 +1,19 @@
 """Solving a system of equations by structure, the way the lecture does.
 
-The engine keeps a list of *branches*. On each branch it repeatedly
+The engine keeps a list of *branches*. On each branch it repeatedly tries the strategies of
+:data:`STRATEGIES`, in order (a new method is a new entry of that list):
 
-1. isolates an unknown that occurs once in an equation (``-ln p_i - 1 = lambda`` gives
-   ``p_i = exp(-1 - lambda)``), preferring an equation's own variable, then the primal
-   variables, then the multipliers, and substitutes it everywhere;
-2. splits the branch when an equation factors (``2 x (y^2 z^2 - lambda) = 0`` gives the cases
-   ``x = 0`` and ``y^2 z^2 = lambda``), which is what keeps families of solutions apart;
-3. hands a remaining polynomial system to the Groebner solver (complete, exact), a single
-   equation in ``exp(u)`` to a polynomial in ``w = exp(u/d)``, and what is left to
-   ``sympy.solve`` under a CPU-time budget.
+1. ``isolate_unique``: an unknown that occurs once in an equation (``-ln p_i - 1 = lambda``
+   gives ``p_i = exp(-1 - lambda)``), preferring an equation's own variable, then the primal
+   variables, then the multipliers, substituted everywhere;
+2. ``split_factors``: a branch per factor when an equation factors (``2 x (y^2 z^2 - lambda)
+   = 0`` gives the cases ``x = 0`` and ``y^2 z^2 = lambda``), which keeps families apart;
+3. ``polynomial_groebner``: a polynomial system with isolated solutions goes to the Groebner
+   solver (complete, exact);
+4. ``isolate_branching``: an unknown with two to four solutions, a branch per solution;
+5. ``polynomial_family``: a polynomial system left over has infinitely many solutions;
+6. ``exp_polynomial``: a single equation in ``exp(u)`` is a polynomial in ``w = exp(u/d)``;
+7. ``sympy_solve``: what is left goes to ``sympy.solve`` under a CPU-time budget.
 
 Every operation is recorded (:class:`Op`) so that the caller can write the derivation.
 Nothing here is lossy: isolation returns all real solutions with their conditions, and
@@ -18,7 +22,7 @@ factor splits keep every factor.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -28,7 +32,7 @@ from .isolate import Isolated, gather, isolate
 from .polynomial import is_polynomial_system, solve_polynomial_system, exact_real_roots
 from ..runtime import Budget, TimeLimit, TooLarge, run_in_worker
 
-__all__ = ["Op", "Branch", "solve_system", "is_zero"]
+__all__ = ["Op", "Branch", "Step", "Work", "STRATEGIES", "solve_system", "is_zero"]
 
 SYMPY_SOLVE_SECONDS = 1.5   # CPU seconds at most for one sympy.solve on what elimination left
 
@@ -309,6 +313,122 @@ def _substituted_conditions_ok(branch) -> bool:
     return True
 
 
+@dataclass
+class Step:
+    """What an elimination strategy did with a branch: ``reopened`` branches go back to the
+    work list (in this order), ``finished`` ones are final."""
+
+    reopened: list = field(default_factory=list)
+    finished: list = field(default_factory=list)
+
+
+@dataclass
+class Work:
+    """A branch as the strategies see it, with what several of them ask computed once."""
+
+    branch: Branch
+    primary: set
+    budget: Budget | None = None
+
+    @cached_property
+    def live(self) -> list:
+        """The unknowns that still occur in an equation."""
+        return [u for u in self.branch.unknowns if any(e.has(u) for e in self.branch.equations)]
+
+    @cached_property
+    def polynomial(self) -> bool:
+        return is_polynomial_system(self.branch.equations, self.live)
+
+
+# -- the elimination strategies, in the order solve_system tries them --------------------------
+
+def isolate_unique(work: Work) -> Step | None:
+    """An unknown with a single solution in some equation: assign it (or the branch is
+    infeasible when that equation has no real solution for it)."""
+    pick = _unique_isolation(work.branch, work.primary)
+    if pick is None:
+        return None
+    branch = work.branch
+    _, i, u, sols, form = pick
+    if not sols:
+        branch.status = "infeasible"
+        branch.note = f"{sp.sstr(branch.equations[i])} = 0 has no real solution for {u}"
+        return Step(finished=[branch])
+    return Step(reopened=[_assign(branch, i, u, sols[0], form)])
+
+
+def split_factors(work: Work) -> Step | None:
+    """An equation that factors: one branch per factor set to zero."""
+    split = _factor_split(work.branch)
+    if split is None:
+        return None
+    branch = work.branch
+    i, factors = split
+    reopened = []
+    for f in reversed(factors):
+        eqs = list(branch.equations)
+        eqs[i] = f
+        reopened.append(replace(branch, equations=eqs, ops=branch.ops + [
+            Op("split", branch.equations[i], note=sp.sstr(f), factor=f)]))
+    return Step(reopened=reopened)
+
+
+def polynomial_groebner(work: Work) -> Step | None:
+    """A polynomial system with isolated solutions: Groebner basis and exact real roots."""
+    if not work.polynomial:
+        return None
+    solved = _solve_polynomial(work.branch, work.live)
+    return None if solved is None else Step(finished=solved)
+
+
+def isolate_branching(work: Work) -> Step | None:
+    """An unknown with two to four solutions in some equation: one branch per solution."""
+    pick = _branching_isolation(work.branch)
+    if pick is None:
+        return None
+    i, u, sols, form = pick
+    return Step(reopened=[_assign(work.branch, i, u, sol, form) for sol in reversed(sols)])
+
+
+def polynomial_family(work: Work) -> Step | None:
+    """A polynomial system the strategies above left: its solutions are not isolated."""
+    if not work.polynomial:
+        return None
+    branch = work.branch
+    branch.status = "family"
+    branch.note = "the remaining polynomial equations have infinitely many solutions"
+    return Step(finished=[branch])
+
+
+def exp_polynomial(work: Work) -> Step | None:
+    """One equation in exp(a u) terms of one unknown: a polynomial in w = exp(u/d) > 0."""
+    branch, live = work.branch, work.live
+    if not (len(branch.equations) == 1 and len(live) == 1):
+        return None
+    eq, u = branch.equations[0], live[0]
+    sols = _exp_polynomial(eq, u)
+    if sols is None:
+        return None
+    free = [v for v in branch.unknowns if v not in live]
+    return Step(finished=[Branch([], free, [], branch.assigned + [(u, s)], list(branch.conditions),
+                                 branch.ops + [Op("expsub", eq, u, s)],
+                                 "family" if free else "solved") for s in sols] or [
+        replace(branch, status="infeasible", note="no real solution")])
+
+
+def sympy_solve(work: Work) -> Step:
+    """sympy.solve on what is left, under a share of the budget; the branch is ``residual``
+    when it gives up (the caller reports the equations or solves them numerically)."""
+    return Step(finished=_solve_rest(work.branch, work.budget))
+
+
+STRATEGIES = [isolate_unique, split_factors, polynomial_groebner, isolate_branching,
+              polynomial_family, exp_polynomial, sympy_solve]
+"""The elimination strategies, tried in this order on each open branch; the first that returns
+a :class:`Step` acts. Each takes a :class:`Work` and returns a ``Step`` or None (does not apply);
+the last always acts. A new method is a new entry."""
+
+
 def solve_system(equations, unknowns, *, primary=(), owners=None, budget=None,
                  max_branches: int = 512) -> list[Branch]:
     """Solve ``equations`` (expressions equal to zero) for ``unknowns``.
@@ -318,7 +438,8 @@ def solve_system(equations, unknowns, *, primary=(), owners=None, budget=None,
     solved: the caller reports them or solves numerically) or ``infeasible``.
     ``owners`` maps an equation's index to a tag: the variable it is naturally solved for
     (stationarity equation i to x_i, which is then preferred), or any label (a constraint's
-    index) that the recorded operations carry along.
+    index) that the recorded operations carry along. Each open branch goes to the first of
+    :data:`STRATEGIES` that applies.
     """
     owners = owners or {}
     primary = set(primary)
@@ -337,45 +458,19 @@ def solve_system(equations, unknowns, *, primary=(), owners=None, budget=None,
             branch.status = "family" if branch.unknowns else "solved"
             done.append(branch)
             continue
-        pick = _unique_isolation(branch, primary)
-        if pick is not None:
-            _, i, u, sols, form = pick
-            if not sols:
-                branch.status = "infeasible"
-                branch.note = f"{sp.sstr(branch.equations[i])} = 0 has no real solution for {u}"
-                done.append(branch)
-                continue
-            open_branches.append(_assign(branch, i, u, sols[0], form))
-            continue
-        split = _factor_split(branch)
-        if split is not None:
-            i, factors = split
-            for f in reversed(factors):
-                eqs = list(branch.equations)
-                eqs[i] = f
-                open_branches.append(replace(branch, equations=eqs, ops=branch.ops + [
-                    Op("split", branch.equations[i], note=sp.sstr(f), factor=f)]))
-            continue
-        live = [u for u in branch.unknowns if any(e.has(u) for e in branch.equations)]
-        polynomial = is_polynomial_system(branch.equations, live)
-        if polynomial:
-            solved = _solve_polynomial(branch, live)
-            if solved is not None:
-                done.extend(solved)
-                continue
-        pick = _branching_isolation(branch)
-        if pick is not None:
-            i, u, sols, form = pick
-            for sol in reversed(sols):
-                open_branches.append(_assign(branch, i, u, sol, form))
-            continue
-        if polynomial:
-            branch.status = "family"
-            branch.note = "the remaining polynomial equations have infinitely many solutions"
-            done.append(branch)
-            continue
-        done.extend(_solve_rest(branch, budget))
+        step = _first_step(Work(branch, primary, budget))
+        open_branches.extend(step.reopened)
+        done.extend(step.finished)
     return [b for b in done if _substituted_conditions_ok(b)]
+
+
+def _first_step(work: Work) -> Step:
+    """The step of the first strategy that applies (the last, sympy_solve, always does)."""
+    for strategy in STRATEGIES:
+        step = strategy(work)
+        if step is not None:
+            return step
+    raise AssertionError("sympy_solve always acts")
 
 
 def _check(budget: Budget | None):
@@ -402,16 +497,9 @@ def _solve_polynomial(branch, unknowns) -> list[Branch] | None:
 
 
 def _solve_rest(branch, budget) -> list[Branch]:
-    """What no isolation, split or Groebner basis solved: exp-polynomial, then sympy.solve."""
+    """What no isolation, split, Groebner basis or exp-polynomial solved: sympy.solve."""
     eqs, unknowns = branch.equations, [u for u in branch.unknowns if any(e.has(u) for e in branch.equations)]
     free = [u for u in branch.unknowns if u not in unknowns]
-    if len(eqs) == 1 and len(unknowns) == 1:
-        sols = _exp_polynomial(eqs[0], unknowns[0])
-        if sols is not None:
-            return [Branch([], free, [], branch.assigned + [(unknowns[0], s)], list(branch.conditions),
-                           branch.ops + [Op("expsub", eqs[0], unknowns[0], s)],
-                           "family" if free else "solved") for s in sols] or [
-                replace(branch, status="infeasible", note="no real solution")]
     sols = None if _hopeless(eqs, unknowns) else _sympy_solve(eqs, unknowns, budget)
     if sols is None:
         branch.status = "residual"

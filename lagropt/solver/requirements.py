@@ -1,0 +1,104 @@
+"""What a point must satisfy to be admissible, and the sign of an expression: the variables' sign assumptions, the
+inequalities (primal feasibility), and relations decided exactly where they can be.
+
+Shared by the candidate stage (:mod:`.candidates`), the limits (:mod:`.limits`) and the closure
+(:mod:`.closure`), none of which needs the others for it.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from .system import is_zero
+
+__all__ = ["sign_of", "decide", "real_number", "sign_requirements", "feasibility_requirements"]
+
+
+def sign_of(expr) -> int | None:
+    """-1, 0 or 1 for an expression whose sign is decided (exactly), else None."""
+    expr = sp.sympify(expr)
+    if expr.is_number:
+        # a number clearly away from zero at 50 digits has that sign; SymPy's assumption queries
+        # on algebraic numbers (CRootOf) can take seconds for the same answer
+        z = is_zero(expr)
+        if z is True:
+            return 0
+        if z is False:
+            val = sp.N(expr, 50)
+            if val.is_real or abs(sp.im(val)) < 1e-40:
+                return 1 if sp.re(val) > 0 else -1
+        return None
+    z = is_zero(expr)
+    if z is True:
+        return 0
+    if expr.is_positive:
+        return 1
+    if expr.is_negative:
+        return -1
+    for form in (sp.simplify(expr),) if sp.count_ops(expr) < 60 else ():
+        if form.is_positive:
+            return 1
+        if form.is_negative:
+            return -1
+    return None
+
+
+def decide(cond) -> bool | None:
+    """True/False for a relation (or And/Or of relations) whose truth is decided, else None."""
+    if cond in (sp.true, sp.false) or isinstance(cond, bool):
+        return bool(cond)
+    if isinstance(cond, sp.And):
+        parts = [decide(c) for c in cond.args]
+        return False if False in parts else (True if all(parts) else None)
+    if isinstance(cond, sp.Or):
+        parts = [decide(c) for c in cond.args]
+        return True if True in parts else (False if all(p is False for p in parts) else None)
+    if not isinstance(cond, sp.Rel):
+        return None
+    s = sign_of(cond.lhs - cond.rhs)
+    if s is None:
+        return None
+    return {"==": s == 0, "!=": s != 0, ">=": s >= 0, ">": s > 0, "<=": s <= 0, "<": s < 0}[cond.rel_op]
+
+
+def real_number(value) -> bool | None:
+    """Whether a number is real (symbolic values are not asked: SymPy's assumption queries on
+    large expressions are slow and rarely decisive)."""
+    if not value.is_number:
+        return None
+    if value.is_real is not None:
+        return value.is_real
+    v = sp.N(value, 40)
+    if v.has(sp.nan) or not v.is_number:
+        return None
+    return abs(sp.im(v)) < 1e-30
+
+
+def sign_requirements(variables, x):
+    """Relations the variables' sign assumptions impose on their values."""
+    out = []
+    for v in variables:
+        val = x[v]
+        if v.is_positive:
+            out.append(sp.Gt(val, 0, evaluate=False))
+        elif v.is_negative:
+            out.append(sp.Lt(val, 0, evaluate=False))
+        elif v.is_nonnegative:
+            out.append(sp.Ge(val, 0, evaluate=False))
+        elif v.is_nonpositive:
+            out.append(sp.Le(val, 0, evaluate=False))
+    return out
+
+
+def feasibility_requirements(internal, x, skip=()):
+    """Relations the inequalities impose at x (h >= 0 when minimizing, h <= 0 when maximizing;
+    strict ones strictly), except those in ``skip`` (the active ones, equal to 0 there)."""
+    want_ge = not internal.sense.is_max
+    out = []
+    for j, h in enumerate(internal.h):
+        if j in skip:
+            continue
+        rel = (sp.Gt if internal.strict[j] else sp.Ge) if want_ge else \
+              (sp.Lt if internal.strict[j] else sp.Le)
+        out.append(rel(h.xreplace(x), 0, evaluate=False))
+    return out
