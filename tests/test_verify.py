@@ -83,10 +83,8 @@ def test_verify_a_descent_on_a_compiled_loss_with_data():
 
 def _claim(problem, status, value, approached_at=()):
     """The exact solution with its verdict replaced (a wrong verdict, as a solver bug makes)."""
-    wrong = copy.deepcopy(problem.solve())
-    wrong.status, wrong.value, wrong.optimum = status, value, []
-    wrong.approached_at = [dict(a) for a in approached_at]
-    return wrong
+    return dataclasses.replace(copy.deepcopy(problem.solve()), status=status, value=value,
+                               optimum=[], approached_at=[dict(a) for a in approached_at])
 
 
 def test_verify_confirms_a_supremum_on_the_excluded_boundary():

@@ -11,6 +11,7 @@ a worker with what is left.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import sympy as sp
 
@@ -58,8 +59,7 @@ def solve_within(problem, budget: Budget, numeric: bool = True) -> Solution:
         inner = problem.__class__(u, problem.sense, [c.original for c in problem.constraints],
                                   problem.variables, problem.params)
         lifted = lift_solution(solve_within(inner, budget, numeric), u, outer, problem.sense)
-        lifted.problem = problem
-        return lifted
+        return lifted.with_problem(problem)
     internal = StandardForm(problem)
     if internal.nonsmooth:
         return _nonsmooth(internal, numeric, budget).xreplace(internal.to_user).with_problem(problem)
@@ -78,8 +78,7 @@ def solve_within(problem, budget: Budget, numeric: bool = True) -> Solution:
         if result.status == "unsolved" and numeric:
             result = _numeric_fallback(internal, result, "no exact method solved the system", budget)
     result = result.xreplace(internal.to_user) if internal.to_user else result
-    result.problem = problem
-    return result
+    return result.with_problem(problem)
 
 
 def _failed(internal, exc, numeric, budget) -> Solution:
@@ -110,8 +109,7 @@ def _in_fallback_worker(method, internal, partial, reason, budget) -> Solution:
         return run_in_worker(method, internal, partial, reason, budget.fraction(0.9),
                              budget=budget, what="the numeric fallback")
     except TimeLimit as exc:
-        partial.message = f"{reason}; {exc}"
-        return partial
+        return replace(partial, message=f"{reason}; {exc}")
 
 
 def _nonsmooth(internal, numeric, budget) -> Solution:

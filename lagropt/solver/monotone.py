@@ -45,8 +45,9 @@ def lift_solution(solution, u, outer, sense):
         lifted_points[id(p)] = replace(
             p, multipliers={m: final_form(v * scale) for m, v in p.multipliers.items()},
             value=final_form(outer(p.value)))
-    solution.points = [lifted_points.get(id(p), p) for p in solution.points]
-    solution.optimum = [lifted_points.get(id(p), p) for p in solution.optimum]
+    points = [lifted_points.get(id(p), p) for p in solution.points]
+    optimum = [lifted_points.get(id(p), p) for p in solution.optimum]
+    status, message, value = solution.status, solution.message, solution.value
     U = sp.Symbol("u")
     evidence = [_about_u(e, u) for e in solution.evidence]
     lifted_note = None
@@ -60,16 +61,15 @@ def lift_solution(solution, u, outer, sense):
             # u escapes to infinity but f = c e^u + d only approaches a bound
             word = Sense(sense).bound
             numeric = "(numeric)" in solution.message
-            solution.status = "not_attained"
-            solution.message = (f"the {word} {sp.sstr(lifted)} is approached but not attained"
-                                if not numeric else f"the {word} is not attained (numeric)")
+            status = "not_attained"
+            message = (f"the {word} {sp.sstr(lifted)} is approached but not attained"
+                       if not numeric else f"the {word} is not attained (numeric)")
             evidence[-1] += f": the {word} {sp.sstr(lifted)} is approached but not attained"
             if numeric:
                 lifted = None
         if infinite:
             lifted_note = evidence[-1]
-        solution.value = None if lifted is None else final_form(lifted)
-    solution.evidence = evidence
+        value = None if lifted is None else final_form(lifted)
     solution.derivation.steps.insert(0, Step(
         "transform", f"f = {sp.sstr(outer(U))} is increasing in u = {sp.sstr(u)}: the same points "
         "optimize u, so solve for u.", (sp.Eq(U, u, evaluate=False),)))
@@ -78,7 +78,8 @@ def lift_solution(solution, u, outer, sense):
         "is f'(u*) > 0 times the multiplier of u.", (sp.Eq(sp.Symbol("f"), outer(U), evaluate=False),))
     if lifted_note:
         solution.derivation.add("transform", "Then " + lifted_note + ".")
-    return solution
+    return replace(solution, status=status, points=points, optimum=optimum, value=value,
+                   evidence=evidence, message=message)
 
 
 def _about_u(text: str, u) -> str:

@@ -20,6 +20,8 @@ only, as a safety stop; when it stops the search the message says so.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sympy as sp
 
 from .multistart import MAX_ACTIVE_SETS, MERGE_TEXT, SEED, STARTS, direct_search, search
@@ -75,10 +77,8 @@ def _distinct(local, right, best) -> str:
 
 
 def _give_up(partial, points, message) -> Solution:
-    partial.status = partial.status if partial.status in ("timeout", "too_large") else "unsolved"
-    partial.points = points
-    partial.message = message
-    return partial
+    status = partial.status if partial.status in ("timeout", "too_large") else "unsolved"
+    return replace(partial, status=status, points=points, message=message)
 
 
 def _report(internal, partial: Solution, reason: str, found, method: str) -> Solution:
@@ -120,8 +120,7 @@ def numeric_solution(internal, partial: Solution, reason: str, budget=None) -> S
     if internal.params:
         d.add("numeric", "A numeric solve needs numbers for the parameters "
               + ", ".join(map(str, internal.params)) + ".")
-        partial.message = f"{reason}; the numeric fallback needs parameter values"
-        return partial
+        return replace(partial, message=f"{reason}; the numeric fallback needs parameter values")
     found = search(internal, budget=budget)
     method = _kkt_method(found)
     d.add("numeric", f"Exact solving stopped ({reason}); the problem was solved numerically "
@@ -142,8 +141,8 @@ def direct_solution(internal, partial: Solution, reason: str, budget=None) -> So
     as given): for problems where the stationarity equations do not exist (Abs, Max) or cannot
     be formed. ``budget`` as for :func:`numeric_solution`."""
     if internal.params:
-        partial.message += "; the numeric path needs numbers for the parameters"
-        return partial
+        return replace(partial, message=partial.message +
+                       "; the numeric path needs numbers for the parameters")
     found = direct_search(internal, budget=budget)
     method = f"{found.local_runs} SLSQP/trust-constr searches from {found.starts} seeded starts"
     partial.derivation.add("numeric", f"Direct numeric optimization ({method}).")

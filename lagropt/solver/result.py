@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sympy as sp
 
@@ -107,7 +107,7 @@ class Point:
         return text + (f" ({'; '.join(flags)})" if flags else "")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Solution:
     """The result of solving a :class:`~lagropt.Problem`.
 
@@ -178,8 +178,8 @@ class Solution:
                         [{rep(k): rep(v) for k, v in at.items()} for at in self.approached_at])
 
     def with_problem(self, problem) -> "Solution":
-        self.problem = problem
-        return self
+        """The same solution, of ``problem``."""
+        return replace(self, problem=problem)
 
     def __str__(self) -> str:
         lines = [f"status: {self.status}" + (f" ({self.message})" if self.message else "")]
