@@ -32,6 +32,7 @@ from .index import Fold
 from .printer import Context, LecturePrinter
 from .text import annotation, escape
 from .width import TEXT_WIDTH, estimate
+from ..standard import Sense
 
 __all__ = ["derivation_latex", "solution_latex", "solution_summary_latex", "problem_latex",
            "context_of"]
@@ -241,7 +242,7 @@ class Renderer:
         for c in step.data.get("constraints", ()):
             if isinstance(c, Relational):
                 relation[c.lhs] = _RELATION_TEX[c.rel_op]
-        verb = "Maximize" if step.data.get("sense") == "max" else "Minimize"
+        verb = Sense(step.data.get("sense", "min")).verb.capitalize()
         text = f"{verb} ${self.tex(f.lhs)}$"
         rows = [self.row(f)]
         conditions = []
@@ -465,7 +466,7 @@ def problem_latex(problem) -> str:
     variables = tuple(problem.variables)
     symbols = set(variables) | set(problem.params) | set(problem.multipliers)
     renderer = Renderer(Context(variables, tuple(problem.multipliers), symbols))
-    op = "argmax" if problem.sense == "max" else "argmin"
+    op = f"arg{Sense(problem.sense)}"
     under = r",\, ".join(renderer.tex(v) for v in variables)
     if len(variables) > 4:
         under = renderer.printer._arguments(variables).replace(", ", r",\, ")

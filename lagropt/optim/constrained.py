@@ -26,6 +26,7 @@ from ..errors import OptimizerError
 from .loop import minimize
 from .objective import Objective
 from .rules import Adam
+from ..standard import Sense
 
 __all__ = ["descend"]
 
@@ -106,7 +107,7 @@ def descend(problem, x0=None, optimizer=None, *, subs=None, steps: int = 5000, t
     if not (float(rho) > 0):
         raise OptimizerError(f"rho must be > 0, got {rho!r}")
     optimizer = optimizer if optimizer is not None else Adam(0.01)
-    sign = -1.0 if cp.sense == "max" else 1.0
+    sign = -float(Sense(cp.sense).sign)      # minimize sign * f
     x = _default_x0(cp.variables) if x0 is None else np.array(x0, dtype=float).reshape(-1)
     if x.size != len(cp.variables):
         raise OptimizerError(f"x0 has {x.size} entries for the {len(cp.variables)} variables "

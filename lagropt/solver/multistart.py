@@ -43,6 +43,7 @@ import sympy as sp
 
 from ..compiler import compile_problem
 from ..errors import LagroptError
+from ..standard import Sense
 
 __all__ = ["STARTS", "SEED", "MAX_ACTIVE_SETS", "MERGE_TEXT", "Candidate", "Search", "search",
            "direct_search", "starting_points", "local_searches", "feasible", "quiet"]
@@ -132,7 +133,7 @@ class Tracked:
 
     def __init__(self, cp):
         self.cp = cp
-        self.sign = -1.0 if cp.sense == "max" else 1.0
+        self.sign = -float(Sense(cp.sense).sign)
         self.best_x, self._best = None, np.inf
 
     @property
@@ -301,7 +302,7 @@ class KKT:
         else:
             Z = np.eye(self.n)
         if Z.shape[1] == 0:
-            return ("maximum" if sense == "max" else "minimum"), "no feasible direction (numeric)"
+            return Sense(sense).word, "no feasible direction (numeric)"
         ev = np.linalg.eigvalsh(Z.T @ H @ Z)
         tol = 1e-7 * max(1.0, np.abs(ev).max())
         if (ev < -tol).all():
@@ -449,7 +450,7 @@ def _polish(cp, result, method, tracked):
     polished = local_searches(cp, result.x, tracked, methods=("SLSQP",))
     if polished and feasible(cp, polished[0][1].x, tol=1e-7):
         r = polished[0][1]
-        sign = -1.0 if cp.sense == "max" else 1.0
+        sign = -float(Sense(cp.sense).sign)
         if sign * (cp.objective.value(r.x) - cp.objective.value(result.x)) <= 0:
             r.success = converged(r) or converged(result)
             return r, method + " polished by SLSQP"
@@ -471,7 +472,7 @@ def search(internal, starts: int = STARTS, seed: int = SEED, budget=None) -> Sea
     """The fixed multi-start search described in the module docstring (problems without
     parameters). Candidates come back classified, merged, in the order found."""
     out = Search()
-    sign = -1.0 if internal.sense == "max" else 1.0
+    sign = -float(internal.sense.sign)
     with quiet():
         cp = compile_problem(internal)
         kkt = KKT(internal)
@@ -521,8 +522,8 @@ def direct_search(internal, starts: int = STARTS, seed: int = SEED, budget=None)
     nonsmooth f (Abs, Max ...) whose KKT system does not exist: the converged feasible end
     points, merged, each taken as the local optimum its search claims (no second-order test)."""
     out = Search()
-    sign = -1.0 if internal.sense == "max" else 1.0
-    kind = "maximum" if internal.sense == "max" else "minimum"
+    sign = -float(internal.sense.sign)
+    kind = internal.sense.word
     with quiet():
         cp = compile_problem(internal)
         tracked = Tracked(cp)

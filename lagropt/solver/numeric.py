@@ -26,6 +26,7 @@ import sympy as sp
 
 from .multistart import MAX_ACTIVE_SETS, MERGE_TEXT, SEED, STARTS, direct_search, search
 from .result import Point, Solution
+from ..standard import Sense
 
 __all__ = ["numeric_solution", "numeric_points", "direct_solution"]
 
@@ -61,7 +62,7 @@ def _kkt_method(found) -> str:
 
 def _better(sense, a: float, b: float, rtol: float) -> bool:
     """a is better than b for ``sense`` by more than rtol relative."""
-    gap = (a - b) if sense == "max" else (b - a)
+    gap = Sense(sense).sign * (a - b)
     return gap > rtol * max(1.0, abs(b))
 
 
@@ -87,12 +88,12 @@ def _report(internal, partial: Solution, reason: str, found, method: str) -> Sol
     d = partial.derivation
     points = [_point(internal, c) for c in found.candidates]
     stopped = STOPPED if found.stopped else ""
-    right = "maximum" if internal.sense == "max" else "minimum"
+    right = internal.sense.word
     local = [p for p in points if p.kind in (right, "inconclusive")]
     if not local:
         return _give_up(partial, points, f"{reason}; no local {right} found numerically{stopped}")
     vals = [float(p.value) for p in local]
-    best = max(vals) if internal.sense == "max" else min(vals)
+    best = internal.sense.best(vals)
     seen = found.best_seen[1]
     if seen is not None and _better(internal.sense, seen, best, BETTER_RTOL):
         d.add("numeric", f"A numeric search reached a feasible point with f = {seen:.15g}, better "
