@@ -17,11 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LINT = [sys.executable, "-c", "from importlinter.cli import lint_imports_command as lint; lint()"]
 
 # Modules still shadowed by a function of their parent; each entry says what removes it.
-KNOWN_SHADOWED = {
-    # optim.regularize() hides lagropt/optim/regularize.py; left to lagropt/optim's owner
-    # (issue 16 item 5): rename the module (say optim/regularization.py), then drop this entry.
-    "lagropt.optim.regularize",
-}
+KNOWN_SHADOWED: set = set()
 
 
 def lint(folder: Path) -> subprocess.CompletedProcess:

@@ -126,7 +126,7 @@ def test_a_zero_denominator_in_the_update_is_reported_at_its_step():
 
 
 def test_divergence_and_stalls_in_the_fused_loop_match_the_array_loop():
-    from lagropt.optim.regularize import Regularized
+    from lagropt.optim.regularization import Regularized
 
     grow = optim.minimize((x - 1) ** 2 + 3 * (y + 2) ** 2, [0.0, 0.0], optim.GD(0.5),
                           steps=1000)

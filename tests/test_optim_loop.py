@@ -232,7 +232,7 @@ def test_updates_vanishing_at_the_minimum_are_convergence_to_rounding():
 def test_the_small_problem_fast_path_is_kept_for_every_plain_rule():
     """minimize runs small problems on Python floats through float_stepper when step is the
     rule itself: Adam's in-place array step must not switch that off (a 10x slower loop)."""
-    from lagropt.optim.regularize import Regularized
+    from lagropt.optim.regularization import Regularized
 
     for opt in (optim.GD(0.1), optim.SGD(0.1, momentum=0.9), optim.Momentum(0.1, 0.9),
                 optim.AdaGrad(0.1), optim.RMSProp(0.01), optim.Adam(0.01), optim.AdamW(0.01)):

@@ -33,7 +33,7 @@ The user guide is docs/descent.md.
 from .constrained import descend
 from .loop import minimize
 from .objective import central_difference
-from .regularize import (Chain, Regularized, chain, decoupled_decay, penalty_gradient,
+from .regularization import (Chain, Regularized, chain, decoupled_decay, penalty_gradient,
                          proximal_l1, regularize, soft_threshold)
 from .rules import (GD, SGD, AdaGrad, Adagrad, Adam, AdamW, Momentum, Optimizer, RMSProp,
                     RMSprop, State)

@@ -20,7 +20,7 @@ from ..errors import OptimizerError
 from . import fused, template
 from .objective import as_data, as_objective, check_data
 from .progress import ProgressBar
-from .regularize import Chain
+from .regularization import Chain
 from .rules import Optimizer
 from .schedules import Constant
 from .template import max_abs as _max_abs
