@@ -111,10 +111,19 @@ def _constraint(obj, index: int) -> Constraint:
 
 def _free_symbols(expr) -> set:
     """Free Symbols and IndexedBase families; the label symbol of an IndexedBase is not a
-    variable of its own."""
-    bases = {i.base for i in expr.atoms(sp.Indexed)}
+    variable of its own. An IndexedBase written only with numbers as indices (x[1]*x[2]*x[3],
+    no Sum or Product over it) gives its elements, each a variable."""
+    indexed = expr.atoms(sp.Indexed)
+    bases = {i.base for i in indexed}
     labels = {b.label for b in bases}
-    return {s for s in expr.free_symbols if isinstance(s, sp.Symbol) and s not in labels} | bases
+    out = {s for s in expr.free_symbols if isinstance(s, sp.Symbol) and s not in labels}
+    for base in bases:
+        elements = {i for i in indexed if i.base == base}
+        if all(k.is_Integer for i in elements for k in i.indices):
+            out |= elements
+        else:
+            out.add(base)
+    return out
 
 
 def _dimensions(expr) -> set:
@@ -167,7 +176,7 @@ def _sign_constraints(variables, constraints) -> tuple:
             if c.relation in ("<=", ">=") and not c.strict}
     out = []
     for v in variables:
-        if not isinstance(v, sp.Symbol) or v.is_positive or v.is_negative:
+        if not isinstance(v, (sp.Symbol, sp.Indexed)) or v.is_positive or v.is_negative:
             continue
         if v.is_nonnegative:
             c = Constraint(">=", v, sp.Ge(v, 0, evaluate=False))
@@ -256,9 +265,9 @@ class Problem:
     def _symbols(seq, what: str) -> list:
         out = []
         for s in seq:
-            if not isinstance(s, (sp.Symbol, sp.IndexedBase)):
-                raise ProblemError(f"{what} must be SymPy symbols (or IndexedBase families), "
-                                   f"got {s!r}")
+            if not isinstance(s, (sp.Symbol, sp.IndexedBase, sp.Indexed)):
+                raise ProblemError(f"{what} must be SymPy symbols (or IndexedBase families "
+                                   f"or their elements), got {s!r}")
             out.append(s)
         return out
 
@@ -266,6 +275,8 @@ class Problem:
         free = _free_symbols(self.objective)
         for c in self.constraints:
             free |= _free_symbols(c.function)
+        families = {v for v in free if isinstance(v, sp.IndexedBase)}
+        free = {v for v in free if not (isinstance(v, sp.Indexed) and v.base in families)}
         if variables is None:
             chosen = sorted(free - set(self.params), key=_natural_key)
         else:

@@ -87,6 +87,23 @@ def test_product_of_three_positive_numbers_with_sum_six():
     assert sol.value == 8
 
 
+@pytest.mark.parametrize("total", [sp.Symbol("S", positive=True), sp.Integer(6)])
+def test_product_of_the_elements_of_an_indexed_family(total):
+    # x[1] x[2] x[3] on x[1] + x[2] + x[3] = S, written with the elements of an IndexedBase
+    # (no Sum or Product over it: each element is a variable): x[i] = S/3, S^3/27 as above.
+    # This failed inside the exact solver ("a family of variables needs a Sum or Product").
+    X = sp.IndexedBase("x", positive=True)
+    params = [total] if total.free_symbols else None
+    problem = lagropt.maximize(X[1] * X[2] * X[3], [sp.Eq(X[1] + X[2] + X[3], total)],
+                               params=params)
+    assert problem.variables == (X[1], X[2], X[3])
+    sol = problem.solve(timeout=60)
+    assert sol.status == "optimal", sol.message
+    assert all(same(sol.optimum[0].x[X[k]], total / 3) for k in (1, 2, 3))
+    assert same(sol.value, total ** 3 / 27)
+    assert "{x}_{1}" in sol.latex()                  # the element typeset as x_1
+
+
 # -- 4. the symbolic Cobb-Douglas demand -------------------------------------------------------
 
 @pytest.mark.parametrize("exponent", [{"positive": True}, {"real": True}])
