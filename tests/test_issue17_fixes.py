@@ -40,6 +40,18 @@ def test_hs34_as_the_issue_states_it_has_the_optimum_at_the_fourth_root_of_ten()
     assert all(not (p.free and p.value == -100) for p in sol.points)
 
 
+def test_hs34_with_the_collections_bounds_has_the_same_optimum():
+    # the same with 0 <= x1 <= 100, 0 <= x2 <= 100, 0 <= x3 <= 10 (the bounds of the
+    # collection's HS34): the optimum above satisfies them, so it is still the optimum
+    problem = lagropt.minimize(-x1, [x2 >= x1 ** 2, x3 >= x2 ** 2, x1 >= 0, x1 <= 100,
+                                     x2 >= 0, x2 <= 100, x3 >= 0, x3 <= 10])
+    sol = problem.solve(timeout=120)
+    assert sol.status == "optimal"
+    assert same(sol.value, -sp.root(10, 4))
+    point = sol.optimum[0].x
+    assert same(point[x1], sp.root(10, 4)) and same(point[x2], sp.sqrt(10)) and point[x3] == 10
+
+
 def test_a_family_whose_conditions_no_member_meets_is_empty():
     # x2 >= 10^4 and x3 <= 10 leave x3 - x2^2 <= 10 - 10^8 < 0: no member has x3 >= x2^2
     conditions = [sp.Ge(x2 - 10 ** 4, 0), sp.Ge(x3 - x2 ** 2, 0), sp.Le(x3 - 10, 0)]
