@@ -59,6 +59,10 @@ def test_a_family_whose_conditions_no_member_meets_is_empty():
     # with x3 <= 10^9 instead, x2 = 10^4, x3 = 10^8 is a member: not shown empty
     conditions[2] = sp.Le(x3 - 10 ** 9, 0)
     assert empty_family(conditions, [x2, x3]) is False
+    # x <= 0 and y >= 0 give x y <= 0, so x y >= 1 has no member
+    assert empty_family([sp.Ge(x * y, 1), sp.Le(x, 0), sp.Ge(y, 0)], [x, y]) is True
+    # log of a negative range is NaN to SymPy's interval arithmetic: nothing shown, no error
+    assert empty_family([sp.Ge(sp.log(x) - y, 0), sp.Le(x, -1), sp.Ge(y, 0)], [x, y]) is False
 
 
 # -- 2. exp and a polynomial: x = -W(1) -------------------------------------------------------

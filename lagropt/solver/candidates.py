@@ -67,20 +67,21 @@ def _hull(region):
 def _violated_everywhere(relation, box) -> bool:
     """Whether ``relation`` fails at every point of ``box`` (symbol -> AccumBounds), shown by
     interval arithmetic: the range of lhs - rhs over the box (an enclosure: the true range lies
-    inside it) lies on the wrong side of 0."""
+    inside it) lies on the wrong side of 0. False when nothing is shown (SymPy's interval
+    arithmetic fails, or gives NaN or a non-real range, as log of a negative interval does)."""
     try:
         rng = (relation.lhs - relation.rhs).xreplace(box)
-    except (TypeError, ValueError, NotImplementedError):
-        return False
-    if not isinstance(rng, sp.AccumBounds):
-        return decide(relation.func(rng, 0)) is False if rng.is_number else False
-    lo, hi = rng.min, rng.max
-    tests = {">=": lambda: hi < 0, ">": lambda: hi <= 0, "<=": lambda: lo > 0,
-             "<": lambda: lo >= 0, "==": lambda: lo > 0 or hi < 0}
-    test = tests.get(relation.rel_op)
-    try:
-        return bool(test()) if test else False
-    except TypeError:                  # a comparison SymPy cannot decide
+        if not isinstance(rng, sp.AccumBounds):
+            if rng.has(sp.nan) or not (rng.is_number and rng.is_extended_real):
+                return False
+            return decide(relation.func(rng, 0)) is False
+        lo, hi = rng.min, rng.max
+        if not (lo.is_extended_real and hi.is_extended_real):
+            return False
+        tests = {">=": hi < 0, ">": hi <= 0, "<=": lo > 0, "<": lo >= 0, "==": lo > 0 or hi < 0} \
+            if relation.rel_op in (">=", ">", "<=", "<", "==") else {}
+        return bool(tests.get(relation.rel_op, False))
+    except Exception:  # noqa: BLE001 - SymPy's interval arithmetic failing shows nothing
         return False
 
 
