@@ -111,10 +111,19 @@ def _constraint(obj, index: int) -> Constraint:
 
 def _free_symbols(expr) -> set:
     """Free Symbols and IndexedBase families; the label symbol of an IndexedBase is not a
-    variable of its own."""
-    bases = {i.base for i in expr.atoms(sp.Indexed)}
+    variable of its own. An IndexedBase written only with numbers as indices (x[1]*x[2]*x[3],
+    no Sum or Product over it) gives its elements, each a variable."""
+    indexed = expr.atoms(sp.Indexed)
+    bases = {i.base for i in indexed}
     labels = {b.label for b in bases}
-    return {s for s in expr.free_symbols if isinstance(s, sp.Symbol) and s not in labels} | bases
+    out = {s for s in expr.free_symbols if isinstance(s, sp.Symbol) and s not in labels}
+    for base in bases:
+        elements = {i for i in indexed if i.base == base}
+        if all(k.is_Integer for i in elements for k in i.indices):
+            out |= elements
+        else:
+            out.add(base)
+    return out
 
 
 def _dimensions(expr) -> set:
@@ -144,6 +153,42 @@ def _constraint_list(subject_to) -> list:
                            f"{type(subject_to).__name__} {subject_to!r:.60}") from None
 
 
+def _refuse_integers(variables) -> None:
+    """An ``integer=True`` variable is refused: lagropt optimizes over the reals."""
+    integers = [str(v) for v in variables if getattr(v, "is_integer", None)]
+    if integers:
+        raise ProblemError(f"{', '.join(integers)} declared integer: lagropt optimizes over the "
+                           "reals and does not do integer programming; declare "
+                           f"{'it' if len(integers) == 1 else 'them'} real")
+
+
+def _oriented(relation: str, function) -> tuple:
+    """(">=", f) for f >= 0 and for -f <= 0: one key per inequality whatever its side."""
+    return (">=", sp.expand(function)) if relation == ">=" else (">=", sp.expand(-function))
+
+
+def _sign_constraints(variables, constraints) -> tuple:
+    """A ``nonnegative``/``nonpositive`` variable's sign as the inequality ``x >= 0`` /
+    ``x <= 0`` of the problem (a KKT constraint: an optimum on that boundary is then found),
+    unless the constraints already say so. Strict signs (``positive``, ``negative``) stay
+    assumptions: the feasible set is open there, and the solver examines its closure."""
+    have = {_oriented(c.relation, c.function) for c in constraints
+            if c.relation in ("<=", ">=") and not c.strict}
+    out = []
+    for v in variables:
+        if not isinstance(v, (sp.Symbol, sp.Indexed)) or v.is_positive or v.is_negative:
+            continue
+        if v.is_nonnegative:
+            c = Constraint(">=", v, sp.Ge(v, 0, evaluate=False))
+        elif v.is_nonpositive:
+            c = Constraint("<=", v, sp.Le(v, 0, evaluate=False))
+        else:
+            continue
+        if _oriented(c.relation, c.function) not in have:
+            out.append(c)
+    return tuple(out)
+
+
 _solver = None      # lagropt.solver.solve, registered by lagropt.solver
 
 
@@ -170,6 +215,12 @@ class Problem:
         in natural order (x1, x2, ..., x10).
     params : sequence of Symbol, optional
         Symbols held fixed (prices, a budget, energies); results are closed forms in them.
+
+    A variable's sign assumption is a constraint: ``Symbol("x", nonnegative=True)`` adds the
+    inequality ``x >= 0`` (``nonpositive``: ``x <= 0``) to ``constraints``, with its own
+    multiplier; ``positive``/``negative`` keep ``x`` in the open half-line (the solver examines
+    the closure). An ``integer=True`` variable is refused: lagropt does not do integer
+    programming.
 
     Notes
     -----
@@ -198,6 +249,9 @@ class Problem:
         params += sorted(dims - set(params), key=_natural_key)
         self.params = tuple(params)
         self.variables = self._choose_variables(variables)
+        self.variables_given = variables is not None or bool(params)
+        _refuse_integers(self.variables)
+        self.constraints += _sign_constraints(self.variables, self.constraints)
         self._check_counts()
         avoid = [str(s) for s in self.variables + self.params]
         n_eq = len(self.equalities)
@@ -211,9 +265,9 @@ class Problem:
     def _symbols(seq, what: str) -> list:
         out = []
         for s in seq:
-            if not isinstance(s, (sp.Symbol, sp.IndexedBase)):
-                raise ProblemError(f"{what} must be SymPy symbols (or IndexedBase families), "
-                                   f"got {s!r}")
+            if not isinstance(s, (sp.Symbol, sp.IndexedBase, sp.Indexed)):
+                raise ProblemError(f"{what} must be SymPy symbols (or IndexedBase families "
+                                   f"or their elements), got {s!r}")
             out.append(s)
         return out
 
@@ -221,6 +275,8 @@ class Problem:
         free = _free_symbols(self.objective)
         for c in self.constraints:
             free |= _free_symbols(c.function)
+        families = {v for v in free if isinstance(v, sp.IndexedBase)}
+        free = {v for v in free if not (isinstance(v, sp.Indexed) and v.base in families)}
         if variables is None:
             chosen = sorted(free - set(self.params), key=_natural_key)
         else:

@@ -114,12 +114,14 @@ def real_version(sym):
         if sym.is_real:
             return sym
         return sp.IndexedBase(sym.label.name, real=True)
-    if sym.is_real:
+    if isinstance(sym, sp.Symbol) and sym.is_real:
         return sym
     keep = {k: v for k, v in sym.assumptions0.items()
             if v is not None and k in ("positive", "negative", "nonnegative", "nonpositive",
                                        "nonzero", "integer", "rational")}
-    return sp.Symbol(sym.name, real=True, **keep)
+    # an element x[1] of an IndexedBase, a variable of its own, becomes a symbol named x[1]
+    name = sym.name if isinstance(sym, sp.Symbol) else str(sym)
+    return sp.Symbol(name, real=True, **keep)
 
 
 def oriented_inequalities(problem) -> tuple:

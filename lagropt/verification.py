@@ -155,7 +155,7 @@ def _scipy_solve(cp, starts, seed, scale, box: float | None = None):
         bounds = [(-box if lo is None else max(lo, -box), box if hi is None else min(hi, box))
                   for lo, hi in bounds]
     rng = np.random.default_rng(seed)
-    best = None
+    starts_x = []
     for _ in range(starts):
         x0 = rng.uniform(-scale, scale, len(cp.variables))
         for k, (lo, hi) in enumerate(bounds):
@@ -163,16 +163,47 @@ def _scipy_solve(cp, starts, seed, scale, box: float | None = None):
                 x0[k] = lo + abs(x0[k]) + 1e-3
             if hi is not None:
                 x0[k] = hi - abs(x0[k]) - 1e-3
+        starts_x.append(x0)
+    use_bounds = bounds if any(b != (None, None) for b in bounds) else None
+    cons = _independent(cp, cons, starts_x)
+    return _best_run(cp, f, starts_x, lambda x0: so.minimize(
+        f, x0, jac=df, method="SLSQP", constraints=cons, bounds=use_bounds,
+        options={"ftol": 1e-14, "maxiter": 2000}))
+
+
+def _independent(cp, cons, points):
+    """The constraints for SLSQP with equalities whose gradients depend on the others' at
+    every sampled point dropped (an equality stated twice): SLSQP's least-squares subproblem
+    is singular on them. Feasibility is still checked against every equality."""
+    eq = cp.equalities
+    if not eq.exprs or len(eq.exprs) < 2 or not points:
+        return cons
+    keep = []
+    for k in range(len(eq.exprs)):
+        trial = keep + [k]
+        if any(np.linalg.matrix_rank(np.atleast_2d(eq.jac(x))[trial], tol=1e-9) == len(trial)
+               for x in points[:3]):
+            keep = trial
+    if len(keep) == len(eq.exprs):
+        return cons
+    sub = {"type": "eq", "fun": lambda x: np.asarray(eq(x))[keep],
+           "jac": lambda x: np.atleast_2d(eq.jac(x))[keep]}
+    return [sub if c["type"] == "eq" else c for c in cons]
+
+
+def _best_run(cp, f, starts, run):
+    """The best feasible end point (constraint violation <= 1e-8) of ``run`` from each start."""
+    best = None
+    for x0 in starts:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             try:
-                r = so.minimize(f, x0, jac=df, method="SLSQP", constraints=cons,
-                                bounds=bounds if any(b != (None, None) for b in bounds) else None,
-                                options={"ftol": 1e-14, "maxiter": 2000})
-            except (ValueError, FloatingPointError, ZeroDivisionError):
+                r = run(x0)
+            except (ValueError, FloatingPointError, ZeroDivisionError, np.linalg.LinAlgError):
                 continue
-        if not np.all(np.isfinite(r.x)) or not np.isfinite(r.fun):
+        if not np.all(np.isfinite(r.x)) or not np.isfinite(f(r.x)):
             continue
+        r.fun = float(f(r.x))
         viol = 0.0
         if cp.equalities.exprs:
             viol = max(viol, np.abs(cp.equalities(r.x)).max())
@@ -195,6 +226,44 @@ def _multipliers_at(internal, cp, x, active, subs):
     sol, *_ = np.linalg.lstsq(J.T, grad_f, rcond=None)
     names = internal.lambdas + tuple(internal.mus[j] for j in active)
     return dict(zip(names, sol))
+
+
+def _exact_multipliers(point, names, subs) -> dict | None:
+    """The point's multipliers as floats, or None when some is not a number (multipliers that
+    are not unique are left free in a symbol)."""
+    out = {}
+    for name in names:
+        exact = point.multipliers.get(name)
+        if exact is None:
+            continue
+        try:
+            out[name] = _numbers(exact, subs)
+        except (TypeError, ValueError):
+            return None
+    return out
+
+
+def _multiplier_rows(internal, cp, x, active, subs_real, point, subs) -> list:
+    """Rows comparing the multipliers at scipy's point ``x`` with the exact ones. Unique
+    multipliers (independent constraint gradients) are compared one by one; when they are not
+    unique (dependent gradients: a constraint repeated, an active inequality duplicating an
+    equality), the exact ones are one choice among many, so the row checks instead that SOME
+    multipliers satisfy stationarity at ``x``: the least-squares residual of
+    grad f = sum lambda_k grad g_k + sum mu_j grad h_j, relative to max(1, |grad f|)."""
+    numeric = _multipliers_at(internal, cp, x, active, subs_real)
+    if not numeric:
+        return []
+    exact = _exact_multipliers(point, list(numeric), subs)
+    at = {**subs_real, **dict(zip(internal.variables, x))}
+    J = np.array(internal.jacobian(active).xreplace(at).evalf(), dtype=float)
+    unique = np.linalg.matrix_rank(J, tol=1e-9 * max(1.0, np.abs(J).max())) == J.shape[0]
+    if unique and exact is not None:
+        return [Row(str(name), exact[name], float(numeric[name])) for name in exact]
+    grad_f = np.asarray(cp.objective.grad(x), dtype=float)
+    residual = grad_f - J.T @ np.array([numeric[n] for n in numeric], dtype=float)
+    scale = max(1.0, float(np.linalg.norm(grad_f)))
+    return [Row("stationarity residual (multipliers not unique)", 0.0,
+                float(np.linalg.norm(residual)) / scale)]
 
 
 def verify(problem, solution=None, *, subs: dict | None = None, tol: float = 1e-6,
@@ -256,11 +325,7 @@ def verify(problem, solution=None, *, subs: dict | None = None, tol: float = 1e-
     for k, v in enumerate(problem.variables):
         rows.append(Row(str(v), optima[nearest][v], float(x_num[k])))
     active = tuple(j - 1 for j in point.active)
-    for name, val in _multipliers_at(internal, cp, x_num, active, subs_real).items():
-        exact = point.multipliers.get(name)
-        if exact is None:
-            continue
-        rows.append(Row(str(name), _numbers(exact, full), float(val)))
+    rows += _multiplier_rows(internal, cp, x_num, active, subs_real, point, full)
     ok = all(r.holds(tol) for r in rows)
     msg = f"{len(solution.optimum)} optimal point(s); scipy SLSQP best of {starts} starts"
     return Report(ok, status, rows, tol, msg, best)

@@ -36,8 +36,12 @@ CASES = {
                      "not_attained", [r"Not attained: $f \to 0$", "the infimum 0 is approached"]),
     "infeasible": (lambda: lagropt.maximize(x + y, subject_to=[sp.Eq(x ** 2 + y ** 2 + 1, 0)]),
                    {}, "infeasible", ["cannot be satisfied"]),
-    "no_critical_point": (lambda: lagropt.maximize(x + y), {}, "no_critical_point",
-                          ["no critical point", "1 &= 0"]),
+    # no critical point, and no proof of a bound: e^x = 0 has no solution, f -> 0 as x -> -oo
+    "no_critical_point": (lambda: lagropt.minimize(sp.exp(x) + y ** 2), {}, "no_critical_point",
+                          ["No optimum among the critical points", r"e^{x} &= 0"]),
+    # no critical point and f unbounded: the status is unbounded (issue 17)
+    "unbounded_no_point": (lambda: lagropt.maximize(x + y), {}, "unbounded",
+                           ["Unbounded", "1 &= 0"]),
     "timeout": (lambda: lagropt.maximize(HARD, subject_to=[sp.Eq(x ** 6 + y ** 6 + z ** 2, 1)]),
                 {"timeout": 0.3, "numeric": False}, "timeout", ["exceeded its budget of 0.3 s CPU"]),
     # the issue's quartic objective on a sextic: Bezout's bound 31104 for its stationarity system

@@ -107,9 +107,11 @@ def test_constraint_sympy_already_decided_false_is_infeasible():
     assert sol.status == "infeasible"
 
 
-def test_no_critical_point_and_unbounded():
+def test_no_critical_point_and_unbounded_is_unbounded():
+    # issue 17's decision: without critical points, an f that grows without bound is unbounded
     sol = lagropt.maximize(x + y).solve()
-    assert sol.status == "no_critical_point"
+    assert sol.status == "unbounded"
+    assert "no critical point" in sol.message
     assert sol.points == []
     assert sol.value == sp.oo                        # and the asymptotics say why
     assert any("oo" in e for e in sol.evidence)

@@ -31,7 +31,7 @@ from .tidy import final_form, final_forms_by_symmetry
 from ..runtime import TooLarge
 
 __all__ = ["find_candidates", "active_sets", "parametric_point", "MAX_INEQUALITIES", "points_from_branch", "dedupe",
-           "irregular_points", "decide", "sign_requirements", "feasibility_requirements"]
+           "irregular_points", "empty_family", "decide", "sign_requirements", "feasibility_requirements"]
 
 MAX_INEQUALITIES = 10     # 2^10 active sets at most
 
@@ -56,6 +56,62 @@ def _reduce(requirements, free):
     return region
 
 
+def _hull(region):
+    """The closed interval [inf, sup] around a set of reals, as AccumBounds (None for all of R)."""
+    lo, hi = region.inf, region.sup
+    if lo == -sp.oo and hi == sp.oo:
+        return None
+    return sp.AccumBounds(lo, hi)
+
+
+def _violated_everywhere(relation, box) -> bool:
+    """Whether ``relation`` fails at every point of ``box`` (symbol -> AccumBounds), shown by
+    interval arithmetic: the range of lhs - rhs over the box (an enclosure: the true range lies
+    inside it) lies on the wrong side of 0. False when nothing is shown (SymPy's interval
+    arithmetic fails, or gives NaN or a non-real range, as log of a negative interval does)."""
+    try:
+        rng = (relation.lhs - relation.rhs).xreplace(box)
+        if not isinstance(rng, sp.AccumBounds):
+            if rng.has(sp.nan) or not (rng.is_number and rng.is_extended_real):
+                return False
+            return decide(relation.func(rng, 0)) is False
+        lo, hi = rng.min, rng.max
+        if not (lo.is_extended_real and hi.is_extended_real):
+            return False
+        tests = {">=": hi < 0, ">": hi <= 0, "<=": lo > 0, "<": lo >= 0, "==": lo > 0 or hi < 0} \
+            if relation.rel_op in (">=", ">", "<=", "<", "==") else {}
+        return bool(tests.get(relation.rel_op, False))
+    except Exception:  # noqa: BLE001 - SymPy's interval arithmetic failing shows nothing
+        return False
+
+
+def empty_family(requirements, free) -> bool:
+    """Whether no member of a family (free symbols ``free``) satisfies ``requirements``, when
+    that can be shown exactly: each free symbol's range from the requirements in it alone
+    (:func:`sympy.solveset`), an empty range ending the question; then interval arithmetic on
+    the box of those ranges: a requirement in the free symbols only that fails on the whole box
+    fails at every member (minimize -x1 subject to x2 >= x1**2, x3 >= x2**2, x1 <= 100,
+    x3 <= 10: at x1 = 100 the range x2 >= 10**4 and x3 <= 10 leave x3 - x2**2 <= 10 - 10**8).
+    False when not shown: the family stays, with the requirements as its conditions."""
+    relations = [r for r in requirements if isinstance(r, sp.Rel)]
+    box = {}
+    for t in free:
+        alone = [r for r in relations if r.free_symbols == {t}]
+        region = _reduce(alone, [t]) if alone else None
+        if region is sp.S.EmptySet:
+            return True
+        hull = _hull(region) if isinstance(region, sp.Set) and region.is_subset(sp.S.Reals) else None
+        box[t] = hull if hull is not None else sp.AccumBounds(-sp.oo, sp.oo)
+    return any(_violated_everywhere(r, box) for r in relations
+               if r.free_symbols and r.free_symbols <= set(free) and len(r.free_symbols) > 1)
+
+
+def _undefined_power(value) -> bool:
+    """``0**e`` with an exponent of unknown sign (0, 1 or infinite, depending on e), which
+    an elimination through ``u**(1/a)`` can leave: such a branch is no point."""
+    return any(p.base.is_zero and not p.exp.is_number for p in value.atoms(sp.Pow))
+
+
 def points_from_branch(internal, active, branch) -> list[Point]:
     """The admissible candidate point(s) of one solved branch (see the module docstring)."""
     raw = branch.values()
@@ -64,9 +120,14 @@ def points_from_branch(internal, active, branch) -> list[Point]:
     mult_raw = {m: raw.get(m, m) for m in internal.lambdas}
     for j, mu in enumerate(internal.mus):
         mult_raw[mu] = raw.get(mu, mu) if j in active else sp.Integer(0)
-    reqs = [c.xreplace(raw) for c in branch.conditions]
-    reqs += sign_requirements(internal.variables, x_raw)
-    reqs += _requirements(internal, active, x_raw, mult_raw)
+    if any(_undefined_power(v) for v in list(x_raw.values()) + list(mult_raw.values())):
+        return []
+    try:
+        reqs = [c.xreplace(raw) for c in branch.conditions]
+        reqs += sign_requirements(internal.variables, x_raw)
+        reqs += _requirements(internal, active, x_raw, mult_raw)
+    except TypeError:               # SymPy refuses a relation with NaN: the branch is no point
+        return []
     for v in list(x_raw.values()) + list(mult_raw.values()):
         if real_number(v) is False:
             return []
@@ -78,6 +139,8 @@ def points_from_branch(internal, active, branch) -> list[Point]:
         if d is None:
             undecided.append(r)
     family_eqs = [e.xreplace(raw) for e in branch.equations]
+    if len(free) > 1 and empty_family(undecided, free):
+        return []
     if undecided and free and not family_eqs:
         region = _reduce(undecided, free)
         if region is not None:

@@ -87,8 +87,8 @@ def _numeric_inertia(matrix: sp.Matrix, digits: int = 50):
             M = mpmath.matrix([[mpmath.mpf(str(sp.re(sp.N(e, digits)))) for e in row]
                                for row in matrix.tolist()])
             eig = mpmath.eigsy(M, eigvals_only=True)
-        except (TypeError, ValueError, ZeroDivisionError):
-            return None
+        except (TypeError, ValueError, ZeroDivisionError, RuntimeError):
+            return None         # RuntimeError: no convergence (entries nan, or ill-conditioned)
         scale = max([abs(e) for e in eig] + [mpmath.mpf(1)])
         if any(abs(e) < mpmath.mpf(10) ** (-digits // 2) * scale for e in eig):
             return None

@@ -51,7 +51,8 @@ def _closure(internal, max_inequalities):
              for v in internal.variables}
     rel = sp.Le if internal.sense.is_max else sp.Ge          # internal h <= 0 (max), >= 0 (min)
     constraints = [sp.Eq(g.xreplace(plain), 0) for g in internal.g]
-    constraints += [rel(h.xreplace(plain), 0) for h in internal.h]
+    # an inequality the variables' signs already decide (x >= 0 for a nonnegative x) is dropped
+    constraints += [c for c in (rel(h.xreplace(plain), 0) for h in internal.h) if c is not sp.true]
     relaxed = [str(c) for c, strict in zip(internal.problem.inequalities, internal.strict) if strict]
     for v, p in plain.items():
         if v.is_positive:

@@ -51,6 +51,31 @@ def solve(problem, timeout: float | None | str = DEFAULT, numeric: bool = True) 
     return solve_within(problem, Budget(seconds), numeric)
 
 
+def _constraint_only_symbols(problem) -> list:
+    """Variables that occur in the constraints but not in the objective (p, q, m of a budget
+    p x + q y = m when maximizing a utility of x and y)."""
+    in_f = problem.objective.free_symbols
+    return [v for v in problem.variables if v not in in_f]
+
+
+def _with_split_hint(solution: Solution) -> Solution:
+    """A degenerate answer (unbounded, or no critical point) to a problem whose symbols were
+    all taken as variables, some of them only in the constraints: the message says so and how
+    to split them (``variables=``/``params=``, the command line's ``--params``)."""
+    problem = solution.problem
+    if problem is None or getattr(problem, "variables_given", True) or \
+            solution.status not in ("unbounded", "no_critical_point", "not_attained"):
+        return solution
+    extra = _constraint_only_symbols(problem)
+    if not extra:
+        return solution
+    names = ", ".join(map(str, extra))
+    hint = (f"every symbol was taken as a variable, {names} too: if {names} are fixed "
+            f"quantities (prices, income), pass variables=[...] and params=[{names}] "
+            f"(on the command line: --params {names.replace(' ', '')})")
+    return replace(solution, message=(solution.message + "; " if solution.message else "") + hint)
+
+
 def solve_within(problem, budget: Budget, numeric: bool = True) -> Solution:
     """:func:`solve` under ``budget`` (a :class:`~lagropt.runtime.Budget`)."""
     split = split_monotone(problem.objective)
@@ -59,10 +84,11 @@ def solve_within(problem, budget: Budget, numeric: bool = True) -> Solution:
         inner = problem.__class__(u, problem.sense, [c.original for c in problem.constraints],
                                   problem.variables, problem.params)
         lifted = lift_solution(solve_within(inner, budget, numeric), u, outer, problem.sense)
-        return lifted.with_problem(problem)
+        return _with_split_hint(lifted.with_problem(problem))
     internal = StandardForm(problem)
     if internal.nonsmooth:
-        return _nonsmooth(internal, numeric, budget).xreplace(internal.to_user).with_problem(problem)
+        return _with_split_hint(_nonsmooth(internal, numeric, budget).xreplace(internal.to_user)
+                                .with_problem(problem))
     exact = budget.fraction(EXACT_SHARE) if numeric else budget
     try:
         result = run_in_worker(solve_exact, internal, exact, budget=exact, what="the exact solve")
@@ -78,7 +104,7 @@ def solve_within(problem, budget: Budget, numeric: bool = True) -> Solution:
         if result.status == "unsolved" and numeric:
             result = _numeric_fallback(internal, result, "no exact method solved the system", budget)
     result = result.xreplace(internal.to_user) if internal.to_user else result
-    return result.with_problem(problem)
+    return _with_split_hint(result.with_problem(problem))
 
 
 def _failed(internal, exc, numeric, budget) -> Solution:

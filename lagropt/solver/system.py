@@ -22,7 +22,7 @@ factor splits keep every factor.
 
 from __future__ import annotations
 
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, reduce
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -529,7 +529,7 @@ def _exp_polynomial(eq, u):
         if not a.is_Rational or (arg - a * u).has(u):
             return None
         rates.append(a)
-    d = sp.ilcm(*[r.q for r in rates])
+    d = reduce(sp.ilcm, [r.q for r in rates], 1)   # ilcm needs two arguments
     w = sp.Dummy("w", positive=True)
     expanded = sp.expand(sp.expand_power_exp(sp.powsimp(eq)))
     replaced = expanded.replace(

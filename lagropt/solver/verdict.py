@@ -259,13 +259,15 @@ def _limit_verdict(internal, points, limits, v, lim, d) -> Verdict:
 
 
 def _no_optimum(points, status, value, evidence, message, certified=False):
-    """A verdict without an optimum. Without any critical point the status is
-    ``no_critical_point`` (value +-oo for an unbounded f, or None), except for a proven finite
-    supremum/infimum, which is ``not_attained`` with or without critical points."""
-    if not points and (status == "unbounded" or (status == "not_attained" and value is None)):
-        return Verdict("no_critical_point", [], value, evidence,
-                       "no critical point; " + message, certified)
-    return Verdict(status, [], value, evidence, message, certified)
+    """A verdict without an optimum. An f that grows without bound on the feasible set is
+    ``unbounded`` (value +-oo) with or without critical points, and a proven finite
+    supremum/infimum is ``not_attained``; without any critical point and without either proof
+    the status is ``no_critical_point`` (value None). The message of an unbounded f says when
+    there is no critical point."""
+    if points or not (status == "unbounded" or (status == "not_attained" and value is None)):
+        return Verdict(status, [], value, evidence, message, certified)
+    status = "unbounded" if status == "unbounded" else "no_critical_point"
+    return Verdict(status, [], value, evidence, "no critical point; " + message, certified)
 
 
 def _probe_far(internal, best_value):
