@@ -135,8 +135,10 @@ PRICES = {p: 2, q: 3, m: 12}
 VARIAN_IM = "H. R. Varian, Intermediate Microeconomics, 8th ed. (2010)"
 VARIAN_MA = "H. R. Varian, Microeconomic Analysis, 3rd ed. (1992)"
 SIMON_BLUME = "C. P. Simon and L. Blume, Mathematics for Economists (1994)"
-CHIANG = "A. C. Chiang and K. Wainwright, Fundamental Methods of Mathematical Economics, 4th ed. (2005)"
-SYDSAETER = "K. Sydsaeter and P. Hammond, Essential Mathematics for Economic Analysis, 4th ed. (2012)"
+CHIANG = ("A. C. Chiang and K. Wainwright, Fundamental Methods of Mathematical Economics, "
+          "4th ed. (2005)")
+SYDSAETER = ("K. Sydsaeter and P. Hammond, Essential Mathematics for Economic Analysis, "
+             "4th ed. (2012)")
 
 
 def _maximize(objective, constraints, variables, params=()):
@@ -177,7 +179,7 @@ def _economics() -> list:
         "cobb-douglas-a", "economics",
         _maximize(x ** a * y ** (1 - a), [budget], (x, y), (a, p, q, m)), "optimal",
         (a * m / p) ** a * ((1 - a) * m / q) ** (1 - a),
-        f"{SIMON_BLUME}, ch. 22 (utility maximisation); issue 17",
+        f"{SIMON_BLUME}, ch. 22 (economic applications: utility maximisation); issue 17",
         ({x: a * m / p, y: (1 - a) * m / q},), True, sample={**PRICES, a: S(1, 4)}))
     # alpha log x + beta log y: alpha/x = lambda p, beta/y = lambda q, so p x = alpha/lambda,
     # q y = beta/lambda, lambda = (alpha + beta)/m; valid for every alpha, beta > 0.
@@ -195,7 +197,8 @@ def _economics() -> list:
     out.append(Reference(
         "ces-rho-1/2", "economics", _maximize(sqrt(x) + sqrt(y), [budget], (x, y), (p, q, m)),
         "optimal", sqrt(m * (p + q) / (p * q)),
-        f"{VARIAN_MA}, sec. 7.? CES utility, demand x1 = p1^(r-1) m/(p1^r + p2^r)",
+        f"{VARIAN_MA}, ch. 7 (utility maximization, the CES example: "
+        "x1 = p1^(r-1) m/(p1^r + p2^r))",
         ({x: m * q / (p * (p + q)), y: m * p / (q * (p + q))},), True, sample=PRICES))
     # CES rho = -1 (monotone transform -(1/x + 1/y)): 1/x^2 = lambda p, so y/x = sqrt(p/q),
     # x = m/(sqrt p (sqrt p + sqrt q)); V = -(sqrt p + sqrt q)^2/m (r = 1/2 in Varian's formula).
