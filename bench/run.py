@@ -2,6 +2,7 @@
 
     python bench/run.py                 # every benchmark
     python bench/run.py solve-lecture   # only the named ones
+    python bench/run.py solve-outside   # issue 17's reference set, one line per problem
 
 Each line printed is one JSON object,
 ``{"bench": NAME, "case": ..., "ours_s": ..., "baseline": "...", "baseline_s": ..., "ratio": ...}``,
@@ -217,6 +218,231 @@ def solve_load(hogs: int = 4):
           "same_answers": sum(_answer(quiet[n][2]) == _answer(loaded[n][2]) for n in cases),
           "baseline": "the slowest problem on a quiet machine", "baseline_s": quiet[slow_quiet][0],
           "baseline_slowest": slow_quiet, "baseline_cpu_s": quiet[slow_quiet][1]})
+
+
+# -- solve-outside ----------------------------------------------------------------------------------
+
+def _reference_module():
+    """tests/reference_problems.py (issue 17's reference set and its judge)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import reference_problems
+    return reference_problems
+
+
+def _scipy_problem(problem, sample):
+    """(objective to minimize, its gradient, constraints, bounds) for scipy: the parameters at
+    ``sample``, SymPy's gradients lambdified; positive/nonnegative variables get bounds."""
+    import numpy as np
+
+    xs = list(problem.variables)
+    f = -problem.sense.sign * problem.objective.xreplace(sample)
+    fun = sp.lambdify([xs], f, "numpy")
+    grad = sp.lambdify([xs], [sp.diff(f, v) for v in xs], "numpy")
+    constraints = []
+    for c in problem.constraints:
+        h = c.function.xreplace(sample) * (-1 if c.relation == "<=" else 1)
+        fn = sp.lambdify([xs], h, "numpy")
+        jac = sp.lambdify([xs], [sp.diff(h, v) for v in xs], "numpy")
+        constraints.append({"type": "eq" if c.relation == "==" else "ineq",
+                            "fun": lambda v, fn=fn: float(fn(v)),
+                            "jac": lambda v, jac=jac: np.asarray(jac(v), dtype=float)})
+    bounds = [(1e-9 if v.is_positive else 0.0 if v.is_nonnegative else None, None) for v in xs]
+    return fun, grad, constraints, bounds
+
+
+def _slsqp_once(ref):
+    """scipy SLSQP from the one start x0 = (1, ..., 1) (ftol 1e-10): (CPU s, wall s, value or
+    None, whether it reached the reference value to 1e-6 relative). It runs in this process,
+    so its CPU time is time.process_time's (finer than the 10 ms of os.times)."""
+    import numpy as np
+    import scipy.optimize as so
+
+    problem = ref.build()
+    fun, grad, constraints, bounds = _scipy_problem(problem, ref.sample)
+    cpu, wall = time.process_time(), time.perf_counter()
+    try:
+        res = so.minimize(lambda v: float(fun(v)), np.ones(len(problem.variables)),
+                          jac=lambda v: np.asarray(grad(v), dtype=float), method="SLSQP",
+                          bounds=bounds, constraints=constraints,
+                          options={"ftol": 1e-10, "maxiter": 500})
+        value = -problem.sense.sign * float(res.fun) if res.success else None
+    except Exception:  # noqa: BLE001 - the baseline's failure is its result
+        value = None
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    target = sp.sympify(ref.value).xreplace(ref.sample)
+    reached = (value is not None and target.is_finite
+               and abs(value - float(target)) <= 1e-6 * max(1.0, abs(float(target))))
+    return cpu, wall, value, bool(reached)
+
+
+def _solve_reference(ref, timeout):
+    """lagropt's solve of one reference problem: (CPU s, wall s, solution)."""
+    from lagropt.runtime import work_clock
+
+    problem = ref.build()
+    clear_cache()
+    cpu, wall = work_clock(), time.perf_counter()
+    sol = problem.solve(timeout=timeout)
+    return work_clock() - cpu, time.perf_counter() - wall, sol
+
+
+@bench("solve-outside")
+def solve_outside(timeout: float | None = None):
+    """Issue 17's reference set (tests/reference_problems.py: Hock-Schittkowski, economics with
+    symbolic prices, geometry/physics/statistics classics), each solved once with lagropt's
+    default budget (or ``timeout`` CPU seconds): CPU and wall seconds, status, whether the
+    answer is correct and exact (``reference_problems.judge``). Baseline: scipy SLSQP from one
+    start, x0 = (1, ..., 1), parameters at the record's sample values, and whether it reached
+    the reference value. A summary line follows. Goal: every problem under 5 s CPU, median
+    under 1 s, every answer correct."""
+    refs = _reference_module()
+    cpus, base_cpus, rows, reached_all = [], [], [], []
+    for ref in refs.REFERENCES:
+        cpu, wall, sol = _solve_reference(ref, "default" if timeout is None else timeout)
+        verdict = refs.judge(ref, sol)
+        base_cpu, base_wall, base_value, reached = _slsqp_once(ref)
+        cpus.append(cpu)
+        base_cpus.append(base_cpu)
+        rows.append(verdict)
+        reached_all.append(reached)
+        emit({"bench": "solve-outside", "case": ref.name, "group": ref.group, "ours_s": wall,
+              "ours_cpu_s": cpu, "ours_status": sol.status, "correct": verdict.correct,
+              "exact": verdict.exact, "honest": verdict.honest, "closed_form": ref.closed_form,
+              "why": verdict.why if not verdict.correct else "",
+              "baseline": "scipy SLSQP, one start x0 = 1", "baseline_s": base_wall,
+              "baseline_cpu_s": base_cpu, "baseline_value": base_value,
+              "baseline_reached": reached})
+    emit({"bench": "solve-outside", "case": f"summary of {len(cpus)} problems",
+          "count": len(cpus), "correct": sum(v.correct for v in rows),
+          "exact": sum(v.exact for v in rows), "wrong": sum(not v.honest for v in rows),
+          "ours_s": statistics.median(cpus), "ours_median_cpu_s": statistics.median(cpus),
+          "ours_max_cpu_s": max(cpus), "under_5s": sum(c < 5.0 for c in cpus),
+          "goal_met": max(cpus) < 5.0 and statistics.median(cpus) < 1.0,
+          "baseline": "scipy SLSQP, one start x0 = 1 (median CPU s)",
+          "baseline_s": statistics.median(base_cpus), "baseline_max_cpu_s": max(base_cpus),
+          "baseline_reached": sum(reached_all)})
+
+
+# -- groebner-kkt --------------------------------------------------------------------------------
+
+# (reference problem, active set at its optimum: indices of its inequalities), polynomial KKT
+# systems with rational coefficients
+_KKT_SYSTEMS = [("HS39", ()), ("HS40", ()), ("HS42", ()), ("HS43", (0, 1, 2)),
+                ("HS71", (0, 1)), ("markowitz-3-assets", ()), ("rationing-binding", (0, 1))]
+
+
+def _kkt_polynomials(name, active):
+    """The numerators of the active-set KKT system of a reference problem, and its unknowns."""
+    from lagropt.standard import StandardForm
+
+    refs = _reference_module()
+    form = StandardForm(refs.by_name(name).build())
+    eqs, unknowns, _ = form.kkt_system(active)
+    return [sp.numer(sp.together(e)) for e in eqs], unknowns
+
+
+def _monic(poly):
+    """A polynomial as a hashable, comparable value: the terms of its monic form over Q."""
+    return tuple(sorted(poly.monic().terms()))
+
+
+def _sympy_groebner(polys, unknowns, order, method="buchberger"):
+    """The reduced basis, as a set of monic polynomials (see _monic)."""
+    G = sp.groebner(polys, *unknowns, order=order, method=method)
+    return {_monic(g) for g in G.polys}
+
+
+def _flint_groebner(polys, unknowns):
+    """python-flint's Buchberger (fmpz_mpoly_vec.buchberger_naive, then autoreduction) in lex
+    order over Z, the same order of unknowns; as a set of monic polynomials over Q."""
+    import math
+
+    import flint
+
+    ctx = flint.fmpz_mpoly_ctx.get(tuple(f"v{i}" for i in range(len(unknowns))), "lex")
+    vec = []
+    for p in polys:
+        poly = sp.Poly(p, *unknowns)
+        den = math.lcm(*[int(sp.fraction(c)[1]) for c in poly.coeffs()])
+        vec.append(ctx.from_dict({monom: int(c * den) for monom, c in poly.terms()}))
+    basis = flint.fmpz_mpoly_vec(vec, ctx).buchberger_naive().autoreduction()
+    return {_monic(sp.Poly.from_dict({tuple(k): int(c) for k, c in g.to_dict().items()},
+                                     *unknowns, domain="QQ")) for g in basis}
+
+
+def _msolve_binary():
+    """The msolve executable: $LAGROPT_MSOLVE, or msolve on the PATH, or None."""
+    import os
+    import shutil
+
+    return os.environ.get("LAGROPT_MSOLVE") or shutil.which("msolve")
+
+
+def _msolve(polys, unknowns, timeout):
+    """msolve's real solutions (with their rational parametrization, -P 1) of the system over
+    Q: (CPU seconds of the msolve process, "ok" / why not)."""
+    import subprocess
+    import tempfile
+
+    from lagropt.runtime import work_clock
+
+    lines = [",".join(str(u) for u in unknowns), "0"]
+    lines.append(",\n".join(str(sp.expand(p)).replace("**", "^") for p in polys))
+    with tempfile.TemporaryDirectory() as tmp:
+        src, out = Path(tmp) / "in.ms", Path(tmp) / "out.ms"
+        src.write_text("\n".join(lines) + "\n")
+        started = work_clock()
+        try:
+            subprocess.run([_msolve_binary(), "-P", "1", "-f", str(src), "-o", str(out)],
+                           check=True, timeout=timeout, capture_output=True)
+        except subprocess.TimeoutExpired:
+            return None, f"timeout after {timeout:g} s wall"
+        except subprocess.CalledProcessError as exc:
+            return None, f"failed: {exc.stderr.decode()[-200:]}"
+        return work_clock() - started, "ok"
+
+
+@bench("groebner-kkt")
+def groebner_kkt(timeout: float = 60.0):
+    """Lex Groebner bases of active-set KKT systems of reference problems (issue 17, item 6):
+    SymPy's Buchberger (the solver's call) vs SymPy's F5B, python-flint's Buchberger (when
+    installed) and msolve's real solutions (when $LAGROPT_MSOLVE or the PATH has msolve), each
+    with ``timeout`` CPU seconds; ``same_basis`` says whether the reduced bases agree (monic
+    over Q; msolve computes a parametrization, not a lex basis). Times are CPU seconds."""
+    from lagropt.runtime import Budget, TimeLimit, run_in_worker, work_clock
+
+    def clocked(fn, *args):
+        clear_cache()
+        started = work_clock()
+        try:
+            return work_clock() - started, run_in_worker(fn, *args, budget=Budget(timeout)), "ok"
+        except TimeLimit:
+            return None, None, f"timeout after {timeout:g} s CPU"
+
+    import importlib.util
+
+    backends = [("sympy f5b", _sympy_groebner)]
+    if importlib.util.find_spec("flint") is not None:
+        backends.append(("python-flint buchberger_naive", _flint_groebner))
+    for name, active in _KKT_SYSTEMS:
+        polys, unknowns = _kkt_polynomials(name, active)
+        base_s, base, base_result = clocked(_sympy_groebner, polys, unknowns, "lex")
+        for label, fn in backends:
+            args = (polys, unknowns, "lex", "f5b") if fn is _sympy_groebner else (polys, unknowns)
+            ours_s, ours, result = clocked(fn, *args)
+            same = None if ours is None or base is None else ours == base
+            emit({"bench": "groebner-kkt", "case": f"{name} active {list(active)}",
+                  "unknowns": len(unknowns), "ours": label, "ours_s": ours_s,
+                  "ours_result": result, "same_basis": same,
+                  "baseline": "sympy.groebner(order='lex') (Buchberger)", "baseline_s": base_s,
+                  "baseline_result": base_result})
+        if _msolve_binary():
+            ours_s, result = _msolve(polys, unknowns, timeout)
+            emit({"bench": "groebner-kkt", "case": f"{name} active {list(active)}",
+                  "unknowns": len(unknowns), "ours": "msolve -P 1 (real solutions over Q)",
+                  "ours_s": ours_s, "ours_result": result, "same_basis": None,
+                  "baseline": "sympy.groebner(order='lex') (Buchberger)", "baseline_s": base_s,
+                  "baseline_result": base_result})
 
 
 # -- grad-pls and compile-pls ---------------------------------------------------------------------
