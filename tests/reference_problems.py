@@ -486,7 +486,15 @@ def _same(a, b) -> bool:
     a, b = sp.sympify(a), sp.sympify(b)
     if a.is_infinite or b.is_infinite:
         return a == b
-    return sp.simplify(a - b) == 0
+    return sp.simplify(_lambert_identity(a - b)) == 0
+
+
+def _lambert_identity(expr):
+    """W(z) e^{W(z)} = z, which simplify does not apply: e^{k W(z)} -> (z / W(z))**k."""
+    def rewrite(e):
+        k, w = e.args[0].as_coeff_Mul()
+        return (w.args[0] / w) ** k if isinstance(w, sp.LambertW) and k.is_Integer else e
+    return expr.replace(lambda e: isinstance(e, sp.exp) and e.has(sp.LambertW), rewrite)
 
 
 def _close(a, b, rtol) -> bool:

@@ -43,16 +43,11 @@ KNOWN_GAPS = {
     "expenditure-minimisation": "unsolved: the fallback needs parameter values",
     "maxent-mean-variance": "parametric: the multipliers' equations are left unsolved",
     "maxent-brandeis-dice": "the exact solver fails (PolynomialError); numeric fallback",
-    "x2-half-plus-exp": "the exact solver fails (ilcm() takes at least 2 arguments); numeric",
 }
 
 # name -> the wrong answer lagropt gives today and why (issue 17).
-WRONG_TODAY = {
-    "HS34": "optimal with value -100 at a point that leaves x2, x3 free and is infeasible",
-    "HS34-issue17": "optimal with value -100 at a point that leaves x2, x3 free and is infeasible",
-    "x2-minus-y2-on-line": "no_critical_point where the decided status is unbounded",
-    "nonnegative-assumption": "no_critical_point: the sign assumption xn >= 0 is ignored",
-}
+WRONG_TODAY: dict = {}      # HS34 (both forms), x2-minus-y2-on-line and nonnegative-assumption
+                            # were wrong when this set was written; fixed by the issue 17 fixes
 
 
 def _marked(ref):

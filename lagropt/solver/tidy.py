@@ -42,8 +42,21 @@ def final_form(value):
     return _final_form(value)
 
 
+def _lambert_exponentials(value):
+    """exp(k W(z)) = (z / W(z))**k for integer k, from W(z) e^{W(z)} = z (the principal branch;
+    z != 0): e^{-W(1)} is W(1), as a textbook prints it."""
+    def rewrite(e):
+        k, w = e.args[0].as_coeff_Mul()
+        if isinstance(w, sp.LambertW) and len(w.args) == 1 and k.is_Integer and w.args[0] != 0:
+            return (w.args[0] / w) ** k
+        return e
+    return value.replace(lambda e: isinstance(e, sp.exp) and e.has(sp.LambertW), rewrite)
+
+
 @lru_cache(maxsize=8192)
 def _final_form(value):
+    if value.has(sp.LambertW):
+        value = _lambert_exponentials(value)
     if value.is_number:
         if value.has(sp.CRootOf):
             return simplest_algebraic(value)
