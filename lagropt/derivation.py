@@ -94,8 +94,9 @@ def _replace(obj: Any, mapping: dict) -> Any:
     return obj
 
 
-class Derivation:
-    """An ordered list of :class:`Step` objects with plain-text and JSON renderings."""
+class Derivation(rendering.Rendered):
+    """An ordered list of :class:`Step` objects with plain-text and JSON renderings; LaTeX
+    (``latex()``, ``to_tex()``, Jupyter) through :mod:`lagropt.rendering`."""
 
     def __init__(self, steps: list[Step] | None = None, title: str = ""):
         self.steps: list[Step] = list(steps or [])
@@ -144,21 +145,6 @@ class Derivation:
                 "steps": [{"kind": s.kind, "text": s.text, "chain": s.chain,
                            "equations": [_text(e) for e in s.equations]} for s in self.steps]}
 
-    # LaTeX renderings: registered by lagropt.latex (see lagropt.rendering)
-    def latex(self, fold: bool = True) -> str:
-        """The derivation as a LaTeX fragment in the lecture's notation (needs amsmath)."""
-        return rendering.latex(self, fold)
-
-    def to_tex(self, path, standalone: bool = True, title: str | None = None, *,
-               raw: bool = False, force: bool = False):
-        """Write the LaTeX to ``path``: a complete document, or the fragment for ``\\input``.
-
-        The title is text (LaTeX when ``raw``); a file lagropt did not write is replaced only
-        when ``force`` (see :func:`lagropt.latex.to_tex`)."""
-        return rendering.to_tex(self, path, standalone, title, raw=raw, force=force)
-
-    def _repr_latex_(self) -> str | None:
-        return rendering.repr_latex(self)
 
 
 class _TextPrinter(StrPrinter):

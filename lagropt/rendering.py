@@ -53,3 +53,23 @@ def repr_latex(obj) -> str | None:
         return summary_latex(obj)
     except LatexError:
         return None
+
+
+class Rendered:
+    """``latex()``, ``to_tex()`` and ``_repr_latex_`` for a data class whose renderer is
+    registered here (a :class:`~lagropt.Derivation`, a :class:`~lagropt.Solution`)."""
+
+    def latex(self, fold: bool = True) -> str:
+        """A LaTeX fragment in the lecture's notation (needs amsmath)."""
+        return latex(self, fold)
+
+    def to_tex(self, path, standalone: bool = True, title: str | None = None, *,
+               raw: bool = False, force: bool = False):
+        """Write :meth:`latex` to ``path``: a complete document, or the fragment for ``\\input``.
+
+        The title is text (LaTeX when ``raw``); a file lagropt did not write is replaced only
+        when ``force`` (see :func:`lagropt.latex.to_tex`)."""
+        return to_tex(self, path, standalone, title, raw=raw, force=force)
+
+    def _repr_latex_(self) -> str | None:
+        return repr_latex(self)

@@ -108,7 +108,7 @@ class Point:
 
 
 @dataclass(frozen=True)
-class Solution:
+class Solution(rendering.Rendered):
     """The result of solving a :class:`~lagropt.Problem`.
 
     Attributes
@@ -201,18 +201,3 @@ class Solution:
     def __repr__(self) -> str:
         return f"<Solution {self.status}: {len(self.points)} points, value {self.value}>"
 
-    # LaTeX renderings: registered by lagropt.latex (see lagropt.rendering)
-    def latex(self, fold: bool = True) -> str:
-        """The derivation, with any numerically found points, as a LaTeX fragment."""
-        return rendering.latex(self, fold)
-
-    def to_tex(self, path, standalone: bool = True, title: str | None = None, *,
-               raw: bool = False, force: bool = False):
-        """Write :meth:`latex` to ``path``: a complete document, or the fragment alone.
-
-        The title is text (LaTeX when ``raw``); a file lagropt did not write is replaced only
-        when ``force`` (see :func:`lagropt.latex.to_tex`)."""
-        return rendering.to_tex(self, path, standalone, title, raw=raw, force=force)
-
-    def _repr_latex_(self) -> str | None:
-        return rendering.repr_latex(self)
