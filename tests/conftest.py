@@ -36,3 +36,21 @@ def compiled_mse():
 
     X, y, beta = losses.regression_symbols()
     return lagropt.compile(losses.mse(y, losses.linear(X, beta)), wrt=beta, data=[X, y])
+
+
+def run_here(capsys, *args):
+    """``lagropt ARGS`` in this process (quicker, for the many refusals): code, stdout, stderr."""
+    from lagropt.cli import main
+
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_line_error(stderr):
+    """The one line of a refusal (no traceback, ``lagropt: error:`` first)."""
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr
+    assert lines[0].startswith("lagropt: error:")
+    return lines[0]

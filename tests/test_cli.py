@@ -6,28 +6,13 @@ import sys
 
 import pytest
 
+from conftest import one_line_error, run_here
+
 
 def run(*args, cwd=None):
     done = subprocess.run([sys.executable, "-m", "lagropt", *args], capture_output=True,
                           text=True, timeout=120, cwd=cwd)
     return done.returncode, done.stdout, done.stderr
-
-
-def run_here(capsys, *args):
-    """``lagropt ARGS`` in this process (quicker, for the many refusals): code, stdout, stderr."""
-    from lagropt.cli import main
-
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_line_error(stderr):
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, stderr
-    assert "Traceback" not in stderr
-    assert lines[0].startswith("lagropt: error:")
-    return lines[0]
 
 
 def test_solve_the_lecture_paraboloid():

@@ -14,21 +14,9 @@ import lagropt
 import lagropt.latex as L
 from lagropt.files import ClobberError, Outputs
 
-
-def run_here(capsys, *args):
-    """``lagropt ARGS`` in this process: exit code, stdout, stderr."""
-    from lagropt.cli import main
-
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+from conftest import one_line_error, run_here
 
 
-def one_line_error(stderr):
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and "Traceback" not in stderr, stderr
-    assert lines[0].startswith("lagropt: error:")
-    return lines[0]
 
 
 def contents(folder):
