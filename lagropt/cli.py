@@ -356,11 +356,11 @@ def _limit_cpu(seconds: float | None) -> None:
 
 
 def _solve(args) -> int:
-    from .runtime import Budget, as_seconds, get_default_timeout
+    from .runtime import DEFAULT, Budget, as_seconds
     from .solver.core import solve_within
     from .verification import verify
 
-    seconds = get_default_timeout() if args.timeout is None else as_seconds(args.timeout)
+    seconds = as_seconds(DEFAULT if args.timeout is None else args.timeout)
     budget = Budget(seconds)
     if args.whole_process:           # lagropt run as a program: the process is the command's own
         _limit_cpu(seconds)

@@ -12,6 +12,7 @@ from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 from . import rendering
 from .errors import ProblemError
 from .guards import check_real, check_size
+from .runtime import DEFAULT
 from .lagrangian import multiplier_symbols
 from .standard import (Sense, StandardForm, oriented_inequalities, real_version,  # noqa: F401
                        user_equations, user_lagrangian)
@@ -359,7 +360,7 @@ class Problem:
     def is_unconstrained(self) -> bool:
         return not self.constraints
 
-    def solve(self, timeout: float | None | str = "default", **options):
+    def solve(self, timeout: float | None | str = DEFAULT, **options):
         """Solve exactly (see :func:`lagropt.solve`); returns a :class:`~lagropt.Solution`.
         ``timeout``: CPU seconds for the whole solve (default 20 s, see
         :func:`~lagropt.set_default_timeout`); None or inf for no limit.

@@ -44,6 +44,7 @@ from sympy.core.relational import Relational
 __all__ = ["Budget", "TimeLimit", "TooLarge", "work_clock", "run_in_worker", "as_seconds",
            "set_default_timeout", "get_default_timeout", "DEFAULT_TIMEOUT"]
 
+DEFAULT = "default"       # timeout=DEFAULT: the budget set by set_default_timeout
 DEFAULT_TIMEOUT = 20.0    # CPU seconds: a REPL user would rather wait than get a numeric answer
 WALL_FACTOR = 10.0        # the wall-clock safety net is WALL_FACTOR * budget + WALL_GRACE
 WALL_GRACE = 10.0
@@ -66,10 +67,13 @@ class TooLarge(Exception):
 # -- budgets -----------------------------------------------------------------------------------
 
 def as_seconds(timeout, name: str = "timeout") -> float | None:
-    """A time limit as CPU seconds: ``None`` or ``inf`` mean no limit; 0, negative numbers, NaN
+    """A time limit as CPU seconds: :data:`DEFAULT` is the budget set by
+    :func:`set_default_timeout`; ``None`` or ``inf`` mean no limit; 0, negative numbers, NaN
     and non-numbers are refused with a ValueError naming ``name``."""
     if timeout is None:
         return None
+    if isinstance(timeout, str) and timeout == DEFAULT:
+        return _default_timeout
     if isinstance(timeout, bool) or not isinstance(timeout, numbers.Real):
         raise ValueError(f"{name} must be a number of seconds or None, "
                          f"not {type(timeout).__name__}")

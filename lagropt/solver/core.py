@@ -19,13 +19,12 @@ from . import steps as _steps
 from .monotone import lift_solution, split_monotone
 from .pipeline import solve_exact
 from .result import Solution
-from ..runtime import Budget, TimeLimit, TooLarge, as_seconds, get_default_timeout, run_in_worker
+from ..runtime import Budget, TimeLimit, TooLarge, DEFAULT, as_seconds, run_in_worker
 from ..standard import StandardForm
 
 __all__ = ["solve", "solve_within"]
 
 EXACT_SHARE = 0.8         # of the budget for the exact worker; the numeric fallback gets the rest
-DEFAULT = "default"       # solve(timeout=DEFAULT): the budget set by set_default_timeout
 
 
 def solve(problem, timeout: float | None | str = DEFAULT, numeric: bool = True) -> Solution:
@@ -47,7 +46,7 @@ def solve(problem, timeout: float | None | str = DEFAULT, numeric: bool = True) 
         ``numeric=False`` the status is ``"timeout"``, ``"too_large"`` or ``"unsolved"``, and
         the exact part has the whole budget.
     """
-    seconds = get_default_timeout() if timeout is DEFAULT else as_seconds(timeout)
+    seconds = as_seconds(timeout)
     return solve_within(problem, Budget(seconds), numeric)
 
 
