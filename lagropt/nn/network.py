@@ -110,6 +110,13 @@ class Network:
             out.append(tuple(arrays))
         return out
 
+    def weight_mask(self) -> np.ndarray:
+        """True on the weights w, False on the biases: the coordinates an L1/L2 penalty
+        usually covers (``optim.regularize(opt, l2=..., mask=net.weight_mask())``)."""
+        return np.concatenate([np.full(math.prod(shape), p == "w")
+                               for mod, shapes in zip(self.modules, self.shapes)
+                               for p, shape in zip(mod.params, shapes)] or [np.zeros(0, bool)])
+
     def coordinates(self, theta, *data) -> list:
         """The name of every entry of theta, e.g. ``'w1[0, 3]'`` (module 1's weight)."""
         names = []
