@@ -16,7 +16,7 @@ import sympy as sp
 
 from ..compiler import compile as compile_expr
 from ..functions import xlogy
-from .module import k, m, s
+from .module import _shaped, k, m, s
 
 __all__ = ["LossModule", "SquaredError", "CrossEntropy", "SoftmaxCrossEntropy"]
 
@@ -42,7 +42,7 @@ class LossModule:
         fn, dims = _kernel(type(self))
         value = {m: Z.shape[0], k: Z.shape[1]}
         L, dZ = fn(Z, Y, *(value[d] for d in dims))
-        return float(L), np.broadcast_to(dZ, Z.shape)
+        return float(L), _shaped(dZ, Z.shape)
 
     def value(self, Z, Y) -> float:
         return self.value_and_delta(Z, Y)[0]

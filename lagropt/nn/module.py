@@ -29,6 +29,11 @@ import sympy as sp
 from ..compiler import compile as compile_expr
 from ..errors import DataError
 
+def _shaped(a, shape):
+    """``a`` with ``shape`` (the generated code may return a scalar or a broadcastable row)."""
+    return a if getattr(a, "shape", None) == tuple(shape) else np.broadcast_to(a, shape)
+
+
 __all__ = ["Module", "Site", "Kernels", "m", "n", "k", "s"]
 
 # batch size, input width, output width; the sample index
@@ -59,6 +64,8 @@ class Kernels:
     forward_dims: tuple
     backward: object
     backward_dims: tuple
+    parameters: object = None          # the parameter messages alone (no delta^l): layer 0
+    parameters_dims: tuple = ()
 
 
 class Module:
@@ -117,15 +124,22 @@ class Module:
         n_out = self.out_width(Z.shape[1])
         dims = self._dims(K.forward_dims, Z.shape[0], Z.shape[1], n_out)
         (out,) = K.forward(None, Z, *params, *masks, *self.hyper_values(), *dims)
-        return np.broadcast_to(out, (Z.shape[0], n_out))
+        return _shaped(out, (Z.shape[0], n_out))
 
-    def backward(self, Z, params: tuple, delta, masks: tuple = ()) -> tuple:
-        """(delta^l, dL/dw for each parameter) from the input ``Z`` and delta^{l+1}."""
+    def backward(self, Z, params: tuple, delta, masks: tuple = (), input_delta: bool = True):
+        """(delta^l, dL/dw for each parameter) from the input ``Z`` and delta^{l+1}; with
+        ``input_delta=False`` delta^l is not computed (None): the first module's is not needed."""
         K = self.kernels()
+        if not input_delta:
+            if not self.params:
+                return None, ()
+            dims = self._dims(K.parameters_dims, Z.shape[0], Z.shape[1], delta.shape[1])
+            grads = K.parameters(*params, Z, delta, *masks, *self.hyper_values(), *dims)
+            return None, tuple(_shaped(g, p.shape) for g, p in zip(grads, params))
         dims = self._dims(K.backward_dims, Z.shape[0], Z.shape[1], delta.shape[1])
         dZ, *grads = K.backward(Z, *params, delta, *masks, *self.hyper_values(), *dims)
-        grads = [np.broadcast_to(g, p.shape) for g, p in zip(grads, params)]
-        return np.broadcast_to(dZ, Z.shape), tuple(grads)
+        grads = [_shaped(g, p.shape) for g, p in zip(grads, params)]
+        return _shaped(dZ, Z.shape), tuple(grads)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -159,7 +173,12 @@ def kernels(cls) -> Kernels:
     fwd = compile_expr(V, wrt=[D], data=data, hessian=False, samples=False, check_finite=False)
     bwd = compile_expr(V, wrt=[Z, *w.values()], data=[D, *M.values(), *h.values()],
                        hessian=False, samples=False, check_finite=False)
-    return Kernels(fwd.raw("grad"), fwd.dims, bwd.raw("grad"), bwd.dims)
+    kernels = Kernels(fwd.raw("grad"), fwd.dims, bwd.raw("grad"), bwd.dims)
+    if w:
+        par = compile_expr(V, wrt=list(w.values()), data=[Z, D, *M.values(), *h.values()],
+                           hessian=False, samples=False, check_finite=False)
+        kernels.parameters, kernels.parameters_dims = par.raw("grad"), par.dims
+    return kernels
 
 
 def check_input(Z, width: int | None, what: str) -> np.ndarray:

@@ -160,15 +160,17 @@ class Network:
             raise DataError(f"Y has {Y.shape[0]} rows for {rows} samples")
         return Y
 
-    def backprop(self, theta, X, Y, rng=None) -> Backprop:
-        """Forward pass, loss, and the backward pass: every delta and the flat gradient."""
+    def backprop(self, theta, X, Y, rng=None, input_delta: bool = True) -> Backprop:
+        """Forward pass, loss, and the backward pass: every delta and the flat gradient
+        (``input_delta=False``: delta^0 = dL/dX, which no parameter needs, is left None)."""
         zs, masks = self.forward(theta, X, rng)
         Y = self._targets(Y, zs[0].shape[0])
         loss, delta = self.loss_module.value_and_delta(zs[-1], Y)
         deltas, grads = [delta], []
         params = self.unpack(theta)
         for l in range(len(self.modules) - 1, -1, -1):
-            delta, g = self.modules[l].backward(zs[l], params[l], delta, masks[l])
+            delta, g = self.modules[l].backward(zs[l], params[l], delta, masks[l],
+                                                input_delta or l > 0)
             deltas.append(delta)
             grads.append(g)
         deltas.reverse()
@@ -177,7 +179,7 @@ class Network:
 
     def value_and_grad(self, theta, X, Y, rng=None) -> tuple:
         """(L, dL/dtheta) by backpropagation (training pass with a ``rng``)."""
-        run = self.backprop(theta, X, Y, rng)
+        run = self.backprop(theta, X, Y, rng, input_delta=False)
         return run.loss, run.grad
 
     def value(self, theta, X, Y) -> float:
@@ -187,7 +189,7 @@ class Network:
 
     def grad(self, theta, X, Y) -> np.ndarray:
         """dL/dtheta by backpropagation, evaluation pass."""
-        return self.backprop(theta, X, Y).grad
+        return self.backprop(theta, X, Y, input_delta=False).grad
 
     # -- the same network as one SymPy expression (the check of backpropagation) -----------------
 
