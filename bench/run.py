@@ -3,6 +3,7 @@
     python bench/run.py                 # every benchmark
     python bench/run.py solve-lecture   # only the named ones
     python bench/run.py solve-outside   # issue 17's reference set, one line per problem
+    python bench/run.py backprop        # lagropt.nn's forward + backward pass vs torch.autograd
 
 Each line printed is one JSON object,
 ``{"bench": NAME, "case": ..., "ours_s": ..., "baseline": "...", "baseline_s": ..., "ratio": ...}``,
@@ -817,6 +818,72 @@ def maxent_1e6(repeats: int = 7, n: int = 10 ** 6):
               "baseline_s": statistics.median(theirs), "baseline_beta": beta_brentq,
               "baseline_rel_err_mean": abs(_mean_at(levels, beta_brentq) - mean) / abs(mean),
               "baseline_peak_arrays": _peak_bytes(_brentq_beta, levels, mean, bracket) / array})
+
+
+# -- backprop -----------------------------------------------------------------------------------
+
+def _torch_pass(torch, net, theta, X, labels):
+    """The same network in torch (float64, CPU): parameters as leaves, one forward + backward."""
+    F = torch.nn.functional
+    (W0, b0), _, (W1, b1) = net.unpack(theta)
+    leaves = [torch.tensor(a.copy(), dtype=torch.float64, requires_grad=True)
+              for a in (W0, b0, W1, b1)]
+    Xt, yt = torch.tensor(X), torch.tensor(labels)
+
+    def run():
+        for p in leaves:
+            p.grad = None
+        loss = F.cross_entropy(torch.relu(Xt @ leaves[0] + leaves[1]) @ leaves[2] + leaves[3], yt)
+        loss.backward()
+        return float(loss.detach()), leaves
+    return run
+
+
+@bench("backprop")
+def backprop(repeats: int = 51, batch: int = 256):
+    """One forward + backward pass of a 64-128-10 ReLU network (softmax cross-entropy), batch
+    256, float64: lagropt.nn's derived-and-compiled messages vs torch.autograd on the CPU.
+    Both on one thread (NumPy's BLAS through threadpoolctl, torch.set_num_threads): on a shared
+    machine, threads fighting for cores measure the load, not the code."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        _backprop(repeats, batch)
+
+
+def _backprop(repeats, batch):
+    import numpy as np
+
+    from lagropt import nn
+
+    net = nn.Network([nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10)], nn.SoftmaxCrossEntropy())
+    rng = np.random.default_rng(0)
+    X, labels = rng.normal(size=(batch, 64)), rng.integers(0, 10, batch)
+    Y, theta = nn.one_hot(labels, 10), net.init(seed=0)
+    ours = lambda: net.value_and_grad(theta, X, Y)  # noqa: E731
+    ours()
+    record = {"bench": "backprop", "case": f"64-128-10 relu, batch {batch}, float64"}
+    try:
+        import torch
+    except ImportError:
+        times = [timed(ours)[0] for _ in range(repeats)]
+        emit({**record, "ours_s": statistics.median(times), "baseline": "torch.autograd",
+              "baseline_s": None, "baseline_result": "torch is not installed"})
+        return
+    torch.set_num_threads(1)
+    theirs = _torch_pass(torch, net, theta, X, labels)
+    loss, leaves = theirs()
+    grad = np.concatenate([p.grad.numpy().ravel() for p in leaves])
+    value, g = ours()
+    a, b = [], []
+    for _ in range(repeats):
+        a.append(timed(ours)[0])
+        b.append(timed(theirs)[0])
+    emit({**record, "ours_s": statistics.median(a),
+          "baseline": f"torch {torch.__version__} autograd ({torch.get_num_threads()} threads)",
+          "baseline_s": statistics.median(b),
+          "rel_grad_diff": float(np.abs(g - grad).max() / np.abs(grad).max()),
+          "loss_diff": abs(value - loss)})
 
 
 def main(argv=None) -> int:
