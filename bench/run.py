@@ -845,6 +845,7 @@ def backprop(repeats: int = 51, batch: int = 256):
     256, float64: lagropt.nn's derived-and-compiled messages vs torch.autograd on the CPU.
     Both on one thread (NumPy's BLAS through threadpoolctl, torch.set_num_threads): on a shared
     machine, threads fighting for cores measure the load, not the code."""
+    import numpy  # noqa: F401 - loaded first: threadpoolctl limits the libraries already loaded
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1):
