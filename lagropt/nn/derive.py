@@ -114,7 +114,7 @@ def loss_messages(loss: LossModule) -> Derivation:
     if isinstance(loss, SoftmaxCrossEntropy):
         one_hot = sp.Sum(N.y[j], (j, 0, K - 1))
         backward = _softmax_form(backward.subs(one_hot, 1), N.z_in, N.yhat, K, a)
-        d.add("notation", "With yhat = softmax(z) and one-hot targets, sum_j y_j = 1:",
+        d.add("notation", "With yhat = softmax(z), and one-hot targets (they sum to 1):",
               [_eq(N.yhat[i], sp.exp(N.z_in[i]) / sp.Sum(sp.exp(N.z_in[a]), (a, 0, K - 1))),
                _eq(one_hot, 1)])
         steps.append(_eq(sp.Derivative(N.L, N.z_in[i]), backward))
@@ -145,9 +145,9 @@ def xavier_variance() -> Derivation:
     w, x, s, n_in = sp.symbols("w x s n_in", positive=True)
     Var, E = sp.Function("Var"), sp.Function("E")
     d = Derivation(title="Xavier initialization: the variance of a linear neuron")
-    d.add("model", "A linear neuron s = sum_i w_i x_i, with w_i and x_i independent, "
-          "identically distributed, E(w_i) = E(x_i) = 0; the variance of a sum of independent "
-          "terms is the sum of their variances:", [_eq(Var(s), n_in * Var(w * x))])
+    d.add("model", "A linear neuron: s is the sum over the n_in inputs of w_i x_i, with w_i and x_i "
+          "independent, identically distributed, E(w_i) = E(x_i) = 0; the variance of a sum of "
+          "independent terms is the sum of their variances:", [_eq(Var(s), n_in * Var(w * x))])
     product = sp.simplify(stats.variance(rw * rx))
     d.add("term", "For one term (SymPy's random variables, Var(w) = sigma_w^2, Var(x) = "
           "sigma_x^2):", [_eq(E(w * x), stats.E(rw * rx)),

@@ -22,7 +22,7 @@ from .report import Row, markdown_table, text_table, to_json
 
 __all__ = ["Example", "lecture_examples", "Tour", "run_tour", "Row", "SECTION_NAMES"]
 
-SECTION_NAMES = ("lagrange", "maxent", "descent", "regularization", "logistic")
+SECTION_NAMES = ("lagrange", "maxent", "descent", "regularization", "logistic", "backprop")
 MARK = ".lagropt-tour"          # the file that says a tour created the folder it is in
 
 

@@ -14,7 +14,7 @@ import sympy as sp
 from .. import optim, plot
 from ..verification import verify
 
-__all__ = ["lagrange", "maxent", "descent", "regularization", "logistic", "SECTIONS"]
+__all__ = ["lagrange", "maxent", "descent", "regularization", "logistic", "backprop", "SECTIONS"]
 
 # the documented settings under which each rule reaches Rosenbrock's minimum (docs/descent.md)
 ROSENBROCK_RUNS = {"gd": lambda: optim.GD(1.5e-3),
@@ -321,5 +321,83 @@ def logistic(tour) -> None:
                 "Cross-entropy against the step (Adam).")
 
 
+def _spiral(points: int, classes: int, seed: int):
+    """The classic toy of a hidden layer's use: ``classes`` interleaved noisy spiral arms in the
+    plane, ``points`` per arm (no straight line separates them)."""
+    rng = np.random.default_rng(seed)
+    radius = np.tile(np.linspace(0.05, 1.0, points), classes)
+    labels = np.repeat(np.arange(classes), points)
+    angle = 4.0 * radius + labels * 2 * np.pi / classes + 0.2 * rng.normal(size=radius.size)
+    return np.c_[radius * np.sin(angle), radius * np.cos(angle)], labels
+
+
+def backprop(tour) -> None:
+    """Deck 002's modules: the messages derived, backpropagation checked three ways, softmax
+    regression as modules, and a hidden ReLU layer with and without dropout."""
+    from .. import nn
+    from ..regression import SoftmaxRegression
+
+    tour.section("Backpropagation", "Deck 002: each module states its forward message; its "
+                 "backward and parameter messages are derived by SymPy and compiled to NumPy, "
+                 "and the deltas carry the loss's sensitivity back through the network.")
+    for module in (nn.Linear(2, 2), nn.ReLU(), nn.SoftmaxCrossEntropy()):
+        tour.notes.add(nn.messages(module))
+    tour.notes.add(nn.xavier_variance())
+    X, labels = _spiral(100, 3, seed=0)
+    Y = nn.one_hot(labels)
+    net = nn.Network([nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 3)], nn.SoftmaxCrossEntropy())
+    theta = net.init(seed=0)
+    tour.row("backprop", "2-16-3 relu network", "|dL/dtheta|",
+             exact=float(np.linalg.norm(net.compiled().grad(theta, X, Y))),
+             descent=float(np.linalg.norm(net.grad(theta, X, Y))),
+             scipy=float(np.linalg.norm(so.approx_fprime(theta, lambda t: net.value(t, X, Y),
+                                                         1e-7))),
+             tol=1e-6, note="whole network as one SymPy expression / backprop / approx_fprime")
+    _softmax_as_modules(tour, nn, SoftmaxRegression, X, labels)
+    _dropout_curves(tour, nn, X, Y)
+
+
+def _softmax_as_modules(tour, nn, SoftmaxRegression, X, labels) -> None:
+    """Linear + SoftmaxCrossEntropy is softmax regression: C sum CE + ||W||^2 / 2 has the
+    minimizer of mean CE + ||W||^2 / (2 C m)."""
+    Y, m = nn.one_hot(labels), len(X)
+    fit = SoftmaxRegression(C=1.0).fit(X, labels)
+    net = nn.Network([nn.Linear(2, 3)], nn.SoftmaxCrossEntropy())
+    l2, mask = 1 / (2 * m), net.weight_mask()
+    rule = optim.regularize(optim.SGD(0.5, momentum=0.9, nesterov=True), l2=l2, mask=mask)
+    run = nn.train(net, X, Y, rule, epochs=1500, batch_size=m, seed=0)
+
+    def penalized(t):
+        value, grad = net.value_and_grad(t, X, Y)
+        return value + l2 * np.sum(t[mask] ** 2), grad + 2 * l2 * np.where(mask, t, 0.0)
+    ref = so.minimize(penalized, np.zeros(net.size), jac=True, method="L-BFGS-B",
+                      options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 10_000})
+    (W, _), = net.unpack(run.theta)
+    (W_ref, _), = net.unpack(ref.x)
+    for (j, c) in np.ndindex(*W.shape):
+        tour.row("backprop", "softmax regression as modules", f"W[{j}, {c}]",
+                 exact=float(fit.coef_[c, j]), descent=float(W[j, c]), scipy=float(W_ref[j, c]),
+                 tol=1e-6, note="SoftmaxRegression (Newton) / modules, Nesterov / L-BFGS-B")
+
+
+def _dropout_curves(tour, nn, X, Y) -> None:
+    """A hidden ReLU layer on the spiral, with and without dropout: the loss curves."""
+    Xtr, Ytr, Xv, Yv = nn.train_validation_split(X, Y, 0.25, seed=1)
+    curves, accuracy = {}, {}
+    for name, hidden in [("no dropout", []), ("dropout 0.2", [nn.Dropout(0.2)])]:
+        net = nn.Network([nn.Linear(2, 64), nn.ReLU(), *hidden, nn.Linear(64, 3)],
+                         nn.SoftmaxCrossEntropy())
+        run = nn.train(net, Xtr, Ytr, optim.Adam(1e-2), epochs=150, batch_size=32,
+                       validation=(Xv, Yv), seed=0)
+        curves[f"{name}: training"], curves[f"{name}: validation"] = run.train_loss, run.val_loss
+        accuracy[name] = net.accuracy(run.theta, Xv, np.argmax(Yv, axis=1))
+    fig = plot.losses(curves)
+    fig.axes[0].set_xlabel("epoch - 1")
+    text = ", ".join(f"{k} {v:.0%}" for k, v in accuracy.items())
+    tour.figure("backprop-spiral", fig, "A network with 64 hidden ReLU units on three spiral "
+                "arms (Adam, mini-batches of 32): training and validation loss; validation "
+                f"accuracy {text}.")
+
+
 SECTIONS = {"lagrange": lagrange, "maxent": maxent, "descent": descent,
-            "regularization": regularization, "logistic": logistic}
+            "regularization": regularization, "logistic": logistic, "backprop": backprop}
