@@ -43,8 +43,9 @@ def train_validation_split(X, Y, validation: float = 0.2, seed=0) -> tuple:
 @dataclass
 class History:
     """The result of :func:`train`: ``theta`` (the parameters returned: the best on the
-    validation set when early stopping stopped the run), ``train_loss`` and ``val_loss`` (per
-    epoch, evaluation passes), ``best_epoch`` and ``result`` (minimize's OptimizeResult)."""
+    validation set when early stopping stopped the run), ``train_loss`` and ``val_loss`` (after
+    each epoch, evaluation passes; entry k is after epoch k + 1), ``best_epoch`` (1-based: the
+    epoch of the smallest validation loss) and ``result`` (minimize's OptimizeResult)."""
 
     theta: np.ndarray
     train_loss: np.ndarray
