@@ -123,6 +123,7 @@ class Module:
         K = self.kernels()
         n_out = self.out_width(Z.shape[1])
         dims = self._dims(K.forward_dims, Z.shape[0], Z.shape[1], n_out)
+        # dV/dD does not depend on D: the generated code never reads its first argument
         (out,) = K.forward(None, Z, *params, *masks, *self.hyper_values(), *dims)
         return _shaped(out, (Z.shape[0], n_out))
 
@@ -146,8 +147,9 @@ class Module:
 
 
 def symbolic(cls, n_in=n, n_out=None, names=None):
-    """The SymPy objects of a module class: parameters (name -> IndexedBase of the widths),
-    hyperparameters (name -> Symbol), masks (name -> IndexedBase m x n_out)."""
+    """(parameters, hyperparameters, output width) of a module class as SymPy objects:
+    name -> IndexedBase shaped by the widths ``n_in``/``n_out``, name -> positive Symbol; an
+    elementwise module's output width is its input width. ``names`` renames them."""
     names = names or {}
     n_out = n_in if (n_out is None and cls.elementwise) else (n_out if n_out is not None else k)
     proto = cls.__new__(cls)
@@ -159,8 +161,9 @@ def symbolic(cls, n_in=n, n_out=None, names=None):
 
 @functools.lru_cache(maxsize=None)
 def kernels(cls) -> Kernels:
-    """Compile V = sum_s sum_j D_sj f_j(Z_s) of a module class twice: by D (the forward pass)
-    and by Z and the parameters (the backward and parameter messages)."""
+    """Compile V = sum_s sum_j D_sj f_j(Z_s) of a module class: by D (the forward pass), by Z
+    and the parameters (the backward and parameter messages), and, for a module with
+    parameters, by the parameters alone (the first module: no delta^0)."""
     w, h, n_out = symbolic(cls)
     Z = sp.IndexedBase("Z", shape=(m, n), real=True)
     D = sp.IndexedBase("D", shape=(m, n_out), real=True)
