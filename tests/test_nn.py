@@ -223,3 +223,23 @@ def test_bad_input_is_refused_in_one_line():
         nn.Dropout(1.0)
     with pytest.raises(ProblemError):
         nn.LeakyReLU(0.0)
+
+
+ALL_MODULES = MODULES + [nn.SquaredError(), nn.CrossEntropy(), nn.SoftmaxCrossEntropy()]
+
+
+def test_message_derivations_compile_in_latex(tmp_path, latex_required):
+    from lagropt.derivation import Derivation
+    from lagropt.latex import compile as compile_tex
+
+    notes = Derivation(title="The modules' messages")
+    for module in ALL_MODULES:
+        d = nn.messages(module)
+        notes.add("module", d.title)
+        notes.extend(d)
+        tex = d.latex()
+        # the lecture's notation: z^l in, z^{l+1} out, partial derivatives, no SymPy names left
+        assert r"\partial" in tex and "Derivative" not in tex and "KroneckerDelta" not in tex
+    notes.extend(nn.xavier_variance())
+    pdf = compile_tex(notes.to_tex(tmp_path / "messages.tex"))
+    assert pdf.is_file() and pdf.stat().st_size > 1000
