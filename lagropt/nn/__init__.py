@@ -15,7 +15,7 @@ NumPy by :func:`lagropt.compile`, and rendered as derivations in LaTeX::
 * :class:`Network` (:mod:`.network`): forward, backward (every delta), the flat gradient, and the
   same network as one SymPy expression (:meth:`Network.compiled`) to check backpropagation;
 * initialization (:mod:`.init`): Xavier, Glorot, He, constant; seeded;
-* :func:`train` (:mod:`.train`): the optimizers, schedules, mini-batches, L1/L2 and early
+* :func:`train` (:mod:`.training`): the optimizers, schedules, mini-batches, L1/L2 and early
   stopping of :mod:`lagropt.optim`, with a validation split and dropout;
 * derivations (:mod:`.derive`): each module's messages, the delta recursion, Xavier's variance.
 
@@ -28,7 +28,7 @@ from .layers import Dropout, LeakyReLU, Linear, ReLU, Sigmoid, Softmax, Tanh
 from .losses import CrossEntropy, LossModule, SoftmaxCrossEntropy, SquaredError
 from .module import Module
 from .network import Backprop, Network
-from .train import History, one_hot, train, train_validation_split
+from .training import History, one_hot, train, train_validation_split
 
 __all__ = ["Module", "Linear", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "Dropout",
            "LossModule", "SquaredError", "CrossEntropy", "SoftmaxCrossEntropy", "Network",
