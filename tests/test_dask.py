@@ -89,3 +89,63 @@ def test_bad_lazy_data_is_named_without_loading_it(lstsq):
         lstsq.grad(B, lazy(X)[lazy(Y) > 0], lazy(Y)[lazy(Y) > 0])
     with pytest.raises(DataError, match="not numeric"):
         lstsq.grad(B, lazy(X).astype(str), lazy(Y))
+
+
+# -- 2. streaming descent -----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def mse():
+    return lagropt.compile(losses.least_squares(X_, y_, b_, "mean"), wrt=[b_], data=[X_, y_])
+
+
+def _sgd(mse, data, **kwargs):
+    return lagropt.optim.minimize(mse, np.zeros(N), lagropt.optim.SGD(0.01, momentum=0.5),
+                                  data=data, batch_size=64, epochs=3, **kwargs)
+
+
+def test_streaming_sgd_is_reproducible_by_seed(mse):
+    first = _sgd(mse, (lazy(X), lazy(Y)), seed=7)
+    again = _sgd(mse, (lazy(X), lazy(Y)), seed=7)
+    other = _sgd(mse, (lazy(X), lazy(Y)), seed=8)
+    assert first.nit == 3 * 16 and np.array_equal(first.path, again.path)
+    assert not np.array_equal(first.path, other.path)
+
+
+def test_streaming_order_is_the_documented_one(mse):
+    # the contract of optim.loop._Stream, rebuilt here from the generator: blocks in the order
+    # rng.permutation(4), each block's rows by rng.permutation(its rows), cut into batches of 64
+    rng = np.random.default_rng(7)
+    blocks = [(0, 300), (300, 600), (600, 900), (900, 1000)]
+    order = np.concatenate([start + rng.permutation(stop - start)
+                            for start, stop in (blocks[b] for b in rng.permutation(4))])
+    x, lr, path = np.zeros(N), 0.01, [np.zeros(N)]
+    for k in range(-(-M // 64)):                    # one epoch of plain SGD, by hand
+        rows = order[64 * k:64 * (k + 1)]
+        Xb, Yb = X[rows], Y[rows]
+        x = x - lr * (2 / len(rows)) * Xb.T @ (Xb @ x - Yb)     # d/dx mean (Xb x - Yb)^2
+        path.append(x)
+    run = lagropt.optim.minimize(mse, np.zeros(N), lagropt.optim.SGD(lr), data=(lazy(X), lazy(Y)),
+                                 batch_size=64, epochs=1, seed=7)
+    assert np.allclose(run.path, path, rtol=1e-12, atol=1e-14)
+
+
+def test_same_blocks_same_iterates_for_numpy_and_dask(mse):
+    streamed = _sgd(mse, (lazy(X), lazy(Y)), seed=3)
+    in_memory = _sgd(mse, (X, Y), seed=3, chunks=300)
+    assert np.array_equal(streamed.path, in_memory.path)
+    # one block: exactly the in-memory path of NumPy data without chunks=
+    one_block = _sgd(mse, (lazy(X, M), lazy(Y, M)), seed=3)
+    assert np.array_equal(one_block.path, _sgd(mse, (X, Y), seed=3).path)
+
+
+def test_full_batch_descent_on_dask_matches_numpy(mse):
+    args = (mse, np.zeros(N), lagropt.optim.Adam(0.05))
+    lazy_run = lagropt.optim.minimize(*args, steps=40, data=(lazy(X), lazy(Y)))
+    eager = lagropt.optim.minimize(*args, steps=40, data=(X, Y))
+    # dask sums chunk by chunk: equal to rounding (40 steps of Adam amplify 1 ulp a little)
+    assert np.allclose(lazy_run.path, eager.path, rtol=1e-10, atol=1e-12)
+
+
+def test_chunks_needs_batch_size(mse):
+    with pytest.raises(lagropt.errors.OptimizerError, match="chunks= streams mini-batches"):
+        lagropt.optim.minimize(mse, np.zeros(N), lagropt.optim.GD(0.1), data=(X, Y), chunks=10)
