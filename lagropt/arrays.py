@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["is_duck", "is_lazy", "any_lazy", "compute", "row_blocks", "load_rows"]
+__all__ = ["is_duck", "is_lazy", "any_lazy", "compute", "first_true", "row_blocks", "load_rows"]
 
 
 def is_duck(a) -> bool:
@@ -75,3 +75,16 @@ def load_rows(data, per_sample, start: int, stop: int) -> tuple:
     sliced = [d[start:stop] if p else d for d, p in zip(data, per_sample)]
     loaded = compute(*sliced)
     return tuple(np.asarray(d, dtype=float) if p else d for d, p in zip(loaded, per_sample))
+
+
+def first_true(mask) -> tuple:
+    """The index of the first True entry of ``mask`` (row-major); a lazy mask is read row
+    block by row block, never whole."""
+    if not is_lazy(mask):
+        return tuple(int(i) for i in np.argwhere(mask)[0])
+    for start, stop in row_blocks((mask,), (True,)):
+        (block,) = compute(mask[start:stop])
+        hits = np.argwhere(block)
+        if hits.size:
+            return (int(hits[0][0]) + start, *(int(i) for i in hits[0][1:]))
+    raise ValueError("the mask has no True entry")

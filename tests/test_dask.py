@@ -149,3 +149,65 @@ def test_full_batch_descent_on_dask_matches_numpy(mse):
 def test_chunks_needs_batch_size(mse):
     with pytest.raises(lagropt.errors.OptimizerError, match="chunks= streams mini-batches"):
         lagropt.optim.minimize(mse, np.zeros(N), lagropt.optim.GD(0.1), data=(X, Y), chunks=10)
+
+
+# -- 3. estimators on dask data -------------------------------------------------------------------
+
+SHIFTED = X + 3.0                    # a mean far from 0: the intercept and centering matter
+
+
+@pytest.mark.parametrize("make", [
+    lambda: lagropt.regression.LinearRegression(),
+    lambda: lagropt.regression.LinearRegression(fit_intercept=False),
+    lambda: lagropt.regression.Ridge(alpha=2.0),
+    lambda: lagropt.regression.Lasso(alpha=0.1),
+    lambda: lagropt.regression.ElasticNet(alpha=0.1, l1_ratio=0.3),
+], ids=["ols", "ols-no-intercept", "ridge", "lasso", "elastic-net"])
+def test_least_squares_estimators_on_dask_equal_the_in_memory_fit(make):
+    eager, streamed = make().fit(SHIFTED, Y), make().fit(lazy(SHIFTED), lazy(Y))
+    assert np.allclose(streamed.coef_, eager.coef_, rtol=1e-8, atol=1e-8)
+    assert abs(streamed.intercept_ - eager.intercept_) <= 1e-8 * max(1, abs(eager.intercept_))
+    assert abs(streamed.score(lazy(SHIFTED), lazy(Y)) - eager.score(SHIFTED, Y)) <= 1e-10
+    prediction = streamed.predict(lazy(SHIFTED))
+    assert hasattr(prediction, "dask")                    # predictions stay lazy
+    assert np.allclose(prediction.compute(), eager.predict(SHIFTED), rtol=1e-8, atol=1e-8)
+
+
+def test_rank_deficient_least_squares_on_dask_is_the_minimum_norm_solution():
+    # column 5 = column 0: the minimum-norm solution splits column 0's weight equally
+    twin = np.column_stack([X, X[:, 0]])
+    eager = lagropt.regression.LinearRegression(fit_intercept=False).fit(twin, Y)
+    streamed = lagropt.regression.LinearRegression(fit_intercept=False).fit(lazy(twin), lazy(Y))
+    assert streamed.rank_ == eager.rank_ == N
+    assert np.allclose(streamed.coef_, eager.coef_, rtol=1e-8, atol=1e-8)
+    assert abs(streamed.coef_[0] - streamed.coef_[N]) <= 1e-8
+
+
+@pytest.mark.parametrize("make, labels", [
+    (lambda: lagropt.regression.LogisticRegression(C=1.0), np.where(Y > 0, "up", "down")),
+    (lambda: lagropt.regression.LogisticRegression(C=0.1, l1_ratio=0.5), Y > 0),
+    (lambda: lagropt.regression.SoftmaxRegression(C=1.0), np.digitize(Y, [-2.0, 2.0])),
+], ids=["logistic", "logistic-l1", "softmax"])
+def test_classifiers_on_dask_equal_the_in_memory_fit(make, labels):
+    eager, streamed = make().fit(X, labels), make().fit(lazy(X), lazy(labels))
+    assert np.array_equal(streamed.classes_, eager.classes_)
+    assert np.allclose(streamed.coef_, eager.coef_, rtol=1e-8, atol=1e-8)
+    assert np.allclose(streamed.intercept_, eager.intercept_, rtol=1e-8, atol=1e-8)
+    assert np.array_equal(streamed.predict(lazy(X)).compute(), eager.predict(X))
+    assert streamed.score(lazy(X), lazy(labels)) == eager.score(X, labels)
+
+
+def test_descent_solver_on_dask_equals_the_in_memory_descent():
+    make = lambda: lagropt.regression.Lasso(alpha=0.1, solver=lagropt.optim.GD(0.1),  # noqa: E731
+                                            max_iter=300)
+    eager, streamed = make().fit(X, Y), make().fit(lazy(X), lazy(Y))
+    assert np.allclose(streamed.coef_, eager.coef_, rtol=1e-8, atol=1e-10)
+
+
+def test_bad_dask_data_refused_in_one_line():
+    bad = SHIFTED.copy()
+    bad[650, 2] = np.nan
+    with pytest.raises(DataError, match=r"X contains nan at row 650, column 2"):
+        lagropt.regression.Ridge().fit(lazy(bad), lazy(Y))
+    with pytest.raises(DataError, match="X has 1000 rows but y has 999"):
+        lagropt.regression.Ridge().fit(lazy(X), lazy(Y[:-1]))

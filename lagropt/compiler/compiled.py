@@ -20,7 +20,7 @@ import math
 import numpy as np
 import sympy as sp
 
-from ..arrays import any_lazy, compute as evaluate, is_lazy, row_blocks
+from ..arrays import any_lazy, compute as evaluate, first_true, is_lazy
 from ..errors import CompileError, DataError, EvaluationError
 from .binding import Binding
 from .codegen import generate
@@ -119,7 +119,7 @@ class Compiled:
         for a, arr in zip(self.form.data, arrays):
             bad = ~np.isfinite(arr)
             if np.any(bad):
-                where = _first_true(bad) if np.ndim(arr) else ()
+                where = first_true(bad) if np.ndim(arr) else ()
                 (entry,) = evaluate(arr[tuple(where)] if where else arr)
                 kind = "nan" if np.isnan(entry) else "inf"
                 at = f" at index {', '.join(map(str, where))}" if len(where) else ""
@@ -279,15 +279,3 @@ def _lazy_flat(parts):
             for p in parts]
     return flat[0] if len(flat) == 1 else np.concatenate(flat)
 
-
-def _first_true(mask) -> tuple:
-    """The index of the first True entry of ``mask`` (row-major); a lazy mask is read row
-    block by row block, never whole."""
-    if not is_lazy(mask):
-        return tuple(np.argwhere(mask)[0])
-    for start, stop in row_blocks((mask,), (True,)):
-        (block,) = evaluate(mask[start:stop])
-        hits = np.argwhere(block)
-        if hits.size:
-            return (hits[0][0] + start, *hits[0][1:])
-    raise AssertionError("the mask has a True entry")     # np.any said so
