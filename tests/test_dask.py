@@ -185,9 +185,8 @@ def test_rank_deficient_least_squares_on_dask_is_the_minimum_norm_solution():
 
 @pytest.mark.parametrize("make, labels", [
     (lambda: lagropt.regression.LogisticRegression(C=1.0), np.where(Y > 0, "up", "down")),
-    (lambda: lagropt.regression.LogisticRegression(C=0.1, l1_ratio=0.5), Y > 0),
     (lambda: lagropt.regression.SoftmaxRegression(C=1.0), np.digitize(Y, [-2.0, 2.0])),
-], ids=["logistic", "logistic-l1", "softmax"])
+], ids=["logistic", "softmax"])
 def test_classifiers_on_dask_equal_the_in_memory_fit(make, labels):
     eager, streamed = make().fit(X, labels), make().fit(lazy(X), lazy(labels))
     assert np.array_equal(streamed.classes_, eager.classes_)
@@ -198,8 +197,9 @@ def test_classifiers_on_dask_equal_the_in_memory_fit(make, labels):
 
 
 def test_descent_solver_on_dask_equals_the_in_memory_descent():
+    # each full-batch step is one dask evaluation (~40 ms of graph overhead here): few steps
     make = lambda: lagropt.regression.Lasso(alpha=0.1, solver=lagropt.optim.GD(0.1),  # noqa: E731
-                                            max_iter=300)
+                                            max_iter=100)
     eager, streamed = make().fit(X, Y), make().fit(lazy(X), lazy(Y))
     assert np.allclose(streamed.coef_, eager.coef_, rtol=1e-8, atol=1e-10)
 
@@ -211,3 +211,17 @@ def test_bad_dask_data_refused_in_one_line():
         lagropt.regression.Ridge().fit(lazy(bad), lazy(Y))
     with pytest.raises(DataError, match="X has 1000 rows but y has 999"):
         lagropt.regression.Ridge().fit(lazy(X), lazy(Y[:-1]))
+
+
+def test_the_big_data_page_examples_run():
+    """docs/big-data.md's Python examples run, in order, and their assertions hold (here, not
+    in test_docs.py, because they need dask)."""
+    import re
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "big-data.md"
+    blocks = re.findall(r"```python\n(.*?)```", page.read_text(), re.S)
+    assert len(blocks) == 4
+    namespace = {}
+    for block in blocks:
+        exec(compile(block, "big-data.md", "exec"), namespace)  # noqa: S102 - our own docs
