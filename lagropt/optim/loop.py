@@ -81,7 +81,8 @@ class _Batches:
 
 class _Stream(_Batches):
     """Mini-batches streamed from data in row blocks (dask chunks, or ``chunks=`` rows of a
-    NumPy, memory-mapped or zarr array), holding at most two blocks in memory.
+    NumPy, memory-mapped or zarr array), holding one block in memory (two while the next
+    loads), each batch gathered from it.
 
     The order of an epoch, drawn from the seeded generator in this sequence: the blocks in the
     order ``rng.permutation(k)`` (k blocks), then, as each block is reached, its rows in the
@@ -95,43 +96,45 @@ class _Stream(_Batches):
     def __init__(self, data, per_sample, batch_size, rng, shuffle, rows, blocks):
         super().__init__(data, per_sample, batch_size, rng, shuffle, rows)
         self.blocks = blocks
-        self.sequence, self.next, self.pending = [], 0, None
+        self.sequence, self.next = [], 0
+        self.block, self.rows_order, self.used = None, None, 0    # the block being read
 
     def _new_epoch(self) -> None:
         count = len(self.blocks)
         self.sequence = self.rng.permutation(count) if self.shuffle and count > 1 else \
             np.arange(count)
-        self.next, self.pending = 0, None
+        self.next, self.block, self.rows_order, self.used = 0, None, None, 0
 
     def _load_next(self) -> None:
-        """Append the next block of the epoch, its rows shuffled, to the pending rows."""
+        """Read the next block of the epoch and draw the order of its rows."""
         start, stop = self.blocks[self.sequence[self.next]]
         self.next += 1
         self.progress = f"chunk {self.next}/{len(self.blocks)}"
-        block = load_rows(self.data, self.per_sample, start, stop)
-        if self.shuffle:
-            order = self.rng.permutation(stop - start)
-            block = tuple(d[order] if p else d for d, p in zip(block, self.per_sample))
-        if self.pending is not None:
-            block = tuple(np.concatenate([old, new]) if p else new
-                          for old, new, p in zip(self.pending, block, self.per_sample))
-        self.pending = block
-
-    def _pending_rows(self) -> int:
-        if self.pending is None:
-            return 0
-        return next(len(d) for d, p in zip(self.pending, self.per_sample) if p)
+        self.block = None                  # the old block is released before the new loads
+        self.block = load_rows(self.data, self.per_sample, start, stop)
+        self.rows_order = self.rng.permutation(stop - start) if self.shuffle else \
+            np.arange(stop - start)
+        self.used = 0
 
     def get(self, k: int) -> tuple:
-        """The data of update ``k`` (0-based; called in order)."""
+        """The data of update ``k`` (0-based; called in order): the next ``batch_size`` rows of
+        the epoch's order, gathered from the block being read (and the start of the next)."""
         if k % self.per_epoch == 0:
             self._new_epoch()
-        while self._pending_rows() < self.size and self.next < len(self.blocks):
-            self._load_next()
-        take = self.size
-        batch = tuple(d[:take] if p else d for d, p in zip(self.pending, self.per_sample))
-        self.pending = tuple(d[take:] if p else d for d, p in zip(self.pending, self.per_sample))
-        return batch
+        parts, need = [], self.size
+        while need > 0:
+            if self.block is None or self.used == len(self.rows_order):
+                if self.next == len(self.blocks):
+                    break                      # the epoch's last, smaller batch
+                self._load_next()
+            rows = self.rows_order[self.used:self.used + need]
+            self.used += len(rows)
+            need -= len(rows)
+            parts.append(tuple(d[rows] if p else d for d, p in zip(self.block, self.per_sample)))
+        if len(parts) == 1:
+            return parts[0]
+        return tuple(np.concatenate(column) if p else column[0]
+                     for column, p in zip(zip(*parts), self.per_sample))
 
 
 def _trailing_repeats(path) -> int:
@@ -422,8 +425,8 @@ def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, dat
     max_growth : float
         The run counts as diverged when the loss exceeds f(x0) + max_growth max(|f(x0)|, 1).
     chunks : int, optional
-        With ``batch_size``: stream the rows in blocks of this many rows, at most two blocks in
-        memory (for memory-mapped or zarr-backed data; dask data stream by their own row
+        With ``batch_size``: stream the rows in blocks of this many rows, one block in memory
+        (two while the next loads) (for memory-mapped or zarr-backed data; dask data stream by their own row
         chunks without it). Each epoch visits the blocks in a seeded random order and each
         block's rows in a seeded random order, drawn in that sequence; the same blocks and
         seed give the same iterates for NumPy and dask data, and one block (the default for
