@@ -26,8 +26,11 @@ from .binding import Binding
 from .codegen import generate
 from .diff import Differentiator
 from .index import IndexForm
+from .rows import RowBlocks, worth_blocks
 
 __all__ = ["Compiled"]
+
+_UNBUILT = object()
 
 
 def _sample_dim(form: IndexForm, samples):
@@ -99,6 +102,7 @@ class Compiled:
                     outputs.append((diff.d(ga, form.params[b], kb), ka + kb))
                     self._blocks.append((a, b))
             self._hess = generate(form, outputs, "hess")
+        self._rows = _UNBUILT       # the row-block evaluation (rows.py), built on first need
 
     # -- naming and diagnosis ------------------------------------------------------------------
 
@@ -148,8 +152,31 @@ class Compiled:
         """(outputs, data arrays, dims); lazy outputs evaluated together when ``compute``."""
         args, arrays, dims = self._binding.bind(params, data)
         with np.errstate(all="ignore"):
-            out = program.function(*args)
+            if program is not self._hess and self._by_rows_pays(arrays):
+                out = self._by_rows(program, args, arrays, dims)
+            else:
+                out = program.function(*args)
         return (evaluate(*out) if compute else out), arrays, dims
+
+    def _row_blocks(self):
+        """The row-block evaluation of this loss (None: it is not a sum over samples), made
+        on first use: large data only, so compiling stays as fast as before."""
+        if self._rows is _UNBUILT:
+            self._rows = RowBlocks.build(self.form, self.sample_dim, self.per_sample)
+        return self._rows
+
+    def _by_rows_pays(self, arrays) -> bool:
+        """Whether these data go block by block: large NumPy data of a sum over samples."""
+        return worth_blocks(arrays, self.per_sample) and self._row_blocks() is not None
+
+    def _by_rows(self, program, args, arrays, dims) -> tuple:
+        """The outputs of ``program`` (value, grad or value_and_grad) from the row-block
+        evaluation of value_and_grad."""
+        views = args[:len(self.form.params)]
+        if program is self._grad:
+            return self._rows(views, arrays, dims, value=False)
+        value, *parts = self._rows(views, arrays, dims)
+        return (value,) if program is self._value else (value, *parts)
 
     def _flat_gradient(self, parts) -> np.ndarray:
         if len(parts) == 1:
@@ -229,6 +256,11 @@ class Compiled:
         tail = args[count:]
         fn, flat = self._value_and_grad.function, self._flat_gradient
         lazy = any_lazy(arrays)
+        if self._by_rows_pays(arrays):
+            rows = self._rows
+
+            def fn(*args):                     # noqa: F811 - the row-block evaluation
+                return rows(args[:count], arrays, dims)
 
         def value_and_grad(p):
             views = [p[offsets[q]:offsets[q + 1]].reshape(shapes[q]) if shapes[q]
