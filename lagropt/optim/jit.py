@@ -19,6 +19,10 @@ GIL). Without numba, or for smaller vectors, the NumPy update runs.
 
 from __future__ import annotations
 
+import functools
+
+import numpy as np
+
 from .fused import Untraceable
 from .inplace import _scalar_line, _trace
 from .template import compiled
@@ -31,8 +35,9 @@ _ELEMENTWISE = {"+": "{} + {}", "-": "{} - {}", "*": "{} * {}", "/": "{} / {}", 
 _KERNELS: dict = {}           # source -> compiled kernel, shared by optimizers of one rule
 
 
+@functools.lru_cache(maxsize=None)
 def available() -> bool:
-    """Whether numba can be imported."""
+    """Whether numba can be imported (asked once)."""
     try:
         import numba  # noqa: F401
     except ImportError:
@@ -41,8 +46,8 @@ def available() -> bool:
 
 
 def jit_source(optimizer) -> tuple | None:
-    """(kernel source, wrapper source) of ``optimizer``'s rule, or None when it cannot be
-    compiled this way."""
+    """(kernel source, wrapper source, number of array arguments, number of scalar arguments)
+    of ``optimizer``'s rule, or None when it cannot be compiled this way."""
     try:
         coefficients, inputs, ops, outputs = _trace(optimizer)
     except (Untraceable, AttributeError, TypeError):
@@ -79,7 +84,7 @@ def jit_source(optimizer) -> tuple | None:
         *([f"    {', '.join(buffers)}, = bufs"] if buffers else []),
         f"    kernel({', '.join(inputs + used)})",
     ]) + "\n"
-    return kernel, wrapper
+    return kernel, wrapper, len(inputs), len(used)
 
 
 def _is_number(text: str) -> bool:
@@ -98,7 +103,7 @@ def jit_update(optimizer):
     sources = jit_source(optimizer)
     if sources is None:
         return None
-    kernel_source, wrapper = sources
+    kernel_source, wrapper, arrays, scalars = sources
     kernel = _KERNELS.get(kernel_source)
     if kernel is None:
         import math
@@ -108,6 +113,10 @@ def jit_update(optimizer):
         namespace = {"sqrt": math.sqrt}
         exec(compile(kernel_source, "<lagropt jit kernel>", "exec"), namespace)  # noqa: S102
         kernel = numba.njit(nogil=True, error_model="numpy", fastmath=False)(namespace["kernel"])
+        try:                    # compile now, for float64 arrays and floats: fail here, not later
+            kernel(*[np.zeros(1) for _ in range(arrays)], *[1.0] * scalars)
+        except Exception:  # noqa: BLE001 - numba could not compile it: the NumPy update runs
+            return None
         _KERNELS[kernel_source] = kernel
     step = compiled(wrapper, "step_arrays")
     step.__globals__["kernel"] = kernel
