@@ -37,14 +37,16 @@ MIN_BYTES = 32 * 2 ** 20      # per-sample data from which blocks pay (beyond th
 BLOCK_BYTES = 2 ** 19         # the per-sample data of one block (within the L2 cache)
 _THREADS = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                else os.cpu_count() or 1)
-_POOL: list = []
+_POOL: dict = {}
 
 
 def _pool() -> ThreadPoolExecutor:
-    """The threads that sum runs of blocks beside the calling thread (made once)."""
-    if not _POOL:
-        _POOL.append(ThreadPoolExecutor(_THREADS - 1, thread_name_prefix="lagropt-rows"))
-    return _POOL[0]
+    """The threads that sum runs of blocks beside the calling thread (made once per process:
+    a forked child does not inherit the parent's threads)."""
+    if _POOL.get("pid") != os.getpid():
+        _POOL["pool"] = ThreadPoolExecutor(_THREADS - 1, thread_name_prefix="lagropt-rows")
+        _POOL["pid"] = os.getpid()
+    return _POOL["pool"]
 
 
 def worth_blocks(arrays, per_sample) -> bool:
