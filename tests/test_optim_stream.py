@@ -64,3 +64,9 @@ def test_one_block_is_the_in_memory_order_bit_for_bit():
 def test_chunks_must_be_a_positive_integer():
     with pytest.raises(OptimizerError, match="chunks must be an integer >= 1"):
         optim.minimize(MSE, np.zeros(N), optim.SGD(0.1), data=(X, Y), batch_size=10, chunks=0)
+
+
+def test_the_progress_bar_names_the_chunk(capsys):
+    optim.minimize(MSE, np.zeros(N), optim.SGD(0.05), data=(X, Y), batch_size=100, epochs=1,
+                   seed=0, chunks=250, progress=True)
+    assert "chunk 3/3" in capsys.readouterr().err       # 700 rows in blocks of 250: 3 chunks
