@@ -582,9 +582,15 @@ def _lasso_data(rows=10_000, features=100, seed=0):
 
 @bench("lasso-path")
 def lasso_path_bench(repeats: int = 5):
-    """A 100-point lasso path (scikit-learn's grid, eps = 1e-3) on a 10000 x 100 problem:
-    lagropt.regression.lasso_path vs sklearn.linear_model.lasso_path at the same tol. lagropt's
-    default (active-set) is exact whatever tol; its coordinate descent honours tol."""
+    """A 100-point lasso path (scikit-learn's grid, eps = 1e-3) on a 10000 x 100 (tall) and a
+    1000 x 1000 (wide) problem: lagropt.regression.lasso_path vs sklearn.linear_model.lasso_path
+    at the same tol. lagropt's default (active-set) is exact whatever tol; its coordinate
+    descent honours tol."""
+    for rows, features, count in [(10_000, 100, repeats), (1000, 1000, max(1, repeats // 2))]:
+        _lasso_path_shape(rows, features, count)
+
+
+def _lasso_path_shape(rows: int, features: int, repeats: int):
     import warnings
 
     import numpy as np
@@ -592,13 +598,13 @@ def lasso_path_bench(repeats: int = 5):
     try:
         from sklearn.linear_model import lasso_path as sklearn_path
     except ImportError:
-        emit({"bench": "lasso-path", "case": "10000x100", "ours_s": None,
+        emit({"bench": "lasso-path", "case": f"{rows}x{features}", "ours_s": None,
               "baseline": "sklearn.linear_model.lasso_path", "baseline_s": None,
               "baseline_result": "scikit-learn is not installed"})
         return
     from lagropt.regression import lasso_path
 
-    X, y = _lasso_data()
+    X, y = _lasso_data(rows, features)
     lasso_path(X[:50], y[:50], n_alphas=3, fit_intercept=False, solver="cd")   # compile once
     for solver, tol in [("auto", 1e-4), ("auto", 1e-8), ("cd", 1e-4)]:
         ours, theirs = [], []
@@ -610,7 +616,7 @@ def lasso_path_bench(repeats: int = 5):
                 warnings.simplefilter("ignore")
                 t, (alphas, coefs, gaps) = timed(sklearn_path, X, y, n_alphas=100, eps=1e-3, tol=tol)
             theirs.append(t)
-        emit({"bench": "lasso-path", "case": f"10000x100,tol={tol:g},solver={solver}",
+        emit({"bench": "lasso-path", "case": f"{rows}x{features},tol={tol:g},solver={solver}",
               "ours_s": statistics.median(ours), "baseline": "sklearn.linear_model.lasso_path",
               "baseline_s": statistics.median(theirs),
               "max_abs_coef_diff": float(np.abs(path.coefs - coefs).max()),
@@ -885,6 +891,229 @@ def _backprop(repeats, batch):
           "baseline_s": statistics.median(b),
           "rel_grad_diff": float(np.abs(g - grad).max() / np.abs(grad).max()),
           "loss_diff": abs(value - loss)})
+
+
+# -- big-lstsq -----------------------------------------------------------------------------------
+
+def _measured(fn, args):
+    """fn(*args) (a dict), with this process's RSS before the call and its peak (bytes / 1e9)."""
+    import os
+    import resource
+
+    with open(f"/proc/{os.getpid()}/statm") as stat:
+        before = int(stat.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    out = fn(*args)
+    out["rss_before_gb"] = round(before / 1e9, 3)
+    out["peak_rss_gb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e9, 3)
+    return out
+
+
+def _in_child(fn, *args) -> dict:
+    """fn(*args) in a fresh (spawned) process, so that its peak RSS is its own."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(_measured, (fn, args))
+
+
+def _lazy_regression(rows: int, features: int, chunk_rows: int, seed: int = 0):
+    """X (rows x features, standard normal) and y = X (0, 1, ...) + noise as dask arrays
+    generated chunk by chunk on demand (nothing held in memory)."""
+    import dask.array as da
+    import numpy as np
+
+    rng = da.random.default_rng(seed)
+    X = rng.standard_normal((rows, features), chunks=(chunk_rows, features))
+    y = X @ np.arange(float(features)) + rng.standard_normal(rows, chunks=chunk_rows)
+    return X, y
+
+
+def _least_squares(reduction: str = "sum"):
+    import lagropt
+    from lagropt import losses
+
+    X_, y_, b_ = losses.regression_symbols()
+    return lagropt.compile(losses.least_squares(X_, y_, b_, reduction), wrt=[b_], data=[X_, y_],
+                           hessian=False)
+
+
+def _dask_gradient(rows, features, chunk_rows, which):
+    import numpy as np
+
+    X, y = _lazy_regression(rows, features, chunk_rows)
+    b = np.linspace(-1, 1, features)
+    if which == "lagropt":
+        f = _least_squares()
+        seconds, g = timed(f.grad, b, X, y)
+    else:
+        seconds, g = timed(lambda: (-2 * X.T @ (y - X @ b)).compute())
+    return {"seconds": seconds, "gradient": np.asarray(g).tolist()}
+
+
+def _dask_sgd_epoch(rows, features, chunk_rows, batch, in_memory=False):
+    import numpy as np
+
+    from lagropt import optim
+
+    X, y = _lazy_regression(rows, features, chunk_rows)
+    if in_memory:              # the same numbers held in memory: chunks cost a slice, not a draw
+        import dask
+        import dask.array as da
+
+        X, y = (da.from_array(a, chunks=(chunk_rows,) + a.shape[1:]) for a in dask.compute(X, y))
+    stamps = []
+    seconds, run = timed(optim.minimize, _least_squares("mean"), np.zeros(features),
+                         optim.SGD(1e-3), data=(X, y), batch_size=batch, epochs=1, seed=0,
+                         keep_path=False, callback=lambda r: stamps.append(time.perf_counter()))
+    return {"seconds": seconds, "nit": run.nit, "epoch_s": stamps[-1] - stamps[0],
+            "updates_per_s": (len(stamps) - 1) / (stamps[-1] - stamps[0]),
+            "x_err": float(np.abs(run.x - np.arange(features)).max())}
+
+
+def _dask_naive_batches(rows, features, chunk_rows, batch, updates):
+    """The baseline: mini-batches of rows drawn at random over the whole chunked array."""
+    import numpy as np
+
+    X, y = _lazy_regression(rows, features, chunk_rows)
+    rng, b = np.random.default_rng(0), np.zeros(features)
+    started = time.perf_counter()
+    for _ in range(updates):
+        rows_k = np.sort(rng.choice(rows, batch, replace=False))
+        Xb, yb = (X[rows_k], y[rows_k])
+        Xb, yb = Xb.compute(), yb.compute()
+        b -= 1e-3 * 2 / batch * Xb.T @ (Xb @ b - yb)
+    return {"updates_per_s": updates / (time.perf_counter() - started)}
+
+
+def _in_memory_gradient(rows, features, repeats):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((rows, features))
+    y = X @ np.arange(float(features)) + rng.standard_normal(rows)
+    b = np.linspace(-1, 1, features)
+    f = _least_squares()
+    f.grad(b, X, y)
+    ours, read, plain = [], [], []
+    for _ in range(repeats):
+        ours.append(timed(f.grad, b, X, y)[0])
+        read.append(timed(X.sum)[0])
+        plain.append(timed(lambda: -2 * X.T @ (y - X @ b))[0])
+    reference = -2 * X.T @ (y - X @ b)
+    error = float(np.abs(f.grad(b, X, y) - reference).max() / np.abs(reference).max())
+    return {"ours_s": statistics.median(ours), "read_s": statistics.median(read),
+            "plain_s": statistics.median(plain), "relative_error": error}
+
+
+@bench("big-lstsq")
+def big_lstsq(rows: int = 40_000_000, sgd_rows: int = 20_000_000, memory_rows: int = 20_000_000,
+              features: int = 10, chunk_rows: int = 1_000_000, batch: int = 1000):
+    """Least squares beyond memory (issue 19), each case in its own process for its peak RSS:
+    the gradient on a lazily generated dask X (rows x 10 float64: 3.2 GB) by lagropt.compile
+    vs the hand-written -2 X^T (y - X b) on the same dask arrays; one streaming SGD epoch over
+    sgd_rows rows (updates/s of the epoch, and the run's wall time with its full-data passes:
+    the loss at x0, at the epoch's end and at the end) vs mini-batches drawn at random over the
+    whole array; and the gradient on an in-memory X (memory_rows x 10: 1.6 GB) beside one read
+    of X (X.sum()) and the hand-written expression."""
+    try:
+        import dask  # noqa: F401
+    except ImportError:
+        emit({"bench": "big-lstsq", "case": "dask", "ours_s": None, "baseline_s": None,
+              "baseline_result": "dask is not installed (pip install 'lagropt[dask]')"})
+        dask = None
+    chunk_gb = chunk_rows * (features + 1) * 8 / 1e9
+    if dask is not None:
+        ours = _in_child(_dask_gradient, rows, features, chunk_rows, "lagropt")
+        theirs = _in_child(_dask_gradient, rows, features, chunk_rows, "handwritten")
+        import numpy as np
+        g, h = np.array(ours["gradient"]), np.array(theirs["gradient"])
+        emit({"bench": "big-lstsq", "case": f"dask gradient, {rows}x{features} float64 "
+              f"({rows * features * 8 / 1e9:.1f} GB), chunks of {chunk_rows} rows",
+              "ours_s": ours["seconds"], "ours_peak_rss_gb": ours["peak_rss_gb"],
+              "ours_rss_before_gb": ours["rss_before_gb"],
+              "baseline": "-2*X.T@(y - X@b) on the dask arrays, .compute()",
+              "baseline_s": theirs["seconds"], "baseline_peak_rss_gb": theirs["peak_rss_gb"],
+              "relative_difference": float(np.abs(g - h).max() / np.abs(h).max())})
+        sgd = _in_child(_dask_sgd_epoch, sgd_rows, features, chunk_rows, batch)
+        held = _in_child(_dask_sgd_epoch, sgd_rows, features, chunk_rows, batch, True)
+        naive = _in_child(_dask_naive_batches, sgd_rows, features, chunk_rows, batch, 3)
+        emit({"bench": "big-lstsq", "case": f"SGD epoch, {sgd_rows}x{features} dask, batch "
+              f"{batch}, chunks of {chunk_rows} rows ({chunk_gb:.3f} GB of X and y each)",
+              "ours_updates_per_s": sgd["updates_per_s"], "ours_epoch_s": sgd["epoch_s"],
+              "ours_run_s": sgd["seconds"], "ours_nit": sgd["nit"],
+              "ours_peak_rss_gb": sgd["peak_rss_gb"], "ours_rss_before_gb": sgd["rss_before_gb"],
+              "ours_max_coef_error": sgd["x_err"],
+              "held_in_memory_updates_per_s": held["updates_per_s"],
+              "held_in_memory_epoch_s": held["epoch_s"],
+              "baseline": "random mini-batches over the whole dask array (3 updates)",
+              "baseline_updates_per_s": naive["updates_per_s"],
+              "ours_s": 1 / sgd["updates_per_s"], "baseline_s": 1 / naive["updates_per_s"]})
+    mem = _in_child(_in_memory_gradient, memory_rows, features, 5)
+    emit({"bench": "big-lstsq", "case": f"in-memory gradient, {memory_rows}x{features} float64 "
+          f"({memory_rows * features * 8 / 1e9:.1f} GB)", "ours_s": mem["ours_s"],
+          "baseline": "one read of X (X.sum())", "baseline_s": mem["read_s"],
+          "handwritten_s": mem["plain_s"], "relative_error": mem["relative_error"],
+          "peak_rss_gb": mem["peak_rss_gb"]})
+
+
+# -- step-adam-1e7 -------------------------------------------------------------------------------
+
+@bench("step-adam-1e7")
+def step_adam_1e7(rounds: int = 3, block: int = 10, warmup: int = 3, n: int = 10_000_000):
+    """One Adam step on 10^7 float64 parameters, ns per parameter, all in one run on the same
+    threads: lagropt's in-place chunked rule, torch.optim.Adam(fused=True) and (foreach=True),
+    and the memory floor: an Adam step moves 56 bytes per parameter (reads x, g, m, v; writes
+    x, m, v), so the floor is 56/16 times the time of a NumPy copy (16 bytes per entry) on the
+    same threads.
+    Alternating blocks, warm-up steps of each block dropped (see step-adam-1e6)."""
+    import numpy as np
+
+    from lagropt import optim
+
+    rng = np.random.default_rng(0)
+    x0, g = rng.normal(size=n), rng.normal(size=n)
+    opt = optim.Adam(1e-3)
+    x = x0.copy()
+    state = opt.init(x)
+    src, dst = rng.normal(size=n), np.empty(n)
+    from lagropt.optim.jit import available
+    from lagropt.optim.threads import for_parts
+
+    numpy_opt, x_np = optim.Adam(1e-3), x0.copy()
+    numpy_opt.__dict__["_jit"] = None           # the NumPy update the compiled loop replaces
+    numpy_state = numpy_opt.init(x_np)
+    sides = {"lagropt": lambda: opt.step(x, g, state),       # the copy on the same threads:
+             "numpy": lambda: numpy_opt.step(x_np, g, numpy_state),
+             "copy": lambda: for_parts(n, lambda s: np.copyto(dst[s], src[s]))}
+    torch = _torch()
+    threads = optim.get_num_threads()
+    if torch is not None:
+        torch.set_num_threads(threads)
+        for kind in ("fused", "foreach"):
+            p = torch.tensor(x0.copy(), requires_grad=True)
+            p.grad = torch.tensor(g)
+            sides[kind] = torch.optim.Adam([p], lr=1e-3, **{kind: True}).step
+    times = {name: [] for name in sides}
+    for _ in range(rounds):
+        for name, fn in sides.items():
+            times[name] += [timed(fn)[0] for _ in range(block)][warmup:]
+    ns = {name: statistics.median(t) / n * 1e9 for name, t in times.items()}
+    floor = ns["copy"] * 56 / 16
+    record = {"bench": "step-adam-1e7", "case": f"n={n}, {threads} threads",
+              "ours_ns_per_param": ns["lagropt"], "floor_ns_per_param": floor,
+              "copy_ns_per_entry": ns["copy"], "ours_s": ns["lagropt"] * n / 1e9,
+              "ours_engine": "numba loop (the fast extra)" if available() else
+              "in-place NumPy chunks (numba not installed)",
+              "ours_numpy_update_ns_per_param": ns["numpy"]}
+    if torch is None:
+        record.update(baseline="memory floor (torch not installed)", baseline_s=floor * n / 1e9)
+    else:
+        record.update(baseline=f"torch.optim.Adam(fused=True) {torch.__version__} CPU",
+                      baseline_s=ns["fused"] * n / 1e9, fused_ns_per_param=ns["fused"],
+                      foreach_ns_per_param=ns["foreach"],
+                      ours_over_foreach=ns["lagropt"] / ns["foreach"],
+                      ours_over_floor=ns["lagropt"] / floor)
+    emit(record)
 
 
 def main(argv=None) -> int:

@@ -14,6 +14,7 @@ import math
 import numpy as np
 import sympy as sp
 
+from ..arrays import is_duck
 from ..errors import CompileError, DataError
 from .index import Argument, IndexForm
 
@@ -98,10 +99,17 @@ class Binding:
 
     @staticmethod
     def _array(a: Argument, rank: int, value):
-        arr = np.asarray(value)
+        """``value`` as a float array of rank ``rank``. A duck array (dask, ...) is kept as it
+        is, converted lazily: np.asarray would load all of it."""
+        arr = value if is_duck(value) else np.asarray(value)
+        if any(not isinstance(d, (int, np.integer)) for d in arr.shape):
+            raise DataError(f"data {a.name} has unknown chunk lengths (shape {arr.shape}): "
+                            "call its compute_chunk_sizes() first")
         if arr.dtype != np.float64:
             if arr.dtype.kind == "c":
                 raise DataError(f"data {a.name} is complex; lagropt works over the reals")
+            if is_duck(arr) and arr.dtype.kind not in "biuf":    # astype would fail later
+                raise DataError(f"data {a.name} is not numeric (dtype {arr.dtype})")
             try:
                 arr = arr.astype(float)
             except (TypeError, ValueError) as exc:

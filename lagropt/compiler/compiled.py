@@ -5,6 +5,12 @@ the order given at compile time. Each call checks the data shapes against the ex
 (binding the dimension symbols m, n, ... to the lengths it finds), the parameters for NaN and
 inf, and the result for NaN and inf; these checks cost O(n), not O(m n). When a result is not
 finite the data are scanned to name the array and entry at fault.
+
+Data may be duck arrays (dask): they stay lazy through the generated code, and each call
+evaluates its results in one pass (``compute=True``, the default: NumPy results, checked) or
+returns them lazy (``compute=False``: dask results, unchecked, evaluated when the caller
+computes them). Dask evaluates the generated expression chunk by chunk, so memory stays bounded
+by a few chunks whatever the size of the data.
 """
 
 from __future__ import annotations
@@ -14,13 +20,17 @@ import math
 import numpy as np
 import sympy as sp
 
+from ..arrays import any_lazy, compute as evaluate, first_true, is_lazy
 from ..errors import CompileError, DataError, EvaluationError
 from .binding import Binding
 from .codegen import generate
 from .diff import Differentiator
 from .index import IndexForm
+from .rows import RowBlocks, worth_blocks
 
 __all__ = ["Compiled"]
+
+_UNBUILT = object()
 
 
 def _sample_dim(form: IndexForm, samples):
@@ -92,6 +102,7 @@ class Compiled:
                     outputs.append((diff.d(ga, form.params[b], kb), ka + kb))
                     self._blocks.append((a, b))
             self._hess = generate(form, outputs, "hess")
+        self._rows = _UNBUILT       # the row-block evaluation (rows.py), built on first need
 
     # -- naming and diagnosis ------------------------------------------------------------------
 
@@ -112,8 +123,9 @@ class Compiled:
         for a, arr in zip(self.form.data, arrays):
             bad = ~np.isfinite(arr)
             if np.any(bad):
-                where = np.argwhere(bad)[0] if np.ndim(arr) else ()
-                kind = "nan" if np.isnan(np.asarray(arr)[tuple(where)]) else "inf"
+                where = first_true(bad) if np.ndim(arr) else ()
+                (entry,) = evaluate(arr[tuple(where)] if where else arr)
+                kind = "nan" if np.isnan(entry) else "inf"
                 at = f" at index {', '.join(map(str, where))}" if len(where) else ""
                 raise DataError(f"data {a.name} contains {kind}{at}")
         out = np.asarray(out, dtype=float)
@@ -136,38 +148,74 @@ class Compiled:
 
     # -- evaluation ------------------------------------------------------------------------------
 
-    def _run(self, program, params, data):
+    def _run(self, program, params, data, compute=True):
+        """(outputs, data arrays, dims); lazy outputs evaluated together when ``compute``."""
         args, arrays, dims = self._binding.bind(params, data)
         with np.errstate(all="ignore"):
-            return program.function(*args), arrays, dims
+            if program is not self._hess and self._by_rows_pays(arrays):
+                out = self._by_rows(program, args, arrays, dims)
+            else:
+                out = program.function(*args)
+        return (evaluate(*out) if compute else out), arrays, dims
+
+    def _row_blocks(self):
+        """The row-block evaluation of this loss (None: it is not a sum over samples), made
+        on first use: large data only, so compiling stays as fast as before."""
+        if self._rows is _UNBUILT:
+            self._rows = RowBlocks.build(self.form, self.sample_dim, self.per_sample)
+        return self._rows
+
+    def _by_rows_pays(self, arrays) -> bool:
+        """Whether these data go block by block: large NumPy data of a sum over samples."""
+        return worth_blocks(arrays, self.per_sample) and self._row_blocks() is not None
+
+    def _by_rows(self, program, args, arrays, dims) -> tuple:
+        """The outputs of ``program`` (value, grad or value_and_grad) from the row-block
+        evaluation of value_and_grad."""
+        views = args[:len(self.form.params)]
+        if program is self._grad:
+            return self._rows(views, arrays, dims, value=False)
+        value, *parts = self._rows(views, arrays, dims)
+        return (value,) if program is self._value else (value, *parts)
 
     def _flat_gradient(self, parts) -> np.ndarray:
         if len(parts) == 1:
             return np.array(parts[0], dtype=float).reshape(-1)
         return np.concatenate([np.asarray(p, dtype=float).reshape(-1) for p in parts])
 
-    def value(self, params, *data) -> float:
-        """The value of the expression at ``params`` for these data."""
-        (out,), arrays, dims = self._run(self._value, params, data)
+    def value(self, params, *data, compute: bool = True) -> float:
+        """The value of the expression at ``params`` for these data (with lazy data and
+        ``compute=False``: a lazy 0-d array, unchecked)."""
+        (out,), arrays, dims = self._run(self._value, params, data, compute)
+        if is_lazy(out):
+            return out
         return float(self._checked("value", float(out), arrays, dims))
 
-    def grad(self, params, *data) -> np.ndarray:
-        """The gradient, a 1-D array laid out like ``params``."""
-        parts, arrays, dims = self._run(self._grad, params, data)
+    def grad(self, params, *data, compute: bool = True) -> np.ndarray:
+        """The gradient, a 1-D array laid out like ``params`` (lazy with lazy data and
+        ``compute=False``)."""
+        parts, arrays, dims = self._run(self._grad, params, data, compute)
+        if any_lazy(parts):
+            return _lazy_flat(parts)
         return self._checked("gradient", self._flat_gradient(parts), arrays, dims)
 
-    def value_and_grad(self, params, *data) -> tuple:
-        """(value, gradient), sharing the work common to both."""
-        (value, *parts), arrays, dims = self._run(self._value_and_grad, params, data)
+    def value_and_grad(self, params, *data, compute: bool = True) -> tuple:
+        """(value, gradient), sharing the work common to both (one pass over lazy data)."""
+        (value, *parts), arrays, dims = self._run(self._value_and_grad, params, data, compute)
+        if is_lazy(value) or any_lazy(parts):
+            return value, _lazy_flat(parts)
         value = float(self._checked("value", float(value), arrays, dims))
         return value, self._checked("gradient", self._flat_gradient(parts), arrays, dims)
 
-    def hess(self, params, *data) -> np.ndarray:
-        """The Hessian, an (N, N) array for N parameters."""
+    def hess(self, params, *data, compute: bool = True) -> np.ndarray:
+        """The Hessian, an (N, N) array for N parameters (lazy with lazy data and
+        ``compute=False``)."""
         if self._hess is None:
             raise CompileError("compiled without a Hessian (hessian=False)")
-        blocks, arrays, dims = self._run(self._hess, params, data)
+        blocks, arrays, dims = self._run(self._hess, params, data, compute)
         sizes = [math.prod(self._binding.shape(q, dims)) for q in range(len(self.form.params))]
+        if any_lazy(blocks):
+            return self._lazy_hessian(blocks, sizes)
         offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
         H = np.empty((offsets[-1], offsets[-1]))
         for (a, b), block in zip(self._blocks, blocks):
@@ -175,6 +223,16 @@ class Compiled:
             H[offsets[a]:offsets[a + 1], offsets[b]:offsets[b + 1]] = block
             H[offsets[b]:offsets[b + 1], offsets[a]:offsets[a + 1]] = block.T
         return self._checked("Hessian", H, arrays, dims)
+
+    def _lazy_hessian(self, blocks, sizes):
+        """The Hessian assembled from lazy blocks (upper blocks computed, lower = transposes)."""
+        grid = {}
+        for (a, b), block in zip(self._blocks, blocks):
+            block = np.reshape(np.asarray(block) if not is_lazy(block) else block,
+                               (sizes[a], sizes[b]))
+            grid[a, b], grid[b, a] = block, block.T
+        count = len(sizes)
+        return np.block([[grid[a, b] for b in range(count)] for a in range(count)])
 
     __call__ = value
 
@@ -197,12 +255,20 @@ class Compiled:
         offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int).tolist()
         tail = args[count:]
         fn, flat = self._value_and_grad.function, self._flat_gradient
+        lazy = any_lazy(arrays)
+        if self._by_rows_pays(arrays):
+            rows = self._rows
+
+            def fn(*args):                     # noqa: F811 - the row-block evaluation
+                return rows(args[:count], arrays, dims)
 
         def value_and_grad(p):
             views = [p[offsets[q]:offsets[q + 1]].reshape(shapes[q]) if shapes[q]
                      else p[offsets[q]] for q in range(count)]
             with np.errstate(all="ignore"):
                 value, *parts = fn(*views, *tail)
+                if lazy:                       # one pass over the data for all outputs
+                    value, *parts = evaluate(value, *parts)
             return float(value), flat(parts)
         return value_and_grad
 
@@ -237,3 +303,11 @@ class Compiled:
         text = sp.sstr(self.expr)
         text = text if len(text) <= 60 else text[:57] + "..."
         return f"<Compiled {text} in ({params})" + (f"; data ({data})>" if data else ">")
+
+
+def _lazy_flat(parts):
+    """The gradient parts of a lazy evaluation as one lazy 1-D array."""
+    flat = [np.reshape(p, (-1,)) if is_lazy(p) else np.asarray(p, dtype=float).reshape(-1)
+            for p in parts]
+    return flat[0] if len(flat) == 1 else np.concatenate(flat)
+

@@ -16,6 +16,7 @@ import math
 import numpy as np
 from scipy.optimize import OptimizeResult
 
+from ..arrays import any_lazy, load_rows, row_blocks
 from ..errors import OptimizerError
 from . import fused, template
 from .objective import as_data, as_objective, check_data
@@ -40,23 +41,34 @@ def _count(name: str, value, low: int = 0):
     return int(value)
 
 
+def _batches(data, per_sample, batch_size, rng, shuffle, chunks):
+    """The mini-batches of a run: in memory (:class:`_Batches`) when the data are NumPy arrays
+    taken as one block, else streamed block by block (:class:`_Stream`)."""
+    rows = {np.shape(d)[0] for d, p in zip(data, per_sample) if p}
+    if not rows:
+        raise OptimizerError("batch_size= needs per-sample data (arrays whose axis 0 is the "
+                             "sample axis); this loss has none")
+    if len(rows) > 1:
+        raise OptimizerError(f"the per-sample data arrays have different numbers of rows: "
+                             f"{sorted(rows)}")
+    chunks = None if chunks is None else _count("chunks", chunks, 1)
+    blocks = row_blocks(data, per_sample, chunks)
+    lazy = any_lazy([d for d, p in zip(data, per_sample) if p])
+    kind = _Stream if lazy or len(blocks) > 1 else _Batches
+    return kind(data, per_sample, batch_size, rng, shuffle, rows.pop(), blocks)
+
+
 class _Batches:
     """Mini-batches of the per-sample data: a fresh seeded permutation of the rows each epoch
     (or the rows in order), cut into consecutive slices; the last one may be smaller."""
 
-    def __init__(self, data, per_sample, batch_size, rng, shuffle):
-        rows = {np.shape(d)[0] for d, p in zip(data, per_sample) if p}
-        if not rows:
-            raise OptimizerError("batch_size= needs per-sample data (arrays whose axis 0 is the "
-                                 "sample axis); this loss has none")
-        if len(rows) > 1:
-            raise OptimizerError(f"the per-sample data arrays have different numbers of rows: "
-                                 f"{sorted(rows)}")
-        self.rows = rows.pop()
+    def __init__(self, data, per_sample, batch_size, rng, shuffle, rows, blocks=None):
+        self.rows = rows
         self.size = min(batch_size, self.rows)
         self.per_epoch = -(-self.rows // self.size)
         self.data, self.per_sample, self.rng, self.shuffle = data, per_sample, rng, shuffle
         self.order = np.arange(self.rows)
+        self.progress = ""                 # where the stream is, for the progress bar
 
     def get(self, k: int) -> tuple:
         """The data of update ``k`` (0-based)."""
@@ -65,6 +77,64 @@ class _Batches:
             self.order = self.rng.permutation(self.rows)
         idx = self.order[b * self.size:(b + 1) * self.size]
         return tuple(d[idx] if p else d for d, p in zip(self.data, self.per_sample))
+
+
+class _Stream(_Batches):
+    """Mini-batches streamed from data in row blocks (dask chunks, or ``chunks=`` rows of a
+    NumPy, memory-mapped or zarr array), holding one block in memory (two while the next
+    loads), each batch gathered from it.
+
+    The order of an epoch, drawn from the seeded generator in this sequence: the blocks in the
+    order ``rng.permutation(k)`` (k blocks), then, as each block is reached, its rows in the
+    order ``rng.permutation(rows of the block)``; with ``shuffle=False`` blocks and rows in
+    order. The rows so ordered are cut into consecutive batches of ``batch_size`` (a batch may
+    span the end of one block and the start of the next; the last of the epoch may be
+    smaller). With one block this is the in-memory order (one ``rng.permutation(rows)`` per
+    epoch), and the same blocks give the same batches whether the data are dask or NumPy.
+    """
+
+    def __init__(self, data, per_sample, batch_size, rng, shuffle, rows, blocks):
+        super().__init__(data, per_sample, batch_size, rng, shuffle, rows)
+        self.blocks = blocks
+        self.sequence, self.next = [], 0
+        self.block, self.rows_order, self.used = None, None, 0    # the block being read
+
+    def _new_epoch(self) -> None:
+        count = len(self.blocks)
+        self.sequence = self.rng.permutation(count) if self.shuffle and count > 1 else \
+            np.arange(count)
+        self.next, self.block, self.rows_order, self.used = 0, None, None, 0
+
+    def _load_next(self) -> None:
+        """Read the next block of the epoch and draw the order of its rows."""
+        start, stop = self.blocks[self.sequence[self.next]]
+        self.next += 1
+        self.progress = f"chunk {self.next}/{len(self.blocks)}"
+        self.block = None                  # the old block is released before the new loads
+        self.block = load_rows(self.data, self.per_sample, start, stop)
+        self.rows_order = self.rng.permutation(stop - start) if self.shuffle else \
+            np.arange(stop - start)
+        self.used = 0
+
+    def get(self, k: int) -> tuple:
+        """The data of update ``k`` (0-based; called in order): the next ``batch_size`` rows of
+        the epoch's order, gathered from the block being read (and the start of the next)."""
+        if k % self.per_epoch == 0:
+            self._new_epoch()
+        parts, need = [], self.size
+        while need > 0:
+            if self.block is None or self.used == len(self.rows_order):
+                if self.next == len(self.blocks):
+                    break                      # the epoch's last, smaller batch
+                self._load_next()
+            rows = self.rows_order[self.used:self.used + need]
+            self.used += len(rows)
+            need -= len(rows)
+            parts.append(tuple(d[rows] if p else d for d, p in zip(self.block, self.per_sample)))
+        if len(parts) == 1:
+            return parts[0]
+        return tuple(np.concatenate(column) if p else column[0]
+                     for column, p in zip(zip(*parts), self.per_sample))
 
 
 def _trailing_repeats(path) -> int:
@@ -237,6 +307,8 @@ class _Run:
         """The progress bar, the callback and the end of an epoch after update ``nit``; True
         when the run stops here."""
         if self.bar is not None:
+            if self.batches is not None:
+                self.bar.detail = self.batches.progress
             self.bar.update(nit, value)
         if self.callback is not None and _stop_requested(self.callback, x, value, nit):
             self.stop(CALLBACK, f"stopped by the callback after {nit} steps")
@@ -298,7 +370,8 @@ class _Run:
 def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, data=None,
              batch_size=None, epochs=None, tol=None, callback=None, seed=None,
              progress: bool = False, validation=None, patience=None, shuffle: bool = True,
-             wrt=None, keep_path: bool = True, max_growth: float = 1e6) -> OptimizeResult:
+             wrt=None, keep_path: bool = True, max_growth: float = 1e6,
+             chunks=None) -> OptimizeResult:
     """Minimize ``fun`` from ``x0`` with the update rule ``optimizer``.
 
     Parameters
@@ -318,7 +391,9 @@ def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, dat
         For a Python ``fun`` only: ``grad(x, *data)``, True when ``fun`` returns
         ``(value, gradient)``, or "central" for the lecture's central differences.
     data : tuple, optional
-        The data arguments after the parameters (arrays and scalars).
+        The data arguments after the parameters (arrays and scalars). Dask arrays stay lazy:
+        full-batch values and gradients are evaluated chunk by chunk by dask, and mini-batches
+        are streamed chunk by chunk (see ``chunks``).
     batch_size : int, optional
         Mini-batch descent: each update sees ``batch_size`` rows of the per-sample data
         (1: stochastic gradient descent). An epoch is one pass over a permutation of the
@@ -349,6 +424,13 @@ def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, dat
         Record every iterate in ``path`` (default); False keeps only x0 and the last.
     max_growth : float
         The run counts as diverged when the loss exceeds f(x0) + max_growth max(|f(x0)|, 1).
+    chunks : int, optional
+        With ``batch_size``: stream the rows in blocks of this many rows, one block in memory
+        (two while the next loads) (for memory-mapped or zarr-backed data; dask data stream by their own row
+        chunks without it). Each epoch visits the blocks in a seeded random order and each
+        block's rows in a seeded random order, drawn in that sequence; the same blocks and
+        seed give the same iterates for NumPy and dask data, and one block (the default for
+        NumPy data) is the in-memory order.
 
     Returns
     -------
@@ -377,12 +459,14 @@ def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, dat
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     batches = None
     if batch_size is not None:
-        batches = _Batches(data, objective.per_sample, _count("batch_size", batch_size, 1), rng,
-                           shuffle)
+        batches = _batches(data, objective.per_sample, _count("batch_size", batch_size, 1), rng,
+                           shuffle, chunks)
         if epochs is not None:
             steps = _count("epochs", epochs, 1) * batches.per_epoch
     elif epochs is not None:
         steps = _count("epochs", epochs, 1)              # full batch: an epoch is one update
+    if chunks is not None and batch_size is None:
+        raise OptimizerError("chunks= streams mini-batches: give batch_size= too")
     steps = _count("steps", steps)
     validation = as_data(validation) if validation is not None else None
     if validation is not None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..arrays import is_duck
 from ..errors import OptimizerError
 
 __all__ = ["Objective", "as_data", "as_objective", "central_difference", "check_data"]
@@ -34,7 +35,7 @@ def as_data(data) -> tuple:
     one argument, a tuple or list is kept; anything else is refused."""
     if data is None:
         return ()
-    if isinstance(data, np.ndarray):
+    if isinstance(data, np.ndarray) or is_duck(data):
         return (data,)
     if not isinstance(data, (tuple, list)):
         raise OptimizerError("data= is a tuple of the arrays (and scalars) the loss takes after "

@@ -23,6 +23,7 @@ class ProgressBar:
         self.width = width
         self.started = time.perf_counter()
         self.drawn = 0.0
+        self.detail = ""                   # e.g. "chunk 3/40" while streaming
 
     def update(self, done: int, loss: float, force: bool = False) -> None:
         now = time.perf_counter()
@@ -36,7 +37,8 @@ class ProgressBar:
         rate = done / elapsed if elapsed > 0 else 0.0
         left = (self.total - done) / rate if rate > 0 else 0.0
         self.stream.write(f"\r{self.label} {frac:4.0%}|{bar:<{self.width}}| {done}/{self.total} "
-                          f"[{_clock(elapsed)}<{_clock(left)}, {rate:.1f} it/s, loss={loss:.4g}]")
+                          f"[{_clock(elapsed)}<{_clock(left)}, {rate:.1f} it/s, loss={loss:.4g}"
+                          + (f", {self.detail}" if self.detail else "") + "]")
         self.stream.flush()
 
     def close(self, done: int, loss: float) -> None:

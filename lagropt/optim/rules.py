@@ -30,6 +30,7 @@ import numpy as np
 
 from ..errors import OptimizerError
 from .fused import float_step
+from . import jit
 from .inplace import in_place
 from .schedules import as_schedule, check_number
 from .template import CHUNK
@@ -127,7 +128,7 @@ class Optimizer:
         c = self.coefficients(t, self.lr(t - 1))
         bufs = [state.buffers[k] for k in self.buffers]
         g = -grads if self.maximize else grads
-        update = self._array_update()
+        update = self._array_update([params, g, *bufs])
         for_parts(params.shape[0], lambda s: update(c, params[s], g[s], [b[s] for b in bufs]))
         return params
 
@@ -135,15 +136,25 @@ class Optimizer:
         # a hyperparameter set anew is written into the in-place update at the next step
         object.__setattr__(self, name, value)
         self.__dict__.pop("_in_place", None)
+        self.__dict__.pop("_jit", None)
         self.__dict__.pop("_float_steps", None)
 
-    def _array_update(self):
+    def _array_update(self, arrays=()):
         """``step_arrays`` when a subclass or the instance replaced it, else the rule traced
-        into in-place NumPy calls (:mod:`lagropt.optim.inplace`; compiled at the first step
-        and whenever a hyperparameter was set), or the rule as written if it cannot be."""
+        into one compiled loop for large float64 ``arrays`` (x, g, buffers) when numba is
+        installed (:mod:`lagropt.optim.jit`), else into in-place NumPy calls
+        (:mod:`lagropt.optim.inplace`; compiled at the first step and whenever a
+        hyperparameter was set), or the rule as written if it cannot be. All of them compute
+        the same float64 operations in the same order: the same iterates bit for bit."""
         hook = self.step_arrays
         if "step_arrays" in self.__dict__ or type(self).step_arrays is not Optimizer.step_arrays:
             return hook
+        if arrays and arrays[0].shape[0] >= jit.MIN_SIZE and all(
+                a.dtype == np.float64 and a.flags.c_contiguous for a in arrays):
+            if "_jit" not in self.__dict__:
+                self.__dict__["_jit"] = jit.jit_update(self)
+            if self.__dict__["_jit"] is not None:
+                return self.__dict__["_jit"]
         if "_in_place" not in self.__dict__:
             self.__dict__["_in_place"] = in_place(self) or hook
         return self.__dict__["_in_place"]

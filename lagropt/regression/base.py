@@ -1,5 +1,9 @@
 """What every estimator shares: scikit-learn's parameter protocol, input checks, centering,
-compiled objectives (cached), the L-BFGS and descent-family solvers."""
+compiled objectives (cached), the L-BFGS and descent-family solvers.
+
+Data may be dask arrays (data larger than memory, docs/big-data.md): the checks below keep them
+lazy (one pass to check them finite), and the fits read them through the compiled objective,
+which dask evaluates chunk by chunk."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import numpy as np
 import scipy.optimize
 import sympy as sp
 
+from ..arrays import compute, first_true, is_lazy
 from ..errors import DataError, ProblemError
 from .quadratic import ConvergenceError
 
@@ -58,8 +63,46 @@ def _parameter_names(cls) -> list[str]:
             if p.name != "self" and p.kind != p.VAR_KEYWORD]
 
 
+def _lazy_numbers(a, name: str, what: str):
+    """A lazy array as float (lazily), refused in one line when it is not numeric."""
+    if a.dtype.kind not in "biuf":
+        raise DataError(f"{name} must be numeric ({what}), got dtype {a.dtype}")
+    if any(not isinstance(d, (int, np.integer)) for d in a.shape):
+        raise DataError(f"{name} has unknown chunk lengths (shape {a.shape}): call its "
+                        "compute_chunk_sizes() first")
+    return a.astype(float)
+
+
+def _check_lazy_finite(arrays: dict) -> None:
+    """One pass over the lazy ``{name: array}`` checking every entry finite; the first
+    non-finite entry is located block by block and named."""
+    names = list(arrays)
+    flags = compute(*(np.all(np.isfinite(arrays[k])) for k in names))
+    for name, finite in zip(names, flags):
+        if not finite:
+            a = arrays[name]
+            where = first_true(~np.isfinite(a))
+            (value,) = compute(a[where])
+            at = f"row {where[0]}, column {where[1]}" if len(where) == 2 else f"index {where[0]}"
+            raise DataError(f"{name} contains {value} at {at}")
+
+
+def _check_lazy_X(X, name: str):
+    X = _lazy_numbers(X, name, "a 2-D array of numbers")
+    if X.ndim != 2:
+        raise DataError(f"{name} must be 2-D (samples x features), got shape {X.shape}")
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise DataError(f"{name} is empty (shape {X.shape})")
+    return X
+
+
 def check_X(X, name: str = "X") -> np.ndarray:
-    """X as a finite 2-D float array, or a DataError naming the problem."""
+    """X as a finite 2-D float array, or a DataError naming the problem (a dask array stays
+    lazy: checked in one pass)."""
+    if is_lazy(X):
+        X = _check_lazy_X(X, name)
+        _check_lazy_finite({name: X})
+        return X
     try:
         X = np.asarray(X, dtype=float)
     except (TypeError, ValueError):
@@ -76,6 +119,8 @@ def check_X(X, name: str = "X") -> np.ndarray:
 
 def check_Xy(X, y, n_features: int | None = None):
     """(X, y) checked: X finite 2-D, y finite 1-D with one entry per row of X."""
+    if is_lazy(X) or is_lazy(y):
+        return _check_lazy_Xy(X, y)
     X = check_X(X)
     try:
         y = np.asarray(y, dtype=float)
@@ -92,6 +137,23 @@ def check_Xy(X, y, n_features: int | None = None):
     return X, y
 
 
+def _check_lazy_Xy(X, y):
+    """check_Xy for dask data: the same checks, one pass over both for finiteness."""
+    X = _check_lazy_X(X, "X") if is_lazy(X) else check_X(X)
+    y = _lazy_numbers(y, "y", "for class labels use a classifier") if is_lazy(y) else \
+        np.asarray(y, dtype=float)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        raise DataError(f"y must be 1-D (one target per sample), got shape {y.shape}")
+    if len(y) != X.shape[0]:
+        raise DataError(f"X has {X.shape[0]} rows but y has {len(y)} entries")
+    _check_lazy_finite({name: a for name, a in (("X", X), ("y", y)) if is_lazy(a)})
+    if not is_lazy(y) and not np.all(np.isfinite(y)):
+        raise DataError(f"y contains {y[~np.isfinite(y)][0]}")
+    return X, y
+
+
 def check_features(X, n_features: int) -> np.ndarray:
     X = check_X(X)
     if X.shape[1] != n_features:
@@ -103,7 +165,8 @@ def center(X, y, fit_intercept: bool):
     """Centered copies and the means (the intercept is then mean(y) - mean(X) w, unpenalized)."""
     if not fit_intercept:
         return X, y, np.zeros(X.shape[1]), 0.0
-    x_mean, y_mean = X.mean(axis=0), float(y.mean())
+    x_mean, y_mean = compute(X.mean(axis=0), y.mean())      # one pass over lazy data
+    y_mean = float(y_mean)
     return X - x_mean, y - y_mean, x_mean, y_mean
 
 

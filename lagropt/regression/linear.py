@@ -26,6 +26,7 @@ import scipy.linalg
 import sympy as sp
 
 from .. import losses, penalties
+from ..arrays import compute, is_lazy
 from ..errors import ProblemError
 from . import derive
 from .base import Estimator, center, check_features, check_Xy, compiled, descend, is_optimizer, lbfgs
@@ -42,9 +43,11 @@ _decay = sp.Symbol("l2", nonnegative=True)
 
 def r2_score(y, prediction) -> float:
     """The coefficient of determination R^2 = 1 - sum (y - yhat)^2 / sum (y - mean y)^2."""
-    y, prediction = np.asarray(y, dtype=float), np.asarray(prediction, dtype=float)
-    total = ((y - y.mean()) ** 2).sum()
-    residual = ((y - prediction) ** 2).sum()
+    if not (is_lazy(y) or is_lazy(prediction)):
+        y, prediction = np.asarray(y, dtype=float), np.asarray(prediction, dtype=float)
+    # dask: two passes (the mean, then both sums), never the whole of y in memory
+    total, residual = compute(((y - compute(y.mean())[0]) ** 2).sum(),
+                              ((y - prediction) ** 2).sum())
     if total == 0:
         return 1.0 if residual == 0 else 0.0
     return float(1 - residual / total)
@@ -118,9 +121,12 @@ class _LeastSquares(Estimator):
         """The fitted problem as a PenalizedQuadratic on (already centered) data X, y."""
         f = compiled(_data_term(self._reduction), (beta_,), (X_, y_))
         zero = np.zeros(X.shape[1])
-        f0, gradient = f.value_and_grad(zero, X, y)
+        # dask data: Q = hessian (X^T X scaled), q and f0 accumulated chunk by chunk, one pass
+        (f0, gradient), Q = compute(f.value_and_grad(zero, X, y, compute=False),
+                                    f.hess(zero, X, y, compute=False))
+        f0, gradient, Q = float(f0), np.asarray(gradient, dtype=float), np.asarray(Q)
         l2, right, left = self._penalty_numbers()
-        return PenalizedQuadratic(f.hess(zero, X, y), -gradient, f0, l2, right, left)
+        return PenalizedQuadratic(Q, -gradient, f0, l2, right, left)
 
     def _penalty_numbers(self) -> tuple:
         """(l2, r, l) of the penalty at this estimator's hyperparameters."""
@@ -150,11 +156,24 @@ class _LeastSquares(Estimator):
     def _closed_form(self, X, y, problem):
         """Ridge: Cholesky on (Q + l2 I) w = q, the derived normal equations; least squares:
         lstsq on X (minimum-norm when X is rank deficient)."""
+        if problem.l2 == 0 and is_lazy(X):
+            return self._normal_equations(X, problem)
         if problem.l2 == 0:
             w, _, self.rank_, self.singular_ = np.linalg.lstsq(X, y, rcond=None)
             return w
         A = problem.Q + problem.l2 * np.eye(len(problem.q))
         return scipy.linalg.cho_solve(scipy.linalg.cho_factor(A), problem.q)
+
+    def _normal_equations(self, X, problem):
+        """Least squares on data too large for lstsq on X: Q w = q, Q = c X^T X accumulated
+        chunk by chunk (c = 2 for the sum, 1/m for the half mean), solved by lstsq on Q (the
+        minimum-norm solution when X is rank deficient, as lstsq on X gives); the singular
+        values of X are sqrt(eig(Q) / c). Squares the condition number of X: see
+        docs/big-data.md."""
+        c = 2.0 if self._reduction == "sum" else 1.0 / X.shape[0]
+        w, _, self.rank_, s = np.linalg.lstsq(problem.Q, problem.q, rcond=None)
+        self.singular_ = np.sqrt(s / c)
+        return w
 
     def _lbfgs(self, problem, coef_init):
         if problem.right.any() or np.isfinite(problem.left).any() and problem.left.any():
@@ -190,7 +209,7 @@ class _LeastSquares(Estimator):
             w, self.n_iter_ = descend(f, x0, (X, y, *hyper.values()), self.solver,
                                       self.max_iter, self.tol)
         self.dual_gap_ = None
-        self.kkt_violation_ = self.standard_form(X, y).kkt_violation(w)
+        self.kkt_violation_ = self.standard_form(X, y).kkt_violation(w)   # a pass on dask data
         return w
 
     # -- using the fit --------------------------------------------------------------------

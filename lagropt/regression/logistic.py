@@ -22,6 +22,7 @@ import sympy as sp
 
 from ..softmax import softmax
 from .. import losses, penalties
+from ..arrays import compute, is_lazy
 from ..errors import DataError, ProblemError
 from ..functions import sigmoid
 from .base import (Estimator, check_features, check_X, compiled, descend, is_optimizer, lbfgs,
@@ -87,12 +88,15 @@ class _Classifier(Estimator):
         """Fit to X (samples x features) and class labels y. Returns the estimator."""
         X = check_X(X)
         self._validate()
-        labels = np.asarray(y)
+        labels = y if is_lazy(y) else np.asarray(y)
         if labels.ndim != 1 or len(labels) != X.shape[0]:
             raise DataError(f"y must hold one label per row of X ({X.shape[0]}), got shape {labels.shape}")
-        self.classes_, index = np.unique(labels, return_inverse=True)
-        self._check_classes()
-        T = self._targets(index)
+        if is_lazy(labels) or is_lazy(X):
+            T = self._lazy_targets(labels)
+        else:
+            self.classes_, index = np.unique(labels, return_inverse=True)
+            self._check_classes()
+            T = self._targets(index)
         C, l2, l1 = self._penalty_numbers()
         f = self._smooth()
         data = (X, T, C, l2)
@@ -124,6 +128,15 @@ class _Classifier(Estimator):
         self.n_features_in_ = X.shape[1]
         return self
 
+    def _lazy_targets(self, labels):
+        """The targets of dask labels, kept lazy: the classes in one pass, then the indicator
+        labels == class (the same numbers as _targets of np.unique's inverse)."""
+        (self.classes_,) = compute(np.unique(labels))
+        self.classes_ = np.asarray(self.classes_)
+        self._check_classes()
+        onehot = (labels[:, None] == self.classes_[None, :]).astype(float)
+        return onehot[:, 1] if self._target_symbol is y_ else onehot
+
     def decision_function(self, X) -> np.ndarray:
         """The logits X coef_^T + intercept_ (one column per class; 1-D for two classes)."""
         self._check_fitted()
@@ -132,11 +145,15 @@ class _Classifier(Estimator):
 
     def predict(self, X) -> np.ndarray:
         """The most probable class label."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        best = np.argmax(self.predict_proba(X), axis=1)
+        if is_lazy(best):                  # the labels chunk by chunk, not loaded whole
+            return best.map_blocks(self.classes_.__getitem__, dtype=self.classes_.dtype)
+        return self.classes_[best]
 
     def score(self, X, y) -> float:
         """Accuracy (as scikit-learn's classifiers)."""
-        return float(np.mean(self.predict(X) == np.asarray(y)))
+        labels = y if is_lazy(y) else np.asarray(y)
+        return float(compute(np.mean(self.predict(X) == labels))[0])
 
 
 class LogisticRegression(_Classifier):
@@ -187,7 +204,7 @@ class LogisticRegression(_Classifier):
     def predict_proba(self, X) -> np.ndarray:
         """(1 - p, p) per row, p = sigmoid(X w + b)."""
         p = scipy.special.expit(self.decision_function(X))
-        return np.column_stack([1 - p, p])
+        return np.stack([1 - p, p], axis=1)
 
 
 class SoftmaxRegression(_Classifier):
@@ -235,4 +252,7 @@ class SoftmaxRegression(_Classifier):
 
     def predict_proba(self, X) -> np.ndarray:
         """softmax(X W + b) per row."""
-        return softmax(self.decision_function(X), axis=1)
+        scores = self.decision_function(X)
+        if is_lazy(scores):                # row chunks hold every class: softmax chunk-wise
+            return scores.rechunk({1: -1}).map_blocks(softmax, axis=1, dtype=float)
+        return softmax(scores, axis=1)

@@ -1,0 +1,90 @@
+"""Duck arrays: data that NumPy's dispatch protocols carry without loading them.
+
+A dask array (or another array library implementing ``__array_function__`` and
+``__array_ufunc__``) runs through lagropt's generated NumPy code unchanged and lazily, as long
+as nothing calls ``np.asarray`` on it. These helpers let the rest of lagropt keep such arrays as
+they are, compute lazy results in one pass, and read data row block by row block:
+
+* :func:`is_duck` / :func:`is_lazy`: an array of another library / one that evaluates later
+  (a dask collection);
+* :func:`compute`: NumPy values of any mix of lazy and eager results, evaluated together (so
+  that results sharing a graph read their data once);
+* :func:`row_blocks` / :func:`load_rows`: the row boundaries of a chunked data set and the rows
+  of one block as NumPy arrays (dask's own chunks, or fixed-size blocks of a NumPy, memory-mapped
+  or zarr array).
+
+Dask is optional (the ``dask`` extra): nothing here imports it unless a lazy object is passed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["is_duck", "is_lazy", "any_lazy", "compute", "first_true", "row_blocks", "load_rows"]
+
+
+def is_duck(a) -> bool:
+    """True for an array of another library that NumPy's functions dispatch to (it has
+    ``__array_function__``, a ``shape`` and a ``dtype``) and that is not a NumPy array."""
+    return (not isinstance(a, np.ndarray) and hasattr(a, "__array_function__")
+            and hasattr(a, "shape") and hasattr(a, "dtype"))
+
+
+def is_lazy(a) -> bool:
+    """True for a dask collection (an object that evaluates on ``compute()``)."""
+    return hasattr(a, "__dask_graph__") and callable(getattr(a, "__dask_graph__"))
+
+
+def any_lazy(values) -> bool:
+    """True when one of ``values`` is lazy."""
+    return any(is_lazy(v) for v in values)
+
+
+def compute(*values) -> tuple:
+    """The values with every lazy one evaluated, all in one ``dask.compute`` call (one pass
+    over shared inputs); eager values come back as they are."""
+    if not any_lazy(values):
+        return values
+    import dask
+
+    return tuple(dask.compute(*values))
+
+
+def row_blocks(data, per_sample, chunk_rows=None) -> list:
+    """The row boundaries ``[(start, stop), ...]`` of the per-sample arrays of ``data``.
+
+    ``chunk_rows`` (an int) cuts the rows into blocks of that many rows (the last may be
+    smaller). Without it, the row chunks of the first lazy per-sample array (dask's
+    ``chunks[0]``), else one block of all rows. All per-sample arrays must have the same
+    number of rows (the caller checks).
+    """
+    arrays = [d for d, p in zip(data, per_sample) if p]
+    rows = int(np.shape(arrays[0])[0])
+    if chunk_rows is not None:
+        return [(a, min(a + chunk_rows, rows)) for a in range(0, rows, chunk_rows)] or [(0, 0)]
+    for d in arrays:
+        if is_lazy(d) and hasattr(d, "chunks"):
+            edges = np.concatenate([[0], np.cumsum(d.chunks[0])]).astype(int).tolist()
+            return list(zip(edges[:-1], edges[1:]))
+    return [(0, rows)]
+
+
+def load_rows(data, per_sample, start: int, stop: int) -> tuple:
+    """The rows ``start:stop`` of every per-sample array as float NumPy arrays (the other data
+    as they are); lazy slices are evaluated together, so aligned dask chunks load once."""
+    sliced = [d[start:stop] if p else d for d, p in zip(data, per_sample)]
+    loaded = compute(*sliced)
+    return tuple(np.asarray(d, dtype=float) if p else d for d, p in zip(loaded, per_sample))
+
+
+def first_true(mask) -> tuple:
+    """The index of the first True entry of ``mask`` (row-major); a lazy mask is read row
+    block by row block, never whole."""
+    if not is_lazy(mask):
+        return tuple(int(i) for i in np.argwhere(mask)[0])
+    for start, stop in row_blocks((mask,), (True,)):
+        (block,) = compute(mask[start:stop])
+        hits = np.argwhere(block)
+        if hits.size:
+            return (int(hits[0][0]) + start, *(int(i) for i in hits[0][1:]))
+    raise ValueError("the mask has no True entry")
