@@ -17,6 +17,8 @@ from .errors import (CompileError, DataError, EvaluationError, LagroptError, Opt
 from .problem import Constraint, Problem, maximize, minimize
 from .solver import (Point, Solution, get_default_timeout, set_default_timeout, solve)
 from .verification import DescentReport, Report, verify, verify_descent
+from .sensitivity import ShadowPrices, Sensitivity, shadow_prices
+from .duality import Dual, dual
 from . import functions, latex, losses, optim, penalties, plot, regression, softmax, statmech
 
 __version__ = "0.1.0"
@@ -27,4 +29,5 @@ __all__ = ["Problem", "Constraint", "maximize", "minimize", "solve", "Solution",
            "CompileError", "DataError", "EvaluationError", "set_default_timeout",
            "get_default_timeout", "losses", "penalties", "functions", "regression", "plot",
            "__version__", "optim", "verify_descent", "DescentReport", "OptimizerError",
-           "statmech", "softmax", "StatMechError", "latex"]
+           "statmech", "softmax", "StatMechError", "latex", "shadow_prices",
+           "ShadowPrices", "Sensitivity", "Dual", "dual"]

@@ -385,12 +385,37 @@ def _solve(args) -> int:
             print(sol.derivation)
         if report is not None:
             print(report)
+        _print_analyses(args, problem, sol)
         if args.plot:
             print(f"plot:  {args.plot}")
         if args.latex:
             print(f"latex: {args.latex}" + (f"\npdf:   {Path(args.latex).with_suffix('.pdf')}"
                                             if args.pdf else ""))
     return 1 if sol.status in NO_OPTIMUM else 0
+
+
+def _print_analyses(args, problem, sol) -> None:
+    """--shadow-prices, --sensitivity PARAM and --dual, each with its derivation under --steps."""
+    from .duality import dual
+    from .sensitivity import sensitivity, shadow_prices
+
+    results = []
+    if args.shadow_prices:
+        results.append(("shadow prices", shadow_prices(sol)))
+    if args.sensitivity:
+        names = {str(s): s for s in problem.params}
+        if args.sensitivity not in names:
+            raise LagroptError(f"--sensitivity {args.sensitivity}: not one of the parameters "
+                               f"({', '.join(names) or 'none: give them with --params'})")
+        results.append((f"sensitivity in {args.sensitivity}",
+                        sensitivity(sol, names[args.sensitivity])))
+    if args.dual:
+        results.append(("dual", dual(problem, solution=sol)))
+    for title, result in results:
+        print(f"\n{title}:")
+        print(result)
+        if args.steps:
+            print(result.derivation)
 
 
 def _tour(args) -> int:
@@ -613,6 +638,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="CPU seconds for the whole command (default 20; 'inf': no limit)")
     solve.add_argument("--verify", action="store_true", help="check against scipy.optimize")
     solve.add_argument("--steps", action="store_true", help="print the derivation")
+    solve.add_argument("--shadow-prices", action="store_true", help="dV*/dc for each constraint's "
+                       "right-hand side, derived and compared with its multiplier")
+    solve.add_argument("--sensitivity", metavar="PARAM", help="comparative statics: dx*/dPARAM, "
+                       "dlambda*/dPARAM and dV*/dPARAM (PARAM one of --params)")
+    solve.add_argument("--dual", action="store_true", help="the Lagrange dual function, the dual "
+                       "problem solved and the duality gap")
     solve.add_argument("--latex", metavar="FILE.tex", help="write the derivation as a LaTeX document")
     solve.add_argument("--pdf", action="store_true", help="also build the PDF (needs pdflatex)")
     solve.add_argument("--force", action="store_true", help="replace the .tex/.pdf/plot even "

@@ -17,7 +17,7 @@ from .lagrangian import multiplier_symbols
 from .standard import (Sense, StandardForm, oriented_inequalities, real_version,  # noqa: F401
                        user_equations, user_lagrangian)
 
-__all__ = ["Constraint", "Problem", "maximize", "minimize"]
+__all__ = ["Constraint", "Problem", "maximize", "minimize", "register_method"]
 
 @dataclass(frozen=True)
 class Constraint:
@@ -191,6 +191,21 @@ def _sign_constraints(variables, constraints) -> tuple:
 
 
 _solver = None      # lagropt.solver.solve, registered by lagropt.solver
+_methods: dict = {}  # name -> function, registered by the modules above (sensitivity, duality)
+
+
+def register_method(name: str, function) -> None:
+    """Make ``function`` reachable as a method (``Problem.dual``, ``Solution.shadow_prices``)
+    from the module above that defines it, as :func:`register_solver` does for ``solve``."""
+    _methods[name] = function
+
+
+def registered_method(name: str):
+    """The function registered under ``name``, or a ProblemError saying what to import."""
+    if name not in _methods:
+        raise ProblemError(f"{name} is not available: import lagropt (which registers it)")
+    return _methods[name]
+
 
 
 def register_solver(solve) -> None:
@@ -370,6 +385,11 @@ class Problem:
         if _solver is None:
             raise ProblemError("no solver is registered: import lagropt (or lagropt.solver)")
         return _solver(self, timeout=timeout, **options)
+
+    def dual(self, **options):
+        """The Lagrange dual: q = inf_x L (sup_x L when maximizing), its domain, the dual problem,
+        its solution and the duality gap (:func:`lagropt.duality.dual`)."""
+        return registered_method("dual")(self, **options)
 
     def __str__(self) -> str:
         head = f"{self.sense.verb} {sp.sstr(self.objective)}"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-RUNNABLE = ["losses.md", "descent.md", "regression.md", "statmech.md", "nn.md"]
+RUNNABLE = ["losses.md", "descent.md", "regression.md", "statmech.md", "nn.md", "sensitivity.md"]
 
 
 @pytest.mark.parametrize("page", RUNNABLE)

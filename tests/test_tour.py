@@ -16,7 +16,8 @@ def test_tour_reproduces_the_lecture_and_everything_agrees(tmp_path, latex_requi
     assert "checks agree" in text and "figures:" in text and "report:" in text
     rows = json.loads((out / "report.json").read_text())
     sections = {r["section"] for r in rows}
-    assert {"lagrange", "maxent", "descent", "regularization", "logistic", "backprop"} <= sections
+    assert {"lagrange", "maxent", "descent", "regularization", "logistic", "backprop",
+            "multipliers"} <= sections
     assert all(r["ok"] for r in rows), [r for r in rows if not r["ok"]]
     # every lecture example is checked three ways where descent applies
     paraboloid = [r for r in rows if r["example"] == "paraboloid-on-line"]
@@ -34,7 +35,8 @@ def test_tour_reproduces_the_lecture_and_everything_agrees(tmp_path, latex_requi
     for png in figures:
         assert f"{{figures/{png.name}}}" in tex, png.name
     for heading in ("Lagrange multipliers", "Maximum entropy and the Boltzmann distribution",
-                    "Gradient descent", "Regularization", "Logistic regression", "Backpropagation"):
+                    "Gradient descent", "Regularization", "Logistic regression", "Backpropagation",
+                    "What the multipliers mean"):
         assert heading in tex
     assert (out / "lagropt-tour.pdf").is_file()
 

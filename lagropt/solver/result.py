@@ -8,6 +8,7 @@ import sympy as sp
 
 from .. import rendering
 from ..derivation import Derivation
+from ..problem import registered_method
 
 __all__ = ["Point", "Solution", "STATUSES", "KINDS"]
 
@@ -176,6 +177,16 @@ class Solution(rendering.Rendered):
                         self.problem, [rep(e) for e in self.remaining],
                         tuple(rep(u) for u in self.unknowns), list(self.evidence), self.message,
                         [{rep(k): rep(v) for k, v in at.items()} for at in self.approached_at])
+
+    def shadow_prices(self, **options):
+        """dV*/dc for each constraint's right-hand side, derived and compared with its multiplier
+        (:func:`lagropt.sensitivity.shadow_prices`)."""
+        return registered_method("shadow_prices")(self, **options)
+
+    def sensitivity(self, param):
+        """dx*/dtheta, dlambda*/dtheta and dV*/dtheta for the parameter ``param``
+        (:func:`lagropt.sensitivity.sensitivity`)."""
+        return registered_method("sensitivity")(self, param)
 
     def with_problem(self, problem) -> "Solution":
         """The same solution, of ``problem``."""

@@ -14,7 +14,8 @@ import sympy as sp
 from .. import optim, plot
 from ..verification import verify
 
-__all__ = ["lagrange", "maxent", "descent", "regularization", "logistic", "backprop", "SECTIONS"]
+__all__ = ["lagrange", "maxent", "descent", "regularization", "logistic", "backprop",
+           "multipliers", "SECTIONS"]
 
 # the documented settings under which each rule reaches Rosenbrock's minimum (docs/descent.md)
 ROSENBROCK_RUNS = {"gd": lambda: optim.GD(1.5e-3),
@@ -399,5 +400,45 @@ def _dropout_curves(tour, nn, X, Y) -> None:
                 f"accuracy {text}.")
 
 
+# -- what the multipliers mean: shadow prices, comparative statics, the dual --------------------
+
+def multipliers(tour) -> None:
+    """The envelope theorem for Cobb-Douglas utility (dV*/dm = lambda), the demand's price
+    derivative, and the dual of the closest point on a line, each against scipy."""
+    tour.section("What the multipliers mean", "Shadow prices (dV*/dc = lambda, the envelope "
+                 "theorem), comparative statics by the implicit function theorem, and the "
+                 "Lagrange dual, derived exactly and checked by central differences of scipy's "
+                 "optimum.")
+    from ..duality import dual
+    from ..problem import maximize, minimize
+
+    x, y, p, q, m, a = sp.symbols("x y p q m a", positive=True)
+    sol = maximize(x**a * y**(1 - a), [sp.Eq(p * x + q * y, m)], variables=[x, y],
+                   params=[p, q, m, a]).solve()
+    at = {p: 2, q: 3, m: 12, a: sp.Rational(1, 3)}
+    tour.heading("Cobb-Douglas: the marginal utility of income")
+    prices = sol.shadow_prices()
+    tour.notes.add(prices.derivation)
+    for check in prices.check(at):
+        tour.row("multipliers", "cobb-douglas", "dV*/dm", exact=check.exact, scipy=check.numeric,
+                 tol=1e-6, note="p, q, m, a = 2, 3, 12, 1/3")
+    tour.heading("Marshallian demand: how x* moves with its price")
+    by_p = sol.sensitivity(p)
+    tour.notes.add(by_p.derivation)
+    for check in by_p.check(at):
+        tour.row("multipliers", "cobb-douglas", "dV*/dp", exact=check.exact, scipy=check.numeric,
+                 tol=1e-6)
+    tour.heading("The dual of the closest point on a line")
+    u, v = sp.symbols("u v", real=True)
+    D = dual(minimize(u**2 + v**2, [sp.Eq(u + v, 1)]))
+    tour.notes.add(D.derivation)
+    (lam,) = D.multipliers
+    q_of = sp.lambdify(lam, D.function)
+    best = so.minimize_scalar(lambda t: -q_of(t))
+    tour.row("multipliers", "closest-point-dual", "d*", exact=_f(D.value), scipy=-best.fun,
+             tol=1e-6, note=f"gap {D.gap}")
+
+
 SECTIONS = {"lagrange": lagrange, "maxent": maxent, "descent": descent,
-            "regularization": regularization, "logistic": logistic, "backprop": backprop}
+            "regularization": regularization, "logistic": logistic, "backprop": backprop,
+            "multipliers": multipliers}
