@@ -187,12 +187,15 @@ def dual(problem, *, timeout=DEFAULT, solution=None) -> Dual:
     gap, evidence = _gap(problem, p_value, d_value)
     if dual_problem is not None:
         d.add("dual-problem", f"The dual problem: {('maximize' if not sense.is_max else 'minimize')} "
-              f"q over the multipliers, the mu_j >= 0.",
+              "q over the multipliers" + (", the mu_j >= 0" if problem.inequality_multipliers
+                                          else "") + ".",
               [sp.Eq(m, v) for m, v in _dual_optimum(dsol).items()]
               + [sp.Eq(sp.Symbol("d^*"), d_value if d_value is not None else sp.Symbol("unknown"))])
-    d.add("dual-gap", "; ".join(evidence) + ".",
-          [sp.Eq(sp.Symbol("p^*"), p_value if p_value is not None else sp.Symbol("unknown")),
-           sp.Eq(sp.Symbol("gap"), gap if gap is not None else sp.Symbol("unknown"))])
+    pstar, dstar = sp.Symbol("p^*"), sp.Symbol("d^*")
+    text = "; ".join(evidence) + "."
+    d.add("dual-gap", text[0].upper() + text[1:],
+          [sp.Eq(pstar, p_value if p_value is not None else sp.Symbol("unknown")),
+           sp.Eq(dstar, d_value if d_value is not None else sp.Symbol("unknown"))])
     return Dual(problem, ms, function, tuple(domain), minimizer, dual_problem, dsol, d_value,
                 p_value, gap, evidence, d)
 
@@ -319,18 +322,18 @@ def _gap(problem, p_value, d_value):
     evidence = []
     if gap != 0 and _zero_number(gap):
         gap = sp.S.Zero
-        evidence.append("zero duality gap: d* = p* (two closed forms of one number: equal to "
-                        "60 significant digits, and sympy's equals(0) agrees)")
+        evidence.append("zero duality gap: the dual value equals the primal value (two closed "
+                        "forms of one number: equal to 60 significant digits, and sympy's "
+                        "equals(0) agrees)")
     elif gap == 0:
-        evidence.append("zero duality gap: d* = p*")
+        evidence.append("zero duality gap: the dual value equals the primal value")
     if gap == 0:
         if convex:
             evidence.append(convex.split(":")[0] + ": strong duality, as Slater's condition "
                             "promises for a convex problem with a feasible point")
     elif gap == sp.oo or gap.is_positive or (gap.is_number and sp.N(gap, 30) > 0):
-        evidence.append(f"positive duality gap {sp.sstr(gap)}: d* < p*"
-                        if not problem.sense.is_max else
-                        f"positive duality gap {sp.sstr(gap)}: d* > p*")
+        evidence.append(f"positive duality gap {sp.sstr(gap)}: the dual value is "
+                        + ("below" if not problem.sense.is_max else "above") + " the primal value")
         evidence.append("the problem is not convex, so strong duality need not hold"
                         if not convex else "the problem is convex but Slater's condition fails")
     else:
