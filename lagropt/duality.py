@@ -212,7 +212,12 @@ def _dual_function(problem, L, d):
     if H.is_zero_matrix:
         return _affine_dual(problem, L, d)
     sign = 1 if not problem.sense.is_max else -1        # sign * H positive definite wanted
-    domain = _definite_domain(sign * H, problem)
+    try:
+        domain = _definite_domain(sign * H, problem)
+    except LagroptError:
+        if not _coercive(sign * L, xs, problem):
+            raise
+        return _branch_dual(problem, L, sign, d)
     if domain is None:
         d.add("dual-function", "The Hessian of L in x is indefinite for every value of the "
               "multipliers: the inner problem is unbounded and the dual function is infinite "
@@ -235,6 +240,47 @@ def _dual_function(problem, L, d):
           [sp.Eq(x, v) for x, v in x_of.items()] + [sp.Eq(q_(*problem.multipliers), q)]
           + list(domain))
     return q, domain, x_of
+
+
+def _coercive(L, xs, problem) -> bool:
+    """L -> +oo as |x| -> oo whatever the multipliers: a polynomial in x whose leading form is
+    free of the multipliers and positive definite (a definite quadratic, or even powers with
+    positive coefficients)."""
+    from .solver.certificates import definite_form, leading_form
+
+    try:
+        poly = sp.Poly(sp.expand(L), *xs)
+    except sp.PolynomialError:
+        return False
+    top = leading_form(poly, xs)
+    if top.free_symbols - set(xs) or definite_form(top, xs) != set(xs):
+        return False
+    return bool(top.xreplace({x: 1 for x in xs}) > 0)
+
+
+def _branch_dual(problem, L, sign, d):
+    """A coercive L (-L when maximizing) that is not convex in x: its inf is attained at one of
+    its stationary points, so q is the least (greatest) of L over every stationary branch
+    x_b(lambda, mu), each real for every multiplier."""
+    xs = list(problem.variables)
+    roots = sp.solve([sp.diff(L, x) for x in xs], xs, dict=True)
+    if not roots or any(len(r) != len(xs) or any(v.is_real is not True for v in r.values())
+                        for r in roots):
+        raise LagroptError("L is not convex in x and its stationary points are not real closed "
+                           "forms for every multiplier: the dual function is not derived")
+    values = []
+    for r in roots:
+        v = sp.expand(L.xreplace(r))      # powers of a radical reduced: linear in it
+        if not any(sp.simplify(v - w) == 0 for w in values):
+            values.append(v)
+    q = (sp.Min if sign == 1 else sp.Max)(*values)
+    word, which = ("inf", "least") if sign == 1 else ("sup", "greatest")
+    d.add("dual-function", f"L is not convex in x, but it grows without bound in every direction "
+          f"(its leading term does not depend on the multipliers): its {word} is attained at a "
+          f"stationary point, so q is the {which} of L over the stationary branches dL/dx = 0.",
+          [sp.Eq(sp.Tuple(*xs), sp.Tuple(*[_tidy(r[x]) for x in xs])) for r in roots]
+          + [sp.Eq(q_(*problem.multipliers), q)])
+    return q, [], None
 
 
 def _affine_dual(problem, L, d):
@@ -283,6 +329,13 @@ def _dual_problem(problem, function, domain):
     constraints += [rel for rel in domain if not isinstance(rel, sp.Gt)]   # affine: equalities
     constraints += [rel for rel in domain if isinstance(rel, sp.Gt)]
     sense = "min" if problem.sense.is_max else "max"
+    if isinstance(function, (sp.Min, sp.Max)):
+        # the epigraph: max t subject to t <= q_b for every branch (min t, t >= q_b)
+        t = sp.Symbol("t", real=True)
+        bound = sp.Le if isinstance(function, sp.Min) else sp.Ge
+        constraints += [bound(t, branch) for branch in function.args]
+        return Problem(t, sense, constraints, variables=(t,) + problem.multipliers,
+                       params=problem.params)
     return Problem(function, sense, constraints, variables=problem.multipliers,
                    params=problem.params)
 
@@ -291,7 +344,7 @@ def _dual_optimum(dsol) -> dict:
     """The dual problem's optimal multipliers (empty without an attained optimum)."""
     if dsol is None or dsol.status != "optimal" or not dsol.optimum:
         return {}
-    return dict(dsol.optimum[0].x)
+    return {k: v for k, v in dsol.optimum[0].x.items() if str(k) != "t"}
 
 
 def _dual_value(function, dsol):

@@ -109,3 +109,22 @@ def test_dual_derivation_renders():
     kinds = D.derivation.kinds
     assert kinds[:2] == ["dual-lagrangian", "dual-function"] and "dual-gap" in kinds
     assert r"\begin{align" in D.latex()
+
+
+def test_a_finite_positive_gap():
+    # min (x^2 - 1)^2 s.t. x^3 = 1/8: the only feasible point is x = 1/2, p* = (1/4 - 1)^2 = 9/16.
+    # L = (x^2 - 1)^2 - lambda (x^3 - 1/8) grows like x^4 for every lambda, so inf_x L is
+    # attained at a stationary point: x (4x^2 - 3 lambda x - 4) = 0, x = 0 or
+    # x = (3 lambda +- sqrt(9 lambda^2 + 64))/8, and q is the least of L there. At lambda = 0
+    # the branches give L = 1, 0, 0 (x = 0, +-1): q(0) = 0. For every lambda,
+    # q(lambda) <= min(L(1), L(-1)) = min(-7 lambda/8, 9 lambda/8) <= 0, so d* = q(0) = 0 and
+    # the gap is 9/16 (the problem is not convex; the dual optimum is where two branches tie).
+    D = lg.minimize((x**2 - 1)**2, [sp.Eq(x**3, sp.Rational(1, 8))]).dual()
+    (lam,) = D.multipliers
+    assert isinstance(D.function, sp.Min) and len(D.function.args) == 3
+    assert D.function.subs(lam, 0) == 0
+    for t in (sp.Rational(-3, 2), sp.Rational(1, 3), 2):      # the bound of the comment
+        assert sp.N(D.function.subs(lam, t)) <= min(-sp.Rational(7, 8) * t, sp.Rational(9, 8) * t)
+    assert same(D.primal_value, sp.Rational(9, 16))
+    assert D.value == 0 and same(D.gap, sp.Rational(9, 16))
+    assert any("positive duality gap" in e for e in D.evidence)
