@@ -486,7 +486,16 @@ def _same(a, b) -> bool:
     a, b = sp.sympify(a), sp.sympify(b)
     if a.is_infinite or b.is_infinite:
         return a == b
-    return sp.simplify(_lambert_identity(a - b)) == 0
+    return sp.simplify(_lambert_identity(a - b)) == 0 or _same_powers(a, b)
+
+
+def _same_powers(a, b) -> bool:
+    """Products of powers: a / b is 1 once every power is split over its positive factors
+    ((m c)**e = m**e c**e for m > 0, SymPy's expand_power_base) and the exponents of each
+    base are added (m**a m**(1 - a) = m), which simplify does not do."""
+    if b == 0 or not (a.has(sp.Pow) or b.has(sp.Pow)):
+        return False
+    return sp.powsimp(sp.expand_power_base(a / b), combine="exp") == 1
 
 
 def _lambert_identity(expr):

@@ -11,8 +11,9 @@ Lossless (as every strategy of :mod:`.system`): with equations A_i = lambda B_i,
 a multiplier that occurs nowhere else in A_i, B_i, and B_i != 0, the system is equivalent to
 lambda = A_i / B_i together with A_k B_i = A_i B_k for every other such equation k; when also
 A_k != 0 and B_k != 0 the latter is A_i / A_k = B_i / B_k, the ratio the lecture writes. Every
-factor divided by is proven non-zero by SymPy's assumptions (positive goods, positive prices);
-when one is not, the strategy does not apply.
+factor with unknowns divided by is proven non-zero by SymPy's assumptions (positive goods,
+positive prices), else the strategy does not apply; a factor in the parameters only is divided
+out under the recorded condition that it is non-zero (1 - a != 0), as isolation does.
 
 Each strategy takes a :class:`.system.Work` (the branch, the primal unknowns) and returns a
 :class:`.branches.Step` or None, as the strategies of :mod:`.system` do.
@@ -30,7 +31,7 @@ __all__ = ["divide_stationarity"]
 def _linear_in(eq, lam):
     """(A, B) with eq = A - lam B and neither containing lam, else None."""
     a, dep = eq.as_independent(lam, as_Add=True)
-    b = sp.cancel(-dep / lam) if dep != 0 else sp.S.Zero
+    b = sp.factor_terms(sp.Add(*[-t / lam for t in sp.Add.make_args(dep)]))
     if b == 0 or b.has(lam):
         return None
     return a, b
@@ -42,13 +43,21 @@ def _has_radical_of(expr, unknowns) -> bool:
                for pw in expr.atoms(sp.Pow))
 
 
-def _nonzero(*exprs) -> bool:
-    return all(e.is_zero is False for e in exprs)
+def _nonzero_conditions(expr, unknowns):
+    """The conditions under which expr != 0, as isolation records them: () when SymPy's
+    assumptions prove it (positive goods and prices), (Ne(c, 0),) for a factor c in the
+    parameters only that may vanish (1 - a in (1 - a) x**a y**(-a)), None when a factor with
+    unknowns may vanish (dividing by it would lose solutions)."""
+    coeff, dependent = expr.as_independent(*unknowns, as_Add=False)
+    if dependent.is_zero is not False or coeff.is_zero is True:
+        return None
+    return () if coeff.is_zero is False else (sp.Ne(coeff, 0),)
 
 
 def _stationarity_forms(work):
-    """{multiplier: [(index, A, B)]}: the stationarity equations A = lambda B of the branch in
-    which a single multiplier occurs (linearly) and A, B are provably non-zero."""
+    """{multiplier: [(index, A, B, conditions)]}: the stationarity equations A = lambda B of
+    the branch in which a single multiplier occurs (linearly), with the conditions under which
+    A != 0 and B != 0 (equations where that is not shown are left out)."""
     branch = work.branch
     multipliers = [u for u in branch.unknowns if u not in work.primary]
     found: dict = {}
@@ -59,8 +68,11 @@ def _stationarity_forms(work):
         if len(present) != 1:
             continue
         form = _linear_in(eq, present[0])
-        if form is not None and _nonzero(*form):
-            found.setdefault(present[0], []).append((i,) + form)
+        if form is None:
+            continue
+        conditions = [_nonzero_conditions(e, branch.unknowns) for e in form]
+        if None not in conditions:
+            found.setdefault(present[0], []).append((i,) + form + (sum(conditions, ()),))
     return found
 
 
@@ -85,9 +97,10 @@ def divide_stationarity(work) -> Step | None:
 def _divided(branch: Branch, lam, forms) -> Branch:
     """The branch with lambda = A_i / B_i assigned and each other equation k of ``forms``
     replaced by the ratio A_i / A_k = B_i / B_k."""
-    i, a_i, b_i = forms[0]
+    i, a_i, b_i, _ = forms[0]
     value = _tidy(a_i / b_i)
-    ratios = {k: _ratio(a_i, a_k, b_i, b_k) for k, a_k, b_k in forms[1:]}
+    ratios = {k: _ratio(a_i, a_k, b_i, b_k) for k, a_k, b_k, _ in forms[1:]}
+    conditions = [c for form in forms for c in form[3] if c not in branch.conditions]
     equations, owners, ops = [], [], []
     for j, (eq, owner) in enumerate(zip(branch.equations, branch.owners)):
         if j == i:
@@ -102,4 +115,5 @@ def _divided(branch: Branch, lam, forms) -> Branch:
         owners.append(owner)
     ops.append(Op("isolate", branch.equations[i], lam, value, owner=branch.owners[i]))
     return Branch(equations, [u for u in branch.unknowns if u != lam], owners,
-                  branch.assigned + [(lam, value)], list(branch.conditions), branch.ops + ops)
+                  branch.assigned + [(lam, value)], list(branch.conditions) + conditions,
+                  branch.ops + ops)
