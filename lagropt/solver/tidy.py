@@ -56,13 +56,17 @@ def collect_powers(value):
 
 
 def _split_powers(value):
-    """Each power's base with its common factors pulled out ((m - a m) = m (1 - a)),
+    """Each power's base with its common factors pulled out ((m - a m) = m (1 - a)), a sum
+    among the factors over one denominator (1 + (1 - a)/a = 1/a),
     (b c)**e = b**e c**e for the factors known to be positive, and the powers of one base
     merged (m**a m**(1 - a) = m, the exponents expanded): every step an identity under the
     assumptions."""
     pulled = value.replace(lambda e: isinstance(e, sp.Pow) and not e.exp.is_Integer
                            and isinstance(e.base, (sp.Mul, sp.Add)),
                            lambda e: sp.Pow(sp.factor_terms(sp.cancel(e.base)), e.exp))
+    if isinstance(pulled, sp.Mul):        # a sum among the factors over one denominator
+        pulled = sp.Mul(*[sp.factor_terms(sp.together(f)) if f.is_Add else f
+                          for f in pulled.args])
     merged = sp.powsimp(sp.expand_power_base(pulled), combine="exp")
     return merged.replace(lambda e: isinstance(e, sp.Pow) and e.exp.is_Add,
                           lambda e: sp.Pow(e.base, sp.expand(e.exp)))
