@@ -3,6 +3,9 @@
 The engine keeps a list of *branches*. On each branch it repeatedly tries the strategies of
 :data:`STRATEGIES`, in order (a new method is a new entry of that list):
 
+0. ``divide_stationarity`` (:mod:`.rewrites`): two stationarity equations with radicals of the
+   variables divided, the marginal rate of substitution equal to the price ratio
+   (``sqrt(y)/sqrt(x) = p/q`` becomes ``y/x = p/q``);
 1. ``isolate_unique``: an unknown that occurs once in an equation (``-ln p_i - 1 = lambda``
    gives ``p_i = exp(-1 - lambda)``), preferring an equation's own variable, then the primal
    variables, then the multipliers, substituted everywhere;
