@@ -119,8 +119,18 @@ def test_the_derivation_divides_the_stationarity_equations():
     assert r"\frac{y}{x} &= \frac{p}{q}" in tex
 
 
-def test_the_derivation_with_the_division_compiles(tmp_path, latex_required):
-    sol, _ = solved(x ** S(1, 3) * y ** S(2, 3), [BUDGET])
+def test_a_parameter_the_division_needs_non_zero_is_named():
+    sol, _ = solved(x ** a * y ** (1 - a), [BUDGET], params=(a, p, q, m))
+    text = str(sol.derivation)
+    assert "price ratio), assuming 1 - a is not zero:" in text
+    assert "=> a*y/(x*(1 - a)) = p/q" in text
+    assert "$a$ budget" not in L.latex(sol.derivation)     # words are not typeset as symbols
+
+
+@pytest.mark.parametrize("utility", [x ** S(1, 3) * y ** S(2, 3), x ** a * y ** (1 - a)],
+                         ids=["one-third", "a"])
+def test_the_derivation_with_the_division_compiles(utility, tmp_path, latex_required):
+    sol, _ = solved(utility, [BUDGET], params=(a, p, q, m))
     path = L.to_tex(sol.derivation, tmp_path / "cobb-douglas.tex", title="Cobb-Douglas")
     pdf = L.compile(path, clean=False)
     assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
@@ -184,3 +194,14 @@ def test_proven_equal_rejects_different_values():
     assert proven_equal(m * (a / p) ** a, (a * m / p) ** a * m ** (1 - a))
     assert not proven_equal(m * (a / p) ** a, (a * m / p) ** a)
     assert not proven_equal((1 - a) ** (a - 1), (1 / (1 - a)) ** (1 - a))
+
+
+def test_exp_of_a_logarithm_reads_as_a_power():
+    # e^(a log(p (1 - a))) is (p (1 - a))^a by the definition of the power; with q > 0 the
+    # quotient regroups: Q (1/(a q))^a e^(a log(p (1 - a))) = Q (p (1 - a)/(a q))^a
+    Q = sp.Symbol("Q", positive=True)
+    raw = Q * (1 / (a * q)) ** a * sp.exp(a * sp.log(-p * (a - 1)))
+    want = Q * (p * (1 - a) / (a * q)) ** a
+    got = final_form(raw)
+    assert not got.has(sp.exp) and proven_equal(got, raw)
+    assert sp.count_ops(got) <= sp.count_ops(want)

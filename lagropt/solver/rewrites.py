@@ -109,7 +109,8 @@ def _divided(branch: Branch, lam, forms) -> Branch:
             ratio = ratios[j]
             equations.append(_tidy(ratio.lhs - ratio.rhs))
             ops.append(Op("ratio", eq, lam, value, form=branch.equations[i], owner=owner,
-                          stage=ratio, pair=(branch.owners[i], owner)))
+                          stage=ratio, pair=(branch.owners[i], owner),
+                          note=" and ".join(f"{sp.sstr(c.lhs)} is not zero" for c in conditions)))
         else:
             equations.append(_tidy(eq.xreplace({lam: value})))
         owners.append(owner)

@@ -215,7 +215,8 @@ def _ratio_step(d: Derivation, internal, op) -> None:
                     evaluate=False)
     d.add("ratio", f"Divide the stationarity equation for {xi} by the one for {xk}, so that {lam} "
           f"cancels: the marginal rate of substitution {general.lhs} equals {general.rhs} (for "
-          "a budget line, the price ratio):", (general, op.stage), chain=True)
+          "budget lines, the price ratio)" + (f", assuming {op.note}" if op.note else "") + ":",
+          (general, op.stage), chain=True)
 
 
 def _eliminate_multiplier(own_ops, lam):

@@ -39,9 +39,26 @@ def _rewrites(value):
 
 def _has_power_of_product(value) -> bool:
     """Whether value is a product (or power) holding (b_1 b_2 ...)**e with a symbolic or
-    fractional exponent e."""
-    return isinstance(value, (sp.Mul, sp.Pow)) and any(not pw.exp.is_Integer and isinstance(pw.base, (sp.Mul, sp.Add))
-               for pw in value.atoms(sp.Pow))
+    fractional exponent e, or e**(c log b)."""
+    return isinstance(value, (sp.Mul, sp.Pow)) and (
+        any(not pw.exp.is_Integer and isinstance(pw.base, (sp.Mul, sp.Add))
+            for pw in value.atoms(sp.Pow)) or any(_is_exp_log(e) for e in value.atoms(sp.exp)))
+
+
+def _is_exp_log(e) -> bool:
+    """e**(c log b), which is b**c by the definition of the (principal) power."""
+    _, rest = e.args[0].as_coeff_mul()
+    return any(isinstance(f, sp.log) for f in rest)
+
+
+def _exp_log_as_power(value):
+    """e**(c log b) -> b**c (SymPy's b**c is defined as exp(c log b): an identity)."""
+    def rewrite(e):
+        logs = [f for f in sp.Mul.make_args(e.args[0]) if isinstance(f, sp.log)]
+        if len(logs) != 1:
+            return e
+        return sp.Pow(logs[0].args[0], e.args[0] / logs[0])
+    return value.replace(lambda e: isinstance(e, sp.exp) and _is_exp_log(e), rewrite)
 
 
 def collect_powers(value):
@@ -56,14 +73,15 @@ def collect_powers(value):
 
 
 def _split_powers(value):
-    """Each power's base with its common factors pulled out ((m - a m) = m (1 - a)), a sum
-    among the factors over one denominator (1 + (1 - a)/a = 1/a),
-    (b c)**e = b**e c**e for the factors known to be positive, and the powers of one base
-    merged (m**a m**(1 - a) = m, the exponents expanded): every step an identity under the
-    assumptions."""
-    pulled = value.replace(lambda e: isinstance(e, sp.Pow) and not e.exp.is_Integer
-                           and isinstance(e.base, (sp.Mul, sp.Add)),
-                           lambda e: sp.Pow(sp.factor_terms(sp.cancel(e.base)), e.exp))
+    """e**(c log b) written b**c; each power's base with its common factors pulled out
+    ((m - a m) = m (1 - a)); a sum among the factors over one denominator
+    (1 + (1 - a)/a = 1/a); (b c)**e = b**e c**e for the factors known to be positive; the
+    powers of one base merged (m**a m**(1 - a) = m, the exponents expanded): every step an
+    identity under the assumptions."""
+    pulled = _exp_log_as_power(value).replace(
+        lambda e: isinstance(e, sp.Pow) and not e.exp.is_Integer
+        and isinstance(e.base, (sp.Mul, sp.Add)),
+        lambda e: sp.Pow(sp.factor_terms(sp.cancel(e.base)), e.exp))
     if isinstance(pulled, sp.Mul):        # a sum among the factors over one denominator
         pulled = sp.Mul(*[sp.factor_terms(sp.together(f)) if f.is_Add else f
                           for f in pulled.args])
@@ -117,8 +135,9 @@ def proven_equal(a, b) -> bool:
 
 
 def _equal_at_samples(a, b, samples: int = 3) -> bool:
-    """a and b agree (to 12 digits, evaluated with 30) at ``samples`` random rational points (positive symbols
-    positive, negative ones negative, others of either sign); complex values allowed."""
+    """a and b agree (to 12 digits, evaluated with 30) at ``samples`` random rational points
+    (positive symbols positive, negative ones negative, others of either sign); complex values
+    allowed."""
     rng = random.Random(len(a.free_symbols | b.free_symbols))
     symbols = sorted(a.free_symbols | b.free_symbols, key=str)
     for _ in range(samples):
