@@ -217,3 +217,37 @@ def test_an_answer_that_depends_on_the_price_region_is_not_one_unconditional_opt
     # x = y = m/(p + q) (value m/(p + q)). Neither answer holds for all positive p, q.
     sol = lagropt.maximize(sp.sqrt(x * y), [BUDGET, x <= y], [x, y], [p, q, m]).solve()
     assert not (sol.status == "optimal" and any(pt.conditions for pt in sol.optimum)), sol
+
+
+# -- logarithms of products of powers ----------------------------------------------------------
+
+def test_profit_with_a_cobb_douglas_technology_takes_logarithms():
+    # max p K^a L^b - w L - r K: p a K^(a-1) L^b = r and p b K^a L^(b-1) = w; their quotient
+    # a L/(b K) = r/w gives L = b r K/(a w); into the first, p a K^(a+b-1) (b r/(a w))^b = r,
+    # so K = (r/(p a) (a w/(b r))^b)^(1/(a+b-1)) (Varian MA ch. 2, the Cobb-Douglas profit
+    # function). Compared exactly at rational parameters (a + b < 1 and a + b > 1).
+    b, w, r = sp.symbols("b w r", positive=True)
+    K, Lab = sp.symbols("K L", positive=True)
+    sol = lagropt.maximize(p * K ** a * Lab ** b - w * Lab - r * K, [], [K, Lab],
+                           [p, w, r, a, b]).solve()
+    (pt,) = sol.optimum
+    k_want = (r / (p * a) * (a * w / (b * r)) ** b) ** (1 / (a + b - 1))
+    l_want = b * r * k_want / (a * w)
+    for at in ({a: S(1, 4), b: S(1, 2), p: 3, w: 2, r: 5},
+               {a: S(2, 3), b: S(3, 4), p: 7, w: 3, r: 2}):
+        assert sp.simplify(pt.x[K].xreplace(at) - k_want.xreplace(at)) == 0
+        assert sp.simplify(pt.x[Lab].xreplace(at) - l_want.xreplace(at)) == 0
+    text = str(sol.derivation)
+    assert "Their logarithms are linear in log(K), log(L)" in text
+    assert "assuming -a - b + 1 is not zero" in text
+    assert not pt.x[K].has(sp.exp, sp.log)
+
+
+def test_dependent_logarithmic_equations_are_left_alone():
+    # K^a L^b = r and K^(2a) L^(2b) = r^2: the logarithms are dependent (determinant 0), so
+    # the solutions are not isolated and the strategy must not pick one
+    from lagropt.solver.rewrites import take_logarithms
+    b, r = sp.symbols("b r", positive=True)
+    K, Lab = sp.symbols("K L", positive=True)
+    eqs = [K ** a * Lab ** b - r, K ** (2 * a) * Lab ** (2 * b) - r ** 2]
+    assert take_logarithms(_work(eqs, [K, Lab], [K, Lab], [K, Lab])) is None

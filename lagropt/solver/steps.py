@@ -190,6 +190,8 @@ def _detailed(d: Derivation, internal, branch) -> None:
             d.add("substitute", what, tuple(lines), chain=True)
         elif op.kind == "ratio":
             _ratio_step(d, internal, op)
+        elif op.kind == "loglinear":
+            _log_step(d, op)
         elif op.kind == "polynomial":
             d.add("polynomial", f"The remaining polynomial equations (Groebner basis, exact real "
                   f"roots) have {op.note} real solution(s).")
@@ -217,6 +219,24 @@ def _ratio_step(d: Derivation, internal, op) -> None:
           f"cancels: the marginal rate of substitution {general.lhs} equals {general.rhs} (for "
           "budget lines, the price ratio)" + (f", assuming {op.note}" if op.note else "") + ":",
           (general, op.stage), chain=True)
+
+
+def _log_step(d: Derivation, op) -> None:
+    """Equations between positive products of powers, linear in the logarithms
+    (:func:`.rewrites.take_logarithms`): the equations, then each log u solved."""
+    names = ", ".join(sp.sstr(line.lhs) for line in op.form)
+    d.add("logarithms", "Both sides of these equations are positive products of powers:",
+          tuple(sp.Eq(*_sides(e), evaluate=False) for e in op.stage))
+    d.add("logarithms", f"Their logarithms are linear in {names}; solved"
+          + (f" (assuming {op.note})" if op.note else "") + ":", tuple(op.form))
+
+
+def _sides(expr):
+    """P_1 - P_2 as (P_1, P_2)."""
+    terms = sp.Add.make_args(expr)
+    minus = [-t for t in terms if t.could_extract_minus_sign()]
+    plus = [t for t in terms if not t.could_extract_minus_sign()]
+    return sp.Add(*plus), sp.Add(*minus)
 
 
 def _eliminate_multiplier(own_ops, lam):

@@ -5,7 +5,8 @@ The engine keeps a list of *branches*. On each branch it repeatedly tries the st
 
 0. ``divide_stationarity`` (:mod:`.rewrites`): two stationarity equations with radicals of the
    variables divided, the marginal rate of substitution equal to the price ratio
-   (``sqrt(y)/sqrt(x) = p/q`` becomes ``y/x = p/q``);
+   (``sqrt(y)/sqrt(x) = p/q`` becomes ``y/x = p/q``), then ``take_logarithms``: equations
+   between positive products of powers are linear in the logarithms of the unknowns;
 1. ``isolate_unique``: an unknown that occurs once in an equation (``-ln p_i - 1 = lambda``
    gives ``p_i = exp(-1 - lambda)``), preferring an equation's own variable, then the primal
    variables, then the multipliers, substituted everywhere;
@@ -33,7 +34,7 @@ import sympy as sp
 
 from .branches import Branch, Op, Step, tidy as _tidy
 from .isolate import Isolated, gather, isolate
-from .rewrites import divide_stationarity
+from .rewrites import divide_stationarity, take_logarithms
 from .polynomial import is_polynomial_system, solve_polynomial_system, exact_real_roots
 from ..runtime import Budget, TimeLimit, TooLarge, run_in_worker
 
@@ -372,7 +373,7 @@ def sympy_solve(work: Work) -> Step:
     return Step(finished=_solve_rest(work.branch, work.budget))
 
 
-STRATEGIES = [divide_stationarity, isolate_unique, split_factors, polynomial_groebner, isolate_branching,
+STRATEGIES = [divide_stationarity, take_logarithms, isolate_unique, split_factors, polynomial_groebner, isolate_branching,
               polynomial_family, exp_polynomial, sympy_solve]
 """The elimination strategies, tried in this order on each open branch; the first that returns
 a :class:`Step` acts. Each takes a :class:`Work` and returns a ``Step`` or None (does not apply);
