@@ -23,6 +23,7 @@ record; ``tests/test_reference.py`` and ``bench/run.py solve-outside`` both use 
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from dataclasses import dataclass, field
@@ -265,6 +266,43 @@ def _economics() -> list:
         "optimal", m ** 3 / (27 * p * q * r), f"{SIMON_BLUME}, ch. 18-19 (utility xyz)",
         ({x: m / (3 * p), y: m / (3 * q), z: m / (3 * r)},), True,
         sample={p: 2, q: 3, r: 5, m: 12}))
+    # three goods with weights 1/2, 1/3, 1/6: f_x = f/(2x) = lambda p, f_y = f/(3y) = lambda q,
+    # f_z = f/(6z) = lambda r, so p x = f/(2 lambda), q y = f/(3 lambda), r z = f/(6 lambda);
+    # summed, m = f/lambda: p x = m/2, q y = m/3, r z = m/6 (the shares are the exponents);
+    # lambda = f/m. Concave (exponents summing to 1), affine budget: global.
+    v3 = sqrt(m / (2 * p)) * (m / (3 * q)) ** S(1, 3) * (m / (6 * r)) ** S(1, 6)
+    out.append(Reference(
+        "cobb-douglas-3-weights", "economics",
+        _maximize(sqrt(x) * y ** S(1, 3) * z ** S(1, 6), [sp.Eq(p * x + q * y + r * z, m)],
+                  (x, y, z), (p, q, r, m)),
+        "optimal", v3, f"{SIMON_BLUME}, ch. 22 (Cobb-Douglas demands x_i = a_i m/p_i)",
+        ({x: m / (2 * p), y: m / (3 * q), z: m / (6 * r)},), True,
+        sample={p: 2, q: 3, r: 5, m: 12}, multiplier=v3 / m))
+    # CES rho = 1/3, u = x^(1/3) + y^(1/3): x^(-2/3)/3 = lambda p, y^(-2/3)/3 = lambda q, so
+    # (y/x)^(2/3) = p/q, y = x (p/q)^(3/2); the budget gives x (p + p^(3/2)/sqrt q) = m,
+    # x = m sqrt(q)/(p (sqrt p + sqrt q)), y = m sqrt(p)/(q (sqrt p + sqrt q)); Varian's
+    # x1 = p1^(r-1) m/(p1^r + p2^r) with r = rho/(rho - 1) = -1/2 is the same. The value
+    # m^rho (p^r + q^r)^(-rho/r) = m^(1/3) (1/sqrt p + 1/sqrt q)^(2/3) (Varian's indirect
+    # utility m (p^r + q^r)^(-1/r) raised to rho).
+    out.append(Reference(
+        "ces-rho-1/3", "economics",
+        _maximize(x ** S(1, 3) + y ** S(1, 3), [budget], (x, y), (p, q, m)), "optimal",
+        m ** S(1, 3) * (1 / sqrt(p) + 1 / sqrt(q)) ** S(2, 3),
+        f"{VARIAN_MA}, ch. 7 (CES demand x1 = p1^(r-1) m/(p1^r + p2^r))",
+        ({x: m * sqrt(q) / (p * (sqrt(p) + sqrt(q))), y: m * sqrt(p) / (q * (sqrt(p) + sqrt(q)))},),
+        True, sample=PRICES))
+    # cost minimisation with the technology K^(1/3) L^(2/3) = Q: the ratio of the stationarity
+    # equations w/r = ((2/3) K^(1/3) L^(-1/3))/((1/3) K^(-2/3) L^(2/3)) = 2K/L gives
+    # K = w L/(2r); Q = L (w/(2r))^(1/3), so L = Q (2r/w)^(1/3), K = Q (w/(2r))^(2/3);
+    # C = w L + r K = Q w^(2/3) r^(1/3) (2^(1/3) + 2^(-2/3)) = 3 Q w^(2/3) r^(1/3)/2^(2/3),
+    # Varian's Q (r/a)^a (w/(1-a))^(1-a) at a = 1/3; lambda = dC/dQ = C/Q.
+    c13 = 3 * w ** S(2, 3) * r ** S(1, 3) / 2 ** S(2, 3)
+    out.append(Reference(
+        "cost-minimisation-1/3", "economics",
+        _minimize(w * L_ + r * K_, [sp.Eq(K_ ** S(1, 3) * L_ ** S(2, 3), Q)], (L_, K_), (w, r, Q)),
+        "optimal", Q * c13, f"{VARIAN_MA}, ch. 4 (the Cobb-Douglas cost function)",
+        ({L_: Q * (2 * r / w) ** S(1, 3), K_: Q * (w / (2 * r)) ** S(2, 3)},), True,
+        sample={w: 2, r: 3, Q: 5}, multiplier=c13))
     return out
 
 
@@ -486,7 +524,39 @@ def _same(a, b) -> bool:
     a, b = sp.sympify(a), sp.sympify(b)
     if a.is_infinite or b.is_infinite:
         return a == b
-    return sp.simplify(_lambert_identity(a - b)) == 0
+    return sp.simplify(_lambert_identity(a - b)) == 0 or _same_powers(a, b)
+
+
+def _same_powers(a, b) -> bool:
+    """Sums of products of powers: a / b is 1 once every positive symbol s under a radical is
+    written t**d (sqrt(p) = t for p = t**2), every power's base is factored over one
+    denominator, every power is split over its positive factors ((m c)**e = m**e c**e for
+    m > 0, SymPy's expand_power_base), the quotient is multiplied out and the exponents of each
+    base are added (m**a m**(1 - a) = m), which simplify does not do. Each step is an identity
+    for positive symbols."""
+    if b == 0 or not (a.has(sp.Pow) or b.has(sp.Pow)):
+        return False
+    a, b = _radicals_removed(a, b)
+
+    def split(e):
+        e = e.replace(lambda t: isinstance(t, sp.Pow) and not t.exp.is_Integer,
+                      lambda t: sp.Pow(sp.factor(sp.together(t.base)), t.exp))
+        return sp.powsimp(sp.expand_power_base(e), combine="exp")
+    ratio = split(sp.expand(split(a) / split(b)))
+    return ratio == 1 or sp.powsimp(sp.expand(ratio), combine="exp") == 1
+
+
+def _radicals_removed(a, b):
+    """a and b with each positive symbol s that has rational exponents of denominators d_i
+    replaced by t**lcm(d_i), t positive (a bijection of the positive reals)."""
+    swap = {}
+    for s in a.free_symbols | b.free_symbols:
+        denominators = [pw.exp.q for e in (a, b) for pw in e.atoms(sp.Pow)
+                        if pw.base == s and pw.exp.is_Rational]
+        d = functools.reduce(sp.ilcm, denominators, 1)
+        if s.is_positive and d > 1:
+            swap[s] = sp.Dummy(s.name, positive=True) ** d
+    return a.xreplace(swap), b.xreplace(swap)
 
 
 def _lambert_identity(expr):

@@ -106,13 +106,15 @@ def _nullspace(J: sp.Matrix, n: int) -> sp.Matrix:
 
 
 def _simplify_matrix(M: sp.Matrix, variables=(), fixed=()) -> sp.Matrix:
-    """Every entry in its final form; the diagonal of a Hessian in the variables through the
+    """Every entry in its final form (powers left as SymPy writes them, so that minors
+    cancel); the diagonal of a Hessian in the variables through the
     index symmetry (d^2L/dp_k^2 from d^2L/dp_1^2 with index 1 and k swapped)."""
     if len(variables) != M.rows or M.rows != M.cols:
-        return M.applyfunc(final_form)
-    diagonal = final_forms_by_symmetry({v: M[i, i] for i, v in enumerate(variables)}, fixed)
+        return M.applyfunc(lambda e: final_form(e, powers=False))
+    diagonal = final_forms_by_symmetry({v: M[i, i] for i, v in enumerate(variables)}, fixed,
+                                       powers=False)
     return sp.Matrix(M.rows, M.cols, lambda i, j: diagonal[variables[i]] if i == j
-                     else final_form(M[i, j]))
+                     else final_form(M[i, j], powers=False))
 
 
 def classify_point(hessian: sp.Matrix, jacobian: sp.Matrix, at: dict, *, sense: str,

@@ -161,7 +161,7 @@ def _detailed(d: Derivation, internal, branch) -> None:
     xs = set(internal.variables)
     ops = [op for op in branch.ops if op.kind != "split"]
     own = [op for op in ops if op.kind == "isolate" and op.unknown in xs
-           and not (op.value.free_symbols & xs)]
+           and op.owner == op.unknown and not (op.value.free_symbols & xs)]
     if own:
         d.add("isolate", "Solve each stationarity equation for its variable:",
               tuple(sp.Eq(op.unknown, op.value, evaluate=False) for op in own))
@@ -188,6 +188,10 @@ def _detailed(d: Derivation, internal, branch) -> None:
             else:
                 what = f"Solve for {op.unknown}:"
             d.add("substitute", what, tuple(lines), chain=True)
+        elif op.kind == "ratio":
+            _ratio_step(d, internal, op)
+        elif op.kind == "loglinear":
+            _log_step(d, op)
         elif op.kind == "polynomial":
             d.add("polynomial", f"The remaining polynomial equations (Groebner basis, exact real "
                   f"roots) have {op.note} real solution(s).")
@@ -199,6 +203,40 @@ def _detailed(d: Derivation, internal, branch) -> None:
     if branch.status == "family":
         d.add("family", "Every value of " + ", ".join(map(str, branch.unknowns)) +
               " gives a solution: a family of critical points.")
+
+
+def _ratio_step(d: Derivation, internal, op) -> None:
+    """Two stationarity equations f_x = lambda g_x, f_y = lambda g_y divided (:mod:`.rewrites`):
+    f_x / f_y = g_x / g_y, the marginal rate of substitution equal to the price ratio."""
+    f, gs, hs, _ = function_names(internal)
+    lam = op.unknown
+    g = gs[internal.lambdas.index(lam)] if lam in internal.lambdas else hs[internal.mus.index(lam)]
+    xi, xk = op.pair
+    partial = lambda fn, v: sp.Symbol(f"{fn.func}_{v}")  # noqa: E731 - f_x, as the lecture
+    general = sp.Eq(partial(f, xi) / partial(f, xk), partial(g, xi) / partial(g, xk),
+                    evaluate=False)
+    d.add("ratio", f"Divide the stationarity equation for {xi} by the one for {xk}, so that {lam} "
+          f"cancels: the marginal rate of substitution {general.lhs} equals {general.rhs} (for "
+          "budget lines, the price ratio)" + (f", assuming {op.note}" if op.note else "") + ":",
+          (general, op.stage), chain=True)
+
+
+def _log_step(d: Derivation, op) -> None:
+    """Equations between positive products of powers, linear in the logarithms
+    (:func:`.rewrites.take_logarithms`): the equations, then each log u solved."""
+    names = ", ".join(sp.sstr(line.lhs) for line in op.form)
+    d.add("logarithms", "Both sides of these equations are positive products of powers:",
+          tuple(sp.Eq(*_sides(e), evaluate=False) for e in op.stage))
+    d.add("logarithms", f"Their logarithms are linear in {names}; solved"
+          + (f" (assuming {op.note})" if op.note else "") + ":", tuple(op.form))
+
+
+def _sides(expr):
+    """P_1 - P_2 as (P_1, P_2)."""
+    terms = sp.Add.make_args(expr)
+    minus = [-t for t in terms if t.could_extract_minus_sign()]
+    plus = [t for t in terms if not t.could_extract_minus_sign()]
+    return sp.Add(*plus), sp.Add(*minus)
 
 
 def _eliminate_multiplier(own_ops, lam):

@@ -3,6 +3,10 @@
 The engine keeps a list of *branches*. On each branch it repeatedly tries the strategies of
 :data:`STRATEGIES`, in order (a new method is a new entry of that list):
 
+0. ``divide_stationarity`` (:mod:`.rewrites`): two stationarity equations with radicals of the
+   variables divided, the marginal rate of substitution equal to the price ratio
+   (``sqrt(y)/sqrt(x) = p/q`` becomes ``y/x = p/q``), then ``take_logarithms``: equations
+   between positive products of powers are linear in the logarithms of the unknowns;
 1. ``isolate_unique``: an unknown that occurs once in an equation (``-ln p_i - 1 = lambda``
    gives ``p_i = exp(-1 - lambda)``), preferring an equation's own variable, then the primal
    variables, then the multipliers, substituted everywhere;
@@ -28,50 +32,15 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import sympy as sp
 
+from .branches import Branch, Op, Step, tidy as _tidy
 from .isolate import Isolated, gather, isolate
+from .rewrites import divide_stationarity, take_logarithms
 from .polynomial import is_polynomial_system, solve_polynomial_system, exact_real_roots
 from ..runtime import Budget, TimeLimit, TooLarge, run_in_worker
 
 __all__ = ["Op", "Branch", "Step", "Work", "STRATEGIES", "solve_system", "is_zero"]
 
 SYMPY_SOLVE_SECONDS = 1.5   # CPU seconds at most for one sympy.solve on what elimination left
-
-
-@dataclass(frozen=True)
-class Op:
-    """One recorded operation: ``kind`` in isolate | split | polynomial | expsub | sympy | given."""
-
-    kind: str
-    equation: sp.Expr | None = None
-    unknown: sp.Symbol | None = None
-    value: sp.Expr | None = None
-    note: str = ""
-    form: sp.Expr | None = None     # the rewriting of ``equation`` the unknown was isolated from
-    owner: object = None            # the equation's tag (its own variable, or a constraint label)
-    stage: object = None            # an intermediate line: e^{-(1 + lambda)} = 1/I
-    factor: sp.Expr | None = None   # for a split: the factor set to zero in this case
-
-
-@dataclass
-class Branch:
-    """A state of the elimination: what is assigned, what equations and unknowns remain."""
-
-    equations: list
-    unknowns: list
-    owners: list = field(default_factory=list)     # parallel to equations: variable or None
-    assigned: list = field(default_factory=list)   # [(unknown, value)] in elimination order
-    conditions: list = field(default_factory=list)
-    ops: list = field(default_factory=list)
-    status: str = "open"      # open | solved | family | residual | infeasible
-    note: str = ""
-    display: dict = field(default_factory=dict)   # simplest exact forms of assigned values
-
-    def values(self) -> dict:
-        """Back-substituted values of every assigned unknown."""
-        sol: dict = {}
-        for u, v in reversed(self.assigned):
-            sol[u] = v.xreplace(sol) if sol else v
-        return sol
 
 
 def _sample_value(sym, rng):
@@ -131,15 +100,6 @@ def is_zero(expr) -> bool | None:
 def _expand_logs_exps(expr):
     e = sp.expand_log(sp.powsimp(sp.expand_power_exp(expr)), force=False)
     return sp.simplify(e) if sp.count_ops(e) < 120 else e
-
-
-def _tidy(expr):
-    """Light clean-up after a substitution (no simplify on the hot path): log(e/Z) -> 1 - log Z."""
-    if expr.is_number:
-        return sp.nsimplify(expr) if expr.is_Float else expr
-    if expr.has(sp.log):
-        expr = sp.expand_log(expr, force=False)
-    return expr
 
 
 def _own_variable_priority(owner, u, primary):
@@ -314,15 +274,6 @@ def _substituted_conditions_ok(branch) -> bool:
 
 
 @dataclass
-class Step:
-    """What an elimination strategy did with a branch: ``reopened`` branches go back to the
-    work list (in this order), ``finished`` ones are final."""
-
-    reopened: list = field(default_factory=list)
-    finished: list = field(default_factory=list)
-
-
-@dataclass
 class Work:
     """A branch as the strategies see it, with what several of them ask computed once."""
 
@@ -422,7 +373,7 @@ def sympy_solve(work: Work) -> Step:
     return Step(finished=_solve_rest(work.branch, work.budget))
 
 
-STRATEGIES = [isolate_unique, split_factors, polynomial_groebner, isolate_branching,
+STRATEGIES = [divide_stationarity, take_logarithms, isolate_unique, split_factors, polynomial_groebner, isolate_branching,
               polynomial_family, exp_polynomial, sympy_solve]
 """The elimination strategies, tried in this order on each open branch; the first that returns
 a :class:`Step` acts. Each takes a :class:`Work` and returns a ``Step`` or None (does not apply);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from functools import lru_cache
 
@@ -9,7 +10,8 @@ import sympy as sp
 
 from .polynomial import simplest_algebraic
 
-__all__ = ["final_form", "final_forms_by_symmetry", "value_on_remaining"]
+__all__ = ["final_form", "final_forms_by_symmetry", "value_on_remaining", "collect_powers",
+           "proven_equal"]
 
 _SIMPLIFY_BELOW = 12   # count_ops under which a full simplify is affordable (it costs ~0.5 s on
                        # a 20-op sum of exponentials, 1000x the other rewrites)
@@ -35,11 +37,135 @@ def _rewrites(value):
         yield sp.simplify(value)
 
 
-def final_form(value):
-    """The shortest of a few exact rewritings (numbers: radicals denested, Floats rationalized)."""
+def _has_power_of_product(value) -> bool:
+    """Whether value is a product (or power) holding (b_1 b_2 ...)**e with a symbolic or
+    fractional exponent e, or e**(c log b)."""
+    return isinstance(value, (sp.Mul, sp.Pow)) and (
+        any(not pw.exp.is_Integer and isinstance(pw.base, (sp.Mul, sp.Add))
+            for pw in value.atoms(sp.Pow)) or any(_is_exp_log(e) for e in value.atoms(sp.exp)))
+
+
+def _is_exp_log(e) -> bool:
+    """e**(c log b), which is b**c by the definition of the (principal) power."""
+    _, rest = e.args[0].as_coeff_mul()
+    return any(isinstance(f, sp.log) for f in rest)
+
+
+def _exp_log_as_power(value):
+    """e**(c log b) -> b**c (SymPy's b**c is defined as exp(c log b): an identity)."""
+    def rewrite(e):
+        logs = [f for f in sp.Mul.make_args(e.args[0]) if isinstance(f, sp.log)]
+        if len(logs) != 1:
+            return e
+        return sp.Pow(logs[0].args[0], e.args[0] / logs[0])
+    return value.replace(lambda e: isinstance(e, sp.exp) and _is_exp_log(e), rewrite)
+
+
+def collect_powers(value):
+    """Powers of products written as a textbook prints them, under the symbols' assumptions:
+
+        (a m/p)**a ((1 - a) m/q)**(1 - a) = m (a/p)**a ((1 - a)/q)**(1 - a)   (m, p, q > 0).
+
+    The powers are split (:func:`_split_powers`), then the powers with the same exponent e
+    (or -e) are grouped into one, (b/c)**e, when all of their bases but one are positive (so
+    the grouping is exact)."""
+    return _split_powers(value).replace(lambda e: isinstance(e, sp.Mul), _group_by_exponent)
+
+
+def _split_powers(value):
+    """e**(c log b) written b**c; each power's base with its common factors pulled out
+    ((m - a m) = m (1 - a)); a sum among the factors over one denominator
+    (1 + (1 - a)/a = 1/a); (b c)**e = b**e c**e for the factors known to be positive; the
+    powers of one base merged (m**a m**(1 - a) = m, the exponents expanded): every step an
+    identity under the assumptions."""
+    pulled = _exp_log_as_power(value).replace(
+        lambda e: isinstance(e, sp.Pow) and not e.exp.is_Integer
+        and isinstance(e.base, (sp.Mul, sp.Add)),
+        lambda e: sp.Pow(sp.factor_terms(sp.cancel(e.base)), e.exp))
+    if isinstance(pulled, sp.Mul):        # a sum among the factors over one denominator
+        pulled = sp.Mul(*[sp.factor_terms(sp.together(f)) if f.is_Add else f
+                          for f in pulled.args])
+    merged = sp.powsimp(sp.expand_power_base(pulled), combine="exp")
+    return merged.replace(lambda e: isinstance(e, sp.Pow) and e.exp.is_Add,
+                          lambda e: sp.Pow(e.base, sp.expand(e.exp)))
+
+
+def _group_by_exponent(product):
+    """b**e * c**(-e) * d -> (b/c)**e * d, for the powers whose exponent is not an integer
+    (c**(-e) = (1/c)**e needs c > 0: other bases keep their own power)."""
+    groups: dict = {}
+    rest = []
+    for factor in product.args:
+        base, exp = factor.as_base_exp()
+        if exp.is_Integer or exp.is_number and not exp.is_Rational:
+            rest.append(factor)
+            continue
+        sign = -1 if _looks_negative(exp) else 1
+        if sign == -1 and not base.is_positive:
+            rest.append(factor)
+            continue
+        groups.setdefault(sign * exp, []).append(base ** sign)
+    out = rest
+    for exp, bases in groups.items():
+        if len(bases) > 1 and sum(1 for b in bases if not b.is_positive) <= 1:
+            out.append(sp.Pow(sp.Mul(*bases), exp))
+        else:
+            out.extend(sp.Pow(b, exp) for b in bases)
+    return sp.Mul(*out)
+
+
+def _looks_negative(exp) -> bool:
+    """Whether an exponent reads as negative: -a, -1/3, a - 1 (whose constant is negative)."""
+    if exp.is_Add:
+        constant = exp.as_coeff_Add()[0]
+        if constant != 0:
+            return bool(constant < 0)
+    return exp.could_extract_minus_sign()
+
+
+def proven_equal(a, b) -> bool:
+    """Whether a = b is shown: equal at random points that respect the symbols' assumptions,
+    and, symbolically, the quotient of the two with their powers split over their positive
+    factors and merged (:func:`_split_powers`) is 1, or a small a - b simplifies to 0."""
+    if not _equal_at_samples(a, b):
+        return False
+    if b != 0 and _split_powers(_split_powers(a) / _split_powers(b)) == 1:
+        return True
+    return sp.count_ops(a) + sp.count_ops(b) < 2 * _SIMPLIFY_BELOW and sp.simplify(a - b) == 0
+
+
+def _equal_at_samples(a, b, samples: int = 3) -> bool:
+    """a and b agree (to 12 digits, evaluated with 30) at ``samples`` random rational points
+    (positive symbols positive, negative ones negative, others of either sign); complex values
+    allowed."""
+    rng = random.Random(len(a.free_symbols | b.free_symbols))
+    symbols = sorted(a.free_symbols | b.free_symbols, key=str)
+    for _ in range(samples):
+        point = {}
+        for s in symbols:
+            v = sp.Rational(rng.randint(1, 96), rng.randint(3, 40))
+            negative = s.is_negative or s.is_nonpositive or (
+                not (s.is_positive or s.is_nonnegative) and rng.random() < 0.5)
+            point[s] = -v if negative else v
+        try:
+            at_a, at_b = sp.N(a.xreplace(point), 30), sp.N(b.xreplace(point), 30)
+            if at_a.has(sp.nan, sp.zoo, sp.oo) or at_b.has(sp.nan, sp.zoo, sp.oo):
+                return False
+            gap, scale = complex(at_a - at_b), complex(at_b)
+        except (TypeError, ValueError, ZeroDivisionError):
+            return False
+        if abs(gap) > 1e-12 * (1 + abs(scale)):
+            return False
+    return True
+
+
+def final_form(value, powers: bool = True):
+    """The shortest of a few exact rewritings (numbers: radicals denested, Floats rationalized).
+    ``powers``: also with the powers collected as a textbook prints them (:func:`collect_powers`);
+    False for intermediate matrices, whose entries cancel more readily in SymPy's own forms."""
     if not isinstance(value, sp.Basic):
         value = sp.sympify(value)
-    return _final_form(value)
+    return _final_form(value, powers)
 
 
 def _lambert_exponentials(value):
@@ -54,7 +180,7 @@ def _lambert_exponentials(value):
 
 
 @lru_cache(maxsize=8192)
-def _final_form(value):
+def _final_form(value, powers: bool = True):
     if value.has(sp.LambertW):
         value = _lambert_exponentials(value)
     if value.is_number:
@@ -78,9 +204,27 @@ def _final_form(value):
         return best
     for form in _rewrites(value):
         c = sp.count_ops(form)
-        if c < cost or (c == cost and len(str(form)) < len(str(best))):
+        if c < cost or (c == cost and _tie_key(form) < _tie_key(best)):
             best, cost = form, c
+    return _with_powers_collected(best, cost) if powers else best
+
+
+def _with_powers_collected(best, cost):
+    """best with its powers collected (:func:`collect_powers`) when that is shorter and
+    proven equal; best otherwise."""
+    if not _has_power_of_product(best):
+        return best
+    collected = collect_powers(best)
+    if sp.count_ops(collected) < cost and proven_equal(collected, best):
+        return collected
     return best
+
+
+def _tie_key(form) -> tuple:
+    """Between forms of equal count_ops: fewer divisions (m q/(p (p + q)), not
+    m/(p (p/q + 1))), then the shorter text."""
+    divisions = sum(1 for e in sp.preorder_traversal(form) if e.is_Pow and e.exp.is_negative)
+    return divisions, len(str(form))
 
 
 def value_on_remaining(value, remaining, unknowns) -> tuple:
@@ -162,11 +306,12 @@ def _ratio(a, b):
 _NUMBERED = re.compile(r"^(.*?)(\d+)$")
 
 
-def final_forms_by_symmetry(values: dict, fixed=()) -> dict:
+def final_forms_by_symmetry(values: dict, fixed=(), powers: bool = True) -> dict:
     """``final_form`` of each value, computed once per orbit of the index symmetry: when
     p_k's raw value is p_1's with every numbered symbol of index 1 and k swapped
     (e^{-lambda eps_k}/Z from e^{-lambda eps_1}/Z), its final form is p_1's swapped too.
-    Symbols in ``fixed`` (the multipliers lambda_1, lambda_2) are never swapped."""
+    Symbols in ``fixed`` (the multipliers lambda_1, lambda_2) are never swapped; ``powers`` as
+    in :func:`final_form`."""
     numbered: dict = {}
     symbols = set(values) | set().union(*[sp.sympify(v).free_symbols for v in values.values()])
     for s in symbols - set(fixed):
@@ -179,7 +324,7 @@ def final_forms_by_symmetry(values: dict, fixed=()) -> dict:
         m = _NUMBERED.match(getattr(u, "name", ""))
         out[u] = _by_swap(done, numbered, m, raw) if m else None
         if out[u] is None:
-            out[u] = final_form(raw)
+            out[u] = final_form(raw, powers)
             if m:
                 done.append((m.group(1), m.group(2), sp.sympify(raw), out[u]))
     return out
