@@ -182,6 +182,8 @@ def dual(problem, *, timeout=DEFAULT, solution=None) -> Dual:
     dual_problem = _dual_problem(problem, function, domain)
     dsol = dual_problem.solve(timeout=timeout) if dual_problem is not None else None
     d_value = _dual_value(function, dsol)
+    if d_value is None and isinstance(function, (sp.Min, sp.Max)) and len(ms) == 1:
+        d_value = _one_multiplier_branch_optimum(problem, function, ms[0], d)
     psol = solution if solution is not None else problem.solve(timeout=timeout)
     p_value = psol.value if psol.status in ("optimal", "unbounded", "not_attained") else None
     gap, evidence = _gap(problem, p_value, d_value)
@@ -338,6 +340,46 @@ def _dual_problem(problem, function, domain):
                        params=problem.params)
     return Problem(function, sense, constraints, variables=problem.multipliers,
                    params=problem.params)
+
+
+def _one_multiplier_branch_optimum(problem, q, m, d):
+    """d* for q = Min of branches q_b(m) in one multiplier (Max when the primal maximizes).
+
+    q is concave (convex), as every dual function is, so m* is optimal exactly when 0 lies
+    between the one-sided derivatives there: the least and the greatest slope of the branches
+    active at m*. A numeric search (Brent) only says which branches are active; m* is then
+    solved exactly (two branches tie, or one branch is stationary) and the slope condition is
+    checked on exact numbers. None when that does not succeed."""
+    sign = 1 if isinstance(q, sp.Min) else -1          # maximize sign * q
+    branches = list(q.args)
+    f = sp.lambdify(m, sign * q, "mpmath")
+    best = so.minimize_scalar(lambda t: -float(f(t)), bracket=(-1.0, 1.0))
+    if not np.isfinite(best.fun):
+        return None
+    values = [float(sp.N(b.subs(m, best.x))) for b in branches]
+    edge = sign * q.func(*values)
+    active = [b for b, v in zip(branches, values) if abs(v - edge) <= 1e-6 * max(1, abs(edge))]
+    equation = active[0] - active[1] if len(active) >= 2 else sp.diff(active[0], m)
+    try:
+        roots = [r for r in sp.solve(sp.factor(equation), m) if r.is_real]
+    except NotImplementedError:
+        return None
+    if not roots:
+        return None
+    root = min(roots, key=lambda r: abs(float(r) - best.x))
+    at_root = [b for b in branches if sp.simplify(b.subs(m, root) - active[0].subs(m, root)) == 0]
+    value = sp.simplify(active[0].subs(m, root))
+    if any(sign * (b.subs(m, root) - value) < 0 for b in branches if b not in at_root):
+        return None
+    slopes = [sp.simplify(sp.diff(b, m).subs(m, root)) for b in at_root]
+    if not (min(sign * s for s in slopes) <= 0 <= max(sign * s for s in slopes)):
+        return None
+    d.add("dual-branches", f"q is {'concave' if sign == 1 else 'convex'} (every dual function is): "
+          f"its {'maximum' if sign == 1 else 'minimum'} is where 0 lies between the slopes of the "
+          f"branches active there. At {m} = {sp.sstr(root)} the branches tie with slopes "
+          + ", ".join(sp.sstr(s) for s in slopes) + ".",
+          [sp.Eq(m, root), sp.Eq(q_(m), value)])
+    return value
 
 
 def _dual_optimum(dsol) -> dict:
