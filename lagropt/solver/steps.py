@@ -194,6 +194,10 @@ def _detailed(d: Derivation, internal, branch) -> None:
         elif op.kind == "expsub":
             d.add("substitute", f"With w = exp({op.unknown}) the equation is a polynomial in w:",
                   (sp.Eq(op.equation, 0), sp.Eq(op.unknown, op.value, evaluate=False)), chain=True)
+        elif op.kind == "expsystem":
+            d.add("substitute", "The unknowns occur only in exponentials: with the positive "
+                  "unknowns below the equations are polynomial (Groebner basis, exact real "
+                  "roots; only positive roots are kept):", tuple(op.value) + tuple(op.form))
         elif op.kind == "sympy":
             d.add("polynomial", f"sympy.solve gives {op.note} solution(s) of the remaining equations.")
     if branch.status == "family":
