@@ -134,13 +134,34 @@ def _describe_case(internal, active, branch):
     return "; ".join(parts), tuple(conditions)
 
 
+def _symmetry_note(d: Derivation, classes: str) -> None:
+    d.add("symmetry", f"By symmetry: f and the constraints are unchanged when {classes} are "
+          "permuted (the inequalities permuted alike), so the KKT system of an active set is "
+          "carried onto that of its image. Each orbit of active sets is solved once; the "
+          "other cases are its images, with the variables and multipliers renamed.")
+
+
+def _image_label(internal, branch) -> str:
+    """(by symmetry from active: h_1, with x -> y, y -> x)"""
+    earlier, swapped, _ = branch.image_of
+    names = [f"h_{j + 1}" if len(internal.h) > 1 else "h" for j in earlier]
+    renaming = ", ".join(f"{a} -> {b}" for a, b in swapped.items())
+    return f"(by symmetry: the case active: {', '.join(names) or 'none'} with {renaming})"
+
+
 def elimination(d: Derivation, internal, cases) -> None:
     """The elimination steps: in detail for a single case, one summary step per case otherwise."""
     if len(cases) == 1 and not internal.h:
         _detailed(d, internal, cases[0][1])
         return
+    said = False
     for active, branch in cases:
         label, conditions = _describe_case(internal, active, branch)
+        if branch.image_of and not said:
+            _symmetry_note(d, branch.image_of[2])
+            said = True
+        if branch.image_of:
+            label += " " + _image_label(internal, branch)
         if branch.status == "infeasible":
             d.add("case", f"Case {label}: no solution ({branch.note}).", (), case=label,
                   conditions=conditions)
