@@ -823,15 +823,24 @@ def maxent_1e6(repeats: int = 7, n: int = 10 ** 6):
 # -- solve-symmetric ----------------------------------------------------------------------------
 
 def _symmetric_cases() -> dict:
-    """Problems invariant under permuting variables, with inequalities (the symmetry acts on
-    the active sets), and two without a useful symmetry as controls."""
+    """Problems invariant under permuting variables: with equalities only (one active set, so
+    the symmetry has nothing to map), with inequalities (it acts on the active sets), and two
+    controls."""
     import lagropt
 
     x, y, z = sp.symbols("x y z", real=True)
     w = sp.symbols("w1:5", real=True)
     q = sp.symbols("q1:5", positive=True)
     third = sp.Rational(1, 3)
+    a, b, c = sp.symbols("a b c", positive=True)
+    p = sp.symbols("p1:7", positive=True)
     return {
+        "max abc, a + b + c = 3 (equalities only: one active set)": lambda: lagropt.maximize(
+            a * b * c, [sp.Eq(a + b + c, 3)], [a, b, c]),
+        "box 8xyz in the unit sphere (equalities only)": lambda: lagropt.maximize(
+            8 * x * y * z, [sp.Eq(x ** 2 + y ** 2 + z ** 2, 1)], [x, y, z]),
+        "entropy of 6 states (equalities only)": lambda: lagropt.maximize(
+            -sum(v * sp.log(v) for v in p), [sp.Eq(sum(p), 1)], list(p)),
         "max xyz, x + y + z <= 3, x, y, z >= 0": lambda: lagropt.maximize(
             x * y * z, [x + y + z <= 3, x >= 0, y >= 0, z >= 0], [x, y, z]),
         "max sum log(1 + w_i), sum w_i <= 1, w >= 0 (4)": lambda: lagropt.maximize(
