@@ -115,3 +115,11 @@ def test_three_state_maximum_entropy_with_a_mean_through_maximize():
     z = 1 + t + t ** 2
     for k in range(3):
         assert sp.simplify(pt.x[p[k]] - t ** k / z) == 0
+
+
+def test_jaynes_dice_derivation_shows_the_quintic_in_t():
+    # w = e^{-lambda_2} (Jaynes' t): sum_k (k - 9/2) w^(k-1) = 0 times 2, by hand:
+    # -7 - 5w - 3w^2 - w^3 + w^4 + 3w^5 = 0
+    text = str(by_name("maxent-brandeis-dice").build().solve(timeout=5).derivation)
+    assert "With w = exp(-lambda_2) > 0 the equation is a polynomial in w" in text
+    assert "3*w**5 + w**4 - w**3 - 3*w**2 - 5*w - 7 = 0" in text

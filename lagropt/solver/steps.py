@@ -213,8 +213,11 @@ def _detailed(d: Derivation, internal, branch) -> None:
             d.add("polynomial", f"The remaining polynomial equations (Groebner basis, exact real "
                   f"roots) have {op.note} real solution(s).")
         elif op.kind == "expsub":
-            d.add("substitute", f"With w = exp({op.unknown}) the equation is a polynomial in w:",
-                  (sp.Eq(op.equation, 0), sp.Eq(op.unknown, op.value, evaluate=False)), chain=True)
+            w = op.form.lhs
+            d.add("substitute", f"With {w} = {sp.sstr(op.form.rhs)} > 0 the equation is a "
+                  f"polynomial in {w} (only its positive roots count):",
+                  (sp.Eq(op.equation, 0), op.stage, sp.Eq(op.unknown, op.value, evaluate=False)),
+                  chain=True)
         elif op.kind == "expsystem":
             d.add("substitute", "The unknowns occur only in exponentials: with the positive "
                   "unknowns below the equations are polynomial (Groebner basis, exact real "

@@ -416,12 +416,14 @@ def exp_polynomial(work: Work) -> Step | None:
     if not (len(branch.equations) == 1 and len(live) == 1):
         return None
     eq, u = branch.equations[0], live[0]
-    sols = _exp_polynomial(eq, u)
-    if sols is None:
+    found = _exp_polynomial(eq, u)
+    if found is None:
         return None
+    sols, substitution, poly = found
     free = [v for v in branch.unknowns if v not in live]
     return Step(finished=[Branch([], free, [], branch.assigned + [(u, s)], list(branch.conditions),
-                                 branch.ops + [Op("expsub", eq, u, s)],
+                                 branch.ops + [Op("expsub", eq, u, s, form=substitution,
+                                                  stage=sp.Eq(poly, 0))],
                                  "family" if free else "solved") for s in sols] or [
         replace(branch, status="infeasible", note="no real solution")])
 
@@ -528,7 +530,8 @@ def _solve_rest(branch, budget) -> list[Branch]:
 
 
 def _exp_polynomial(eq, u):
-    """Solve an equation in exp(a u) terms (rational a) as a polynomial in w = exp(u/d) > 0."""
+    """Solve an equation in exp(a u) terms (rational a) as a polynomial in w = exp(u/d) > 0:
+    (the values of u, Eq(w, exp(u/d)), the polynomial), or None."""
     exps = [e for e in eq.atoms(sp.exp) if e.has(u)]
     if not exps:
         return None
@@ -540,7 +543,7 @@ def _exp_polynomial(eq, u):
             return None
         rates.append(a)
     d = _oriented(reduce(sp.ilcm, [r.q for r in rates], 1), rates)   # ilcm needs two arguments
-    w = sp.Dummy("w", positive=True)
+    w = next(iter(_positive_unknowns([u], eq.free_symbols).values()))
     expanded = sp.expand(sp.expand_power_exp(sp.powsimp(eq)))
     replaced = expanded.replace(
         lambda e: isinstance(e, sp.exp) and e.has(u),
@@ -558,8 +561,8 @@ def _exp_polynomial(eq, u):
     if not all(c.is_Rational for c in poly.coeffs()):
         return None
     roots = [r for r in exact_real_roots(poly) if sp.N(r) > 0]
-    return [sp.expand_log(d * sp.log(r), force=True) if not isinstance(r, sp.CRootOf) else d * sp.log(r)
-            for r in roots]
+    return ([_log_form(d, r) for r in roots], sp.Eq(w, sp.exp(u / d)),
+            sp.factor_terms(poly.as_expr()))
 
 
 def _exp_rates(eqs, unknowns) -> dict | None:
@@ -677,7 +680,7 @@ def _one_signed(factor, ws) -> bool:
 def _log_form(d, root):
     """d log(root) in its simplest exact form (log of a CRootOf stays as it is)."""
     value = d * sp.log(root)
-    return value if root.has(sp.CRootOf) else sp.expand_log(value, force=True)
+    return value if isinstance(root, sp.CRootOf) else sp.expand_log(value, force=True)
 
 
 def _hopeless(eqs, unknowns) -> bool:
