@@ -639,7 +639,10 @@ def _exp_polynomial_system(branch, live) -> Step | None:
     if not is_polynomial_system(polys, names):
         return None
     denominators = [den for _, den in fractions if den.free_symbols]
-    result = solve_polynomial_system(polys, names, denominators)
+    try:
+        result = solve_polynomial_system(polys, names, denominators)
+    except TooLarge:            # beyond the Groebner bound: left to sympy_solve, as before
+        return None
     if result.dimension > 0:
         return None
     free = [v for v in branch.unknowns if v not in live]
@@ -661,13 +664,13 @@ def _exp_polynomial_system(branch, live) -> Step | None:
 def _without_positive_factors(poly, ws):
     """``poly`` without its factors that cannot vanish for positive ``ws`` (the coefficients
     of one sign: w_2, w_1 + 1, 2 w_1^2 w_2^3 + w_1 + 2 w_2^3): w_1^2 - 1 -> w_1 - 1. Exactly
-    the same positive solutions, and a smaller Groebner basis. 1 when no factor is left (then
-    the equation has no positive solution)."""
+    the same positive solutions, and a smaller Groebner basis (multiple factors are kept once).
+    1 when no factor is left (then the equation has no positive solution)."""
     try:
         _, factors = sp.factor_list(poly, *ws)
     except (sp.PolynomialError, NotImplementedError):
         return poly
-    kept = [f ** k for f, k in factors if not _one_signed(f, ws)]
+    kept = [f for f, _ in factors if not _one_signed(f, ws)]
     return sp.expand(sp.Mul(*kept))
 
 
