@@ -97,3 +97,11 @@ def test_the_derivation_says_by_symmetry():
     text = str(_xyz_simplex().solve(timeout=10).derivation)
     assert "By symmetry: f and the constraints are unchanged when x, y, z are permuted" in text
     assert "(by symmetry: the case active: h_2 with" in text
+
+
+def test_a_group_too_large_to_enumerate_is_not_used():
+    # 7 interchangeable variables: 7! = 5040 permutations, more than MAX_GROUP (720)
+    v = sp.symbols("v1:8", real=True)
+    p = lagropt.maximize(sum(sp.log(1 + s) for s in v), [sum(v) <= 1] + [s >= 0 for s in v],
+                         list(v))
+    assert variable_symmetry(StandardForm(p)) is None
