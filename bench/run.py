@@ -4,6 +4,7 @@
     python bench/run.py solve-lecture   # only the named ones
     python bench/run.py solve-outside   # issue 17's reference set, one line per problem
     python bench/run.py backprop        # lagropt.nn's forward + backward pass vs torch.autograd
+    python bench/run.py solve-symmetric # the symmetry strategy on and off
 
 Each line printed is one JSON object,
 ``{"bench": NAME, "case": ..., "ours_s": ..., "baseline": "...", "baseline_s": ..., "ratio": ...}``,
@@ -1114,6 +1115,92 @@ def step_adam_1e7(rounds: int = 3, block: int = 10, warmup: int = 3, n: int = 10
                       ours_over_foreach=ns["lagropt"] / ns["foreach"],
                       ours_over_floor=ns["lagropt"] / floor)
     emit(record)
+
+
+# -- solve-symmetric ----------------------------------------------------------------------------
+
+def _symmetric_cases() -> dict:
+    """Problems invariant under permuting variables: with equalities only (one active set, so
+    the symmetry has nothing to map), with inequalities (it acts on the active sets), and two
+    controls."""
+    import lagropt
+
+    x, y, z = sp.symbols("x y z", real=True)
+    w = sp.symbols("w1:5", real=True)
+    q = sp.symbols("q1:5", positive=True)
+    third = sp.Rational(1, 3)
+    a, b, c = sp.symbols("a b c", positive=True)
+    p = sp.symbols("p1:7", positive=True)
+    return {
+        "max abc, a + b + c = 3 (equalities only: one active set)": lambda: lagropt.maximize(
+            a * b * c, [sp.Eq(a + b + c, 3)], [a, b, c]),
+        "box 8xyz in the unit sphere (equalities only)": lambda: lagropt.maximize(
+            8 * x * y * z, [sp.Eq(x ** 2 + y ** 2 + z ** 2, 1)], [x, y, z]),
+        "entropy of 6 states (equalities only)": lambda: lagropt.maximize(
+            -sum(v * sp.log(v) for v in p), [sp.Eq(sum(p), 1)], list(p)),
+        "max xyz, x + y + z <= 3, x, y, z >= 0": lambda: lagropt.maximize(
+            x * y * z, [x + y + z <= 3, x >= 0, y >= 0, z >= 0], [x, y, z]),
+        "max sum log(1 + w_i), sum w_i <= 1, w >= 0 (4)": lambda: lagropt.maximize(
+            sum(sp.log(1 + v) for v in w), [sum(w) <= 1] + [v >= 0 for v in w], list(w)),
+        "max entropy of 4 states, p_i <= 1/3": lambda: lagropt.maximize(
+            -sum(v * sp.log(v) for v in q), [sp.Eq(sum(q), 1)] + [v <= third for v in q], list(q)),
+        "min x^2+y^2+z^2-xy-yz-zx, x+y+z >= 1, x, y, z <= 2": lambda: lagropt.minimize(
+            x ** 2 + y ** 2 + z ** 2 - x * y - y * z - x * z, [x + y + z >= 1, x <= 2, y <= 2,
+                                                                z <= 2], [x, y, z]),
+        "max x^4+y^4+z^4 in the unit ball (control: one inequality)": lambda: lagropt.maximize(
+            x ** 4 + y ** 4 + z ** 4, [x ** 2 + y ** 2 + z ** 2 <= 1], [x, y, z]),
+        "min x^2 + 2y^2, x + y >= 1, x, y >= 0 (control: no symmetry)": lambda: lagropt.minimize(
+            x ** 2 + 2 * y ** 2, [x + y >= 1, x >= 0, y >= 0], [x, y]),
+    }
+
+
+def _symmetric_child(name: str, mode: str) -> None:
+    """One exact solve in this (fresh) process, the symmetry on or off: prints CPU seconds and
+    a digest of the points (the two modes must agree)."""
+    import hashlib
+    import lagropt.solver.candidates as candidates
+    from lagropt.runtime import Budget
+    from lagropt.solver.pipeline import solve_exact
+    from lagropt.standard import StandardForm
+
+    if mode == "off":
+        candidates.variable_symmetry = lambda internal: None
+    internal = StandardForm(_symmetric_cases()[name]())
+    started = time.process_time()
+    sol = solve_exact(internal, Budget(60))
+    cpu = time.process_time() - started
+    points = sorted(sp.sstr((sorted(p.x.items(), key=str), sorted(p.multipliers.items(), key=str),
+                             p.active, p.free, p.kind)) for p in sol.points)
+    digest = hashlib.sha256(repr((sol.status, points)).encode()).hexdigest()[:12]
+    print(json.dumps({"cpu": cpu, "digest": digest, "status": sol.status}))
+
+
+def _symmetric_run(name: str, mode: str) -> dict:
+    import subprocess
+    code = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import run; "
+            f"run._symmetric_child({name!r}, {mode!r})")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@bench("solve-symmetric")
+def solve_symmetric(repeats: int = 3):
+    """The symmetry strategy (lagropt/solver/symmetry.py: one active set per orbit, the others
+    mapped) against the same solver with it switched off. Each solve runs in a fresh process
+    (lagropt's memo caches would otherwise favour whichever runs second), alternating the two;
+    times are medians of the exact solve's CPU seconds. ``same`` says both found the same
+    points (the strategy must be lossless)."""
+    for name in _symmetric_cases():
+        on, off = [], []
+        for _ in range(repeats):
+            off.append(_symmetric_run(name, "off"))
+            on.append(_symmetric_run(name, "on"))
+        emit({"bench": "solve-symmetric", "case": name,
+              "ours_s": statistics.median(r["cpu"] for r in on),
+              "baseline": "the same exact solve without the symmetry strategy",
+              "baseline_s": statistics.median(r["cpu"] for r in off),
+              "status": on[0]["status"],
+              "same": len({r["digest"] for r in on + off}) == 1})
 
 
 def main(argv=None) -> int:

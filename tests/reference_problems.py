@@ -439,8 +439,9 @@ def _maxent() -> list:
         "optimal", sp.Float(mpmath.nstr(entropy, 20), 20),
         "E. T. Jaynes, Brandeis lectures (1962) / Where do we stand on maximum entropy? (1978): "
         "p = (0.05435, 0.07877, 0.11416, 0.16545, 0.23977, 0.34749)",
-        ({d: sp.Float(mpmath.nstr(pk, 20), 20) for d, pk in zip(ds, probs)},), True,
-        closed_form=False))
+        ({d: sp.Float(mpmath.nstr(pk, 20), 20) for d, pk in zip(ds, probs)},), True))
+    # (a closed form exists: t is a root of a quintic, p_k = t^k / sum_j t^j with t a CRootOf;
+    # the reference keeps the published digits, compared to their precision)
     return out
 
 

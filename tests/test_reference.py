@@ -38,8 +38,6 @@ KNOWN_GAPS = {
     "HS53": "numeric only: its inactive bounds push it off the exact path",
     "HS71": "the exact solve runs out of time (SymPy's lex Groebner basis of its KKT system); "
             "the fallback gets what is left of the 5 s and may time out too",
-    "maxent-mean-variance": "parametric: the multipliers' equations are left unsolved",
-    "maxent-brandeis-dice": "the exact solver fails (PolynomialError); numeric fallback",
 }
 
 # name -> the wrong answer lagropt gives today and why (issue 17).

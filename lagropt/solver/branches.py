@@ -41,6 +41,7 @@ class Branch:
     status: str = "open"      # open | solved | family | residual | infeasible
     note: str = ""
     display: dict = field(default_factory=dict)   # simplest exact forms of assigned values
+    image_of: tuple = ()      # (active set, {variable: image}, classes) for a case mapped by symmetry
 
     def values(self) -> dict:
         """Back-substituted values of every assigned unknown."""

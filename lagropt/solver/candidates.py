@@ -26,6 +26,7 @@ import sympy as sp
 from .classify import classify as classify_points
 from .requirements import decide, real_number, feasibility_requirements, sign_requirements
 from .result import Point
+from .symmetry import map_branch, map_point, variable_symmetry
 from .system import Branch, is_zero, solve_system
 from .tidy import final_form, final_forms_by_symmetry
 from ..runtime import TooLarge
@@ -257,23 +258,38 @@ def find_candidates(internal, budget=None, classify=True):
                        f"more than the exact solver enumerates (at most {MAX_INEQUALITIES} "
                        "inequalities)")
     candidates, residual, cases = [], [], []
+    symmetry = variable_symmetry(internal) if internal.h else None
+    solved = {}               # active set -> (branches, points) when a symmetry may map it
     for active in active_sets(internal):
-        eqs, unknowns, owners = internal.kkt_system(active)
-        branches = solve_system(eqs, unknowns, primary=internal.variables, owners=owners,
-                                budget=budget)
-        for b in branches:
-            cases.append((active, b))
-            if b.status == "infeasible":
-                continue
-            if b.status == "residual":
-                residual.append((active, b))
-                continue
-            candidates.extend(points_from_branch(internal, active, b))
-        candidates.extend(irregular_points(internal, active, budget))
+        image = symmetry.image_of_solved(active, solved) if symmetry else None
+        if image is not None:            # solved once per orbit: the earlier set's, mapped
+            earlier, perm = image
+            branches = [map_branch(b, perm, earlier, symmetry) for b in solved[earlier][0]]
+            found = [map_point(p, perm) for p in solved[earlier][1]]
+        else:
+            branches, found = _solve_active_set(internal, active, budget)
+            if symmetry:
+                solved[active] = (branches, found)
+        cases.extend((active, b) for b in branches)
+        residual.extend((active, b) for b in branches if b.status == "residual")
+        candidates.extend(found)
     points = dedupe(candidates)
     if classify:
         points = classify_points(internal, points)
     return points, residual, cases
+
+
+def _solve_active_set(internal, active, budget):
+    """One active set's KKT system through the elimination: (branches, candidate points,
+    irregular points included)."""
+    eqs, unknowns, owners = internal.kkt_system(active)
+    branches = solve_system(eqs, unknowns, primary=internal.variables, owners=owners,
+                            budget=budget)
+    found = []
+    for b in branches:
+        if b.status not in ("infeasible", "residual"):
+            found.extend(points_from_branch(internal, active, b))
+    return branches, found + irregular_points(internal, active, budget)
 
 
 def active_sets(internal):

@@ -97,7 +97,8 @@ def simplest_algebraic(expr: sp.Expr) -> sp.Expr:
 
     ``q(CRootOf(p, k))`` becomes ``CRootOf(m, j)``, with ``m`` the factor of the resultant
     ``res_t(p(t), y - q(t))`` that vanishes at the value (its minimal polynomial), so that
-    coordinates print and compare as plain algebraic numbers.
+    coordinates print and compare as plain algebraic numbers. A rational function of the root
+    (the maximum-entropy p_k = t^k / sum_j t^j) stays a function of it, cancelled.
     """
     roots = expr.atoms(sp.CRootOf)
     if not roots:
@@ -110,6 +111,8 @@ def simplest_algebraic(expr: sp.Expr) -> sp.Expr:
     q = sp.expand(expr.subs(root, t))
     if not q.free_symbols <= {t}:
         return expr
+    if not q.is_polynomial(t):     # p_k = t^k / sum_j t^j: read best in the root itself
+        return sp.cancel(q).subs(t, root) if q.is_rational_function(t) else expr
     q = sp.rem(q, p, t) if sp.degree(q, t) >= sp.degree(p, t) else q
     if q.free_symbols <= set():
         return q

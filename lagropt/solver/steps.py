@@ -134,13 +134,34 @@ def _describe_case(internal, active, branch):
     return "; ".join(parts), tuple(conditions)
 
 
+def _symmetry_note(d: Derivation, classes: str) -> None:
+    d.add("symmetry", f"By symmetry: f and the constraints are unchanged when {classes} are "
+          "permuted (the inequalities permuted alike), so the KKT system of an active set is "
+          "carried onto that of its image. Each orbit of active sets is solved once; the "
+          "other cases are its images, with the variables and multipliers renamed.")
+
+
+def _image_label(internal, branch) -> str:
+    """(by symmetry from active: h_1, with x -> y, y -> x)"""
+    earlier, swapped, _ = branch.image_of
+    names = [f"h_{j + 1}" if len(internal.h) > 1 else "h" for j in earlier]
+    renaming = ", ".join(f"{a} -> {b}" for a, b in swapped.items())
+    return f"(by symmetry: the case active: {', '.join(names) or 'none'} with {renaming})"
+
+
 def elimination(d: Derivation, internal, cases) -> None:
     """The elimination steps: in detail for a single case, one summary step per case otherwise."""
     if len(cases) == 1 and not internal.h:
         _detailed(d, internal, cases[0][1])
         return
+    said = False
     for active, branch in cases:
         label, conditions = _describe_case(internal, active, branch)
+        if branch.image_of and not said:
+            _symmetry_note(d, branch.image_of[2])
+            said = True
+        if branch.image_of:
+            label += " " + _image_label(internal, branch)
         if branch.status == "infeasible":
             d.add("case", f"Case {label}: no solution ({branch.note}).", (), case=label,
                   conditions=conditions)
@@ -196,8 +217,15 @@ def _detailed(d: Derivation, internal, branch) -> None:
             d.add("polynomial", f"The remaining polynomial equations (Groebner basis, exact real "
                   f"roots) have {op.note} real solution(s).")
         elif op.kind == "expsub":
-            d.add("substitute", f"With w = exp({op.unknown}) the equation is a polynomial in w:",
-                  (sp.Eq(op.equation, 0), sp.Eq(op.unknown, op.value, evaluate=False)), chain=True)
+            w = op.form.lhs
+            d.add("substitute", f"With {w} = {sp.sstr(op.form.rhs)} > 0 the equation is a "
+                  f"polynomial in {w} (only its positive roots count):",
+                  (sp.Eq(op.equation, 0), op.stage, sp.Eq(op.unknown, op.value, evaluate=False)),
+                  chain=True)
+        elif op.kind == "expsystem":
+            d.add("substitute", "The unknowns occur only in exponentials: with the positive "
+                  "unknowns below the equations are polynomial (Groebner basis, exact real "
+                  "roots; only positive roots are kept):", tuple(op.value) + tuple(op.form))
         elif op.kind == "sympy":
             d.add("polynomial", f"sympy.solve gives {op.note} solution(s) of the remaining equations.")
     if branch.status == "family":

@@ -201,13 +201,14 @@ def _branching_isolation(branch):
 
 def _factors(num, unknowns):
     """The factors of ``num`` that contain unknowns: a common factor pulled out of the terms,
-    or a full factorization when ``num`` is a modest polynomial in the unknowns."""
+    or a full factorization when ``num`` is a modest polynomial in the unknowns. Exponentials
+    are left out: e^u = 0 has no solution, so it is no case of its own."""
     if sp.count_ops(num) > 200:
         return []
     pulled = sp.factor_terms(num)
     if pulled.is_Mul:
         parts = [f.base if f.is_Pow and f.exp.is_positive else f for f in pulled.args]
-        parts = [f for f in parts if f.free_symbols & unknowns]
+        parts = [f for f in parts if f.free_symbols & unknowns and not isinstance(f, sp.exp)]
         if len(parts) >= 2:
             return parts
     try:
@@ -220,7 +221,7 @@ def _factors(num, unknowns):
         _, factors = sp.factor_list(num)
     except (sp.PolynomialError, NotImplementedError, TypeError):
         return []
-    return [f for f, _ in factors if f.free_symbols & unknowns]
+    return [f for f, _ in factors if f.free_symbols & unknowns and not isinstance(f, sp.exp)]
 
 
 def _factor_split(branch):
@@ -352,17 +353,27 @@ def polynomial_family(work: Work) -> Step | None:
 
 
 def exp_polynomial(work: Work) -> Step | None:
-    """One equation in exp(a u) terms of one unknown: a polynomial in w = exp(u/d) > 0."""
+    """Equations in exponentials of the unknowns: polynomial in w_i = exp(u_i/d_i) > 0.
+
+    One equation in one unknown gives a polynomial in w; a system (the maximum-entropy
+    multipliers after p_k = exp(-1 - lambda_1 - lambda_2 k - lambda_3 k^2) is inserted into the
+    moment constraints) gives a polynomial system, solved by Groebner bases, of which only the
+    solutions with every w_i > 0 are kept (each gives u_i = d_i log w_i).
+    """
     branch, live = work.branch, work.live
+    if len(live) > 1:
+        return _exp_polynomial_system(branch, live)
     if not (len(branch.equations) == 1 and len(live) == 1):
         return None
     eq, u = branch.equations[0], live[0]
-    sols = _exp_polynomial(eq, u)
-    if sols is None:
+    found = _exp_polynomial(eq, u)
+    if found is None:
         return None
+    sols, substitution, poly = found
     free = [v for v in branch.unknowns if v not in live]
     return Step(finished=[Branch([], free, [], branch.assigned + [(u, s)], list(branch.conditions),
-                                 branch.ops + [Op("expsub", eq, u, s)],
+                                 branch.ops + [Op("expsub", eq, u, s, form=substitution,
+                                                  stage=sp.Eq(poly, 0))],
                                  "family" if free else "solved") for s in sols] or [
         replace(branch, status="infeasible", note="no real solution")])
 
@@ -469,7 +480,8 @@ def _solve_rest(branch, budget) -> list[Branch]:
 
 
 def _exp_polynomial(eq, u):
-    """Solve an equation in exp(a u) terms (rational a) as a polynomial in w = exp(u/d) > 0."""
+    """Solve an equation in exp(a u) terms (rational a) as a polynomial in w = exp(u/d) > 0:
+    (the values of u, Eq(w, exp(u/d)), the polynomial), or None."""
     exps = [e for e in eq.atoms(sp.exp) if e.has(u)]
     if not exps:
         return None
@@ -480,8 +492,8 @@ def _exp_polynomial(eq, u):
         if not a.is_Rational or (arg - a * u).has(u):
             return None
         rates.append(a)
-    d = reduce(sp.ilcm, [r.q for r in rates], 1)   # ilcm needs two arguments
-    w = sp.Dummy("w", positive=True)
+    d = _oriented(reduce(sp.ilcm, [r.q for r in rates], 1), rates)   # ilcm needs two arguments
+    w = next(iter(_positive_unknowns([u], eq.free_symbols).values()))
     expanded = sp.expand(sp.expand_power_exp(sp.powsimp(eq)))
     replaced = expanded.replace(
         lambda e: isinstance(e, sp.exp) and e.has(u),
@@ -499,8 +511,129 @@ def _exp_polynomial(eq, u):
     if not all(c.is_Rational for c in poly.coeffs()):
         return None
     roots = [r for r in exact_real_roots(poly) if sp.N(r) > 0]
-    return [sp.expand_log(d * sp.log(r), force=True) if not isinstance(r, sp.CRootOf) else d * sp.log(r)
-            for r in roots]
+    return ([_log_form(d, r) for r in roots], sp.Eq(w, sp.exp(u / d)),
+            sp.factor_terms(poly.as_expr()))
+
+
+def _exp_rates(eqs, unknowns) -> dict | None:
+    """d_u per unknown: every exponent is sum_u a_u u + c with rational a_u (|d_u| the least
+    common denominator of u's coefficients, its sign from :func:`_oriented`) and c a rational
+    number, and no unknown occurs outside an exponent; None otherwise."""
+    names = set(unknowns)
+    denominators = {u: [] for u in unknowns}
+    for eq in eqs:
+        exps = [e for e in eq.atoms(sp.exp) if e.free_symbols & names]
+        if eq.xreplace({e: sp.Dummy() for e in exps}).free_symbols & names:
+            return None
+        for e in exps:
+            arg = sp.expand(e.args[0])
+            for u in unknowns:
+                a = arg.coeff(u)
+                if not a.is_Rational:
+                    return None
+                denominators[u].append(a.q)
+            if not (arg - sum(arg.coeff(u) * u for u in unknowns)).is_Rational:
+                return None
+    if not all(denominators.values()):
+        return None
+    return {u: _oriented(reduce(sp.ilcm, qs, 1), [sp.expand(e.args[0]).coeff(u) for eq in eqs
+                                                  for e in eq.atoms(sp.exp)])
+            for u, qs in denominators.items()}
+
+
+def _oriented(d, coefficients):
+    """-d when most coefficients of the unknown in the exponents are negative: w = e^{-u/d}
+    then enters with positive powers (the maximum-entropy t = e^{-lambda}, p_k ~ t^k)."""
+    signs = [c.is_negative for c in coefficients if c != 0]
+    return -d if 2 * sum(signs) > len(signs) else d
+
+
+def _exp_to_powers(expr, ws: dict, rates: dict):
+    """exp(sum_u a_u u + c) -> e^c prod_u w_u^(a_u d_u), with w_u = exp(u / d_u)."""
+    def power(e):
+        arg = sp.expand(e.args[0])
+        rest = arg - sum(arg.coeff(u) * u for u in ws)
+        return sp.exp(rest) * sp.Mul(*[ws[u] ** (arg.coeff(u) * rates[u]) for u in ws])
+    expanded = sp.expand(sp.powsimp(sp.expand_power_exp(expr)))
+    return expanded.replace(lambda e: isinstance(e, sp.exp) and bool(e.free_symbols & set(ws)),
+                            power)
+
+
+def _positive_unknowns(unknowns, taken) -> dict:
+    """A positive symbol per unknown, named w (or w_1, w_2, ...) unless the name is taken."""
+    names = {str(s) for s in taken}
+    stem = next(c for c in ("w", "t", "v", "z_w") if c not in names and
+                not any(n.startswith(c + "_") for n in names))
+    if len(unknowns) == 1:
+        return {unknowns[0]: sp.Symbol(stem, positive=True)}
+    return {u: sp.Symbol(f"{stem}_{i}", positive=True) for i, u in enumerate(unknowns, 1)}
+
+
+def _is_positive(value) -> bool:
+    if value.is_positive is not None:
+        return bool(value.is_positive)
+    number = sp.N(value, 30)
+    return bool(number.is_real and number > 0)
+
+
+def _exp_polynomial_system(branch, live) -> Step | None:
+    """Several equations in exponentials of several unknowns (:func:`exp_polynomial`)."""
+    rates = _exp_rates(branch.equations, live)
+    if rates is None:
+        return None
+    ws = _positive_unknowns(live, set(branch.unknowns).union(
+        *(e.free_symbols for e in branch.equations), (u for u, _ in branch.assigned)))
+    fractions = [sp.fraction(sp.together(_exp_to_powers(e, ws, rates))) for e in branch.equations]
+    names = list(ws.values())
+    polys = [_without_positive_factors(sp.expand(num), names) for num, _ in fractions]
+    if not is_polynomial_system(polys, names):
+        return None
+    denominators = [den for _, den in fractions if den.free_symbols]
+    try:
+        result = solve_polynomial_system(polys, names, denominators)
+    except TooLarge:            # beyond the Groebner bound: left to sympy_solve, as before
+        return None
+    if result.dimension > 0:
+        return None
+    free = [v for v in branch.unknowns if v not in live]
+    shown = result.display or result.solutions
+    op = Op("expsystem", value=sp.Tuple(*[sp.Eq(w, sp.exp(u / rates[u])) for u, w in ws.items()]),
+            form=sp.Tuple(*[sp.Eq(p, 0) for p in polys]))
+    out = []
+    for sol, nice in zip(result.solutions, shown):
+        if not all(_is_positive(nice[w]) for w in names):
+            continue
+        values = [(u, rates[u] * sp.log(sol[w])) for u, w in ws.items()]
+        display = {u: _log_form(rates[u], nice[w]) for u, w in ws.items()}
+        out.append(Branch([], free, [], branch.assigned + values, list(branch.conditions),
+                          branch.ops + [op], "family" if free else "solved", display=display))
+    return Step(finished=out or [replace(branch, status="infeasible",
+                                         note="no solution with every exponential positive")])
+
+
+def _without_positive_factors(poly, ws):
+    """``poly`` without its factors that cannot vanish for positive ``ws`` (the coefficients
+    of one sign: w_2, w_1 + 1, 2 w_1^2 w_2^3 + w_1 + 2 w_2^3): w_1^2 - 1 -> w_1 - 1. Exactly
+    the same positive solutions, and a smaller Groebner basis (multiple factors are kept once).
+    1 when no factor is left (then the equation has no positive solution)."""
+    try:
+        _, factors = sp.factor_list(poly, *ws)
+    except (sp.PolynomialError, NotImplementedError):
+        return poly
+    kept = [f for f, _ in factors if not _one_signed(f, ws)]
+    return sp.expand(sp.Mul(*kept))
+
+
+def _one_signed(factor, ws) -> bool:
+    """Every coefficient of the polynomial ``factor`` in ``ws`` has the same strict sign."""
+    coefficients = sp.Poly(factor, *ws).coeffs()
+    return all(c.is_positive for c in coefficients) or all(c.is_negative for c in coefficients)
+
+
+def _log_form(d, root):
+    """d log(root) in its simplest exact form (log of a CRootOf stays as it is)."""
+    value = d * sp.log(root)
+    return value if isinstance(root, sp.CRootOf) else sp.expand_log(value, force=True)
 
 
 def _hopeless(eqs, unknowns) -> bool:
