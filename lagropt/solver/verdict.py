@@ -10,9 +10,11 @@ functions of a :class:`Case` (the problem and its candidates); the first that re
    convex feasible set: every KKT point is a global optimum;
 3. **compactness** or **coercivity** (:mod:`.certificates`): the optimum exists and is among the
    candidates;
-4. values that depend on the parameters: the best local candidate, not proven global;
-5. **limits** (:mod:`.limits`): exact limits of f along a parametrization of the feasible set
-   show f unbounded, or approaching a bound beyond every candidate (not attained);
+4. **limits** (:mod:`.limits`): exact limits of f along a parametrization of the feasible set
+   (with the parameters symbolic too) show f unbounded, or approaching a bound beyond every
+   candidate (not attained);
+5. values that depend on the parameters: the candidate proven best for every value of the
+   parameters, not proven global; when none is, no candidate is picked (``parametric``);
 6. **numeric probing** (:mod:`.probe`): feasible points far out, as supporting evidence only;
 7. the best local candidate with the evidence gathered (or none when there is none).
 """
@@ -26,10 +28,11 @@ import sympy as sp
 
 from .certificates import coercivity_certificate, compactness_certificate, curvature_certificate
 from .limits import Limits, limit_evidence, numeric_value
+from .requirements import sign_of
 from ..standard import Sense
 
 __all__ = ["Verdict", "Limits", "Case", "CERTIFICATES", "decide", "curvature_certificate",
-           "compactness_certificate", "coercivity_certificate", "best_points"]
+           "compactness_certificate", "coercivity_certificate", "best_points", "dominant"]
 
 
 @dataclass
@@ -109,7 +112,7 @@ class Case:
     def limits(self) -> Limits:
         isolated = [p for p in (self.best or []) + self.finite if not p.free]
         anchor = isolated[0].x if isolated else None
-        return limit_evidence(self.internal, anchor) if not self.internal.params else Limits()
+        return limit_evidence(self.internal, anchor)
 
 
 # -- the certificates, in the order decide tries them -------------------------------------------
@@ -133,8 +136,13 @@ def curvature(case: Case) -> Verdict | None:
         return None
     kkt = [p for p in case.finite if p.regular and p.kind in (case.sense.word, "inconclusive")]
     kkt = kkt or case.finite
-    best = best_points(kkt, case.sense) or kkt[:1]
-    return Verdict("optimal", best, best[0].value, [proof], certified=True)
+    best = best_points(kkt, case.sense)
+    if best is None and any(_parameter_conditions(p) for p in kkt):
+        # each point is a global optimum only where its conditions hold
+        best = dominant(kkt, case.sense)
+        if best is None:
+            return _undecided(case, kkt, [proof])
+    return Verdict("optimal", best or kkt[:1], (best or kkt)[0].value, [proof], certified=True)
 
 
 def attained(case: Case) -> Verdict | None:
@@ -144,17 +152,58 @@ def attained(case: Case) -> Verdict | None:
         return None
     best = best_points(case.finite, case.sense)
     if best is None:
-        best = case.finite[:1]
+        best = dominant(case.finite, case.sense)
+        if best is None:
+            return _undecided(case, case.finite, [proof])
     return Verdict("optimal", best, best[0].value, [proof], certified=True)
 
 
 def symbolic_values(case: Case) -> Verdict | None:
-    """Values in the parameters cannot be compared: the first local candidate, unproven."""
+    """Values in the parameters: the local candidate whose value is proven at least as good as
+    every other's for every value of the parameters (the sign of each difference, decided by
+    :func:`.requirements.sign_of`), reported as the best local candidate, not proven global.
+    When no candidate is proven best, none is picked: the status is ``parametric`` with no
+    optimum, and the evidence says which comparisons were undecided."""
     if case.best is not None:
         return None
-    best = case.local[:1]
-    case.evidence.append("values depend on the parameters; global optimality not proven")
-    return Verdict("optimal", best, best[0].value if best else None, case.evidence)
+    best = dominant(case.local, case.sense)
+    if best is None:
+        return _undecided(case, case.local, case.evidence)
+    case.evidence.append(f"f = {sp.sstr(best[0].value)} is at least every other local "
+                         "candidate's value for every value of the parameters; global "
+                         "optimality not proven")
+    return Verdict("optimal", best, best[0].value, case.evidence)
+
+
+def _parameter_conditions(p) -> tuple:
+    """The conditions of a point on the parameters alone (where it is a candidate at all)."""
+    return tuple(c for c in p.conditions if not p.free or not c.has(*p.free))
+
+
+def _undecided(case: Case, points, evidence) -> Verdict:
+    """No candidate is proven best for every value of the parameters: none is picked."""
+    values = ", ".join(sorted({sp.sstr(p.value) for p in points}))
+    conditional = [p for p in points if _parameter_conditions(p)]
+    why = (f"the candidates' values ({values}) depend on the parameters and could not be "
+           "compared for all their values") + (
+        "; some are candidates only under conditions on the parameters: " + "; ".join(
+            sp.sstr(sp.And(*_parameter_conditions(p))) for p in conditional) if conditional else "")
+    return Verdict("parametric", [], None, list(evidence) + [why],
+                   "which candidate is optimal depends on the parameters and was not decided")
+
+
+def dominant(points, sense: Sense) -> list | None:
+    """The points whose value is proven at least as good as every other point's for every value
+    of the parameters (ties: every point with a proven equal value), or None when no point is.
+    A point that is a candidate only under conditions on the parameters is never dominant (it
+    is no candidate where they fail)."""
+    for p in points:
+        if _parameter_conditions(p):
+            continue
+        signs = [sign_of(sense.sign * (p.value - q.value)) for q in points if q is not p]
+        if all(s in (0, 1) for s in signs):
+            return [q for q in points if q is p or sign_of(p.value - q.value) == 0]
+    return None
 
 
 def unbounded_limit(case: Case) -> Verdict | None:
@@ -169,6 +218,8 @@ def unbounded_limit(case: Case) -> Verdict | None:
 def better_limit(case: Case) -> Verdict | None:
     """A finite limit of f beyond every candidate: no candidate is optimal."""
     best, best_value, sense = case.best, case.best_value, case.sense
+    if best is None:
+        return None          # symbolic values: compared in symbolic_values
     finite_limits = [(numeric_value(lim), lim, d) for lim, d in case.limits.found
                      if lim.is_finite is not False and numeric_value(lim) is not None]
     better = [(v, lim, d) for v, lim, d in finite_limits if best_value is None or
@@ -216,8 +267,8 @@ def best_candidate(case: Case) -> Verdict:
     return Verdict("optimal", case.best, case.best[0].value, evidence)
 
 
-CERTIFICATES = [constant_objective, curvature, attained, symbolic_values, unbounded_limit,
-                better_limit, far_probing, best_candidate]
+CERTIFICATES = [constant_objective, curvature, attained, unbounded_limit, better_limit,
+                symbolic_values, far_probing, best_candidate]
 """Tried in order by :func:`decide`; each returns a :class:`Verdict` or None (next one)."""
 
 def decide(internal, points, *, probe=True) -> Verdict:
