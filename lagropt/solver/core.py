@@ -81,7 +81,8 @@ def solve_within(problem, budget: Budget, numeric: bool = True) -> Solution:
     if split is not None:
         u, outer = split
         inner = problem.__class__(u, problem.sense, [c.original for c in problem.constraints],
-                                  problem.variables, problem.params)
+                                  problem.variables, problem.params,
+                                  problem.assumptions.relations)
         lifted = lift_solution(solve_within(inner, budget, numeric), u, outer, problem.sense)
         return _with_split_hint(lifted.with_problem(problem))
     internal = StandardForm(problem)

@@ -10,13 +10,22 @@ from __future__ import annotations
 import sympy as sp
 
 from .system import is_zero
+from ..assumptions import assumed_sign
 
-__all__ = ["sign_of", "decide", "real_number", "sign_requirements", "feasibility_requirements"]
+__all__ = ["sign_of", "nonnegative", "decide", "real_number", "sign_requirements", "feasibility_requirements"]
 
 
 def sign_of(expr) -> int | None:
-    """-1, 0 or 1 for an expression whose sign is decided (exactly), else None."""
+    """-1, 0 or 1 for an expression whose sign is decided (exactly), else None; under the
+    assumptions on the parameters of the solve under way (:mod:`lagropt.assumptions`) when the
+    expression alone does not decide it."""
     expr = sp.sympify(expr)
+    s = _plain_sign(expr)
+    return s if s is not None or expr.is_number else assumed_sign(expr, _plain_sign)
+
+
+def _plain_sign(expr) -> int | None:
+    """The sign from the expression and its symbols' own assumptions alone."""
     if expr.is_number:
         # a number clearly away from zero at 50 digits has that sign; SymPy's assumption queries
         # on algebraic numbers (CRootOf) can take seconds for the same answer
@@ -41,6 +50,21 @@ def sign_of(expr) -> int | None:
         if form.is_negative:
             return -1
     return None
+
+
+def nonnegative(expr) -> bool:
+    """Whether ``expr >= 0`` is proven: from the expression and its symbols' assumptions, its
+    simplified form, or under the assumptions on the parameters of the solve under way."""
+    expr = sp.sympify(expr)
+    if _plain_nonnegative(expr):
+        return True
+    return not expr.is_number and \
+        assumed_sign(expr, lambda e: 1 if _plain_nonnegative(e) else None) == 1
+
+
+def _plain_nonnegative(expr) -> bool:
+    return bool(expr == 0 or expr.is_nonnegative or
+                (sp.count_ops(expr) < 200 and sp.simplify(expr).is_nonnegative))
 
 
 def decide(cond) -> bool | None:

@@ -28,6 +28,7 @@ import sympy as sp
 
 from .certificates import coercivity_certificate, compactness_certificate, curvature_certificate
 from .limits import Limits, limit_evidence, numeric_value
+from .piecewise import piecewise_cases
 from .requirements import sign_of
 from ..standard import Sense
 
@@ -44,6 +45,7 @@ class Verdict:
     message: str = ""
     certified: bool = False
     approached_at: list = field(default_factory=list)   # see Solution.approached_at
+    cases: list = field(default_factory=list)           # see Solution.cases (piecewise)
 
 
 def best_points(points, sense: str):
@@ -141,7 +143,7 @@ def curvature(case: Case) -> Verdict | None:
         # each point is a global optimum only where its conditions hold
         best = dominant(kkt, case.sense)
         if best is None:
-            return _undecided(case, kkt, [proof])
+            return _piecewise(case, kkt, proof) or _undecided(case, kkt, [proof])
     return Verdict("optimal", best or kkt[:1], (best or kkt)[0].value, [proof], certified=True)
 
 
@@ -178,6 +180,21 @@ def symbolic_values(case: Case) -> Verdict | None:
 def _parameter_conditions(p) -> tuple:
     """The conditions of a point on the parameters alone (where it is a candidate at all)."""
     return tuple(c for c in p.conditions if not p.free or not c.has(*p.free))
+
+
+def _piecewise(case: Case, points, proof) -> Verdict | None:
+    """Each KKT point is a global optimum where its conditions on the parameters hold (the
+    curvature ``proof``): one case per region, when the regions cover the parameters
+    (:mod:`.piecewise`)."""
+    pieces = piecewise_cases(points, case.internal.params, proof)
+    if pieces is None:
+        return None
+    value = sp.Piecewise(*[(piece.value, piece.condition) for piece in pieces])
+    regions = "; ".join(" and ".join(sp.sstr(c) for c in piece.conditions) for piece in pieces)
+    return Verdict("piecewise", [], value, [proof, f"each critical point is one only where its "
+                   f"conditions on the parameters hold; the regions ({regions}) cover every "
+                   "value of the parameters"], "the optimum depends on the parameters: one case "
+                   "per region", certified=True, cases=pieces)
 
 
 def _undecided(case: Case, points, evidence) -> Verdict:
