@@ -168,6 +168,8 @@ def _jsonable(value):
 
 def solution_json(sol, report=None) -> dict:
     """A Solution as JSON-ready data."""
+    import sympy as sp
+
     def point(p):
         return {"x": {str(k): _jsonable(v) for k, v in p.x.items()},
                 "multipliers": {str(k): _jsonable(v) for k, v in p.multipliers.items()},
@@ -183,6 +185,10 @@ def solution_json(sol, report=None) -> dict:
     if sol.approached_at:
         out["approached_at"] = [{str(k): _jsonable(v) for k, v in at.items()}
                                 for at in sol.approached_at]
+    if sol.cases:
+        out["cases"] = [{"conditions": [sp.sstr(c) for c in case.conditions],
+                         "value": _jsonable(case.value),
+                         "points": [point(p) for p in case.optimum]} for case in sol.cases]
     if report is not None:
         out["verify"] = report.to_dict()
     return out

@@ -222,6 +222,26 @@ def _economics() -> list:
         _maximize(log(xr) + yr, [xr + yr <= S(1, 2), yr >= 0, xr >= 0], (xr, yr)), "optimal",
         -log(2), f"{VARIAN_IM}, ch. 6 (boundary optimum); {SYDSAETER}, ch. 14 (Kuhn-Tucker)",
         ({xr: S(1, 2), yr: 0},), True))
+    # the same with y >= 0 and income symbolic: L = log x + y - lambda (p x + q y - m) + mu y,
+    # 1/x = lambda p, 1 + mu = lambda q. mu = 0: x = q/p, y = m/q - 1 >= 0 iff m >= q;
+    # y = 0: x = m/p, lambda = 1/m, mu = q/m - 1 >= 0 iff m <= q. Concave f, convex set: each
+    # KKT point is global in its region; at m = q both give log(q/p). A piecewise answer.
+    out.append(Reference(
+        "quasilinear-piecewise", "economics",
+        _maximize(log(x) + yr, [sp.Eq(p * x + q * yr, m), yr >= 0], (x, yr), (p, q, m)),
+        "piecewise", sp.Piecewise((log(q / p) + m / q - 1, m >= q), (log(m / p), True)),
+        f"{VARIAN_IM}, ch. 6 (quasilinear preferences: interior or boundary by income)",
+        sample=PRICES))
+    # a capacity that binds or not: max -(x - c)^2 s.t. x <= k (c, k real): -2 (x - c) = mu;
+    # x = c (mu = 0) when c <= k, x = k with mu = 2 (c - k) >= 0 when c >= k; value 0 or
+    # -(c - k)^2 (concave f, convex set).
+    cx, ck, xc = sp.symbols("c k x", real=True)
+    out.append(Reference(
+        "capacity-piecewise", "economics",
+        _maximize(-(xc - cx) ** 2, [xc <= ck], (xc,), (cx, ck)),
+        "piecewise", sp.Piecewise((0, cx <= ck), (-(cx - ck) ** 2, True)),
+        f"{SYDSAETER}, ch. 14 (Kuhn-Tucker: a constraint binding or slack; the problem ours)",
+        sample={cx: 1, ck: 2}))
     # perfect substitutes 2x + y, prices 1 and 1, income 10: the better bang per euro is x,
     # corner (10, 0), U = 20 (linear program: the optimum is a vertex).
     out.append(Reference(
@@ -486,7 +506,10 @@ def _same(a, b) -> bool:
     a, b = sp.sympify(a), sp.sympify(b)
     if a.is_infinite or b.is_infinite:
         return a == b
-    return sp.simplify(_lambert_identity(a - b)) == 0
+    diff = sp.simplify(_lambert_identity(a - b))
+    if isinstance(diff, sp.Piecewise):    # two piecewise answers: every piece of the difference 0
+        return all(sp.simplify(e) == 0 for e, _ in diff.args)
+    return diff == 0
 
 
 def _lambert_identity(expr):

@@ -169,3 +169,23 @@ def test_cli_assume(tmp_path, capsys):
     f.write_text("max: -k*x^2\nassume: k > 0\n")
     code, out, err = run_here(capsys, "solve", "--file", str(f))
     assert code == 0 and "status: optimal" in out
+
+
+# -- helpful defaults (issue 17, item 5): an unsplit problem without an exact answer ----------
+
+def test_unsplit_problem_without_an_exact_answer_suggests_params():
+    # every symbol a variable: prices and income too, so x^a y^(1-a) on p x + q y = m is no
+    # longer the consumer's problem, and the exact solver does not finish; the message says why
+    X, Y, P, Q, M, A = sp.symbols("x y p q m a", positive=True)
+    sol = maximize(X ** A * Y ** (1 - A), [sp.Eq(P * X + Q * Y, M)]).solve(numeric=False,
+                                                                         timeout=20)
+    assert sol.status != "optimal"
+    assert "params=[m, p, q]" in sol.message and "--params m,p,q" in sol.message
+
+
+def test_split_or_optimal_problems_get_no_hint():
+    sol = maximize(-k * x ** 2, variables=[x], params=[k], assume=[k > 0]).solve()
+    assert "params=" not in sol.message
+    s = sp.Symbol("s", real=True)      # a slack variable only in the constraint: optimal, no hint
+    sol = maximize(-x ** 2, [sp.Eq(x + s ** 2, 1)]).solve()
+    assert sol.status == "optimal" and "params=" not in sol.message

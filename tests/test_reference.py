@@ -120,6 +120,8 @@ def test_judge_accepts_the_reference_answer_itself():
     ("x2-minus-y2-on-line", "no_critical_point", [], sp.oo),
     # a numeric value off in the fifth digit
     ("HS71", "numeric", [], 17.0142),
+    # a piecewise answer with its regions swapped
+    ("capacity-piecewise", "piecewise", [], "Piecewise((-(c - k)**2, c <= k), (0, True))"),
 ])
 def test_judge_rejects_wrong_answers(name, status, points, value):
     ref = by_name(name)
