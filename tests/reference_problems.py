@@ -141,10 +141,10 @@ SYDSAETER = ("K. Sydsaeter and P. Hammond, Essential Mathematics for Economic An
              "4th ed. (2012)")
 
 
-def _maximize(objective, constraints, variables, params=()):
+def _maximize(objective, constraints, variables, params=(), assume=None):
     def build():
         import lagropt
-        return lagropt.maximize(objective, constraints, list(variables), list(params))
+        return lagropt.maximize(objective, constraints, list(variables), list(params), assume)
     return build
 
 
@@ -173,11 +173,11 @@ def _economics() -> list:
         _maximize(x ** S(1, 3) * y ** S(2, 3), [budget], (x, y), (p, q, m)), "optimal", v,
         f"{VARIAN_IM}, ch. 5 appendix; issue 17",
         ({x: m / (3 * p), y: 2 * m / (3 * q)},), True, sample=PRICES, multiplier=v / m))
-    # x^a y^(1-a), the textbook's 0 < a < 1: x = a m/p, y = (1 - a) m/q (lagropt cannot be told
-    # a < 1 yet: issue 17, item 2).
+    # x^a y^(1-a), the textbook's 0 < a < 1 (assume=, issue 17 item 2; a > 0 is a's own
+    # assumption): x = a m/p, y = (1 - a) m/q.
     out.append(Reference(
         "cobb-douglas-a", "economics",
-        _maximize(x ** a * y ** (1 - a), [budget], (x, y), (a, p, q, m)), "optimal",
+        _maximize(x ** a * y ** (1 - a), [budget], (x, y), (a, p, q, m), [a < 1]), "optimal",
         (a * m / p) ** a * ((1 - a) * m / q) ** (1 - a),
         f"{SIMON_BLUME}, ch. 22 (economic applications: utility maximisation); issue 17",
         ({x: a * m / p, y: (1 - a) * m / q},), True, sample={**PRICES, a: S(1, 4)}))

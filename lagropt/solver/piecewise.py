@@ -116,7 +116,7 @@ def piecewise_cases(points, params, proof: str) -> list[Piece] | None:
         if len(key) != len([c for c in p.conditions if not (p.free and c.has(*p.free))]):
             return None                 # a condition in something other than the parameters
         groups.setdefault(key, []).append(p)
-    if len(groups) < 2 or not covers([list(k) for k in groups], params):
+    if len(groups) < 2 or () in groups or not covers([list(k) for k in groups], params):
         return None
     return [Piece(tuple(readable(c) for c in key), group, group[0].value)
             for key, group in groups.items()]

@@ -12,7 +12,7 @@ import sympy as sp
 from .system import is_zero
 from ..assumptions import assumed_sign
 
-__all__ = ["sign_of", "nonnegative", "decide", "real_number", "sign_requirements", "feasibility_requirements"]
+__all__ = ["sign_of", "nonnegative", "without_radicals", "decide", "real_number", "sign_requirements", "feasibility_requirements"]
 
 
 def sign_of(expr) -> int | None:
@@ -49,7 +49,28 @@ def _plain_sign(expr) -> int | None:
             return 1
         if form.is_negative:
             return -1
+    form = without_radicals(expr)
+    if form is not None:
+        if form.is_positive:
+            return 1
+        if form.is_negative:
+            return -1
     return None
+
+
+def without_radicals(expr):
+    """expr with each positive symbol s under a root (s**(k/n)) written as S**n, S positive,
+    and factored, or None: a one-to-one change of a positive variable, after which roots
+    cancel (m (sqrt p - sqrt q)/(sqrt q (p - q)) = m/(Q (P + Q)) with p = P^2, q = Q^2)."""
+    roots = {}
+    for power in expr.atoms(sp.Pow):
+        base, exp = power.as_base_exp()
+        if isinstance(base, sp.Symbol) and base.is_positive and exp.is_Rational and exp.q > 1:
+            roots[base] = sp.ilcm(roots.get(base, 1), exp.q)
+    if not roots or sp.count_ops(expr) > 200:
+        return None
+    change = {s: sp.Dummy(s.name.upper(), positive=True) ** n for s, n in roots.items()}
+    return sp.factor(expr.xreplace(change))
 
 
 def nonnegative(expr) -> bool:
@@ -63,8 +84,12 @@ def nonnegative(expr) -> bool:
 
 
 def _plain_nonnegative(expr) -> bool:
-    return bool(expr == 0 or expr.is_nonnegative or
-                (sp.count_ops(expr) < 200 and sp.simplify(expr).is_nonnegative))
+    if expr == 0 or expr.is_nonnegative:
+        return True
+    if sp.count_ops(expr) < 200 and sp.simplify(expr).is_nonnegative:
+        return True
+    form = without_radicals(expr)
+    return bool(form is not None and form.is_nonnegative)
 
 
 def decide(cond) -> bool | None:

@@ -103,6 +103,8 @@ class Point:
             flags.append("irregular")
         if self.free:
             flags.append("family in " + ", ".join(map(str, self.free)))
+        elif self.conditions:
+            flags.append("where " + " and ".join(sp.sstr(c) for c in self.conditions))
         text = f"({xs})" + (f"  [{ms}]" if ms else "") + f"  f = {_fmt(self.value)}  {self.kind}"
         return text + (f" ({'; '.join(flags)})" if flags else "")
 

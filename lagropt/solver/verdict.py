@@ -139,7 +139,10 @@ def curvature(case: Case) -> Verdict | None:
     kkt = [p for p in case.finite if p.regular and p.kind in (case.sense.word, "inconclusive")]
     kkt = kkt or case.finite
     best = best_points(kkt, case.sense)
-    if best is None and any(_parameter_conditions(p) for p in kkt):
+    unconditional = [p for p in kkt if not _parameter_conditions(p)]
+    if best is None and unconditional:
+        best = unconditional          # KKT points for every parameter value: all optimal
+    elif best is None and kkt:
         # each point is a global optimum only where its conditions hold
         best = dominant(kkt, case.sense)
         if best is None:
@@ -203,8 +206,8 @@ def _undecided(case: Case, points, evidence) -> Verdict:
     conditional = [p for p in points if _parameter_conditions(p)]
     why = (f"the candidates' values ({values}) depend on the parameters and could not be "
            "compared for all their values") + (
-        "; some are candidates only under conditions on the parameters: " + "; ".join(
-            sp.sstr(sp.And(*_parameter_conditions(p))) for p in conditional) if conditional else "")
+        "; some are candidates only under conditions on the parameters: " + "; ".join(dict.fromkeys(
+            sp.sstr(sp.And(*_parameter_conditions(p))) for p in conditional)) if conditional else "")
     return Verdict("parametric", [], None, list(evidence) + [why],
                    "which candidate is optimal depends on the parameters and was not decided")
 
