@@ -133,3 +133,15 @@ def test_covers_within_the_assumed_interval():
 def test_readable_drops_factors_of_known_sign():
     assert readable(-(m - q) / q <= 0) == sp.Ge(m, q)
     assert readable(2 * c - 2 * k >= 0) == sp.Ge(c, k)
+
+
+def test_a_conditional_candidate_is_never_picked_by_its_number():
+    # max -x^2 s.t. a x >= a. For a < 0 the constraint is x <= 1 and x = 0 is optimal; for
+    # a = 0 there is no constraint (x = 0); for a > 0 it is x >= 1: x = 1, f = -1, with
+    # -2x + a mu = 0, mu = 2/a >= 0. The numerically larger value 0 holds only for a <= 0.
+    sol = maximize(-y ** 2, [a * y >= a], variables=[y], params=[a]).solve(timeout=60)
+    assert sol.status == "piecewise"
+    for value, x_want, f_want in ((-2, 0, 0), (0, 0, 0), (3, 1, -1)):
+        assert sol.x[y].xreplace({a: value}) == x_want
+        assert sol.value.xreplace({a: value}) == f_want
+    assert [str(c.conditions) for c in sol.cases] == ["(a <= 0,)", "(0 < a,)"]

@@ -73,6 +73,9 @@ def covers(regions, params) -> bool:
     """
     if any(not r for r in regions):
         return True                                   # a region with no condition is everything
+    symbols = set().union(*[c.free_symbols for r in regions for c in r])
+    if len(symbols) == 1 and _covers_one(regions, next(iter(symbols))):
+        return True
     forms = [[_as_nonnegative(c) for c in r] for r in regions]
     if any(f is None for r in forms for f in r):
         return False
@@ -80,9 +83,6 @@ def covers(regions, params) -> bool:
         (e1, s1), (e2, s2) = forms[0][0], forms[1][0]
         if not (s1 or s2) and nonnegative(sp.factor(-e1 * e2)):
             return True
-    symbols = set().union(*[c.free_symbols for r in regions for c in r])
-    if len(symbols) == 1:
-        return _covers_one(regions, symbols.pop())
     return False
 
 
@@ -118,5 +118,22 @@ def piecewise_cases(points, params, proof: str) -> list[Piece] | None:
         groups.setdefault(key, []).append(p)
     if len(groups) < 2 or () in groups or not covers([list(k) for k in groups], params):
         return None
-    return [Piece(tuple(readable(c) for c in key), group, group[0].value)
-            for key, group in groups.items()]
+    return [Piece(_region(key), group, group[0].value) for key, group in groups.items()]
+
+
+def _region(conditions) -> tuple:
+    """A region's conditions as printed: in one parameter, the interval they leave (2/a >= 0
+    and a**2 != 0 read 0 < a); else each relation :func:`readable`."""
+    symbols = set().union(*[c.free_symbols for c in conditions])
+    if len(symbols) == 1:
+        (t,) = symbols
+        plain = sp.Symbol(t.name, real=True)
+        try:
+            region = sp.S.Reals
+            for c in conditions:
+                region = region.intersect(sp.solveset(c.xreplace({t: plain}), plain, sp.S.Reals))
+            if isinstance(region, sp.Interval):
+                return tuple(sp.And.make_args(region.as_relational(plain).xreplace({plain: t})))
+        except (NotImplementedError, ValueError, TypeError):
+            pass
+    return tuple(readable(c) for c in conditions)

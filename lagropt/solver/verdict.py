@@ -103,8 +103,9 @@ class Case:
 
     @cached_property
     def best(self):
-        """The best local candidates ([] when there is none, None when values are symbolic)."""
-        return best_points(self.local, self.sense) if self.local else []
+        """The best local candidates ([] when there is none, None when values are symbolic or
+        some candidate is one only under conditions on the parameters)."""
+        return _comparable_best(self.local, self.sense) if self.local else []
 
     @cached_property
     def best_value(self):
@@ -138,16 +139,13 @@ def curvature(case: Case) -> Verdict | None:
         return None
     kkt = [p for p in case.finite if p.regular and p.kind in (case.sense.word, "inconclusive")]
     kkt = kkt or case.finite
-    best = best_points(kkt, case.sense)
     unconditional = [p for p in kkt if not _parameter_conditions(p)]
-    if best is None and unconditional:
-        best = unconditional          # KKT points for every parameter value: all optimal
-    elif best is None and kkt:
-        # each point is a global optimum only where its conditions hold
-        best = dominant(kkt, case.sense)
-        if best is None:
-            return _piecewise(case, kkt, proof) or _undecided(case, kkt, [proof])
-    return Verdict("optimal", best or kkt[:1], (best or kkt)[0].value, [proof], certified=True)
+    if len(unconditional) < len(kkt) and not unconditional:
+        # each point is a global optimum only where its conditions on the parameters hold
+        return _piecewise(case, kkt, proof) or _undecided(case, kkt, [proof])
+    # KKT points for every parameter value: each is optimal (equal values)
+    best = best_points(unconditional, case.sense) or unconditional[:1]
+    return Verdict("optimal", best, best[0].value, [proof], certified=True)
 
 
 def attained(case: Case) -> Verdict | None:
@@ -155,7 +153,7 @@ def attained(case: Case) -> Verdict | None:
     proof = compactness_certificate(case.internal) or coercivity_certificate(case.internal)
     if not (proof and case.finite):
         return None
-    best = best_points(case.finite, case.sense)
+    best = _comparable_best(case.finite, case.sense)
     if best is None:
         best = dominant(case.finite, case.sense)
         if best is None:
@@ -178,6 +176,15 @@ def symbolic_values(case: Case) -> Verdict | None:
                          "candidate's value for every value of the parameters; global "
                          "optimality not proven")
     return Verdict("optimal", best, best[0].value, case.evidence)
+
+
+def _comparable_best(points, sense):
+    """:func:`best_points` when the points are candidates for every value of the parameters;
+    None when some is one only under conditions (its numeric value does not count where they
+    fail: the comparison is :func:`dominant`'s)."""
+    if any(_parameter_conditions(p) for p in points):
+        return None
+    return best_points(points, sense)
 
 
 def _parameter_conditions(p) -> tuple:
