@@ -189,3 +189,8 @@ def test_split_or_optimal_problems_get_no_hint():
     s = sp.Symbol("s", real=True)      # a slack variable only in the constraint: optimal, no hint
     sol = maximize(-x ** 2, [sp.Eq(x + s ** 2, 1)]).solve()
     assert sol.status == "optimal" and "params=" not in sol.message
+
+
+def test_the_problem_statement_says_what_is_assumed():
+    tex = maximize(-k * x ** 2, variables=[x], params=[k], assume=[k > 0, k < 1]).latex()
+    assert r"\text{assuming } k > 0, \quad k < 1" in tex

@@ -483,6 +483,9 @@ def problem_latex(problem) -> str:
             _constraint_tex(renderer, c) for c in problem.constraints))
     if problem.params:
         rows.append(r"&\text{with parameters } " + ", ".join(renderer.tex(s) for s in problem.params))
+    if problem.assumptions:
+        rows.append(r"&\text{assuming } " + r", \quad ".join(
+            renderer.tex(r) for r in problem.assumptions.relations))
     return Block("", rows).latex() + "\n"
 
 
