@@ -140,7 +140,7 @@ def points_from_branch(internal, active, branch) -> list[Point]:
         if d is None:
             undecided.append(r)
     family_eqs = [e.xreplace(raw) for e in branch.equations]
-    if internal.params and not free:
+    if internal.params and not free and _in_parameters(raw.values(), internal.params):
         holds = _kkt_holds(internal, active, raw)
         if holds is None:
             return []
@@ -211,6 +211,13 @@ def _nonpositive_where_defined(expr) -> bool:
         return False
     radical_free = [_without_radicals(e) for e in (num, den)]
     return all(nonnegative(e if r is None else r) for e, r in zip((num, den), radical_free))
+
+
+def _in_parameters(values, params) -> bool:
+    """Every value a closed form in the parameters alone (no unsolved unknown left), and small
+    enough to check again cheaply."""
+    return all(set(sp.sympify(v).free_symbols) <= set(params) and sp.count_ops(v) < 100
+               for v in values)
 
 
 def _kkt_holds(internal, active, raw) -> list | None:
