@@ -491,6 +491,9 @@ def judge(ref: Reference, sol) -> Judgement:
     if sol.status == "parametric" and sol.remaining and ref.status != "parametric":
         return Judgement(False, False, True, f"no answer: parametric, {len(sol.remaining)} "
                                              "equations left unsolved")
+    if sol.status == "parametric" and not sol.optimum and ref.status != "parametric":
+        return Judgement(False, False, True, f"no answer: parametric, which candidate is "
+                                             f"optimal was not decided ({sol.message})")
     numeric = sol.status == "numeric" or not all(pt.exact for pt in sol.optimum)
     want = "numeric" if numeric and ref.status == "optimal" else ref.status
     errors = [] if sol.status == want else [f"status {sol.status!r}, expected {ref.status!r}"]
