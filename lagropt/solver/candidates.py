@@ -24,8 +24,8 @@ import itertools
 import sympy as sp
 
 from .classify import classify as classify_points
-from .requirements import (decide, feasibility_requirements, nonnegative, real_number,
-                           sign_of, sign_requirements, without_radicals as _without_radicals)
+from .requirements import (as_nonnegative, decide, feasibility_requirements, nonnegative,
+                           real_number, sign_of, sign_requirements, without_radicals)
 from .result import Point
 from .system import Branch, is_zero, solve_system
 from .tidy import final_form, final_forms_by_symmetry
@@ -178,22 +178,13 @@ def points_from_branch(internal, active, branch) -> list[Point]:
                   conditions=conditions)]
 
 
-def _as_positive(rel):
-    """(e, strict) with the relation meaning e > 0 (strict) or e >= 0, or None."""
-    if isinstance(rel, (sp.GreaterThan, sp.StrictGreaterThan)):
-        return rel.lhs - rel.rhs, isinstance(rel, sp.StrictGreaterThan)
-    if isinstance(rel, (sp.LessThan, sp.StrictLessThan)):
-        return rel.rhs - rel.lhs, isinstance(rel, sp.StrictLessThan)
-    return None
-
-
 def _contradictory(requirements) -> bool:
     """Whether two requirements e1 > 0 (>= 0) and e2 > 0 (>= 0) cannot hold together, proven:
     e1 e2 < 0 everywhere (both holding give e1 e2 >= 0), or both strict and e1 e2 <= 0
     everywhere (both holding give e1 e2 > 0). The second CES candidate's x > 0 and y > 0 read
     m (sqrt p sqrt q + p)/(p (p - q)) > 0 and -m (sqrt p + sqrt q)/(sqrt q (p - q)) > 0: their
     product is -m^2 (...)/(p - q)^2 <= 0."""
-    forms = [f for f in (_as_positive(r) for r in requirements) if f is not None]
+    forms = [f for f in (as_nonnegative(r) for r in requirements) if f is not None]
     for (e1, s1), (e2, s2) in itertools.combinations(forms, 2):
         product = e1 * e2
         if sign_of(product) == -1 or (s1 and s2 and _nonpositive_where_defined(product)):
@@ -209,7 +200,7 @@ def _nonpositive_where_defined(expr) -> bool:
     num, den = sp.factor(-expr).as_numer_denom()
     if not (num.free_symbols or den.free_symbols):
         return False
-    radical_free = [_without_radicals(e) for e in (num, den)]
+    radical_free = [without_radicals(e) for e in (num, den)]
     return all(nonnegative(e if r is None else r) for e, r in zip((num, den), radical_free))
 
 

@@ -17,33 +17,24 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .requirements import nonnegative, sign_of
+from .requirements import as_nonnegative, nonnegative, sign_of
 from .result import Piece
 from ..assumptions import active
 
-__all__ = ["piecewise_cases", "covers", "readable"]
+__all__ = ["piecewise_cases", "covers", "readable", "parameter_conditions"]
 
 
-def _parameter_conditions(point, params) -> list:
-    """The point's conditions that are relations in the parameters alone."""
-    return [c for c in point.conditions if isinstance(c, sp.Rel) and c.free_symbols
-            and c.free_symbols <= set(params)]
-
-
-def _as_nonnegative(rel):
-    """(e, strict) with the relation meaning e >= 0 (e > 0 when strict), or None (an equation)."""
-    if isinstance(rel, (sp.GreaterThan, sp.StrictGreaterThan)):
-        return rel.lhs - rel.rhs, isinstance(rel, sp.StrictGreaterThan)
-    if isinstance(rel, (sp.LessThan, sp.StrictLessThan)):
-        return rel.rhs - rel.lhs, isinstance(rel, sp.StrictLessThan)
-    return None
+def parameter_conditions(point) -> tuple:
+    """The point's conditions on the parameters (where it is a candidate at all): those not in
+    the free symbols of a family."""
+    return tuple(c for c in point.conditions if not point.free or not c.has(*point.free))
 
 
 def readable(rel):
     """The relation in the form a textbook prints: e >= 0 with its factors of proven sign
     removed and the rest written as (positive terms) >= (negative terms): -(m - q)/q <= 0 with
     q > 0 reads m >= q."""
-    form = _as_nonnegative(rel)
+    form = as_nonnegative(rel)
     if form is None:
         return rel
     e, strict = form
@@ -76,7 +67,7 @@ def covers(regions, params) -> bool:
     symbols = set().union(*[c.free_symbols for r in regions for c in r])
     if len(symbols) == 1 and _covers_one(regions, next(iter(symbols))):
         return True
-    forms = [[_as_nonnegative(c) for c in r] for r in regions]
+    forms = [[as_nonnegative(c) for c in r] for r in regions]
     if any(f is None for r in forms for f in r):
         return False
     if len(regions) == 2 and all(len(r) == 1 for r in regions):
@@ -112,8 +103,8 @@ def piecewise_cases(points, params, proof: str) -> list[Piece] | None:
     (:func:`covers`); else None."""
     groups: dict = {}
     for p in points:
-        key = tuple(_parameter_conditions(p, params))
-        if len(key) != len([c for c in p.conditions if not (p.free and c.has(*p.free))]):
+        key = parameter_conditions(p)
+        if not all(isinstance(c, sp.Rel) and c.free_symbols <= set(params) for c in key):
             return None                 # a condition in something other than the parameters
         groups.setdefault(key, []).append(p)
     if len(groups) < 2 or () in groups or not covers([list(k) for k in groups], params):

@@ -12,7 +12,7 @@ import sympy as sp
 from .system import is_zero
 from ..assumptions import assumed_sign
 
-__all__ = ["sign_of", "nonnegative", "without_radicals", "decide", "real_number", "sign_requirements", "feasibility_requirements"]
+__all__ = ["sign_of", "nonnegative", "without_radicals", "as_nonnegative", "decide", "real_number", "sign_requirements", "feasibility_requirements"]
 
 
 def sign_of(expr) -> int | None:
@@ -90,6 +90,15 @@ def _plain_nonnegative(expr) -> bool:
         return True
     form = without_radicals(expr)
     return bool(form is not None and form.is_nonnegative)
+
+
+def as_nonnegative(rel):
+    """(e, strict) for an inequality meaning e >= 0 (e > 0 when strict), or None."""
+    if isinstance(rel, (sp.GreaterThan, sp.StrictGreaterThan)):
+        return rel.lhs - rel.rhs, isinstance(rel, sp.StrictGreaterThan)
+    if isinstance(rel, (sp.LessThan, sp.StrictLessThan)):
+        return rel.rhs - rel.lhs, isinstance(rel, sp.StrictLessThan)
+    return None
 
 
 def decide(cond) -> bool | None:

@@ -28,7 +28,7 @@ import sympy as sp
 
 from .certificates import coercivity_certificate, compactness_certificate, curvature_certificate
 from .limits import Limits, limit_evidence, numeric_value
-from .piecewise import piecewise_cases
+from .piecewise import parameter_conditions, piecewise_cases
 from .requirements import sign_of
 from ..standard import Sense
 
@@ -139,7 +139,7 @@ def curvature(case: Case) -> Verdict | None:
         return None
     kkt = [p for p in case.finite if p.regular and p.kind in (case.sense.word, "inconclusive")]
     kkt = kkt or case.finite
-    unconditional = [p for p in kkt if not _parameter_conditions(p)]
+    unconditional = [p for p in kkt if not parameter_conditions(p)]
     if len(unconditional) < len(kkt) and not unconditional:
         # each point is a global optimum only where its conditions on the parameters hold
         return _piecewise(case, kkt, proof) or _undecided(case, kkt, [proof])
@@ -182,14 +182,9 @@ def _comparable_best(points, sense):
     """:func:`best_points` when the points are candidates for every value of the parameters;
     None when some is one only under conditions (its numeric value does not count where they
     fail: the comparison is :func:`dominant`'s)."""
-    if any(_parameter_conditions(p) for p in points):
+    if any(parameter_conditions(p) for p in points):
         return None
     return best_points(points, sense)
-
-
-def _parameter_conditions(p) -> tuple:
-    """The conditions of a point on the parameters alone (where it is a candidate at all)."""
-    return tuple(c for c in p.conditions if not p.free or not c.has(*p.free))
 
 
 def _piecewise(case: Case, points, proof) -> Verdict | None:
@@ -210,11 +205,11 @@ def _piecewise(case: Case, points, proof) -> Verdict | None:
 def _undecided(case: Case, points, evidence) -> Verdict:
     """No candidate is proven best for every value of the parameters: none is picked."""
     values = ", ".join(sorted({sp.sstr(p.value) for p in points}))
-    conditional = [p for p in points if _parameter_conditions(p)]
+    conditional = [p for p in points if parameter_conditions(p)]
     why = (f"the candidates' values ({values}) depend on the parameters and could not be "
            "compared for all their values") + (
         "; some are candidates only under conditions on the parameters: " + "; ".join(dict.fromkeys(
-            sp.sstr(sp.And(*_parameter_conditions(p))) for p in conditional)) if conditional else "")
+            sp.sstr(sp.And(*parameter_conditions(p))) for p in conditional)) if conditional else "")
     return Verdict("parametric", [], None, list(evidence) + [why],
                    "which candidate is optimal depends on the parameters and was not decided")
 
@@ -225,7 +220,7 @@ def dominant(points, sense: Sense) -> list | None:
     A point that is a candidate only under conditions on the parameters is never dominant (it
     is no candidate where they fail)."""
     for p in points:
-        if _parameter_conditions(p):
+        if parameter_conditions(p):
             continue
         signs = [sign_of(sense.sign * (p.value - q.value)) for q in points if q is not p]
         if all(s in (0, 1) for s in signs):
