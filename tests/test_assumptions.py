@@ -194,3 +194,16 @@ def test_split_or_optimal_problems_get_no_hint():
 def test_the_problem_statement_says_what_is_assumed():
     tex = maximize(-k * x ** 2, variables=[x], params=[k], assume=[k > 0, k < 1]).latex()
     assert r"\text{assuming } k > 0, \quad k < 1" in tex
+
+
+def test_no_candidate_with_an_undefined_multiplier():
+    # with real x, y the branch x = 0 of x^a y^(1-a) (0 < a < 1) makes lambda = a x^(a-1) y^(1-a)
+    # /p undefined (0 to a negative power): no KKT point; the interior point is a maximum
+    P, Q, M, A = sp.symbols("p q m a", positive=True)
+    sol = maximize(x ** A * y ** (1 - A), [sp.Eq(P * x + Q * y, M)], variables=[x, y],
+                   params=[P, Q, M, A], assume=[A < 1]).solve(timeout=60, numeric=False)
+    for pt in sol.points:
+        assert not any(sp.sympify(v).has(sp.nan, sp.zoo) for v in pt.multipliers.values())
+    (inner,) = [pt for pt in sol.points if pt.x[x] != 0]
+    assert inner.kind == "maximum"
+    assert sp.simplify(inner.x[x] - A * M / P) == 0

@@ -130,7 +130,8 @@ def points_from_branch(internal, active, branch) -> list[Point]:
     except TypeError:               # SymPy refuses a relation with NaN: the branch is no point
         return []
     for v in list(x_raw.values()) + list(mult_raw.values()):
-        if real_number(v) is False:
+        # an undefined multiplier (x**a's derivative at x = 0 when a < 1): no KKT point
+        if real_number(v) is False or (isinstance(v, sp.Basic) and v.has(sp.nan, sp.zoo)):
             return []
     undecided = []
     for r in reqs:
