@@ -25,9 +25,11 @@ __all__ = ["piecewise_cases", "covers", "readable", "parameter_conditions"]
 
 
 def parameter_conditions(point) -> tuple:
-    """The point's conditions on the parameters (where it is a candidate at all): those not in
-    the free symbols of a family."""
-    return tuple(c for c in point.conditions if not point.free or not c.has(*point.free))
+    """The point's conditions on the parameters (where it is a candidate at all): those in none
+    of its own unknowns (the free symbols of a family, a multiplier left free because the
+    multipliers are not unique)."""
+    own = set(point.free) | set(point.x) | set(point.multipliers)
+    return tuple(c for c in point.conditions if not (c.free_symbols & own))
 
 
 def readable(rel):
