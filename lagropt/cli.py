@@ -66,8 +66,8 @@ def _read_text_file(path: str, limit: int = MAX_FILE_BYTES) -> str:
 
 def _read_problem_file(path: str):
     """A problem from a text file: 'max: OBJECTIVE' or 'min: OBJECTIVE' on one line, one
-    constraint per line after it, optional 'vars: x, y', 'params: a', 'positive: p1, p2'
-    lines; '#' starts a comment."""
+    constraint per line after it, optional 'vars: x, y', 'params: a', 'positive: p1, p2',
+    'assume: 0 < a < 1, m > 0' lines; '#' starts a comment."""
     lines = _read_text_file(path).splitlines()
     fields = {"constraints": []}
     for number, raw in enumerate(lines, 1):
@@ -76,7 +76,8 @@ def _read_problem_file(path: str):
             continue
         key, _, rest = line.partition(":")
         key = key.strip().lower()
-        if rest and key in ("max", "min", "maximize", "minimize", "vars", "params", "positive"):
+        if rest and key in ("max", "min", "maximize", "minimize", "vars", "params", "positive",
+                            "assume"):
             fields[key[:3] if key.startswith(("max", "min")) else key] = rest.strip()
         else:
             fields["constraints"].append(line)
@@ -106,7 +107,7 @@ def _problem_from_args(args):
     """The Problem the command line describes (texts go through the safe parser)."""
     import sympy as sp
 
-    from .parse import parse_constraint, parse_expr, parse_symbols
+    from .parse import parse_constraint, parse_expr, parse_relations, parse_symbols
     from .problem import Problem
 
     if args.file:
@@ -114,7 +115,7 @@ def _problem_from_args(args):
         sense = "max" if "max" in fields else "min"
         objective, constraints = fields[sense], fields["constraints"]
         vars_text, params_text = fields.get("vars"), fields.get("params")
-        positive_text = fields.get("positive")
+        positive_text, assume_text = fields.get("positive"), fields.get("assume")
     else:
         if args.objective is None:
             raise LagroptError("give an objective (or --file FILE)")
@@ -123,6 +124,7 @@ def _problem_from_args(args):
         sense = "max" if args.max else "min"
         objective, constraints = args.objective, args.subject_to or []
         vars_text, params_text, positive_text = args.vars, args.params, args.positive
+        assume_text = args.assume
     symbols = {}
     for s in parse_symbols(positive_text, positive=True) if positive_text else []:
         symbols[s.name] = s
@@ -145,7 +147,9 @@ def _problem_from_args(args):
                 raise LagroptError(f"{what} {s.name} does not appear in the problem")
             chosen.append(symbols[s.name])
         return chosen
-    return Problem(f, sense, cons, pick(vars_text, "variable"), pick(params_text, "parameter"))
+    assume = parse_relations(assume_text, symbols) if assume_text else None
+    return Problem(f, sense, cons, pick(vars_text, "variable"), pick(params_text, "parameter"),
+                   assume)
 
 
 def _jsonable(value):
@@ -164,6 +168,8 @@ def _jsonable(value):
 
 def solution_json(sol, report=None) -> dict:
     """A Solution as JSON-ready data."""
+    import sympy as sp
+
     def point(p):
         return {"x": {str(k): _jsonable(v) for k, v in p.x.items()},
                 "multipliers": {str(k): _jsonable(v) for k, v in p.multipliers.items()},
@@ -179,6 +185,10 @@ def solution_json(sol, report=None) -> dict:
     if sol.approached_at:
         out["approached_at"] = [{str(k): _jsonable(v) for k, v in at.items()}
                                 for at in sol.approached_at]
+    if sol.cases:
+        out["cases"] = [{"conditions": [sp.sstr(c) for c in case.conditions],
+                         "value": _jsonable(case.value),
+                         "points": [point(p) for p in case.optimum]} for case in sol.cases]
     if report is not None:
         out["verify"] = report.to_dict()
     return out
@@ -632,6 +642,9 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--vars", metavar="x,y", help="the variables (default: every other symbol)")
     solve.add_argument("--params", metavar="a,b", help="symbols held fixed (closed forms in them)")
     solve.add_argument("--positive", metavar="p1,p2", help="variables that are positive")
+    solve.add_argument("--assume", metavar="\"0<a<1, m>0\"", help="what is known about the "
+                       "parameters: inequalities separated by commas (their symbols become "
+                       "parameters)")
     solve.add_argument("--file", metavar="FILE", help="read the problem from a file: 'max: f' "
                        "or 'min: f', then one constraint per line")
     solve.add_argument("--timeout", type=_number, default=None, metavar="S",

@@ -45,7 +45,8 @@ from .errors import LagroptError
 from .guards import MAX_EXPONENT, MAX_TERMS, count_text, expanded_terms, identifier_problem, \
     range_length, size_problem
 
-__all__ = ["ParseError", "parse_expr", "parse_constraint", "parse_symbols", "FUNCTIONS"]
+__all__ = ["ParseError", "parse_expr", "parse_constraint", "parse_relations", "parse_symbols",
+           "FUNCTIONS"]
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 60
@@ -504,6 +505,28 @@ def parse_constraint(text: str, symbols: dict | None = None):
         rhs = _checked(builder.build(body.comparators[0]), text)
         return rel(lhs, rhs, evaluate=False)
     return _checked(builder.build(body), text)
+
+
+def parse_relations(text: str, symbols: dict | None = None) -> list:
+    """Inequalities from text, separated by commas, chains allowed: ``"0 < a < 1, m > 0"`` ->
+    ``[0 < a, a < 1, m > 0]`` (unevaluated SymPy relations), as ``assume=`` takes them."""
+    text = _prepare(text, "the assumptions")
+    tree = _parse_ast(text)
+    builder = _Builder(text, symbols)
+    items = tree.body.elts if isinstance(tree.body, ast.Tuple) else [tree.body]
+    out = []
+    for item in items:
+        if not isinstance(item, ast.Compare):
+            builder.fail(item, "a term that is not an inequality (an assumption reads like "
+                         "0 < a < 1 or m > 0)")
+        operands = [item.left, *item.comparators]
+        for op, left, right in zip(item.ops, operands, operands[1:]):
+            rel = _RELATIONS.get(type(op))
+            if rel is None or rel is sp.Eq:
+                builder.fail(item, "a comparison other than <, <=, >, >= in an assumption")
+            out.append(rel(_checked(builder.build(left), text), _checked(builder.build(right), text),
+                           evaluate=False))
+    return out
 
 
 def parse_symbols(text: str, **assumptions) -> list:

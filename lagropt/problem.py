@@ -10,6 +10,7 @@ import sympy as sp
 from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
 from . import rendering
+from .assumptions import Assumptions
 from .errors import ProblemError
 from .guards import check_real, check_size
 from .runtime import DEFAULT
@@ -190,6 +191,29 @@ def _sign_constraints(variables, constraints) -> tuple:
     return tuple(out)
 
 
+def _as_list(variables) -> list:
+    """``variables=`` as a list (one Symbol alone, a sequence, or None for none given)."""
+    if variables is None:
+        return []
+    return [variables] if isinstance(variables, sp.Basic) else list(variables)
+
+
+def _assumption_list(assume) -> list:
+    """``assume=`` as a list of relations (see :class:`lagropt.assumptions.Assumptions`)."""
+    if assume is None:
+        return []
+    if isinstance(assume, (sp.Basic, bool)):
+        assume = [assume]
+    if isinstance(assume, (str, bytes, dict)):
+        raise ProblemError("assume must be a relation or a list of relations such as "
+                           "[0 < a, a < 1] (strings are read with lagropt.parse.parse_relations)")
+    try:
+        return list(assume)
+    except TypeError:
+        raise ProblemError(f"assume must be a relation or a list of relations, got "
+                           f"{type(assume).__name__}") from None
+
+
 _solver = None      # lagropt.solver.solve, registered by lagropt.solver
 _methods: dict = {}  # name -> function, registered by the modules above (sensitivity, duality)
 
@@ -231,6 +255,13 @@ class Problem:
         in natural order (x1, x2, ..., x10).
     params : sequence of Symbol, optional
         Symbols held fixed (prices, a budget, energies); results are closed forms in them.
+    assume : relation or sequence of relations, optional
+        What is known about the parameters: ``[0 < a, a < 1]``, ``m > 0``, ``p > q`` (an
+        ``And`` is accepted too; Python's chained ``0 < a < 1`` is not, SymPy cannot evaluate
+        it). Used by the second-order tests, the admissibility of candidates, the comparison of
+        values in the parameters and the verdicts (:mod:`lagropt.assumptions`). Symbols in
+        ``assume`` not listed in ``variables`` are parameters (a bound on a variable is a
+        constraint: put it in ``subject_to``).
 
     A variable's sign assumption is a constraint: ``Symbol("x", nonnegative=True)`` adds the
     inequality ``x >= 0`` (``nonpositive``: ``x <= 0``) to ``constraints``, with its own
@@ -249,7 +280,8 @@ class Problem:
     """
 
     def __init__(self, objective, sense: str = "max", subject_to: Iterable = (),
-                 variables: Sequence | None = None, params: Sequence | None = None):
+                 variables: Sequence | None = None, params: Sequence | None = None,
+                 assume=None):
         try:
             self.sense = Sense(sense)
         except (ValueError, TypeError):
@@ -259,13 +291,17 @@ class Problem:
                                  for i, c in enumerate(_constraint_list(subject_to), 1))
         self._check_expressions()
         params = list(self._symbols(params or (), "params"))
+        facts = _assumption_list(assume)
         dims = _dimensions(self.objective)
         for c in self.constraints:
             dims |= _dimensions(c.function)
-        params += sorted(dims - set(params), key=_natural_key)
+        for fact in facts:
+            dims |= {a for a in fact.free_symbols if isinstance(a, sp.Symbol)}
+        params += sorted(dims - set(params) - set(_as_list(variables)), key=_natural_key)
         self.params = tuple(params)
         self.variables = self._choose_variables(variables)
         self.variables_given = variables is not None or bool(params)
+        self.assumptions = Assumptions.of(facts, self.params)
         _refuse_integers(self.variables)
         self.constraints += _sign_constraints(self.variables, self.constraints)
         self._check_counts()
@@ -398,6 +434,8 @@ class Problem:
             lines.append("  subject to " + "; ".join(str(c) for c in self.constraints))
         lines.append(f"  over {', '.join(map(str, self.variables))}"
                      + (f"  (params {', '.join(map(str, self.params))})" if self.params else ""))
+        if self.assumptions:
+            lines.append(f"  assuming {self.assumptions}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -412,11 +450,13 @@ class Problem:
         return rendering.repr_latex(self)
 
 
-def maximize(objective, subject_to: Iterable = (), variables=None, params=None) -> Problem:
+def maximize(objective, subject_to: Iterable = (), variables=None, params=None,
+             assume=None) -> Problem:
     """The problem ``maximize objective subject to ...`` (see :class:`Problem`)."""
-    return Problem(objective, "max", subject_to, variables, params)
+    return Problem(objective, "max", subject_to, variables, params, assume)
 
 
-def minimize(objective, subject_to: Iterable = (), variables=None, params=None) -> Problem:
+def minimize(objective, subject_to: Iterable = (), variables=None, params=None,
+             assume=None) -> Problem:
     """The problem ``minimize objective subject to ...`` (see :class:`Problem`)."""
-    return Problem(objective, "min", subject_to, variables, params)
+    return Problem(objective, "min", subject_to, variables, params, assume)

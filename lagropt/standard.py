@@ -172,6 +172,7 @@ class StandardForm:
         self.lambdas = p.equality_multipliers
         self.mus = p.inequality_multipliers
         self.decided_false = any(c.decided is False for c in p.constraints)
+        self.assumptions = p.assumptions.xreplace(self.to_real)
 
     def _rationalize(self, expr):
         """Floats (0.5 in x**0.5, 0.1 as a coefficient) read as the exact rationals they print

@@ -142,10 +142,10 @@ SYDSAETER = ("K. Sydsaeter and P. Hammond, Essential Mathematics for Economic An
              "4th ed. (2012)")
 
 
-def _maximize(objective, constraints, variables, params=()):
+def _maximize(objective, constraints, variables, params=(), assume=None):
     def build():
         import lagropt
-        return lagropt.maximize(objective, constraints, list(variables), list(params))
+        return lagropt.maximize(objective, constraints, list(variables), list(params), assume)
     return build
 
 
@@ -174,11 +174,11 @@ def _economics() -> list:
         _maximize(x ** S(1, 3) * y ** S(2, 3), [budget], (x, y), (p, q, m)), "optimal", v,
         f"{VARIAN_IM}, ch. 5 appendix; issue 17",
         ({x: m / (3 * p), y: 2 * m / (3 * q)},), True, sample=PRICES, multiplier=v / m))
-    # x^a y^(1-a), the textbook's 0 < a < 1: x = a m/p, y = (1 - a) m/q (lagropt cannot be told
-    # a < 1 yet: issue 17, item 2).
+    # x^a y^(1-a), the textbook's 0 < a < 1 (assume=, issue 17 item 2; a > 0 is a's own
+    # assumption): x = a m/p, y = (1 - a) m/q.
     out.append(Reference(
         "cobb-douglas-a", "economics",
-        _maximize(x ** a * y ** (1 - a), [budget], (x, y), (a, p, q, m)), "optimal",
+        _maximize(x ** a * y ** (1 - a), [budget], (x, y), (a, p, q, m), [a < 1]), "optimal",
         (a * m / p) ** a * ((1 - a) * m / q) ** (1 - a),
         f"{SIMON_BLUME}, ch. 22 (economic applications: utility maximisation); issue 17",
         ({x: a * m / p, y: (1 - a) * m / q},), True, sample={**PRICES, a: S(1, 4)}))
@@ -223,6 +223,26 @@ def _economics() -> list:
         _maximize(log(xr) + yr, [xr + yr <= S(1, 2), yr >= 0, xr >= 0], (xr, yr)), "optimal",
         -log(2), f"{VARIAN_IM}, ch. 6 (boundary optimum); {SYDSAETER}, ch. 14 (Kuhn-Tucker)",
         ({xr: S(1, 2), yr: 0},), True))
+    # the same with y >= 0 and income symbolic: L = log x + y - lambda (p x + q y - m) + mu y,
+    # 1/x = lambda p, 1 + mu = lambda q. mu = 0: x = q/p, y = m/q - 1 >= 0 iff m >= q;
+    # y = 0: x = m/p, lambda = 1/m, mu = q/m - 1 >= 0 iff m <= q. Concave f, convex set: each
+    # KKT point is global in its region; at m = q both give log(q/p). A piecewise answer.
+    out.append(Reference(
+        "quasilinear-piecewise", "economics",
+        _maximize(log(x) + yr, [sp.Eq(p * x + q * yr, m), yr >= 0], (x, yr), (p, q, m)),
+        "piecewise", sp.Piecewise((log(q / p) + m / q - 1, m >= q), (log(m / p), True)),
+        f"{VARIAN_IM}, ch. 6 (quasilinear preferences: interior or boundary by income)",
+        sample=PRICES))
+    # a capacity that binds or not: max -(x - c)^2 s.t. x <= k (c, k real): -2 (x - c) = mu;
+    # x = c (mu = 0) when c <= k, x = k with mu = 2 (c - k) >= 0 when c >= k; value 0 or
+    # -(c - k)^2 (concave f, convex set).
+    cx, ck, xc = sp.symbols("c k x", real=True)
+    out.append(Reference(
+        "capacity-piecewise", "economics",
+        _maximize(-(xc - cx) ** 2, [xc <= ck], (xc,), (cx, ck)),
+        "piecewise", sp.Piecewise((0, cx <= ck), (-(cx - ck) ** 2, True)),
+        f"{SYDSAETER}, ch. 14 (Kuhn-Tucker: a constraint binding or slack; the problem ours)",
+        sample={cx: 1, ck: 2}))
     # perfect substitutes 2x + y, prices 1 and 1, income 10: the better bang per euro is x,
     # corner (10, 0), U = 20 (linear program: the optimum is a vertex).
     out.append(Reference(
@@ -510,6 +530,9 @@ def judge(ref: Reference, sol) -> Judgement:
     if sol.status == "parametric" and sol.remaining and ref.status != "parametric":
         return Judgement(False, False, True, f"no answer: parametric, {len(sol.remaining)} "
                                              "equations left unsolved")
+    if sol.status == "parametric" and not sol.optimum and ref.status != "parametric":
+        return Judgement(False, False, True, f"no answer: parametric, which candidate is "
+                                             f"optimal was not decided ({sol.message})")
     numeric = sol.status == "numeric" or not all(pt.exact for pt in sol.optimum)
     want = "numeric" if numeric and ref.status == "optimal" else ref.status
     errors = [] if sol.status == want else [f"status {sol.status!r}, expected {ref.status!r}"]
@@ -525,7 +548,10 @@ def _same(a, b) -> bool:
     a, b = sp.sympify(a), sp.sympify(b)
     if a.is_infinite or b.is_infinite:
         return a == b
-    return sp.simplify(_lambert_identity(a - b)) == 0 or _same_powers(a, b)
+    diff = sp.simplify(_lambert_identity(a - b))
+    if isinstance(diff, sp.Piecewise):    # two piecewise answers: every piece of the difference 0
+        return all(sp.simplify(e) == 0 for e, _ in diff.args)
+    return diff == 0 or _same_powers(a, b)
 
 
 def _same_powers(a, b) -> bool:

@@ -130,8 +130,10 @@ def test_symbolic_cobb_douglas_demand(exponent):
     X, Y = sp.symbols("x y", positive=True)
     p, q, I = sp.symbols("p q I", positive=True)
     a = sp.Symbol("a", **exponent)
+    # 0 < a < 1 must be said: the point is a candidate only for a < 1 (y = (1 - a) I/q > 0);
+    # for a > 1, f -> oo as y -> 0+ (without the assumption the answer is not "optimal")
     problem = lagropt.maximize(X ** a * Y ** (1 - a), [sp.Eq(p * X + q * Y, I)],
-                               variables=[X, Y], params=[a, p, q, I])
+                               variables=[X, Y], params=[a, p, q, I], assume=[0 < a, a < 1])
     sol = problem.solve(timeout=60)
     assert sol.status == "optimal", sol.message
     assert len(sol.optimum) == 1

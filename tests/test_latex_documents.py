@@ -27,6 +27,10 @@ def _boltzmann():
 CASES = {
     "optimal": (lambda: lagropt.maximize(-(x - 2) ** 2 - (y - 1) ** 2 + 10, subject_to=[sp.Eq(x, y)]),
                 {}, "optimal", [r"\frac{19}{2}", "Maximum"]),
+    # max -(x - c)^2 s.t. x <= k: x = c where c <= k, x = k (mu = 2(c - k)) where c >= k
+    "piecewise": (lambda: lagropt.maximize(-(x - z) ** 2, subject_to=[x <= w], variables=[x],
+                                           params=[z, w]), {}, "piecewise",
+                  [r"\begin{cases}", r"\text{for}\: w \geq z", "Optimal, by region"]),
     "parametric": (_boltzmann, {"timeout": 30}, "parametric",
                    [r"Z &= \sum_{i=1}^{3}", "fixed by the remaining equation"]),
     "unbounded": (lambda: lagropt.maximize(x + y, subject_to=[sp.Eq(x * y, 1)]), {}, "unbounded",

@@ -122,6 +122,8 @@ def test_judge_accepts_the_reference_answer_itself():
      "m**(1/3)*(1/sqrt(p) + 1/sqrt(q))**(1/3)"),
     # a numeric value off in the fifth digit
     ("HS71", "numeric", [], 17.0142),
+    # a piecewise answer with its regions swapped
+    ("capacity-piecewise", "piecewise", [], "Piecewise((-(c - k)**2, c <= k), (0, True))"),
 ])
 def test_judge_rejects_wrong_answers(name, status, points, value):
     ref = by_name(name)

@@ -447,7 +447,8 @@ def solution_summary_latex(solution) -> str:
     """A short view of a solution (for Jupyter): status, the optimum and its value."""
     renderer = Renderer(context_of(solution.derivation))
     words = {"optimal": "Optimal", "parametric": "Optimal in closed form",
-             "numeric": "Found numerically (not exact)"}
+             "numeric": "Found numerically (not exact)",
+             "piecewise": "Optimal, by region of the parameters"}
     head = words.get(solution.status, solution.status.replace("_", " ").capitalize())
     text = head + (": " + renderer.words(solution.message) if solution.message else "") + "."
     rows = []
@@ -457,6 +458,10 @@ def solution_summary_latex(solution) -> str:
         if p.value is not None:
             rows.append(renderer.row(sp.Eq(sp.Symbol("f"), p.value, evaluate=False), approx=True)
                         + r" \quad \text{(%s)}" % escape(p.kind))
+    if solution.cases:              # piecewise: each coordinate and f as cases
+        eqs = [sp.Eq(v, e, evaluate=False) for v, e in {**solution.x, **solution.multipliers}.items()]
+        eqs.append(sp.Eq(sp.Symbol("f"), solution.value, evaluate=False))
+        rows += renderer.rows(eqs)
     rows += renderer.rows(solution.remaining)
     return Block(text, rows).latex() + "\n"
 
@@ -478,6 +483,9 @@ def problem_latex(problem) -> str:
             _constraint_tex(renderer, c) for c in problem.constraints))
     if problem.params:
         rows.append(r"&\text{with parameters } " + ", ".join(renderer.tex(s) for s in problem.params))
+    if problem.assumptions:
+        rows.append(r"&\text{assuming } " + r", \quad ".join(
+            renderer.tex(r) for r in problem.assumptions.relations))
     return Block("", rows).latex() + "\n"
 
 

@@ -24,7 +24,8 @@ import itertools
 import sympy as sp
 
 from .classify import classify as classify_points
-from .requirements import decide, real_number, feasibility_requirements, sign_requirements
+from .requirements import (as_nonnegative, decide, feasibility_requirements, nonnegative,
+                           real_number, sign_of, sign_requirements, without_radicals)
 from .result import Point
 from .symmetry import map_branch, map_point, variable_symmetry
 from .system import Branch, is_zero, solve_system
@@ -130,7 +131,8 @@ def points_from_branch(internal, active, branch) -> list[Point]:
     except TypeError:               # SymPy refuses a relation with NaN: the branch is no point
         return []
     for v in list(x_raw.values()) + list(mult_raw.values()):
-        if real_number(v) is False:
+        # an undefined multiplier (x**a's derivative at x = 0 when a < 1): no KKT point
+        if real_number(v) is False or (isinstance(v, sp.Basic) and v.has(sp.nan, sp.zoo)):
             return []
     undecided = []
     for r in reqs:
@@ -140,7 +142,14 @@ def points_from_branch(internal, active, branch) -> list[Point]:
         if d is None:
             undecided.append(r)
     family_eqs = [e.xreplace(raw) for e in branch.equations]
+    if internal.params and not free and _in_parameters(raw.values(), internal.params):
+        holds = _kkt_holds(internal, active, raw)
+        if holds is None:
+            return []
+        undecided += holds
     if len(free) > 1 and empty_family(undecided, free):
+        return []
+    if _contradictory(undecided):
         return []
     if undecided and free and not family_eqs:
         region = _reduce(undecided, free)
@@ -169,6 +178,75 @@ def points_from_branch(internal, active, branch) -> list[Point]:
     conditions = tuple(sp.Eq(final_form(e), 0) for e in family_eqs) + tuple(undecided)
     return [Point(x, multipliers, value, active=tuple(j + 1 for j in active), free=point_free,
                   conditions=conditions)]
+
+
+def _contradictory(requirements) -> bool:
+    """Whether two requirements e1 > 0 (>= 0) and e2 > 0 (>= 0) cannot hold together, proven:
+    e1 e2 < 0 everywhere (both holding give e1 e2 >= 0), or both strict and e1 e2 <= 0
+    everywhere (both holding give e1 e2 > 0). The second CES candidate's x > 0 and y > 0 read
+    m (sqrt p sqrt q + p)/(p (p - q)) > 0 and -m (sqrt p + sqrt q)/(sqrt q (p - q)) > 0: their
+    product is -m^2 (...)/(p - q)^2 <= 0."""
+    forms = [f for f in (as_nonnegative(r) for r in requirements) if f is not None]
+    for (e1, s1), (e2, s2) in itertools.combinations(forms, 2):
+        product = e1 * e2
+        if sign_of(product) == -1 or (s1 and s2 and _nonpositive_where_defined(product)):
+            return True
+    return False
+
+
+def _nonpositive_where_defined(expr) -> bool:
+    """expr <= 0 wherever it is defined (a requirement is false where it is undefined):
+    proven for expr, or for the numerator and the denominator of -expr, each >= 0."""
+    if nonnegative(-expr):
+        return True
+    num, den = sp.factor(-expr).as_numer_denom()
+    if not (num.free_symbols or den.free_symbols):
+        return False
+    radical_free = [without_radicals(e) for e in (num, den)]
+    return all(nonnegative(e if r is None else r) for e, r in zip((num, den), radical_free))
+
+
+def _in_parameters(values, params) -> bool:
+    """Every value a closed form in the parameters alone (no unsolved unknown left), and small
+    enough to check again cheaply."""
+    return all(set(sp.sympify(v).free_symbols) <= set(params) and sp.count_ops(v) < 100
+               for v in values)
+
+
+def _kkt_holds(internal, active, raw) -> list | None:
+    """The KKT equations of the active set at a branch's values, checked again when they
+    contain parameters: SymPy's ``solve`` may return a solution valid only for some parameter
+    values (x = sqrt(r**2 - y**2) with y = r/sqrt(2) solves 1 = 2 lambda x only for r > 0).
+    [] when every equation holds (under the assumptions), None when one fails for every
+    parameter value, else the conditions on the parameters where they hold."""
+    eqs, _, _ = internal.kkt_system(tuple(active))
+    conditions = []
+    for e in eqs:
+        r = e.xreplace(raw)
+        if is_zero(r) is True:
+            continue
+        r = sp.simplify(r) if sp.count_ops(r) < 200 else r
+        s = sign_of(r)
+        if s == 0:
+            continue
+        if s in (1, -1):
+            return None
+        conditions.append(_where_zero(r, internal.params))
+    return conditions
+
+
+def _where_zero(r, params):
+    """r = 0 as a condition on the parameters: solved when r is in one parameter."""
+    symbols = r.free_symbols & set(params)
+    if len(symbols) == 1 and r.free_symbols == symbols:
+        (t,) = symbols
+        try:
+            region = sp.solveset(sp.Eq(r, 0), t, sp.S.Reals)
+            if isinstance(region, (sp.Interval, sp.Union)):
+                return region.as_relational(t)
+        except (NotImplementedError, ValueError, TypeError):
+            pass
+    return sp.Eq(r, 0)
 
 
 def _same_point(p: Point, q: Point) -> bool:

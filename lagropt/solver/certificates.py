@@ -19,14 +19,16 @@ import numpy as np
 import sympy as sp
 
 from .classify import inertia
-from .requirements import sign_of
+from .requirements import nonnegative, sign_of
 
 __all__ = ["curvature_certificate", "compactness_certificate", "coercivity_certificate",
            "leading_form", "definite_form"]
 
 
 def _semidefinite_everywhere(H: sp.Matrix, want: str) -> bool:
-    """H negative (want='nsd') or positive ('psd') semidefinite for all admissible symbols."""
+    """H negative (want='nsd') or positive ('psd') semidefinite for all admissible symbols
+    (their own assumptions, and those on the parameters: every principal minor of -H (nsd) or
+    H (psd) proven >= 0)."""
     sign = -1 if want == "nsd" else 1
     if not H.free_symbols:
         counts = inertia(H)
@@ -37,8 +39,7 @@ def _semidefinite_everywhere(H: sp.Matrix, want: str) -> bool:
     n = H.shape[0]
     if H.is_diagonal():
         for i in range(n):
-            e = sign * H[i, i]
-            if not (e == 0 or e.is_nonnegative or sp.simplify(e).is_nonnegative):
+            if not nonnegative(sign * H[i, i]):
                 return False
         return True
     if n > 4:
@@ -46,8 +47,7 @@ def _semidefinite_everywhere(H: sp.Matrix, want: str) -> bool:
     M = sign * H
     for k in range(1, n + 1):
         for rows in itertools.combinations(range(n), k):
-            minor = sp.simplify(M.extract(list(rows), list(rows)).det())
-            if not (minor == 0 or minor.is_nonnegative):
+            if not nonnegative(sp.simplify(M.extract(list(rows), list(rows)).det())):
                 return False
     return True
 

@@ -77,6 +77,29 @@ def inertia(matrix: sp.Matrix) -> tuple[int, int, int] | None:
     return None
 
 
+def indefinite_minor(matrix: sp.Matrix):
+    """A witness that a real symmetric matrix is indefinite: ``(minor, condition)`` for a
+    principal 2 x 2 minor m = a_ii a_jj - a_ij^2 that is negative, or None.
+
+    A symmetric 2 x 2 matrix with a negative determinant has one positive and one negative
+    eigenvalue, and by Cauchy's interlacing theorem so has every symmetric matrix containing it
+    as a principal submatrix. ``condition`` is True when m < 0 is proven, else a relation
+    ``e_1 != 0 & e_2 != 0 ...`` when m is proven <= 0 and its factors e_i are what can vanish
+    (``[[0, S], [S, 0]]``: m = -S^2 < 0 for S != 0).
+    """
+    n = matrix.shape[0]
+    for i in range(n):
+        for j in range(i + 1, n):
+            m = sp.factor(matrix[i, i] * matrix[j, j] - matrix[i, j] ** 2)
+            s = sign_of(m)
+            if s == -1:
+                return m, sp.true
+            if s is None and m.free_symbols and (-m).is_nonnegative:
+                factors = [b for b, _ in sp.factor_list(m)[1]]
+                return m, sp.And(*[sp.Ne(b, 0) for b in factors])
+    return None
+
+
 def _numeric_inertia(matrix: sp.Matrix, digits: int = 50):
     """Inertia from eigenvalues at ``digits`` digits, when none is close to zero (then the signs
     are certain); None otherwise, so that a zero eigenvalue is confirmed exactly."""
@@ -144,6 +167,9 @@ def classify_point(hessian: sp.Matrix, jacobian: sp.Matrix, at: dict, *, sense: 
         return Classification(kind, "the tangent space is trivial", R)
     counts = inertia(R)
     if counts is None:
+        witness = indefinite_minor(R)
+        if witness is not None:
+            return _indefinite(what, R, *witness)
         return Classification("inconclusive", f"the sign of {what} could not be decided", R)
     p, q, z = counts
     if q == m:
@@ -160,6 +186,17 @@ def classify_point(hessian: sp.Matrix, jacobian: sp.Matrix, at: dict, *, sense: 
             return Classification(kind, f"{what} is singular; {reason}", R)
     return Classification("inconclusive", f"{what} is singular (semidefinite): the second-order "
                           "test does not decide", R)
+
+
+def _indefinite(what, R, minor, condition) -> Classification:
+    """A saddle shown by a negative principal 2 x 2 minor (:func:`indefinite_minor`); when the
+    minor is only proven negative away from the zeros of some factors, the reason says where."""
+    where = ""
+    if condition is not sp.true:
+        where = " where " + " and ".join(f"{sp.sstr(c.lhs)} != {sp.sstr(c.rhs)}"
+                                         for c in sp.And.make_args(condition))
+    return Classification("saddle", f"{what} is indefinite{where} (a principal 2 x 2 minor is "
+                          f"{sp.sstr(minor)} < 0)", R)
 
 
 def _restrict(objective, constraints, variables, at):

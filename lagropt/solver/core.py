@@ -58,12 +58,13 @@ def _constraint_only_symbols(problem) -> list:
 
 
 def _with_split_hint(solution: Solution) -> Solution:
-    """A degenerate answer (unbounded, or no critical point) to a problem whose symbols were
-    all taken as variables, some of them only in the constraints: the message says so and how
-    to split them (``variables=``/``params=``, the command line's ``--params``)."""
+    """A degenerate answer (unbounded, no critical point, no exact answer) to a problem whose
+    symbols were all taken as variables, some of them only in the constraints: the message
+    says so and how to split them (``variables=``/``params=``, the command line's
+    ``--params``). An optimal or infeasible answer is no reason for it."""
     problem = solution.problem
     if problem is None or getattr(problem, "variables_given", True) or \
-            solution.status not in ("unbounded", "no_critical_point", "not_attained"):
+            solution.status in ("optimal", "piecewise", "infeasible"):
         return solution
     extra = _constraint_only_symbols(problem)
     if not extra:
@@ -81,7 +82,8 @@ def solve_within(problem, budget: Budget, numeric: bool = True) -> Solution:
     if split is not None:
         u, outer = split
         inner = problem.__class__(u, problem.sense, [c.original for c in problem.constraints],
-                                  problem.variables, problem.params)
+                                  problem.variables, problem.params,
+                                  problem.assumptions.relations)
         lifted = lift_solution(solve_within(inner, budget, numeric), u, outer, problem.sense)
         return _with_split_hint(lifted.with_problem(problem))
     internal = StandardForm(problem)

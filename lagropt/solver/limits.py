@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from .isolate import isolate
+from .requirements import sign_of
 from ..runtime import Budget, TimeLimit, run_in_worker
 
 __all__ = ["parametrize", "Limits", "limit_evidence", "numeric_value"]
@@ -189,7 +190,9 @@ def limit_evidence(internal, anchor: dict | None, budget: float = 1.0) -> Limits
 
 def _ray_limits(internal, F, free, subs, anchor, max_free: int = 4):
     """Exact limits of a polynomial F(anchor + s u) as s -> oo along directions u in
-    {-1, 0, 1}^k: the sign of the leading coefficient in s decides. Catches escapes no single
+    {-1, 0, 1}^k: the sign of the leading coefficient in s decides, also when it contains the
+    parameters, as long as its sign is proven (x1 x2 x3 with x1 + x2 + x3 = S: along
+    x2 = x3 = -s, f = s^2 (S + 2 s) -> +oo for every S). Catches escapes no single
     coordinate shows (x1 x2 x3 x4 with x1 + x2 + x3 + x4 = 4 grows along (1, -1, -1, 1))."""
     if not free or len(free) > max_free:
         return []
@@ -201,7 +204,7 @@ def _ray_limits(internal, F, free, subs, anchor, max_free: int = 4):
         poly_F = sp.Poly(F, *free)
     except sp.PolynomialError:
         return []
-    if any(not c.is_number for c in poly_F.coeffs()):
+    if any(c.has(*internal.variables) for c in poly_F.coeffs()):
         return []
     out = []
     for u in itertools.product((-1, 0, 1), repeat=len(free)):
@@ -213,9 +216,10 @@ def _ray_limits(internal, F, free, subs, anchor, max_free: int = 4):
         if not _ray_feasible(internal, subs, ray, s):
             continue
         p = sp.Poly(sp.expand(F.xreplace(ray)), s)
-        if p.degree() < 1:
-            continue
-        lim = sp.oo if p.LC() > 0 else -sp.oo
+        lead = sign_of(p.LC()) if p.degree() >= 1 else None
+        if lead not in (1, -1):
+            continue                      # a constant, or a leading coefficient of unknown sign
+        lim = lead * sp.oo
         direction = ", ".join(f"{t} = {sp.sstr(e)}" for t, e in ray.items())
         out.append((lim, f"f -> {sp.sstr(lim)} as {s} -> oo along {direction}"))
     return out
@@ -236,9 +240,8 @@ def _ray_feasible(internal, subs, ray, s) -> bool:
             p = sp.Poly(diff, s)
         except sp.PolynomialError:
             return False
-        lead = p.LC()
-        want_positive = r.rel_op in (">", ">=")
-        if not lead.is_number or (lead > 0) != want_positive:
+        want = 1 if r.rel_op in (">", ">=") else -1
+        if sign_of(p.LC()) != want:
             return False
     return True
 

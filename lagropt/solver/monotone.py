@@ -78,8 +78,10 @@ def lift_solution(solution, u, outer, sense):
         "is f'(u*) > 0 times the multiplier of u.", (sp.Eq(sp.Symbol("f"), outer(U), evaluate=False),))
     if lifted_note:
         solution.derivation.add("transform", "Then " + lifted_note + ".")
+    cases = [replace(c, optimum=[lifted_points.get(id(p), p) for p in c.optimum],
+                     value=final_form(outer(c.value))) for c in solution.cases]
     return replace(solution, status=status, points=points, optimum=optimum, value=value,
-                   evidence=evidence, message=message)
+                   evidence=evidence, message=message, cases=cases)
 
 
 def _about_u(text: str, u) -> str:

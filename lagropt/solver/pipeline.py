@@ -31,6 +31,7 @@ from .feasibility import infeasible_constraints
 from .result import Solution
 from .tidy import final_form
 from .verdict import Verdict, decide
+from ..assumptions import assuming
 
 __all__ = ["solve_exact", "global_verdict"]
 
@@ -41,7 +42,13 @@ _PERIODIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
 def solve_exact(internal, budget) -> Solution:
     """Every critical point of the :class:`~lagropt.standard.StandardForm` ``internal``,
     classified, with the global verdict and the derivation (``budget``: a
-    :class:`~lagropt.runtime.Budget` the elimination checks)."""
+    :class:`~lagropt.runtime.Budget` the elimination checks); signs are decided under the
+    assumptions on the parameters (:mod:`lagropt.assumptions`)."""
+    with assuming(internal.assumptions):     # signs under assume=
+        return _solve_exact(internal, budget)
+
+
+def _solve_exact(internal, budget) -> Solution:
     if is_family_problem(internal):               # a symbolic number of variables: its own path
         return solve_family(internal, budget)
     if internal.decided_false:
@@ -60,7 +67,7 @@ def solve_exact(internal, budget) -> Solution:
     steps.conclusion(derivation, internal, points, verdict)
     return Solution(verdict.status, points, verdict.optimum, verdict.value, derivation,
                     evidence=verdict.evidence, message=_with_periodic_note(internal, verdict),
-                    approached_at=verdict.approached_at)
+                    approached_at=verdict.approached_at, cases=verdict.cases)
 
 
 def global_verdict(internal, points, budget=None) -> Verdict:

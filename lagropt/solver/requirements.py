@@ -10,13 +10,22 @@ from __future__ import annotations
 import sympy as sp
 
 from .system import is_zero
+from ..assumptions import assumed_sign
 
-__all__ = ["sign_of", "decide", "real_number", "sign_requirements", "feasibility_requirements"]
+__all__ = ["sign_of", "nonnegative", "without_radicals", "as_nonnegative", "decide", "real_number", "sign_requirements", "feasibility_requirements"]
 
 
 def sign_of(expr) -> int | None:
-    """-1, 0 or 1 for an expression whose sign is decided (exactly), else None."""
+    """-1, 0 or 1 for an expression whose sign is decided (exactly), else None; under the
+    assumptions on the parameters of the solve under way (:mod:`lagropt.assumptions`) when the
+    expression alone does not decide it."""
     expr = sp.sympify(expr)
+    s = _plain_sign(expr)
+    return s if s is not None or expr.is_number else assumed_sign(expr, _plain_sign)
+
+
+def _plain_sign(expr) -> int | None:
+    """The sign from the expression and its symbols' own assumptions alone."""
     if expr.is_number:
         # a number clearly away from zero at 50 digits has that sign; SymPy's assumption queries
         # on algebraic numbers (CRootOf) can take seconds for the same answer
@@ -40,6 +49,55 @@ def sign_of(expr) -> int | None:
             return 1
         if form.is_negative:
             return -1
+    form = without_radicals(expr)
+    if form is not None:
+        if form.is_positive:
+            return 1
+        if form.is_negative:
+            return -1
+    return None
+
+
+def without_radicals(expr):
+    """expr with each positive symbol s under a root (s**(k/n)) written as S**n, S positive,
+    and factored, or None: a one-to-one change of a positive variable, after which roots
+    cancel (m (sqrt p - sqrt q)/(sqrt q (p - q)) = m/(Q (P + Q)) with p = P^2, q = Q^2)."""
+    roots = {}
+    for power in expr.atoms(sp.Pow):
+        base, exp = power.as_base_exp()
+        if isinstance(base, sp.Symbol) and base.is_positive and exp.is_Rational and exp.q > 1:
+            roots[base] = sp.ilcm(roots.get(base, 1), exp.q)
+    if not roots or sp.count_ops(expr) > 200:
+        return None
+    change = {s: sp.Dummy(s.name.upper(), positive=True) ** n for s, n in roots.items()}
+    return sp.factor(expr.xreplace(change))
+
+
+def nonnegative(expr) -> bool:
+    """Whether ``expr >= 0`` is proven: from the expression and its symbols' assumptions, its
+    simplified form, or under the assumptions on the parameters of the solve under way."""
+    expr = sp.sympify(expr)
+    if _plain_nonnegative(expr):
+        return True
+    return not expr.is_number and \
+        assumed_sign(expr, lambda e: 1 if _plain_nonnegative(e) else None) == 1
+
+
+def _plain_nonnegative(expr) -> bool:
+    if expr == 0 or expr.is_nonnegative:
+        return True
+    if sp.count_ops(expr) < 200 and sp.simplify(expr).is_nonnegative:
+        return True
+    form = without_radicals(expr)
+    return bool(form is not None and form.is_nonnegative)
+
+
+def as_nonnegative(rel):
+    """(e, strict) for an inequality meaning e >= 0 (e > 0 when strict), or None."""
+    if isinstance(rel, (sp.GreaterThan, sp.StrictGreaterThan)):
+        return rel.lhs - rel.rhs, isinstance(rel, sp.StrictGreaterThan)
+    if isinstance(rel, (sp.LessThan, sp.StrictLessThan)):
+        return rel.rhs - rel.lhs, isinstance(rel, sp.StrictLessThan)
     return None
 
 

@@ -10,10 +10,10 @@ from .. import rendering
 from ..derivation import Derivation
 from ..problem import registered_method
 
-__all__ = ["Point", "Solution", "STATUSES", "KINDS"]
+__all__ = ["Point", "Piece", "Solution", "STATUSES", "KINDS"]
 
-STATUSES = ("optimal", "parametric", "numeric", "unbounded", "not_attained", "infeasible",
-            "no_critical_point", "unsolved", "timeout", "too_large")
+STATUSES = ("optimal", "piecewise", "parametric", "numeric", "unbounded", "not_attained",
+            "infeasible", "no_critical_point", "unsolved", "timeout", "too_large")
 KINDS = ("maximum", "minimum", "saddle", "inconclusive")
 
 
@@ -104,8 +104,51 @@ class Point:
             flags.append("irregular")
         if self.free:
             flags.append("family in " + ", ".join(map(str, self.free)))
+        elif self.conditions:
+            flags.append("where " + " and ".join(sp.sstr(c) for c in self.conditions))
         text = f"({xs})" + (f"  [{ms}]" if ms else "") + f"  f = {_fmt(self.value)}  {self.kind}"
         return text + (f" ({'; '.join(flags)})" if flags else "")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One region of the parameters of a ``piecewise`` answer and the optimum there.
+
+    Attributes
+    ----------
+    conditions : tuple
+        Relations in the parameters that hold in the region (all of them).
+    optimum : list of Point
+        The optimal points there.
+    value : sympy.Expr
+        The optimal value there.
+    """
+
+    conditions: tuple
+    optimum: list
+    value: sp.Expr
+
+    @property
+    def condition(self):
+        """The region as one SymPy condition (an ``And`` of the relations)."""
+        return sp.And(*self.conditions)
+
+    def xreplace(self, mapping, points: dict) -> "Piece":
+        """The piece in renamed symbols; ``points`` maps id(old point) to the new one."""
+        return Piece(tuple(c.xreplace(mapping) for c in self.conditions),
+                     [points.get(id(p), p) for p in self.optimum], self.value.xreplace(mapping))
+
+    def __str__(self) -> str:
+        where = " and ".join(sp.sstr(c) for c in self.conditions) or "otherwise"
+        return f"where {where}: " + "; ".join(
+            "(" + ", ".join(f"{k} = {_fmt(v)}" for k, v in p.x.items()) + ")" for p in self.optimum) \
+            + f"  f = {_fmt(self.value)}"
+
+
+def piecewise(pieces, of) -> sp.Expr:
+    """``of(point)`` of each piece's first optimal point, as a SymPy ``Piecewise`` on the
+    pieces' conditions."""
+    return sp.Piecewise(*[(of(piece.optimum[0]), piece.condition) for piece in pieces])
 
 
 @dataclass(frozen=True)
@@ -115,8 +158,10 @@ class Solution(rendering.Rendered):
     Attributes
     ----------
     status : str
-        One of ``optimal``, ``parametric`` (closed form up to unknowns fixed by the equations in
-        ``remaining``), ``numeric``, ``unbounded``, ``not_attained``, ``infeasible``,
+        One of ``optimal``, ``piecewise`` (the optimum depends on the region of the parameters:
+        one :class:`Piece` per region in ``cases``), ``parametric`` (closed form up to unknowns
+        fixed by the equations in ``remaining``; or candidates whose values in the parameters
+        could not be compared, with no optimum), ``numeric``, ``unbounded``, ``not_attained``, ``infeasible``,
         ``no_critical_point``, ``unsolved``, ``timeout`` (the budget of CPU seconds was spent),
         ``too_large`` (beyond what the exact method enumerates, e.g. more than 10 inequalities).
     points : list of Point
@@ -124,7 +169,8 @@ class Solution(rendering.Rendered):
     optimum : list of Point
         The best candidates for the problem's sense (several when there are ties).
     value : sympy.Expr or None
-        The optimal value (or the supremum/infimum for ``unbounded``/``not_attained``).
+        The optimal value (or the supremum/infimum for ``unbounded``/``not_attained``); a
+        SymPy ``Piecewise`` for ``piecewise``.
     derivation : Derivation
         The steps, as data.
     remaining : list
@@ -137,6 +183,10 @@ class Solution(rendering.Rendered):
         For ``not_attained`` from the closure: the points (variable -> value) of the closure
         where the supremum/infimum is reached; they violate a strict inequality (or a sign
         assumption such as x > 0), and feasible points approach them.
+    cases : list of Piece
+        For ``piecewise``: the regions of the parameters (covering every value the assumptions
+        allow, meeting only where their optima agree), each with its conditions, optimal points
+        and value. ``x``, ``multipliers`` and ``value`` are then ``Piecewise`` expressions.
     """
 
     status: str
@@ -150,16 +200,23 @@ class Solution(rendering.Rendered):
     evidence: list = field(default_factory=list)
     message: str = ""
     approached_at: list = field(default_factory=list)
+    cases: list = field(default_factory=list)
 
     @property
     def x(self) -> dict:
-        """The (first) optimal point's variables."""
+        """The (first) optimal point's variables; for ``piecewise``, each a ``Piecewise``."""
+        if self.cases:
+            return {v: piecewise(self.cases, lambda p, v=v: p.x[v]) for v in self.cases[0].optimum[0].x}
         if not self.optimum:
             raise AttributeError(f"no optimum (status {self.status!r})")
         return self.optimum[0].x
 
     @property
     def multipliers(self) -> dict:
+        """The (first) optimal point's multipliers; for ``piecewise``, each a ``Piecewise``."""
+        if self.cases:
+            return {m: piecewise(self.cases, lambda p, m=m: p.multipliers[m])
+                    for m in self.cases[0].optimum[0].multipliers}
         if not self.optimum:
             raise AttributeError(f"no optimum (status {self.status!r})")
         return self.optimum[0].multipliers
@@ -173,10 +230,12 @@ class Solution(rendering.Rendered):
         index = {id(p): i for i, p in enumerate(self.points)}
         opt = [pts[index[id(p)]] for p in self.optimum]
         rep = lambda v: v.xreplace(mapping) if isinstance(v, sp.Basic) else v  # noqa: E731
+        moved = {id(p): pts[i] for i, p in enumerate(self.points)}
         return Solution(self.status, pts, opt, rep(self.value), self.derivation.xreplace(mapping),
                         self.problem, [rep(e) for e in self.remaining],
                         tuple(rep(u) for u in self.unknowns), list(self.evidence), self.message,
-                        [{rep(k): rep(v) for k, v in at.items()} for at in self.approached_at])
+                        [{rep(k): rep(v) for k, v in at.items()} for at in self.approached_at],
+                        [c.xreplace(mapping, moved) for c in self.cases])
 
     def shadow_prices(self, **options):
         """dV*/dc for each constraint's right-hand side, derived and compared with its multiplier
@@ -194,10 +253,13 @@ class Solution(rendering.Rendered):
 
     def __str__(self) -> str:
         lines = [f"status: {self.status}" + (f" ({self.message})" if self.message else "")]
-        if self.value is not None:
+        if self.cases:
+            lines += [f"   {case}" for case in self.cases]
+        elif self.value is not None:
             lines.append(f"value: {_fmt(self.value)}")
+        best = self.optimum + [p for case in self.cases for p in case.optimum]
         for p in self.points:
-            mark = "*" if any(p is q for q in self.optimum) else " "
+            mark = "*" if any(p is q for q in best) else " "
             lines.append(f" {mark} {p}")
         for e in self.remaining:
             lines.append(f"   remaining: {_fmt(e.lhs)} = {_fmt(e.rhs)}" if isinstance(e, sp.Equality)

@@ -31,6 +31,7 @@ from .candidates import active_sets, find_candidates
 from .classify import classify as _classify
 from .pipeline import global_verdict
 from .system import solve_system
+from ..assumptions import assuming
 from ..standard import StandardForm
 
 __all__ = ["standard_form", "active_sets", "kkt_system", "eliminate", "candidates", "classify",
@@ -61,17 +62,23 @@ def candidates(problem, budget=None) -> list:
     """Stage 2 for every active set: the admissible critical points (KKT points and irregular
     points), not yet classified (``kind`` keeps its default until :func:`classify`). Raises
     :class:`~lagropt.runtime.TooLarge` for more inequalities than the solver enumerates."""
-    points, _, _ = find_candidates(standard_form(problem), budget, classify=False)
+    internal = standard_form(problem)
+    with assuming(internal.assumptions):
+        points, _, _ = find_candidates(internal, budget, classify=False)
     return points
 
 
 def classify(problem, points) -> list:
     """Stage 3: the points with the second-order test's ``kind`` and ``reason`` (new points:
     a :class:`~lagropt.Point` is frozen)."""
-    return _classify(standard_form(problem), points)
+    internal = standard_form(problem)
+    with assuming(internal.assumptions):
+        return _classify(internal, points)
 
 
 def verdict(problem, points, budget=None):
     """Stage 4: the global verdict over classified points (a
     :class:`~lagropt.solver.verdict.Verdict`: status, optimum, value, evidence)."""
-    return global_verdict(standard_form(problem), points, budget)
+    internal = standard_form(problem)
+    with assuming(internal.assumptions):
+        return global_verdict(internal, points, budget)

@@ -290,7 +290,11 @@ def conclusion(d: Derivation, internal, points, verdict) -> None:
             continue
         eqs = [sp.Eq(v, p.x[v], evaluate=False) for v in internal.variables] + \
               [sp.Eq(m, p.multipliers[m], evaluate=False) for m in p.multipliers]
+        regions = [c for c in verdict.cases if any(p is q for q in c.optimum)]
         tag = "optimum" if any(p is q for q in verdict.optimum) else "candidate"
+        if regions:
+            tag = "optimum where " + " or ".join(
+                " and ".join(sp.sstr(r) for r in c.conditions) for c in regions)
         d.add("solution", f"Critical point ({tag}):" if p.regular else "Irregular point (the "
               "constraint gradients are dependent):", eqs, point=p.x)
         d.add("value", "The objective there:",
@@ -302,10 +306,27 @@ def conclusion(d: Derivation, internal, points, verdict) -> None:
             d.add("family", f"A family of critical points, free in {', '.join(map(str, p.free))}: "
                   f"{p.reason}.", tuple(sp.Eq(v, p.x[v], evaluate=False) for v in internal.variables)
                   + tuple(p.conditions))
+    if verdict.cases:
+        cases(d, internal, verdict.cases)
     words = {"optimal": "The optimum", "unbounded": "Unbounded", "not_attained": "Not attained",
-             "no_critical_point": "No optimum among the critical points"}
+             "no_critical_point": "No optimum among the critical points",
+             "piecewise": "The optimum by region of the parameters"}
     d.add("verdict", f"{words.get(verdict.status, verdict.status)}: " + "; ".join(verdict.evidence)
           + ("." if verdict.evidence else ""), (), status=verdict.status, value=verdict.value)
+
+
+def cases(d: Derivation, internal, pieces) -> None:
+    """The step of a piecewise answer: each coordinate, multiplier and f as a ``Piecewise`` on
+    the regions' conditions (typeset as cases)."""
+    def by_region(of):
+        return sp.Piecewise(*[(of(piece.optimum[0]), piece.condition) for piece in pieces])
+    first = pieces[0].optimum[0]
+    eqs = [sp.Eq(v, by_region(lambda p, v=v: p.x[v]), evaluate=False) for v in internal.variables]
+    eqs += [sp.Eq(m, by_region(lambda p, m=m: p.multipliers[m]), evaluate=False)
+            for m in first.multipliers]
+    f = sp.Function("f")
+    eqs.append(sp.Eq(f(*internal.variables), by_region(lambda p: p.value), evaluate=False))
+    d.add("cases", "The optimum depends on the parameters, one case per region:", tuple(eqs))
 
 
 def parametric_value(d: Derivation, at, value, remaining, unknowns, **data):

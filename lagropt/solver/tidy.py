@@ -9,6 +9,7 @@ from functools import lru_cache
 import sympy as sp
 
 from .polynomial import simplest_algebraic
+from ..assumptions import active
 
 __all__ = ["final_form", "final_forms_by_symmetry", "value_on_remaining", "collect_powers",
            "proven_equal"]
@@ -162,10 +163,38 @@ def _equal_at_samples(a, b, samples: int = 3) -> bool:
 def final_form(value, powers: bool = True):
     """The shortest of a few exact rewritings (numbers: radicals denested, Floats rationalized).
     ``powers``: also with the powers collected as a textbook prints them (:func:`collect_powers`);
-    False for intermediate matrices, whose entries cancel more readily in SymPy's own forms."""
+    False for intermediate matrices, whose entries cancel more readily in SymPy's own forms.
+    ``Abs(e)`` and ``sign(e)`` of a sign proven under the assumptions on the parameters are
+    replaced by ``e``/``-e`` and ``1``/``-1`` (:func:`refined`)."""
     if not isinstance(value, sp.Basic):
         value = sp.sympify(value)
-    return _final_form(value, powers)
+    return refined(_final_form(value, powers), powers)
+
+
+def _known_sign(e) -> int | None:
+    return 1 if e.is_positive else -1 if e.is_negative else 0 if e.is_zero else None
+
+
+def refined(value, powers: bool = True):
+    """``Abs(e)`` -> ``e`` (``-e``) and ``sign(e)`` -> 1 (-1) where e >= 0 (e <= 0) is proven
+    under the assumptions of the solve under way (:mod:`lagropt.assumptions`): with r > 0,
+    sqrt(2)*(r + Abs(r))/2 reads sqrt(2)*r. Outside the cache of :func:`_final_form`, which
+    knows nothing of assumptions."""
+    facts = active.get()
+    if not facts or not isinstance(value, sp.Basic) or not value.has(sp.Abs, sp.sign):
+        return value
+
+    def sign(e):
+        s = _known_sign(e)
+        return s if s is not None else facts.sign(e, _known_sign)
+
+    def rewrite(e):
+        s = sign(e.args[0])
+        if s is None:
+            return e
+        return (s * e.args[0] if s else sp.S.Zero) if isinstance(e, sp.Abs) else sp.Integer(s)
+    out = value.replace(lambda e: isinstance(e, (sp.Abs, sp.sign)), rewrite)
+    return _final_form(out, powers) if out != value else value
 
 
 def _lambert_exponentials(value):

@@ -10,9 +10,11 @@ functions of a :class:`Case` (the problem and its candidates); the first that re
    convex feasible set: every KKT point is a global optimum;
 3. **compactness** or **coercivity** (:mod:`.certificates`): the optimum exists and is among the
    candidates;
-4. values that depend on the parameters: the best local candidate, not proven global;
-5. **limits** (:mod:`.limits`): exact limits of f along a parametrization of the feasible set
-   show f unbounded, or approaching a bound beyond every candidate (not attained);
+4. **limits** (:mod:`.limits`): exact limits of f along a parametrization of the feasible set
+   (with the parameters symbolic too) show f unbounded, or approaching a bound beyond every
+   candidate (not attained);
+5. values that depend on the parameters: the candidate proven best for every value of the
+   parameters, not proven global; when none is, no candidate is picked (``parametric``);
 6. **numeric probing** (:mod:`.probe`): feasible points far out, as supporting evidence only;
 7. the best local candidate with the evidence gathered (or none when there is none).
 """
@@ -26,10 +28,12 @@ import sympy as sp
 
 from .certificates import coercivity_certificate, compactness_certificate, curvature_certificate
 from .limits import Limits, limit_evidence, numeric_value
+from .piecewise import parameter_conditions, piecewise_cases
+from .requirements import sign_of
 from ..standard import Sense
 
 __all__ = ["Verdict", "Limits", "Case", "CERTIFICATES", "decide", "curvature_certificate",
-           "compactness_certificate", "coercivity_certificate", "best_points"]
+           "compactness_certificate", "coercivity_certificate", "best_points", "dominant"]
 
 
 @dataclass
@@ -41,6 +45,7 @@ class Verdict:
     message: str = ""
     certified: bool = False
     approached_at: list = field(default_factory=list)   # see Solution.approached_at
+    cases: list = field(default_factory=list)           # see Solution.cases (piecewise)
 
 
 def best_points(points, sense: str):
@@ -98,8 +103,9 @@ class Case:
 
     @cached_property
     def best(self):
-        """The best local candidates ([] when there is none, None when values are symbolic)."""
-        return best_points(self.local, self.sense) if self.local else []
+        """The best local candidates ([] when there is none, None when values are symbolic or
+        some candidate is one only under conditions on the parameters)."""
+        return _comparable_best(self.local, self.sense) if self.local else []
 
     @cached_property
     def best_value(self):
@@ -109,7 +115,7 @@ class Case:
     def limits(self) -> Limits:
         isolated = [p for p in (self.best or []) + self.finite if not p.free]
         anchor = isolated[0].x if isolated else None
-        return limit_evidence(self.internal, anchor) if not self.internal.params else Limits()
+        return limit_evidence(self.internal, anchor)
 
 
 # -- the certificates, in the order decide tries them -------------------------------------------
@@ -133,7 +139,12 @@ def curvature(case: Case) -> Verdict | None:
         return None
     kkt = [p for p in case.finite if p.regular and p.kind in (case.sense.word, "inconclusive")]
     kkt = kkt or case.finite
-    best = best_points(kkt, case.sense) or kkt[:1]
+    unconditional = [p for p in kkt if not parameter_conditions(p)]
+    if len(unconditional) < len(kkt) and not unconditional:
+        # each point is a global optimum only where its conditions on the parameters hold
+        return _piecewise(case, kkt, proof) or _undecided(case, kkt, [proof])
+    # KKT points for every parameter value: each is optimal (equal values)
+    best = best_points(unconditional, case.sense) or unconditional[:1]
     return Verdict("optimal", best, best[0].value, [proof], certified=True)
 
 
@@ -142,19 +153,79 @@ def attained(case: Case) -> Verdict | None:
     proof = compactness_certificate(case.internal) or coercivity_certificate(case.internal)
     if not (proof and case.finite):
         return None
-    best = best_points(case.finite, case.sense)
+    best = _comparable_best(case.finite, case.sense)
     if best is None:
-        best = case.finite[:1]
+        best = dominant(case.finite, case.sense)
+        if best is None:
+            return _undecided(case, case.finite, [proof])
     return Verdict("optimal", best, best[0].value, [proof], certified=True)
 
 
 def symbolic_values(case: Case) -> Verdict | None:
-    """Values in the parameters cannot be compared: the first local candidate, unproven."""
+    """Values in the parameters: the local candidate whose value is proven at least as good as
+    every other's for every value of the parameters (the sign of each difference, decided by
+    :func:`.requirements.sign_of`), reported as the best local candidate, not proven global.
+    When no candidate is proven best, none is picked: the status is ``parametric`` with no
+    optimum, and the evidence says which comparisons were undecided."""
     if case.best is not None:
         return None
-    best = case.local[:1]
-    case.evidence.append("values depend on the parameters; global optimality not proven")
-    return Verdict("optimal", best, best[0].value if best else None, case.evidence)
+    best = dominant(case.local, case.sense)
+    if best is None:
+        return _undecided(case, case.local, case.evidence)
+    case.evidence.append(f"f = {sp.sstr(best[0].value)} is at least every other local "
+                         "candidate's value for every value of the parameters; global "
+                         "optimality not proven")
+    return Verdict("optimal", best, best[0].value, case.evidence)
+
+
+def _comparable_best(points, sense):
+    """:func:`best_points` when the points are candidates for every value of the parameters;
+    None when some is one only under conditions (its numeric value does not count where they
+    fail: the comparison is :func:`dominant`'s)."""
+    if any(parameter_conditions(p) for p in points):
+        return None
+    return best_points(points, sense)
+
+
+def _piecewise(case: Case, points, proof) -> Verdict | None:
+    """Each KKT point is a global optimum where its conditions on the parameters hold (the
+    curvature ``proof``): one case per region, when the regions cover the parameters
+    (:mod:`.piecewise`)."""
+    pieces = piecewise_cases(points, case.internal.params, proof)
+    if pieces is None:
+        return None
+    value = sp.Piecewise(*[(piece.value, piece.condition) for piece in pieces])
+    regions = "; ".join(" and ".join(sp.sstr(c) for c in piece.conditions) for piece in pieces)
+    return Verdict("piecewise", [], value, [proof, f"each critical point is one only where its "
+                   f"conditions on the parameters hold; the regions ({regions}) cover every "
+                   "value of the parameters"], "the optimum depends on the parameters: one case "
+                   "per region", certified=True, cases=pieces)
+
+
+def _undecided(case: Case, points, evidence) -> Verdict:
+    """No candidate is proven best for every value of the parameters: none is picked."""
+    values = ", ".join(sorted({sp.sstr(p.value) for p in points}))
+    conditional = [p for p in points if parameter_conditions(p)]
+    why = (f"the candidates' values ({values}) depend on the parameters and could not be "
+           "compared for all their values") + (
+        "; some are candidates only under conditions on the parameters: " + "; ".join(dict.fromkeys(
+            sp.sstr(sp.And(*parameter_conditions(p))) for p in conditional)) if conditional else "")
+    return Verdict("parametric", [], None, list(evidence) + [why],
+                   "which candidate is optimal depends on the parameters and was not decided")
+
+
+def dominant(points, sense: Sense) -> list | None:
+    """The points whose value is proven at least as good as every other point's for every value
+    of the parameters (ties: every point with a proven equal value), or None when no point is.
+    A point that is a candidate only under conditions on the parameters is never dominant (it
+    is no candidate where they fail)."""
+    for p in points:
+        if parameter_conditions(p):
+            continue
+        signs = [sign_of(sense.sign * (p.value - q.value)) for q in points if q is not p]
+        if all(s in (0, 1) for s in signs):
+            return [q for q in points if q is p or sign_of(p.value - q.value) == 0]
+    return None
 
 
 def unbounded_limit(case: Case) -> Verdict | None:
@@ -169,6 +240,8 @@ def unbounded_limit(case: Case) -> Verdict | None:
 def better_limit(case: Case) -> Verdict | None:
     """A finite limit of f beyond every candidate: no candidate is optimal."""
     best, best_value, sense = case.best, case.best_value, case.sense
+    if best is None:
+        return None          # symbolic values: compared in symbolic_values
     finite_limits = [(numeric_value(lim), lim, d) for lim, d in case.limits.found
                      if lim.is_finite is not False and numeric_value(lim) is not None]
     better = [(v, lim, d) for v, lim, d in finite_limits if best_value is None or
@@ -216,8 +289,8 @@ def best_candidate(case: Case) -> Verdict:
     return Verdict("optimal", case.best, case.best[0].value, evidence)
 
 
-CERTIFICATES = [constant_objective, curvature, attained, symbolic_values, unbounded_limit,
-                better_limit, far_probing, best_candidate]
+CERTIFICATES = [constant_objective, curvature, attained, unbounded_limit, better_limit,
+                symbolic_values, far_probing, best_candidate]
 """Tried in order by :func:`decide`; each returns a :class:`Verdict` or None (next one)."""
 
 def decide(internal, points, *, probe=True) -> Verdict:
