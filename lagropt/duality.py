@@ -337,9 +337,9 @@ def _dual_problem(problem, function, domain):
         bound = sp.Le if isinstance(function, sp.Min) else sp.Ge
         constraints += [bound(t, branch) for branch in function.args]
         return Problem(t, sense, constraints, variables=(t,) + problem.multipliers,
-                       params=problem.params)
+                       params=problem.params, assume=list(problem.assumptions.relations))
     return Problem(function, sense, constraints, variables=problem.multipliers,
-                   params=problem.params)
+                   params=problem.params, assume=list(problem.assumptions.relations))
 
 
 def _one_multiplier_branch_optimum(problem, q, m, d):

@@ -352,7 +352,7 @@ def _shifted_problem(problem, number, c, only=None):
             op = {"<=": sp.Lt, ">=": sp.Gt}[relation]
         subject_to.append(op(fn, 0))
     return Problem(problem.objective, problem.sense, subject_to, variables=problem.variables,
-                   params=problem.params + (c,))
+                   params=problem.params + (c,), assume=list(problem.assumptions.relations))
 
 
 def _binding_numbers(problem, point) -> list:

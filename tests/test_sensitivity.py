@@ -41,7 +41,7 @@ third = sp.Rational(1, 3)
 
 def _cobb_douglas():
     return lg.maximize(x**a * y**(1 - a), [sp.Eq(p * x + q * y, m)],
-                       variables=[x, y], params=[p, q, m, a]).solve()
+                       variables=[x, y], params=[p, q, m, a], assume=[a < 1]).solve()
 
 
 def _at_third(expr):

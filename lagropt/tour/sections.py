@@ -414,7 +414,7 @@ def multipliers(tour) -> None:
 
     x, y, p, q, m, a = sp.symbols("x y p q m a", positive=True)
     sol = maximize(x**a * y**(1 - a), [sp.Eq(p * x + q * y, m)], variables=[x, y],
-                   params=[p, q, m, a]).solve()
+                   params=[p, q, m, a], assume=[a < 1]).solve()
     at = {p: 2, q: 3, m: 12, a: sp.Rational(1, 3)}
     tour.heading("Cobb-Douglas: the marginal utility of income")
     prices = sol.shadow_prices()
