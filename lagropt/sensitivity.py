@@ -542,13 +542,17 @@ def _by_closed_form(point, param) -> dict:
 
 
 def _shortest(expr, conditions=()):
-    """The shortest of expr simplified and its positive-base form (:func:`_positive_form`),
-    the latter only when :func:`_same` confirms it equal."""
-    simple = sp.simplify(expr)
-    forced = _positive_form(expr)
-    if sp.count_ops(forced) < sp.count_ops(simple) and _same(forced, simple, conditions):
-        return forced
-    return simple
+    """The shortest of expr, its final form (:func:`lagropt.solver.tidy.final_form`: powers
+    collected as a textbook prints them), its simplification and its positive-base form
+    (:func:`_positive_form`); a rewriting only when :func:`_same` confirms it equal."""
+    from .solver.tidy import final_form
+
+    expr = sp.sympify(expr)
+    best = expr
+    for form in (final_form(expr), sp.simplify(expr), _positive_form(expr)):
+        if sp.count_ops(form) < sp.count_ops(best) and _same(form, expr, conditions):
+            best = form
+    return best
 
 
 def _envelope_in_param(problem, point, param):
