@@ -35,7 +35,6 @@ KNOWN_GAPS = {
     "HS40": "the exact solver's error is hidden behind a pickling error; numeric fallback",
     "HS43": "numeric only: three inequalities, the exact solve does not finish in 5 s",
     "HS46": "numeric only: sin(x4 - x5) in a constraint",
-    "HS53": "numeric only: its inactive bounds push it off the exact path",
     "HS71": "the exact solve runs out of time (SymPy's lex Groebner basis of its KKT system); "
             "the fallback gets what is left of the 5 s and may time out too",
     "cobb-douglas-sqrt": "unsolved: the fallback needs parameter values (symbolic prices)",

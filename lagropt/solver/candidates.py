@@ -249,31 +249,69 @@ def irregular_points(internal, active, budget=None) -> list[Point]:
 
 # -- the stage: every active set's KKT system, eliminated, as candidates ----------------------
 
-def find_candidates(internal, budget=None, classify=True):
+def find_candidates(internal, budget=None, classify=True, stop=None):
     """Every admissible KKT point over all active sets, the irregular points, classified;
-    with the branches left unsolved and the cases for the derivation."""
-    if len(internal.h) > MAX_INEQUALITIES:
-        raise TooLarge(f"{len(internal.h)} inequalities make 2^{len(internal.h)} active sets, "
-                       f"more than the exact solver enumerates (at most {MAX_INEQUALITIES} "
-                       "inequalities)")
+    with the branches left unsolved and the cases for the derivation.
+
+    ``stop`` (an :class:`~lagropt.solver.early_stop.EarlyStop`, for a convex problem) ends the
+    enumeration after the first active set that yields a strict KKT optimum, the unique global
+    one; it records how many sets were examined and skipped. With it, more than
+    :data:`MAX_INEQUALITIES` inequalities are allowed, and the first 2^MAX_INEQUALITIES sets
+    (by size) are examined before giving up as too large."""
+    count = len(internal.h)
+    if count > MAX_INEQUALITIES and stop is None:
+        raise TooLarge(_too_many(count))
     candidates, residual, cases = [], [], []
-    for active in active_sets(internal):
-        eqs, unknowns, owners = internal.kkt_system(active)
-        branches = solve_system(eqs, unknowns, primary=internal.variables, owners=owners,
-                                budget=budget)
-        for b in branches:
-            cases.append((active, b))
-            if b.status == "infeasible":
-                continue
-            if b.status == "residual":
-                residual.append((active, b))
-                continue
-            candidates.extend(points_from_branch(internal, active, b))
-        candidates.extend(irregular_points(internal, active, budget))
+    for n, active in enumerate(active_sets(internal)):
+        if n == 2 ** MAX_INEQUALITIES:
+            raise TooLarge(_too_many(count) + "; f is convex, but no strict KKT optimum was "
+                           f"found among the first {n} active sets")
+        found = _solve_active_set(internal, active, budget, cases, residual)
+        candidates.extend(found)
+        if stop is not None and _stops(stop, internal, found):
+            stop.examined, stop.skipped = n + 1, _set_count(internal) - (n + 1)
+            break
     points = dedupe(candidates)
     if classify:
         points = classify_points(internal, points)
     return points, residual, cases
+
+
+def _too_many(count) -> str:
+    return (f"{count} inequalities make 2^{count} active sets, more than the exact solver "
+            f"enumerates (at most {MAX_INEQUALITIES} inequalities)")
+
+
+def _solve_active_set(internal, active, budget, cases, residual) -> list[Point]:
+    """The admissible points of one active set (its KKT system's branches, then its irregular
+    points); the cases and the residual branches appended to ``cases`` and ``residual``."""
+    eqs, unknowns, owners = internal.kkt_system(active)
+    branches = solve_system(eqs, unknowns, primary=internal.variables, owners=owners,
+                            budget=budget)
+    found = []
+    for b in branches:
+        cases.append((active, b))
+        if b.status == "infeasible":
+            continue
+        if b.status == "residual":
+            residual.append((active, b))
+            continue
+        found.extend(points_from_branch(internal, active, b))
+    return found + irregular_points(internal, active, budget)
+
+
+def _stops(stop, internal, found) -> bool:
+    """Whether a point of this active set ends the enumeration (``stop.decides``)."""
+    for p in found:
+        if stop.decides(internal, p):
+            stop.point = p
+            return True
+    return False
+
+
+def _set_count(internal) -> int:
+    """How many active sets :func:`active_sets` yields: 2^(non-strict inequalities)."""
+    return 2 ** sum(1 for strict in internal.strict if not strict)
 
 
 def active_sets(internal):
