@@ -10,7 +10,9 @@ become points, an interval stays as a family with its range.
 :func:`find_candidates` is the stage the solver runs: for every active set of the inequalities
 (:func:`active_sets`), the KKT system of the standard form
 (:meth:`~lagropt.standard.StandardForm.kkt_system`) goes to the elimination
-(:func:`~lagropt.solver.system.solve_system`), and its branches become candidates here.
+(:func:`~lagropt.solver.system.solve_system`), and its branches become candidates here. On a
+convex problem the enumeration ends at the first strict KKT optimum
+(:mod:`~lagropt.solver.early_stop`).
 
 Irregular points (where the gradients of the active constraints are linearly dependent, so that
 the Lagrange conditions need not hold: min x on y^2 = x^3 at the origin) are found from the
