@@ -13,7 +13,7 @@ import sys
 import sympy as sp
 
 import lagropt
-from lagropt.solver.candidates import find_candidates
+from lagropt.solver.candidates import active_sets, find_candidates
 from lagropt.solver.early_stop import convex_stop
 from lagropt.standard import StandardForm
 
@@ -46,15 +46,56 @@ def test_a_convex_problem_with_twelve_bounds_is_solved_exactly_not_too_large():
 
 
 def test_the_stop_counts_the_sets_examined_and_skipped():
-    # The same problem: the empty set gives (1, 2), infeasible; x <= 1/2 is the first
-    # inequality, so the second set examined ({x <= 1/2}) gives the optimum: 2 examined,
-    # 2^12 - 2 = 4094 skipped.
+    # The same problem: a numeric search (SLSQP) ends at (1/2, 2), where only x <= 1/2 (the
+    # first inequality) is active, so that set is solved first and gives the optimum:
+    # 1 examined, 2^12 - 1 = 4095 skipped.
     internal = StandardForm(lagropt.minimize((x - 1) ** 2 + (y - 2) ** 2, _twelve_bounds()))
     stop = convex_stop(internal)
-    assert stop is not None
+    assert stop is not None and stop.first == (0,)
     points, residual, _ = find_candidates(internal, stop=stop)
-    assert stop.fired and (stop.examined, stop.skipped) == (2, 4094)
+    assert stop.fired and (stop.examined, stop.skipped) == (1, 4095)
     assert not residual and [p.x for p in points] == [{x: HALF, y: 2}]
+
+
+def test_without_the_hint_the_sets_go_by_size():
+    # Without the numeric hint: the empty set first (its point (1, 2) violates x <= 1/2), then
+    # {x <= 1/2}: 2 examined, 4094 skipped, the same point.
+    internal = StandardForm(lagropt.minimize((x - 1) ** 2 + (y - 2) ** 2, _twelve_bounds()))
+    stop = convex_stop(internal)
+    stop.first = None
+    points, _, _ = find_candidates(internal, stop=stop)
+    assert (stop.examined, stop.skipped) == (2, 4094)
+    assert [p.x for p in points] == [{x: HALF, y: 2}]
+
+
+def test_the_numeric_hint_puts_the_optimal_active_set_first():
+    # minimize (x - 5)^2 + (y - 5)^2 + (z - 5)^2 on x, y, z <= 1 (the last three of twelve
+    # bounds; the nine others are x, y, z >= -1, -2, -3). By hand: each coordinate is pushed to
+    # its upper bound 1, f = 3 * 4^2 = 48, every multiplier 2(5 - 1) = 8. By size the set
+    # {x <= 1, y <= 1, z <= 1} would come after 1 + 12 + 66 + 219 others (those of size 3
+    # before it in lexicographic order); the hint makes it the first and only one solved.
+    z = sp.Symbol("z", real=True)
+    bounds = [v >= -k for v in (x, y, z) for k in (1, 2, 3)] + [x <= 1, y <= 1, z <= 1]
+    problem = lagropt.minimize((x - 5) ** 2 + (y - 5) ** 2 + (z - 5) ** 2, bounds)
+    internal = StandardForm(problem)
+    stop = convex_stop(internal)
+    assert stop.first == (9, 10, 11)
+    find_candidates(internal, stop=stop)
+    assert (stop.examined, stop.skipped) == (1, 4095)
+    sol = problem.solve(numeric=False)
+    assert sol.status == "optimal" and sol.value == 48
+    (p,) = sol.optimum
+    assert p.x == {x: 1, y: 1, z: 1} and set(p.active) == {10, 11, 12}
+    assert all(p.multipliers[sp.Symbol(f"mu_{j}", real=True)] == 8 for j in (10, 11, 12))
+    assert any("numeric local search" in e for e in sol.evidence)
+
+
+def test_active_sets_with_a_first_set_yield_it_once():
+    internal = StandardForm(lagropt.minimize((x - 1) ** 2, [x >= 0, x <= 2, y >= 0]))
+    assert list(active_sets(internal)) == [(), (0,), (1,), (2,), (0, 1), (0, 2), (1, 2),
+                                           (0, 1, 2)]
+    assert list(active_sets(internal, (1, 2))) == [(1, 2), (), (0,), (1,), (2,), (0, 1),
+                                                   (0, 2), (0, 1, 2)]
 
 
 def test_a_concave_maximization_stops_early_too():
@@ -65,7 +106,8 @@ def test_a_concave_maximization_stops_early_too():
                            [x <= HALF, x >= -5, y <= 8, y >= -8]).solve(numeric=False)
     assert sol.status == "optimal" and sol.value == -sp.Rational(1, 4)
     assert [p.x for p in sol.optimum] == [{x: HALF, y: 2}]
-    assert any("the other 14 active sets " + SKIPPED in e for e in sol.evidence), sol.evidence
+    # 4 inequalities, 16 sets; the numeric hint puts {x <= 1/2} first: 15 skipped
+    assert any("the other 15 active sets " + SKIPPED in e for e in sol.evidence), sol.evidence
 
 
 def test_non_unique_minimizers_do_not_stop_the_enumeration():

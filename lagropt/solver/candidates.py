@@ -264,7 +264,8 @@ def find_candidates(internal, budget=None, classify=True, stop=None):
     if count > MAX_INEQUALITIES and stop is None:
         raise TooLarge(_too_many(count))
     candidates, residual, cases = [], [], []
-    for n, active in enumerate(active_sets(internal)):
+    first = stop.first if stop is not None else None
+    for n, active in enumerate(active_sets(internal, first)):
         if n == 2 ** MAX_INEQUALITIES:
             raise TooLarge(_too_many(count) + "; f is convex, but no strict KKT optimum was "
                            f"found among the first {n} active sets")
@@ -316,11 +317,14 @@ def _set_count(internal) -> int:
     return 2 ** sum(1 for strict in internal.strict if not strict)
 
 
-def active_sets(internal):
-    """Subsets of the non-strict inequalities, smallest first (strict ones are never active)."""
+def active_sets(internal, first=None):
+    """Subsets of the non-strict inequalities, smallest first (strict ones are never active);
+    ``first`` (a subset, sorted) before all, and then not again."""
     usable = [j for j, strict in enumerate(internal.strict) if not strict]
+    if first is not None:
+        yield tuple(first)
     for k in range(len(usable) + 1):
-        yield from itertools.combinations(usable, k)
+        yield from (a for a in itertools.combinations(usable, k) if a != first)
 
 
 def parametric_point(internal, active, branch):
