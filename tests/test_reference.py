@@ -34,7 +34,7 @@ KNOWN_GAPS = {
     "HS26": "numeric only: no exact method solves its KKT system",
     "HS40": "the exact solver's error is hidden behind a pickling error; numeric fallback",
     "HS43": "numeric only: three inequalities, the exact solve does not finish in 5 s",
-    "HS46": "numeric only (1.9 s CPU): sin(x4 - x5) in a constraint; no exact method solves "
+    "HS46": "numeric only (3.3 s CPU): sin(x4 - x5) in a constraint; no exact method solves "
             "its KKT system, though x* = (1, 1, 1, 1, 1) is exact",
     "HS71": "the exact solve runs out of time (SymPy's lex Groebner basis of its KKT system); "
             "the fallback gets what is left of the 5 s and may time out too",

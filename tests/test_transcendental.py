@@ -1,5 +1,5 @@
 """What the elimination does with trigonometric equations it cannot isolate
-(lagropt/solver/system.py: _never_zero, _trigonometric_knot, the sympy.solve memo).
+(lagropt/solver/system.py: _never_zero, the sympy.solve memo).
 
 The expected answers are derived by hand in the comment beside each test.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sympy as sp
 
 import lagropt.solver.system as system
-from lagropt.solver.system import _never_zero, _trigonometric_knot, solve_system
+from lagropt.solver.system import _never_zero, solve_system
 
 x, y, lam = sp.symbols("x y lambda", real=True)
 
@@ -30,26 +30,6 @@ def test_such_a_branch_is_infeasible_without_calling_sympy_solve(monkeypatch):
     monkeypatch.setattr(system, "_sympy_solve", _must_not_be_called)
     (branch,) = solve_system([sp.sin(x - y) - 2 * sp.sqrt(2), sp.cos(x - y)], [x, y])
     assert branch.status == "infeasible" and "no real solution" in branch.note
-
-
-def test_a_trigonometric_knot_is_recognised():
-    # x = cos(x): x inside and outside cos, no closed form (the Dottie number 0.739...)
-    assert _trigonometric_knot([x - sp.cos(x)], [x])
-    # x sin(y) = 1, x^2 + y = cos(y): y is knotted in the second, the first is not purely
-    # trigonometric (sympy.solve gives up on it: "could not solve y - cos(y) + sin(y)**(-2)")
-    assert _trigonometric_knot([x * sp.sin(y) - 1, x ** 2 + y - sp.cos(y)], [x, y])
-    # sin(x) = 0 fixes x (0 or pi), then 2x = lambda cos(x) fixes lambda: sympy.solve may start
-    assert not _trigonometric_knot([2 * x - lam * sp.cos(x), sp.sin(x)], [x, lam])
-    # no unknown inside and outside a trigonometric function: x = 2, then sin(y) = 1/2
-    assert not _trigonometric_knot([x * sp.sin(y) - 1, x - 2], [x, y])
-    # no trigonometric function at all
-    assert not _trigonometric_knot([x ** 2 - y, x - y], [x, y])
-
-
-def test_a_knot_is_left_unsolved_without_calling_sympy_solve(monkeypatch):
-    monkeypatch.setattr(system, "_sympy_solve", _must_not_be_called)
-    (branch,) = solve_system([x - sp.cos(x)], [x])
-    assert branch.status == "residual" and branch.equations
 
 
 def test_sympy_solve_meets_a_system_once_up_to_signs_and_repeats(monkeypatch):

@@ -594,33 +594,9 @@ def _enclosure(expr, box):
     return expr.func(*args)
 
 
-def _trigonometric_knot(eqs, unknowns) -> bool:
-    """Some equation holds an unknown both inside a trigonometric function and outside it, as
-    x = cos(x) does (its root, the Dottie number, has no closed form; sympy.solve raises "could
-    not solve"), and no equation is purely trigonometric (sin(x4 - x5) = 1 is: it fixes the
-    argument). This is what reaches sympy.solve from HS46's and HS77's KKT systems after every
-    isolation failed, and sympy.solve spent its whole share of the budget on it in vain.
-    A heuristic for when not to try: skipping sympy.solve costs no wrong answer, the branch
-    stays unsolved (and is solved numerically)."""
-    knot = False
-    for e in eqs:
-        periodic = [a for a in e.atoms(*_PERIODIC) if a.free_symbols & set(unknowns)]
-        if not periodic:
-            continue
-        inside = set().union(*[a.free_symbols for a in periodic]) & set(unknowns)
-        outside = e.xreplace({a: sp.Dummy() for a in periodic}).free_symbols & set(unknowns)
-        if not outside:
-            return False                # purely trigonometric: sympy.solve may start here
-        knot = knot or bool(inside & outside)
-    return knot
-
-
 def _hopeless(eqs, unknowns) -> bool:
-    """No closed form exists, so sympy.solve is not worth its time: an unknown inside
-    exponentials whose rates have no rational ratio (e^{-eps_1 u}, e^{-eps_2 u}), or a
-    trigonometric knot (:func:`_trigonometric_knot`)."""
-    if _trigonometric_knot(eqs, unknowns):
-        return True
+    """An unknown inside exponentials whose rates have no rational ratio (e^{-eps_1 u},
+    e^{-eps_2 u}): no closed form exists, so sympy.solve is not worth its time."""
     for u in unknowns:
         rates = set()
         for e in eqs:
