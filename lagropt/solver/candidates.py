@@ -10,7 +10,9 @@ become points, an interval stays as a family with its range.
 :func:`find_candidates` is the stage the solver runs: for every active set of the inequalities
 (:func:`active_sets`), the KKT system of the standard form
 (:meth:`~lagropt.standard.StandardForm.kkt_system`) goes to the elimination
-(:func:`~lagropt.solver.system.solve_system`), and its branches become candidates here.
+(:func:`~lagropt.solver.system.solve_system`), and its branches become candidates here. On a
+convex problem the enumeration ends at the first strict KKT optimum
+(:mod:`~lagropt.solver.early_stop`).
 
 Irregular points (where the gradients of the active constraints are linearly dependent, so that
 the Lagrange conditions need not hold: min x on y^2 = x^3 at the origin) are found from the
@@ -328,17 +330,26 @@ def irregular_points(internal, active, budget=None) -> list[Point]:
 
 # -- the stage: every active set's KKT system, eliminated, as candidates ----------------------
 
-def find_candidates(internal, budget=None, classify=True):
+def find_candidates(internal, budget=None, classify=True, stop=None):
     """Every admissible KKT point over all active sets, the irregular points, classified;
-    with the branches left unsolved and the cases for the derivation."""
-    if len(internal.h) > MAX_INEQUALITIES:
-        raise TooLarge(f"{len(internal.h)} inequalities make 2^{len(internal.h)} active sets, "
-                       f"more than the exact solver enumerates (at most {MAX_INEQUALITIES} "
-                       "inequalities)")
+    with the branches left unsolved and the cases for the derivation.
+
+    ``stop`` (an :class:`~lagropt.solver.early_stop.EarlyStop`, for a convex problem) ends the
+    enumeration after the first active set that yields a strict KKT optimum, the unique global
+    one; it records how many sets were examined and skipped. With it, more than
+    :data:`MAX_INEQUALITIES` inequalities are allowed, and the first 2^MAX_INEQUALITIES sets
+    (by size) are examined before giving up as too large."""
+    count = len(internal.h)
+    if count > MAX_INEQUALITIES and stop is None:
+        raise TooLarge(_too_many(count))
     candidates, residual, cases = [], [], []
     symmetry = variable_symmetry(internal) if internal.h else None
     solved = {}               # active set -> (branches, points) when a symmetry may map it
-    for active in active_sets(internal):
+    first = stop.first if stop is not None else None
+    for n, active in enumerate(active_sets(internal, first)):
+        if n == 2 ** MAX_INEQUALITIES:
+            raise TooLarge(_too_many(count) + "; f is convex, but no strict KKT optimum was "
+                           f"found among the first {n} active sets")
         image = symmetry.image_of_solved(active, solved) if symmetry else None
         if image is not None:            # solved once per orbit: the earlier set's, mapped
             earlier, perm = image
@@ -351,10 +362,18 @@ def find_candidates(internal, budget=None, classify=True):
         cases.extend((active, b) for b in branches)
         residual.extend((active, b) for b in branches if b.status == "residual")
         candidates.extend(found)
+        if stop is not None and _stops(stop, internal, found):
+            stop.examined, stop.skipped = n + 1, _set_count(internal) - (n + 1)
+            break
     points = dedupe(candidates)
     if classify:
         points = classify_points(internal, points)
     return points, residual, cases
+
+
+def _too_many(count) -> str:
+    return (f"{count} inequalities make 2^{count} active sets, more than the exact solver "
+            f"enumerates (at most {MAX_INEQUALITIES} inequalities)")
 
 
 def _solve_active_set(internal, active, budget):
@@ -370,11 +389,28 @@ def _solve_active_set(internal, active, budget):
     return branches, found + irregular_points(internal, active, budget)
 
 
-def active_sets(internal):
-    """Subsets of the non-strict inequalities, smallest first (strict ones are never active)."""
+def _stops(stop, internal, found) -> bool:
+    """Whether a point of this active set ends the enumeration (``stop.decides``)."""
+    for p in found:
+        if stop.decides(internal, p):
+            stop.point = p
+            return True
+    return False
+
+
+def _set_count(internal) -> int:
+    """How many active sets :func:`active_sets` yields: 2^(non-strict inequalities)."""
+    return 2 ** sum(1 for strict in internal.strict if not strict)
+
+
+def active_sets(internal, first=None):
+    """Subsets of the non-strict inequalities, smallest first (strict ones are never active);
+    ``first`` (a subset, sorted) before all, and then not again."""
     usable = [j for j, strict in enumerate(internal.strict) if not strict]
+    if first is not None:
+        yield tuple(first)
     for k in range(len(usable) + 1):
-        yield from itertools.combinations(usable, k)
+        yield from (a for a in itertools.combinations(usable, k) if a != first)
 
 
 def parametric_point(internal, active, branch):

@@ -30,8 +30,8 @@ from .system import is_zero
 from .tidy import final_form, final_forms_by_symmetry
 from ..standard import Sense
 
-__all__ = ["Classification", "classify", "classify_candidate", "classify_point", "inertia",
-           "sign_of"]
+__all__ = ["Classification", "classify", "classify_candidate", "classify_point",
+           "exact_second_order", "inertia", "sign_of"]
 
 
 @dataclass
@@ -273,13 +273,8 @@ def classify_candidate(internal, p):
             return p
         kind, reason = Prober(internal).local_kind(_floats(p.x, internal.variables))
         return replace(p, kind=kind, reason=p.reason + "; " + reason)
-    active = tuple(j - 1 for j in p.active)
-    strong = tuple(j for j in active if sign_of(p.multipliers[internal.mus[j]]) != 0)
-    weak = tuple(j for j in active if j not in strong)
-    at = {**p.x, **p.multipliers}
-    c = classify_point(internal.hessian_of_lagrangian(active), internal.jacobian(strong), at,
-                       sense=internal.sense, objective=internal.f,
-                       constraints=internal.active_functions(strong), variables=internal.variables)
+    active, strong, weak = _split_active(internal, p)
+    c = exact_second_order(internal, p)
     kind, reason = c.kind, c.reason
     numeric_ok = not p.x_has_symbols() and not internal.params
     if weak and c.kind in ("saddle", "inconclusive") and numeric_ok:
@@ -289,6 +284,28 @@ def classify_candidate(internal, p):
         if probed != "inconclusive":
             kind, reason = probed, f"{c.reason}; {why}"
     return replace(p, kind=kind, reason=reason)
+
+
+def _split_active(internal, p):
+    """(active, strongly active, weakly active) inequality indices from 0: weakly active ones
+    have multiplier 0."""
+    active = tuple(j - 1 for j in p.active)
+    strong = tuple(j for j in active if sign_of(p.multipliers[internal.mus[j]]) != 0)
+    return active, strong, tuple(j for j in active if j not in strong)
+
+
+def exact_second_order(internal, p, higher_order: bool = True) -> Classification:
+    """The exact second-order test at a regular isolated KKT point (:func:`classify_point`):
+    the Hessian of L on the tangent space of the equalities and the strongly active
+    inequalities (definite there: the second-order sufficient condition, a strict local
+    optimum), and when that is singular, if ``higher_order``, the first non-vanishing
+    derivative along the constraints; no numeric comparison."""
+    active, strong, _ = _split_active(internal, p)
+    return classify_point(internal.hessian_of_lagrangian(active), internal.jacobian(strong),
+                          {**p.x, **p.multipliers}, sense=internal.sense,
+                          objective=internal.f if higher_order else None,
+                          constraints=internal.active_functions(strong),
+                          variables=internal.variables)
 
 
 def _floats(x, variables):

@@ -26,6 +26,7 @@ from .candidates import MAX_INEQUALITIES, find_candidates, parametric_point
 from .certificates import curvature_certificate
 from .classify import classify, classify_candidate
 from .closure import closure_verdict, is_open
+from .early_stop import convex_stop
 from .family import is_family_problem, solve_family
 from .feasibility import infeasible_constraints
 from .result import Solution
@@ -55,15 +56,20 @@ def _solve_exact(internal, budget) -> Solution:
         return _infeasible(steps.decided_false(internal), "SymPy decided a constraint is False: "
                            "it has no real solution (e.g. x**2 + y**2 = -1 for real x, y)")
     derivation = steps.opening(internal)                                # L, the N + K equations
-    points, residual, cases = find_candidates(internal, budget, classify=False)
+    stop = convex_stop(internal)                # convex: the first strict KKT optimum ends it
+    points, residual, cases = find_candidates(internal, budget, classify=False, stop=stop)
     points = classify(internal, points)                                 # second-order tests
     steps.elimination(derivation, internal, cases)
+    if stop is not None and stop.fired:
+        stop.step(derivation)
     if residual:
         return _unsolved_or_parametric(internal, derivation, points, residual)
     why = infeasible_constraints(internal, budget) if not points else None
     if why:
         return _infeasible(derivation, why)
     verdict = global_verdict(internal, points, budget)
+    if stop is not None and stop.fired and verdict.certified:
+        verdict.evidence.append(stop.sentence())
     steps.conclusion(derivation, internal, points, verdict)
     return Solution(verdict.status, points, verdict.optimum, verdict.value, derivation,
                     evidence=verdict.evidence, message=_with_periodic_note(internal, verdict),

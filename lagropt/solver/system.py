@@ -26,6 +26,7 @@ factor splits keep every factor.
 
 from __future__ import annotations
 
+import operator
 from functools import cached_property, lru_cache, reduce
 from dataclasses import dataclass, field, replace
 
@@ -41,6 +42,7 @@ from ..runtime import Budget, TimeLimit, TooLarge, run_in_worker
 __all__ = ["Op", "Branch", "Step", "Work", "STRATEGIES", "solve_system", "is_zero"]
 
 SYMPY_SOLVE_SECONDS = 1.5   # CPU seconds at most for one sympy.solve on what elimination left
+_PERIODIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
 
 
 def _sample_value(sym, rng):
@@ -462,6 +464,10 @@ def _solve_rest(branch, budget) -> list[Branch]:
     """What no isolation, split, Groebner basis or exp-polynomial solved: sympy.solve."""
     eqs, unknowns = branch.equations, [u for u in branch.unknowns if any(e.has(u) for e in branch.equations)]
     free = [u for u in branch.unknowns if u not in unknowns]
+    bounded = next((e for e in eqs if _never_zero(e, unknowns)), None)
+    if bounded is not None:
+        return [replace(branch, status="infeasible", note=f"{sp.sstr(bounded)} = 0 has no real "
+                        "solution (its range over the reals excludes 0)")]
     sols = None if _hopeless(eqs, unknowns) else _sympy_solve(eqs, unknowns, budget)
     if sols is None:
         branch.status = "residual"
@@ -636,6 +642,42 @@ def _log_form(d, root):
     return value if isinstance(root, sp.CRootOf) else sp.expand_log(value, force=True)
 
 
+def _never_zero(eq, unknowns) -> bool:
+    """Whether ``eq`` = 0 has no real solution, shown by interval arithmetic: with every
+    unknown ranging over the reals, the enclosure of eq's range (the true range lies inside it)
+    excludes 0. Tried only on equations with a trigonometric function of the unknowns, whose
+    bounded range decides it (sin(x4 - x5) = 2 sqrt(2): sin lies in [-1, 1])."""
+    if not any(a.free_symbols & set(unknowns) for a in eq.atoms(*_PERIODIC)):
+        return False
+    everywhere = sp.AccumBounds(-sp.oo, sp.oo)
+    try:
+        rng = _enclosure(eq, {u: everywhere for u in unknowns})
+    except Exception:  # noqa: BLE001 - SymPy's interval arithmetic failing shows nothing
+        return False
+    if not isinstance(rng, sp.AccumBounds):
+        return False
+    lo, hi = rng.min, rng.max
+    return bool(lo.is_extended_real and hi.is_extended_real and (lo > 0 or hi < 0))
+
+
+def _enclosure(expr, box):
+    """expr with its symbols replaced by the intervals of ``box``, evaluated bottom up through
+    the arithmetic operators (``Add(AccumBounds(-1, 1), -2*sqrt(2))`` as built by xreplace
+    stays unevaluated; ``AccumBounds(-1, 1) - 2*sqrt(2)`` is an interval)."""
+    if expr in box:
+        return box[expr]
+    if not expr.args:
+        return expr
+    args = [_enclosure(a, box) for a in expr.args]
+    if isinstance(expr, sp.Add):
+        return reduce(operator.add, args)
+    if isinstance(expr, sp.Mul):
+        return reduce(operator.mul, args)
+    if isinstance(expr, sp.Pow):
+        return args[0] ** args[1]
+    return expr.func(*args)
+
+
 def _hopeless(eqs, unknowns) -> bool:
     """An unknown inside exponentials whose rates have no rational ratio (e^{-eps_1 u},
     e^{-eps_2 u}): no closed form exists, so sympy.solve is not worth its time."""
@@ -651,9 +693,30 @@ def _hopeless(eqs, unknowns) -> bool:
     return False
 
 
+_SOLVED: dict = {}        # (distinct equations, unknowns) -> what sympy.solve returned
+
+
 def _sympy_solve(eqs, unknowns, budget):
     """sympy.solve on what is left, in a worker with at most 1.5 s CPU (30% of what the
-    exact solve has left), since it can hang on small systems."""
+    exact solve has left), since it can hang on small systems. Equations equal up to sign are
+    given once, and a system solved before (the same subsystem met on several branches:
+    HS46's irregular points meet sin(x4 - x5) = 1, cos(x4 - x5) = 0 seven times) is not
+    solved again; only answers are remembered, never a failure."""
+    distinct = tuple(dict.fromkeys(-e if e.could_extract_minus_sign() else e for e in eqs))
+    key = (frozenset(distinct), tuple(unknowns))
+    if key not in _SOLVED:
+        sols = _sympy_solve_once(list(distinct), unknowns, budget)
+        if sols is None:
+            return None
+        if len(_SOLVED) >= 1024:        # a long session: forget the oldest half
+            for old in list(_SOLVED)[:512]:
+                del _SOLVED[old]
+        _SOLVED[key] = sols
+    return _SOLVED[key]
+
+
+def _sympy_solve_once(eqs, unknowns, budget):
+    """One sympy.solve in a worker under its share of the budget (see :func:`_sympy_solve`)."""
     left = None if budget is None else budget.left()
     share = SYMPY_SOLVE_SECONDS if left is None else max(0.05, min(SYMPY_SOLVE_SECONDS, 0.3 * left))
     part = Budget(share) if budget is None else budget.part(share)
