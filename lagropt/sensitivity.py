@@ -103,6 +103,12 @@ def envelope_rate(problem, point, number: int):
     return sp.simplify(sp.diff(L, c).xreplace(values))
 
 
+def _validity(problem, point) -> tuple:
+    """Where the point's closed form holds: its own conditions and the problem's assumptions
+    (the random points of :func:`_same` are drawn there)."""
+    return tuple(point.conditions) + tuple(problem.assumptions.relations)
+
+
 def _at(point):
     return {**point.x, **point.multipliers}
 
@@ -126,13 +132,13 @@ def kkt_rates(problem, point, theta, shift=None, expected=None):
         at[shift[1]] = sp.S.Zero
     J = F.jacobian(z).xreplace(at).applyfunc(_positive_form)
     b = sp.diff(F, theta).xreplace(at).applyfunc(_positive_form)
-    if _same(J.det(), 0, point.conditions):
+    if _same(J.det(), 0, _validity(problem, point)):
         return None
     if expected is not None:
         dz = sp.Matrix([expected[v] for v in z])
         residual = J * dz + b
         for i, r in enumerate(residual):
-            if not _same(r, 0, point.conditions):
+            if not _same(r, 0, _validity(problem, point)):
                 raise LagroptError(f"row {i + 1} of the KKT system: J dz/d{theta} + dF/d{theta} "
                                    f"= {r}, not 0, for dz/d{theta} from the closed form: "
                                    "please report this")
@@ -366,7 +372,8 @@ def _continuation(solution, point, t):
         if not candidate.exact or candidate.free:
             continue
         try:
-            if all(_same(candidate.x[v].subs(t, 0), point.x[v], point.conditions) for v in point.x):
+            if all(_same(candidate.x[v].subs(t, 0), point.x[v],
+                                   _validity(solution.problem, point)) for v in point.x):
                 return candidate
         except (KeyError, TypeError):
             continue
@@ -380,7 +387,7 @@ def _value_function(problem, point, number, c, timeout):
     local = _shifted_problem(problem, number, c, only=_binding_numbers(problem, point))
     sol = local.solve(timeout=timeout)
     candidate = _continuation(sol, point, c) if sol.points else None
-    return None if candidate is None else _shortest(candidate.value, candidate.conditions)
+    return None if candidate is None else _shortest(candidate.value, _validity(local, candidate))
 
 
 def shadow_prices(solution, *, timeout=DEFAULT) -> ShadowPrices:
@@ -410,7 +417,7 @@ def shadow_prices(solution, *, timeout=DEFAULT) -> ShadowPrices:
 
 
 def _one_price(problem, point, number, con, multiplier, c, binding, timeout, d) -> ShadowPrice:
-    m_value = _shortest(point.multipliers.get(multiplier, sp.S.Zero), point.conditions)
+    m_value = _shortest(point.multipliers.get(multiplier, sp.S.Zero), _validity(problem, point))
     shifted = sp.Eq(con.function, c) if con.is_equality else \
         {"<=": sp.Le, ">=": sp.Ge}[con.relation](con.function, c)
     if not binding:
@@ -426,7 +433,7 @@ def _one_price(problem, point, number, con, multiplier, c, binding, timeout, d) 
     rate, ift = None, None
     lines = [shifted]
     if value_fn is not None:
-        rate = _shortest(sp.diff(value_fn, c).subs(c, 0), point.conditions)
+        rate = _shortest(sp.diff(value_fn, c).subs(c, 0), _validity(problem, point))
         lines += [sp.Eq(V(c), value_fn), sp.Eq(sp.Subs(sp.Derivative(V(c), c), c, 0), rate)]
         text = f"Constraint {number}: V*(c) from the problem re-solved with c, differentiated at c = 0"
     else:
@@ -439,10 +446,10 @@ def _one_price(problem, point, number, con, multiplier, c, binding, timeout, d) 
         lines += [sp.Eq(sp.Subs(sp.Derivative(V(c), c), c, 0), rate)]
         text = (f"Constraint {number}: no closed form for V*(c); by the implicit function theorem "
                 "on the KKT system, dV*/dc = grad f . dx*/dc")
-    if not _same(rate, envelope, point.conditions):
+    if not _same(rate, envelope, _validity(problem, point)):
         raise LagroptError(f"constraint {number}: dV*/dc = {rate} but the envelope theorem gives "
                            f"{envelope}: please report this")
-    cond = point.conditions
+    cond = _validity(problem, point)
     sign = "" if _same(envelope, m_value, cond) else ("-" if _same(envelope, -m_value, cond) else None)
     rate_at_0 = sp.Subs(sp.Derivative(V(c), c), c, 0)
     lines.append(sp.Eq(rate_at_0, sp.sympify(f"{sign}1") * multiplier if sign is not None
@@ -510,7 +517,7 @@ def sensitivity(solution, param) -> Sensitivity:
         raise LagroptError(f"{param} is not a parameter of the problem (params: "
                            + (", ".join(map(str, problem.params)) or "none") + ")")
     d = Derivation(title=f"Comparative statics in {param}")
-    closed = _by_closed_form(point, param)
+    closed = _by_closed_form(point, param, _validity(problem, point))
     rates = kkt_rates(problem, point, param, expected=closed)
     envelope = _envelope_in_param(problem, point, param)
     if rates is not None:
@@ -525,8 +532,8 @@ def sensitivity(solution, param) -> Sensitivity:
             if rates is not None else f"Differentiating the closed form of the optimum in {param} "
             "(the KKT Jacobian is singular here: the implicit function theorem does not apply):")
     d.add("closed-form", text, [sp.Eq(sp.Derivative(z, param), v) for z, v in closed.items()])
-    value_rate = _shortest(sp.diff(point.value, param), point.conditions)
-    if not _same(value_rate, envelope, point.conditions):
+    value_rate = _shortest(sp.diff(point.value, param), _validity(problem, point))
+    if not _same(value_rate, envelope, _validity(problem, point)):
         raise LagroptError(f"dV*/d{param} = {value_rate} but dL/d{param} = {envelope}: please report this")
     d.add("envelope", f"The optimal value: dV*/d{param} from the closed form equals dL/d{param} "
           "at the optimum (the envelope theorem).",
@@ -537,8 +544,8 @@ def sensitivity(solution, param) -> Sensitivity:
     return Sensitivity(param, xs, ms, value_rate, d, solution, True, rates is not None)
 
 
-def _by_closed_form(point, param) -> dict:
-    return {z: _shortest(sp.diff(v, param), point.conditions) for z, v in _at(point).items()}
+def _by_closed_form(point, param, validity) -> dict:
+    return {z: _shortest(sp.diff(v, param), validity) for z, v in _at(point).items()}
 
 
 def _shortest(expr, conditions=()):

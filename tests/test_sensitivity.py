@@ -138,7 +138,7 @@ def test_two_level_system_entropy_rate_is_beta():
     p1, p2 = sp.symbols("p1 p2", positive=True)
     S = -p1 * sp.log(p1) - p2 * sp.log(p2)
     sol = lg.maximize(S, [sp.Eq(p1 + p2, 1), sp.Eq(eps * p2, E)], variables=[p1, p2],
-                      params=[eps, E]).solve()
+                      params=[eps, E], assume=[E < eps]).solve()
     prices = sol.shadow_prices()
     beta = sp.log((1 - E / eps) / (E / eps)) / eps
     energy = prices[2]

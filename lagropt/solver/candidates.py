@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
+
 import sympy as sp
 
 from .classify import classify as classify_points
@@ -30,7 +32,7 @@ from .requirements import (as_nonnegative, decide, feasibility_requirements, non
                            real_number, sign_of, sign_requirements, without_radicals)
 from .result import Point
 from .symmetry import map_branch, map_point, variable_symmetry
-from .system import Branch, is_zero, solve_system
+from .system import Branch, is_zero, sample_value, solve_system
 from .tidy import final_form, final_forms_by_symmetry
 from ..runtime import TooLarge
 
@@ -225,7 +227,7 @@ def _kkt_holds(internal, active, raw) -> list | None:
     conditions = []
     for e in eqs:
         r = e.xreplace(raw)
-        if is_zero(r) is True:
+        if _vanishes_at_samples(r) or is_zero(r) is True:
             continue
         r = sp.simplify(r) if sp.count_ops(r) < 200 else r
         s = sign_of(r)
@@ -235,6 +237,26 @@ def _kkt_holds(internal, active, raw) -> list | None:
             return None
         conditions.append(_where_zero(r, internal.params))
     return conditions
+
+
+def _vanishes_at_samples(r, count: int = 6) -> bool:
+    """r is 0 (below 1e-25 at 40 digits) at ``count`` random values of its symbols that respect
+    their sign assumptions: the branch's own elimination solved these equations, and this
+    re-check is after a solution that holds only for some parameter values (negative samples of
+    a real parameter find those), not after a proof that SymPy's simplify spends seconds on."""
+    symbols = sorted(r.free_symbols, key=str)
+    if not symbols:
+        return False
+    rng = np.random.default_rng(7)
+    for _ in range(count):
+        point = {s_: sample_value(s_, rng) for s_ in symbols}
+        try:
+            value = sp.N(r.xreplace(point), 40)
+        except (TypeError, ValueError, ZeroDivisionError):
+            return False
+        if not value.is_number or value.has(sp.nan) or abs(value) > sp.Float(10) ** -25:
+            return False
+    return True
 
 
 def _where_zero(r, params):

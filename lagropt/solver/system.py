@@ -45,7 +45,7 @@ SYMPY_SOLVE_SECONDS = 1.5   # CPU seconds at most for one sympy.solve on what el
 _PERIODIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
 
 
-def _sample_value(sym, rng):
+def sample_value(sym, rng):
     """A random value respecting a symbol's sign assumptions (for zero tests)."""
     v = sp.Rational(int(rng.integers(1, 97)), int(rng.integers(3, 41)))
     if sym.is_negative or sym.is_nonpositive:
@@ -80,7 +80,7 @@ def is_zero(expr) -> bool | None:
     symbols = sorted(expr.free_symbols, key=str)
     rng = np.random.default_rng(len(symbols))
     for _ in range(3):
-        point = {s_: _sample_value(s_, rng) for s_ in symbols}
+        point = {s_: sample_value(s_, rng) for s_ in symbols}
         try:
             val = sp.N(expr.xreplace(point), 30)
         except (TypeError, ValueError, ZeroDivisionError):
