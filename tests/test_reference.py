@@ -32,7 +32,6 @@ KNOWN_GAPS = {
     "HS81": "numeric after the exact solve times out (about 18 s CPU at the default budget)",
     "HS7": "the exact solver fails (PolynomialError on 1/(2t^4 + 4t^2 + 2)); numeric fallback",
     "HS26": "numeric only: no exact method solves its KKT system",
-    "HS40": "the exact solver's error is hidden behind a pickling error; numeric fallback",
     "HS43": "numeric only: three inequalities, the exact solve does not finish in 5 s",
     "HS46": "numeric only: sin(x4 - x5) in a constraint",
     "HS53": "numeric only: its inactive bounds push it off the exact path",

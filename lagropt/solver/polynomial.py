@@ -143,15 +143,31 @@ def _radical_roots(poly_expr, v) -> list | None:
         fp = sp.Poly(factor, v)
         if fp.degree() < 1:
             continue
-        if fp.degree() > 2:
+        binomial = _binomial_roots(fp)
+        if binomial is None and fp.degree() > 2:
             return None
-        for r in sp.roots(fp, multiple=True):
+        for r in binomial if binomial is not None else sp.roots(fp, multiple=True):
             r = sp.radsimp(sp.sqrtdenest(r))
             if r.is_real is False or (r.is_real is None and abs(sp.im(sp.N(r, 40))) > 1e-30):
                 continue
             if not any(abs(sp.N(r - s, 40)) < 1e-30 for s in out):
                 out.append(r)
     return out
+
+
+def _binomial_roots(fp: sp.Poly) -> list | None:
+    """Real roots of a binomial a v^n + b (b != 0): v = (-b/a)^(1/n), and its negative when n
+    is even; for odd n the real n-th root of -b/a. None when fp is not a binomial."""
+    (v,) = fp.gens
+    n = fp.degree()
+    if len(fp.terms()) != 2 or fp.coeff_monomial(1) == 0 or n < 2:
+        return None
+    c = -fp.coeff_monomial(1) / fp.LC()
+    if n % 2:
+        return [sp.real_root(c, n)]
+    if c.is_positive is not True:
+        return [] if c.is_negative else None
+    return [-sp.root(c, n), sp.root(c, n)]
 
 
 def _extension(poly):
@@ -189,11 +205,27 @@ def _triangular(G, unknowns):
     return solutions
 
 
+def lex_basis(polys, gens) -> list:
+    """The reduced lexicographic Groebner basis of ``polys`` (``gens[-1]`` eliminated last).
+
+    For a zero-dimensional ideal it is computed as a grevlex basis converted by FGLM (linear
+    algebra in the quotient ring Q[gens]/I, whose dimension is the number of solutions with
+    multiplicity), which is orders of magnitude faster than Buchberger in lex order on KKT
+    systems (``bench/run.py groebner-kkt``); otherwise directly in lex order. The reduced
+    basis is unique, so both ways give the same polynomials up to constant factors.
+    """
+    G = sp.groebner(polys, *gens, order="grevlex")
+    if list(G.exprs) == [1]:
+        return [sp.S.One]
+    if G.is_zero_dimensional:
+        return list(G.fglm("lex").exprs)
+    return list(sp.groebner(polys, *gens, order="lex").exprs)
+
+
 def _shape_basis(polys, unknowns, t, coeffs):
     """Lex basis of polys + [t - sum c_i u_i] with t last, if it has the shape form."""
     form = t - sum(c * u for c, u in zip(coeffs, unknowns))
-    G = sp.groebner(polys + [form], *unknowns, t, order="lex")
-    exprs = list(G.exprs)
+    exprs = lex_basis(polys + [form], [*unknowns, t])
     if exprs == [1]:
         return [], None
     univariate = [g for g in exprs if g.free_symbols <= {t}]
@@ -257,7 +289,7 @@ def solve_polynomial_system(equations, unknowns, denominators=()) -> PolynomialR
         return PolynomialResult([], basis=[1])
     if not G.is_zero_dimensional:
         return PolynomialResult([], dimension=1, basis=list(G.exprs))
-    lex = list(sp.groebner(polys, *unknowns, order="lex").exprs)
+    lex = list(G.fglm("lex").exprs)
     found = _triangular(lex, unknowns)
     if found is not None:
         return PolynomialResult([s for s in found if _denominators_ok(s, denominators)])
@@ -301,7 +333,7 @@ def _coordinate_roots(polys, unknowns) -> dict:
     out = {}
     for u in unknowns:
         rest = [v for v in unknowns if v != u]
-        elim = sp.groebner(polys, *rest, u, order="lex").exprs[-1]
+        elim = lex_basis(polys, [*rest, u])[-1]
         out[u] = exact_real_roots(sp.Poly(elim, u))
     return out
 
@@ -328,7 +360,7 @@ def _radical_generators(G, unknowns):
     """Generators of (a subset of) the radical: add the square-free part of each eliminant."""
     gens = list(G.exprs)
     for u in unknowns:
-        elim = sp.groebner(gens, *[v for v in unknowns if v != u], u, order="lex").exprs[-1]
+        elim = lex_basis(gens, [*[v for v in unknowns if v != u], u])[-1]
         if elim.free_symbols <= {u}:
             sqf = sp.sqf_part(sp.Poly(elim, u)).as_expr()
             gens.append(sqf)
@@ -340,7 +372,7 @@ def _grid_solutions(polys, unknowns, denominators):
     candidates = []
     for u in unknowns:
         rest = [v for v in unknowns if v != u]
-        elim = sp.groebner(polys, *rest, u, order="lex").exprs[-1]
+        elim = lex_basis(polys, [*rest, u])[-1]
         candidates.append(exact_real_roots(sp.Poly(elim, u)))
     out = []
     for combo in itertools.product(*candidates):
