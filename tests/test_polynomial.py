@@ -12,7 +12,7 @@ import sys
 import pytest
 import sympy as sp
 
-from lagropt.solver.polynomial import lex_basis, solve_polynomial_system
+from lagropt.solver.polynomial import lex_basis, simplest_algebraic, solve_polynomial_system
 from lagropt.standard import StandardForm
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -71,3 +71,17 @@ def test_hs40_kkt_system_is_solved_exactly():
     for p in points:       # every solution satisfies the system exactly
         at = {u: p[str(u)] for u in unknowns}
         assert all(sp.simplify(e.xreplace(at)) == 0 for e in eqs)
+
+
+def test_a_rational_function_of_a_crootof_is_one_crootof():
+    # rho, the real root of t^3 - t - 1 (the plastic number). y = 1/(1 + rho) gives
+    # rho = 1/y - 1, and (1/y - 1)^3 - (1/y - 1) - 1 = 0 times y^3 is 1 - 3y + 2y^2 - y^3 = 0:
+    # y is the real root of y^3 - 2y^2 + 3y - 1, the only one (its derivative 3y^2 - 4y + 3 has
+    # no real zero). The failure was HS7's PolynomialError on 1/(2 t^4 + 4 t^2 + 2).
+    t = sp.Symbol("t")
+    rho = sp.CRootOf(t ** 3 - t - 1, 0)
+    value = simplest_algebraic(1 / (1 + rho))
+    assert isinstance(value, sp.CRootOf)
+    minimal = value.poly.as_expr().subs(value.poly.gens[0], y)
+    assert sp.expand(minimal - (y ** 3 - 2 * y ** 2 + 3 * y - 1)) == 0
+    assert abs(sp.N(value - 1 / (1 + rho), 50)) < sp.Float(10) ** -45

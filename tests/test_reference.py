@@ -30,7 +30,6 @@ KNOWN_GAPS = {
     "HS79": "numeric only, about 3.9 s CPU: at 5 s the fallback may run out",
     "HS80": "numeric only, about 2.5 s CPU: at 5 s the fallback may run out",
     "HS81": "numeric after the exact solve times out (about 18 s CPU at the default budget)",
-    "HS7": "the exact solver fails (PolynomialError on 1/(2t^4 + 4t^2 + 2)); numeric fallback",
     "HS26": "numeric only: no exact method solves its KKT system",
     "HS43": "numeric only: three inequalities, the exact solve does not finish in 5 s",
     "HS46": "numeric only: sin(x4 - x5) in a constraint",

@@ -107,10 +107,9 @@ def simplest_algebraic(expr: sp.Expr) -> sp.Expr:
     (root,) = roots
     t, y = sp.Dummy("t"), sp.Dummy("y")
     p = root.poly.as_expr().subs(root.poly.gens[0], t)
-    q = sp.expand(expr.subs(root, t))
-    if not q.free_symbols <= {t}:
+    q = _reduced_polynomial(expr.subs(root, t), p, t)
+    if q is None:
         return expr
-    q = sp.rem(q, p, t) if sp.degree(q, t) >= sp.degree(p, t) else q
     if q.free_symbols <= set():
         return q
     target = sp.N(expr, 50)
@@ -127,6 +126,22 @@ def simplest_algebraic(expr: sp.Expr) -> sp.Expr:
             if best_gap is None or gap < best_gap:
                 best, best_gap = r, gap
     return best
+
+
+def _reduced_polynomial(q, p, t):
+    """A rational function q(t) of a root of the irreducible p as a polynomial of degree below
+    deg p: q = a/b = a b^(-1) mod p (b is invertible mod p since b(root) != 0). None when q is
+    not a rational function of t with rational coefficients."""
+    if not q.free_symbols <= {t}:
+        return None
+    num, den = (sp.expand(part) for part in sp.fraction(sp.together(q)))
+    if not all(_is_polynomial(part, (t,)) for part in (num, den)):
+        return None
+    if den.has(t):
+        num = num * sp.invert(den, p, t)
+    elif den != 1:
+        num = num / den
+    return sp.rem(sp.expand(num), p, t)
 
 
 def _radical_roots(poly_expr, v) -> list | None:
