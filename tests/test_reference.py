@@ -25,7 +25,6 @@ from reference_problems import HONEST_FAILURES, REFERENCES, by_name, judge  # no
 KNOWN_GAPS = {
     "HS60": "numeric after the exact solve times out (about 17 s CPU in all at the default "
             "budget); at 5 s the fallback gets 1 s and may run out",
-    "HS61": "numeric after the exact solve times out (about 16 s CPU at the default budget)",
     "HS77": "numeric only, about 4.3 s CPU: at 5 s the fallback may run out",
     "HS79": "numeric only, about 3.9 s CPU: at 5 s the fallback may run out",
     "HS80": "numeric only, about 2.5 s CPU: at 5 s the fallback may run out",

@@ -238,33 +238,58 @@ def lex_basis(polys, gens) -> list:
 
 
 def _shape_basis(polys, unknowns, t, coeffs):
-    """Lex basis of polys + [t - sum c_i u_i] with t last, if it has the shape form."""
-    form = t - sum(c * u for c, u in zip(coeffs, unknowns))
-    exprs = lex_basis(polys + [form], [*unknowns, t])
+    """The shape form of the ideal in the coordinates (u without u_k, t), t = sum c_i u_i:
+    ``(p, q)`` with ``p(t) = 0`` and ``u_i = q[u_i](t)`` for every unknown, or ``([], None)``
+    for no solution, or None when the lex basis does not have that form.
+
+    u_k (the last unknown with c_k != 0) is substituted, u_k = (t - sum_{i != k} c_i u_i)/c_k:
+    a linear change of coordinates, so the basis is computed in n unknowns, not n + 1.
+    """
+    k = max(i for i, c in enumerate(coeffs) if c)
+    uk = unknowns[k]
+    value = (t - sum(c * u for i, (c, u) in enumerate(zip(coeffs, unknowns)) if i != k)) / coeffs[k]
+    rest = [u for u in unknowns if u != uk]
+    changed = [q for q in (sp.expand(sp.expand(g).xreplace({uk: value})) for g in polys) if q != 0]
+    shape = _shape_of(lex_basis(changed, [*rest, t]) if changed else [], rest, t)
+    if not shape or shape == ([], None):
+        return shape
+    p, q = shape
+    q[uk] = sp.expand(value.xreplace(q))
+    return p, q
+
+
+def _last_unknown_shape(lex, unknowns, t):
+    """The shape form of a lex basis whose last unknown separates the solutions (t = it)."""
+    last = unknowns[-1]
+    shape = _shape_of([g.xreplace({last: t}) for g in lex], unknowns[:-1], t)
+    if shape and shape != ([], None):
+        shape[1][last] = t
+    return shape
+
+
+def _shape_of(exprs, rest, t):
+    """A lex basis (t last) of the shape form ``p(t), u_i - q_i(t)`` as ``(p, q)``; ``([], None)``
+    for the basis [1]; None when it has another form."""
     if exprs == [1]:
         return [], None
     univariate = [g for g in exprs if g.free_symbols <= {t}]
-    if len(univariate) != 1:
+    if len(univariate) != 1 or len(exprs) != len(rest) + 1:
         return None
     q = {}
     for g in exprs:
-        if g in univariate:
+        if g is univariate[0]:
             continue
-        p = sp.Poly(g, *unknowns, t)
-        lead = [u for u in unknowns if g.has(u)]
-        if len(lead) != 1:
+        lead = [u for u in rest if g.has(u)]
+        if len(lead) != 1 or sp.degree(g, lead[0]) != 1:
             return None
         u = lead[0]
-        if sp.degree(g, u) != 1:
-            return None
         coeff = sp.Poly(g, u).LC()
         if coeff.free_symbols:
             return None
         q[u] = sp.expand(-(g - coeff * u) / coeff)
         if q[u].free_symbols - {t}:
             return None
-        del p
-    if set(q) != set(unknowns):
+    if set(q) != set(rest):
         return None
     return univariate[0], q
 
@@ -305,15 +330,16 @@ def solve_polynomial_system(equations, unknowns, denominators=()) -> PolynomialR
     if not G.is_zero_dimensional:
         return PolynomialResult([], dimension=1, basis=list(G.exprs))
     lex = list(G.fglm("lex").exprs)
-    found = _triangular(lex, unknowns)
-    if found is not None:
-        return PolynomialResult([s for s in found if _denominators_ok(s, denominators)])
     t = sp.Dummy("t")
-    shape = None
-    for coeffs in _separating_forms(len(unknowns)):
-        shape = _shape_basis(polys, unknowns, t, coeffs)
-        if shape is not None:
-            break
+    shape = _last_unknown_shape(lex, unknowns, t)
+    if shape is None:
+        found = _triangular(lex, unknowns)
+        if found is not None:
+            return PolynomialResult([s for s in found if _denominators_ok(s, denominators)])
+        for coeffs in itertools.islice(_separating_forms(len(unknowns)), 1, None):
+            shape = _shape_basis(polys, unknowns, t, coeffs)
+            if shape is not None:
+                break
     if shape is None:
         # The ideal is not radical (multiple roots): drop multiplicities and try again.
         radical = _radical_generators(G, unknowns)
