@@ -85,3 +85,17 @@ def test_a_rational_function_of_a_crootof_is_one_crootof():
     minimal = value.poly.as_expr().subs(value.poly.gens[0], y)
     assert sp.expand(minimal - (y ** 3 - 2 * y ** 2 + 3 * y - 1)) == 0
     assert abs(sp.N(value - 1 / (1 + rho), 50)) < sp.Float(10) ** -45
+
+
+def test_a_system_whose_last_unknown_does_not_separate_goes_through_t_equals_x_plus_y():
+    # x^2 = 1 and y^3 = y + 1: y is the plastic number rho (the only real root: y^3 - y - 1
+    # has derivative 3y^2 - 1 and local values -1 -+ 2/(3 sqrt 3) < 0 at both critical points),
+    # x = +-1, so two real solutions (1, rho) and (-1, rho). The last unknown y takes the same
+    # value at both (no shape form with t = y) and rho is no radical (no triangular solve), so
+    # the solver substitutes y = t - x and uses the shape form in (x, t).
+    rho = sp.CRootOf(y ** 3 - y - 1, 0)
+    result = solve_polynomial_system([x ** 2 - 1, y ** 3 - y - 1], [x, y])
+    shown = sorted((p[x], p[y]) for p in result.display)
+    assert len(shown) == 2
+    assert [a for a, _ in shown] == [-1, 1]
+    assert all(b == rho for _, b in shown)
