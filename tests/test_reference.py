@@ -39,7 +39,6 @@ KNOWN_GAPS = {
     "cobb-douglas-1/3": "unsolved: the fallback needs parameter values (symbolic prices)",
     "expenditure-minimisation": "unsolved: the fallback needs parameter values",
     "maxent-mean-variance": "parametric: the multipliers' equations are left unsolved",
-    "maxent-brandeis-dice": "the exact solver fails (PolynomialError); numeric fallback",
 }
 
 # name -> the wrong answer lagropt gives today and why (issue 17).

@@ -260,6 +260,8 @@ def _shape_basis(polys, unknowns, t, coeffs):
 
 def _last_unknown_shape(lex, unknowns, t):
     """The shape form of a lex basis whose last unknown separates the solutions (t = it)."""
+    if not unknowns:
+        return None
     last = unknowns[-1]
     shape = _shape_of([g.xreplace({last: t}) for g in lex], unknowns[:-1], t)
     if shape and shape != ([], None):
