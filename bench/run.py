@@ -354,6 +354,35 @@ def _sympy_groebner(polys, unknowns, order, method="buchberger"):
     return {_monic(g) for g in G.polys}
 
 
+def _fglm_groebner(polys, unknowns):
+    """The solver's call: grevlex basis, then FGLM to lex (polynomial.lex_basis)."""
+    from lagropt.solver.polynomial import lex_basis
+
+    return {_monic(sp.Poly(g, *unknowns, domain="QQ")) for g in lex_basis(polys, unknowns)}
+
+
+def _presolved_fglm(polys, unknowns):
+    """Linear pre-solve (an unknown of degree 1 with a constant coefficient is substituted
+    away, repeatedly), then grevlex + FGLM on what is left: the lex basis of the smaller system
+    (not comparable with the full one)."""
+    from lagropt.solver.polynomial import lex_basis
+
+    polys, unknowns = [sp.expand(p) for p in polys], list(unknowns)
+    while True:
+        pick = next(((p, u) for p in polys for u in unknowns if sp.degree(p, u) == 1
+                     and not sp.Poly(p, u).LC().free_symbols), None)
+        if pick is None:
+            break
+        p, u = pick
+        value = sp.solve(p, u)[0]
+        polys = [q for q in (sp.numer(sp.together(sp.expand(q.subs(u, value))))
+                             for q in polys if q is not p) if q != 0]
+        unknowns.remove(u)
+    if not polys:
+        return set()
+    return {_monic(sp.Poly(g, *unknowns, domain="QQ")) for g in lex_basis(polys, unknowns)}
+
+
 def _flint_groebner(polys, unknowns):
     """python-flint's Buchberger (fmpz_mpoly_vec.buchberger_naive, then autoreduction) in lex
     order over Z, the same order of unknowns; as a set of monic polynomials over Q."""
@@ -404,10 +433,19 @@ def _msolve(polys, unknowns, timeout):
         return work_clock() - started, "ok"
 
 
+def _msolve_exact(polys, unknowns):
+    """msolve's parametrization turned into exact points, each checked (None: not accepted)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from msolve_exact import msolve_solutions
+
+    return msolve_solutions(polys, unknowns)
+
+
 @bench("groebner-kkt")
 def groebner_kkt(timeout: float = 60.0):
     """Lex Groebner bases of active-set KKT systems of reference problems (issue 17, item 6):
-    SymPy's Buchberger (the solver's call) vs SymPy's F5B, python-flint's Buchberger (when
+    SymPy's Buchberger in lex order vs SymPy's grevlex + FGLM (the solver's call), the same
+    after a linear pre-solve, SymPy's F5B, python-flint's Buchberger (when
     installed) and msolve's real solutions (when $LAGROPT_MSOLVE or the PATH has msolve), each
     with ``timeout`` CPU seconds; ``same_basis`` says whether the reduced bases agree (monic
     over Q; msolve computes a parametrization, not a lex basis). Times are CPU seconds."""
@@ -416,14 +454,17 @@ def groebner_kkt(timeout: float = 60.0):
     def clocked(fn, *args):
         clear_cache()
         started = work_clock()
-        try:
-            return work_clock() - started, run_in_worker(fn, *args, budget=Budget(timeout)), "ok"
+        try:        # the result first: a tuple's items are evaluated left to right
+            result = run_in_worker(fn, *args, budget=Budget(timeout))
+            return work_clock() - started, result, "ok"
         except TimeLimit:
             return None, None, f"timeout after {timeout:g} s CPU"
 
     import importlib.util
 
-    backends = [("sympy f5b", _sympy_groebner)]
+    backends = [("sympy grevlex + fglm (the solver's lex_basis)", _fglm_groebner),
+                ("linear pre-solve, then grevlex + fglm", _presolved_fglm),
+                ("sympy f5b", _sympy_groebner)]
     if importlib.util.find_spec("flint") is not None:
         backends.append(("python-flint buchberger_naive", _flint_groebner))
     for name, active in _KKT_SYSTEMS:
@@ -432,7 +473,8 @@ def groebner_kkt(timeout: float = 60.0):
         for label, fn in backends:
             args = (polys, unknowns, "lex", "f5b") if fn is _sympy_groebner else (polys, unknowns)
             ours_s, ours, result = clocked(fn, *args)
-            same = None if ours is None or base is None else ours == base
+            comparable = fn is not _presolved_fglm
+            same = None if ours is None or base is None or not comparable else ours == base
             emit({"bench": "groebner-kkt", "case": f"{name} active {list(active)}",
                   "unknowns": len(unknowns), "ours": label, "ours_s": ours_s,
                   "ours_result": result, "same_basis": same,
@@ -445,6 +487,14 @@ def groebner_kkt(timeout: float = 60.0):
                   "ours_s": ours_s, "ours_result": result, "same_basis": None,
                   "baseline": "sympy.groebner(order='lex') (Buchberger)", "baseline_s": base_s,
                   "baseline_result": base_result})
+            ours_s, points, result = clocked(_msolve_exact, polys, unknowns)
+            emit({"bench": "groebner-kkt", "case": f"{name} active {list(active)}",
+                  "unknowns": len(unknowns),
+                  "ours": "msolve -P 1, then exact points checked in SymPy (bench/msolve_exact.py)",
+                  "ours_s": ours_s, "ours_result": result if points is not None or ours_s is None
+                  else "msolve's output not accepted (e.g. an added variable)",
+                  "same_basis": None, "baseline": "sympy.groebner(order='lex') (Buchberger)",
+                  "baseline_s": base_s, "baseline_result": base_result})
 
 
 # -- grad-pls and compile-pls ---------------------------------------------------------------------

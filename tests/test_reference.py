@@ -25,14 +25,11 @@ from reference_problems import HONEST_FAILURES, REFERENCES, by_name, judge  # no
 KNOWN_GAPS = {
     "HS60": "numeric after the exact solve times out (about 17 s CPU in all at the default "
             "budget); at 5 s the fallback gets 1 s and may run out",
-    "HS61": "numeric after the exact solve times out (about 16 s CPU at the default budget)",
     "HS80": "numeric only, about 2.5 s CPU: at 5 s the fallback may run out",
     "HS79": "numeric only, 3 to 4 s CPU (2.3 s of it the exact part, isolating cube roots): "
             "at 5 s the fallback may run out",
     "HS81": "numeric after the exact solve times out (about 18 s CPU at the default budget)",
-    "HS7": "the exact solver fails (PolynomialError on 1/(2t^4 + 4t^2 + 2)); numeric fallback",
     "HS26": "numeric only: no exact method solves its KKT system",
-    "HS40": "the exact solver's error is hidden behind a pickling error; numeric fallback",
     "HS43": "numeric only: three inequalities, the exact solve does not finish in 5 s",
     "HS46": "numeric only (3.3 s CPU): sin(x4 - x5) in a constraint; no exact method solves "
             "its KKT system, though x* = (1, 1, 1, 1, 1) is exact",

@@ -108,14 +108,21 @@ def simplest_algebraic(expr: sp.Expr) -> sp.Expr:
     (root,) = roots
     t, y = sp.Dummy("t"), sp.Dummy("y")
     p = root.poly.as_expr().subs(root.poly.gens[0], t)
-    q = sp.expand(expr.subs(root, t))
-    if not q.free_symbols <= {t}:
+    raw = expr.subs(root, t)
+    q = _reduced_polynomial(raw, p, t)
+    if q is None:
         return expr
-    if not q.is_polynomial(t):     # p_k = t^k / sum_j t^j: read best in the root itself
-        return sp.cancel(q).subs(t, root) if q.is_rational_function(t) else expr
-    q = sp.rem(q, p, t) if sp.degree(q, t) >= sp.degree(p, t) else q
     if q.free_symbols <= set():
         return q
+    best = _minimal_root(expr, p, q, t, y)
+    if best.has(sp.CRootOf) and not raw.is_polynomial(t) and raw.is_rational_function(t):
+        return sp.cancel(raw).subs(t, root)   # p_k = t^k / sum_j t^j: read best in the root
+    return best
+
+
+def _minimal_root(expr, p, q, t, y):
+    """The value q(t) at the root of p as a rational, a radical or one CRootOf of its minimal
+    polynomial (the factor of res_t(p(t), y - q(t)) that vanishes at it)."""
     target = sp.N(expr, 50)
     resultant = sp.resultant(p, y - q, t)
     best, best_gap = expr, None
@@ -132,6 +139,22 @@ def simplest_algebraic(expr: sp.Expr) -> sp.Expr:
     return best
 
 
+def _reduced_polynomial(q, p, t):
+    """A rational function q(t) of a root of the irreducible p as a polynomial of degree below
+    deg p: q = a/b = a b^(-1) mod p (b is invertible mod p since b(root) != 0). None when q is
+    not a rational function of t with rational coefficients."""
+    if not q.free_symbols <= {t}:
+        return None
+    num, den = (sp.expand(part) for part in sp.fraction(sp.together(q)))
+    if not all(_is_polynomial(part, (t,)) for part in (num, den)):
+        return None
+    if den.has(t):
+        num = num * sp.invert(den, p, t)
+    elif den != 1:
+        num = num / den
+    return sp.rem(sp.expand(num), p, t)
+
+
 def _radical_roots(poly_expr, v) -> list | None:
     """Real roots of a univariate polynomial whose coefficients may be radicals: exact radical
     forms (degree <= 4 by formula after factoring), or None when they are not available."""
@@ -146,15 +169,31 @@ def _radical_roots(poly_expr, v) -> list | None:
         fp = sp.Poly(factor, v)
         if fp.degree() < 1:
             continue
-        if fp.degree() > 2:
+        binomial = _binomial_roots(fp)
+        if binomial is None and fp.degree() > 2:
             return None
-        for r in sp.roots(fp, multiple=True):
+        for r in binomial if binomial is not None else sp.roots(fp, multiple=True):
             r = sp.radsimp(sp.sqrtdenest(r))
             if r.is_real is False or (r.is_real is None and abs(sp.im(sp.N(r, 40))) > 1e-30):
                 continue
             if not any(abs(sp.N(r - s, 40)) < 1e-30 for s in out):
                 out.append(r)
     return out
+
+
+def _binomial_roots(fp: sp.Poly) -> list | None:
+    """Real roots of a binomial a v^n + b (b != 0): v = (-b/a)^(1/n), and its negative when n
+    is even; for odd n the real n-th root of -b/a. None when fp is not a binomial."""
+    (v,) = fp.gens
+    n = fp.degree()
+    if len(fp.terms()) != 2 or fp.coeff_monomial(1) == 0 or n < 2:
+        return None
+    c = -fp.coeff_monomial(1) / fp.LC()
+    if n % 2:
+        return [sp.real_root(c, n)]
+    if c.is_positive is not True:
+        return [] if c.is_negative else None
+    return [-sp.root(c, n), sp.root(c, n)]
 
 
 def _extension(poly):
@@ -192,35 +231,78 @@ def _triangular(G, unknowns):
     return solutions
 
 
+def lex_basis(polys, gens) -> list:
+    """The reduced lexicographic Groebner basis of ``polys`` (``gens[-1]`` eliminated last).
+
+    For a zero-dimensional ideal it is computed as a grevlex basis converted by FGLM (linear
+    algebra in the quotient ring Q[gens]/I, whose dimension is the number of solutions with
+    multiplicity), which is orders of magnitude faster than Buchberger in lex order on KKT
+    systems (``bench/run.py groebner-kkt``); otherwise directly in lex order. The reduced
+    basis is unique, so both ways give the same polynomials up to constant factors.
+    """
+    G = sp.groebner(polys, *gens, order="grevlex")
+    if list(G.exprs) == [1]:
+        return [sp.S.One]
+    if G.is_zero_dimensional:
+        return list(G.fglm("lex").exprs)
+    return list(sp.groebner(polys, *gens, order="lex").exprs)
+
+
 def _shape_basis(polys, unknowns, t, coeffs):
-    """Lex basis of polys + [t - sum c_i u_i] with t last, if it has the shape form."""
-    form = t - sum(c * u for c, u in zip(coeffs, unknowns))
-    G = sp.groebner(polys + [form], *unknowns, t, order="lex")
-    exprs = list(G.exprs)
+    """The shape form of the ideal in the coordinates (u without u_k, t), t = sum c_i u_i:
+    ``(p, q)`` with ``p(t) = 0`` and ``u_i = q[u_i](t)`` for every unknown, or ``([], None)``
+    for no solution, or None when the lex basis does not have that form.
+
+    u_k (the last unknown with c_k != 0) is substituted, u_k = (t - sum_{i != k} c_i u_i)/c_k:
+    a linear change of coordinates, so the basis is computed in n unknowns, not n + 1.
+    """
+    k = max(i for i, c in enumerate(coeffs) if c)
+    uk = unknowns[k]
+    value = (t - sum(c * u for i, (c, u) in enumerate(zip(coeffs, unknowns)) if i != k)) / coeffs[k]
+    rest = [u for u in unknowns if u != uk]
+    changed = [q for q in (sp.expand(sp.expand(g).xreplace({uk: value})) for g in polys) if q != 0]
+    shape = _shape_of(lex_basis(changed, [*rest, t]) if changed else [], rest, t)
+    if not shape or shape == ([], None):
+        return shape
+    p, q = shape
+    q[uk] = sp.expand(value.xreplace(q))
+    return p, q
+
+
+def _last_unknown_shape(lex, unknowns, t):
+    """The shape form of a lex basis whose last unknown separates the solutions (t = it)."""
+    if not unknowns:
+        return None
+    last = unknowns[-1]
+    shape = _shape_of([g.xreplace({last: t}) for g in lex], unknowns[:-1], t)
+    if shape and shape != ([], None):
+        shape[1][last] = t
+    return shape
+
+
+def _shape_of(exprs, rest, t):
+    """A lex basis (t last) of the shape form ``p(t), u_i - q_i(t)`` as ``(p, q)``; ``([], None)``
+    for the basis [1]; None when it has another form."""
     if exprs == [1]:
         return [], None
     univariate = [g for g in exprs if g.free_symbols <= {t}]
-    if len(univariate) != 1:
+    if len(univariate) != 1 or len(exprs) != len(rest) + 1:
         return None
     q = {}
     for g in exprs:
-        if g in univariate:
+        if g is univariate[0]:
             continue
-        p = sp.Poly(g, *unknowns, t)
-        lead = [u for u in unknowns if g.has(u)]
-        if len(lead) != 1:
+        lead = [u for u in rest if g.has(u)]
+        if len(lead) != 1 or sp.degree(g, lead[0]) != 1:
             return None
         u = lead[0]
-        if sp.degree(g, u) != 1:
-            return None
         coeff = sp.Poly(g, u).LC()
         if coeff.free_symbols:
             return None
         q[u] = sp.expand(-(g - coeff * u) / coeff)
         if q[u].free_symbols - {t}:
             return None
-        del p
-    if set(q) != set(unknowns):
+    if set(q) != set(rest):
         return None
     return univariate[0], q
 
@@ -260,16 +342,17 @@ def solve_polynomial_system(equations, unknowns, denominators=()) -> PolynomialR
         return PolynomialResult([], basis=[1])
     if not G.is_zero_dimensional:
         return PolynomialResult([], dimension=1, basis=list(G.exprs))
-    lex = list(sp.groebner(polys, *unknowns, order="lex").exprs)
-    found = _triangular(lex, unknowns)
-    if found is not None:
-        return PolynomialResult([s for s in found if _denominators_ok(s, denominators)])
+    lex = list(G.fglm("lex").exprs)
     t = sp.Dummy("t")
-    shape = None
-    for coeffs in _separating_forms(len(unknowns)):
-        shape = _shape_basis(polys, unknowns, t, coeffs)
-        if shape is not None:
-            break
+    shape = _last_unknown_shape(lex, unknowns, t)
+    if shape is None:
+        found = _triangular(lex, unknowns)
+        if found is not None:
+            return PolynomialResult([s for s in found if _denominators_ok(s, denominators)])
+        for coeffs in itertools.islice(_separating_forms(len(unknowns)), 1, None):
+            shape = _shape_basis(polys, unknowns, t, coeffs)
+            if shape is not None:
+                break
     if shape is None:
         # The ideal is not radical (multiple roots): drop multiplicities and try again.
         radical = _radical_generators(G, unknowns)
@@ -304,7 +387,7 @@ def _coordinate_roots(polys, unknowns) -> dict:
     out = {}
     for u in unknowns:
         rest = [v for v in unknowns if v != u]
-        elim = sp.groebner(polys, *rest, u, order="lex").exprs[-1]
+        elim = lex_basis(polys, [*rest, u])[-1]
         out[u] = exact_real_roots(sp.Poly(elim, u))
     return out
 
@@ -331,7 +414,7 @@ def _radical_generators(G, unknowns):
     """Generators of (a subset of) the radical: add the square-free part of each eliminant."""
     gens = list(G.exprs)
     for u in unknowns:
-        elim = sp.groebner(gens, *[v for v in unknowns if v != u], u, order="lex").exprs[-1]
+        elim = lex_basis(gens, [*[v for v in unknowns if v != u], u])[-1]
         if elim.free_symbols <= {u}:
             sqf = sp.sqf_part(sp.Poly(elim, u)).as_expr()
             gens.append(sqf)
@@ -343,7 +426,7 @@ def _grid_solutions(polys, unknowns, denominators):
     candidates = []
     for u in unknowns:
         rest = [v for v in unknowns if v != u]
-        elim = sp.groebner(polys, *rest, u, order="lex").exprs[-1]
+        elim = lex_basis(polys, [*rest, u])[-1]
         candidates.append(exact_real_roots(sp.Poly(elim, u)))
     out = []
     for combo in itertools.product(*candidates):

@@ -72,6 +72,8 @@ def is_zero(expr) -> bool | None:
             return None
         if not val.is_number or val.has(sp.nan) or val.is_finite is False:
             return None
+        if not abs(val).is_comparable:      # DiracDelta(0) from a nonsmooth derivative
+            return None
         if abs(val) > sp.Float(10) ** -30:
             return False
         if expr.is_zero is not None:
