@@ -115,9 +115,17 @@ def simplest_algebraic(expr: sp.Expr) -> sp.Expr:
     if q.free_symbols <= set():
         return q
     best = _minimal_root(expr, p, q, t, y)
-    if best.has(sp.CRootOf) and not raw.is_polynomial(t) and raw.is_rational_function(t):
+    if isinstance(best, sp.CRootOf) and not raw.is_polynomial(t) and \
+            raw.is_rational_function(t) and _height(best.poly) > 10 * _height(sp.Poly(p, t)):
         return sp.cancel(raw).subs(t, root)   # p_k = t^k / sum_j t^j: read best in the root
     return best
+
+
+def _height(poly) -> int:
+    """The largest absolute coefficient of an integer polynomial (after clearing denominators):
+    how hard its roots are to read."""
+    _, clear = poly.clear_denoms()
+    return max(abs(int(c)) for c in clear.coeffs())
 
 
 def _minimal_root(expr, p, q, t, y):
