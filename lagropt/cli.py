@@ -670,7 +670,9 @@ def build_parser() -> argparse.ArgumentParser:
     descend.add_argument("--momentum", type=float, metavar="BETA",
                          help="momentum for sgd (torch's mu) or the lecture's momentum (beta)")
     descend.add_argument("--steps", type=int, default=1000, help="the number of updates")
-    descend.add_argument("--tol", type=_number, help="stop when max |gradient| <= tol")
+    descend.add_argument("--tol", type=_number, default=1e-8, help="stop when max |gradient| <= "
+                         "tol, the convergence test (exit 1 when a run ends without meeting it; "
+                         "default 1e-8)")
     descend.add_argument("--max", action="store_true", help="maximize instead")
     descend.add_argument("--compare", action="store_true", help="run GD, momentum, AdaGrad, "
                          "RMSProp and Adam side by side (the lecture's picture)")
