@@ -281,3 +281,41 @@ def test_unknown_options_and_a_closed_pipe():
     proc.stdout.close()
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 141 and err == ""          # quietly, no traceback
+
+
+def test_version_and_defaults_in_help():
+    from lagropt import __version__
+    code, out, _ = run("--version")
+    assert code == 0 and out.strip() == f"lagropt {__version__}"
+    code, out, _ = run("descend", "--help")
+    text = " ".join(out.split())                      # argparse wraps lines
+    assert code == 0 and "(default: 1000)" in text and "(default: gd)" in text
+    assert "default 1e-8" in text and "(default: None)" not in text and "(default: False)" not in text
+
+
+def test_implicit_multiplication_is_refused_in_one_line():
+    code, _, err = run("solve", "2y + x", "--max", "-s", "x + y = 1")
+    assert code == 2 and "Traceback" not in err
+    assert "write 2*y" in one_line_error(err)
+
+
+def test_decimals_are_printed_as_written():
+    code, out, err = run("solve", "x^2 + 0.1", "--min", "-s", "x >= 2.5")
+    assert code == 0, err
+    assert "x**2 + 0.1" in out and "subject to x >= 2.5\n" in out
+    assert "2.50000" not in out and "0.10000" not in out
+
+
+def test_help_does_not_load_the_mathematics():
+    """`lagropt --help` imports neither SymPy nor NumPy nor SciPy (a fast start, whatever the
+    machine's load: checked by what is imported, not by a clock)."""
+    script = ("import sys, contextlib, io\n"
+              "from lagropt.cli import build_parser\n"
+              "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+              "    build_parser().parse_args(['--help'])\n"
+              "print(sorted(m for m in ('sympy', 'numpy', 'scipy', 'matplotlib', 'sklearn')"
+              " if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
