@@ -3,6 +3,7 @@ stalls, the result it returns."""
 
 import io
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -167,16 +168,34 @@ def test_callback_sees_every_step_and_can_stop():
     assert not r.success and "callback" in r.message          # scipy: status 99, no success
 
 
-def test_progress_bar(capsys):
+class Terminal(io.StringIO):
+    """A buffer that says it is a terminal, as stderr in an interactive shell."""
+
+    def isatty(self):
+        return True
+
+
+def test_progress_bar(monkeypatch):
+    monkeypatch.setattr(sys, "stderr", Terminal())
     optim.minimize(BOWL, [0.0, 0.0], optim.GD(0.1), steps=50, progress=True)
-    err = capsys.readouterr().err
+    err = sys.stderr.getvalue()
     assert "50/50" in err and "100%" in err and "it/s" in err and "loss=" in err
 
 
 def test_progress_bar_draws_a_partial_bar():
-    bar = optim.progress.ProgressBar(10, stream=io.StringIO())
+    bar = optim.progress.ProgressBar(10, stream=Terminal())
     bar.update(5, 1.5, force=True)
     assert " 50%|" in bar.stream.getvalue() and "5/10" in bar.stream.getvalue()
+
+
+def test_progress_bar_writes_nothing_off_a_terminal(capsys, tmp_path):
+    optim.minimize(BOWL, [0.0, 0.0], optim.GD(0.1), steps=50, progress=True)
+    assert capsys.readouterr().err == ""                   # captured: not a terminal
+    with open(tmp_path / "log.txt", "w") as log:           # a log file
+        bar = optim.progress.ProgressBar(10, stream=log)
+        bar.update(5, 1.5, force=True)
+        bar.close(10, 1.0)
+    assert (tmp_path / "log.txt").read_text() == ""
 
 
 def test_keep_path_false_keeps_the_ends():
