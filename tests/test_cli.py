@@ -304,6 +304,9 @@ def test_decimals_are_printed_as_written():
     assert code == 0, err
     assert "x**2 + 0.1" in out and "subject to x >= 2.5\n" in out
     assert "2.50000" not in out and "0.10000" not in out
+    code, out, err = run("solve", "x^2 + y^2", "--min", "-s", "x + y = 2.5", "--steps")
+    assert code == 0, err                   # the derivation's steps print decimals as written
+    assert "lambda = 2.5\n" in out and "2.50000" not in out
 
 
 def test_help_does_not_load_the_mathematics():
