@@ -40,7 +40,8 @@ _LAZY = {
 
 
 # the modules that register methods on Problem, Solution and Derivation when imported (the
-# solver, shadow prices and sensitivity, the dual, LaTeX rendering): loaded with the first name
+# solver, shadow prices and sensitivity, the dual, LaTeX rendering): loaded when a registry is
+# first found empty (Problem.solve, .dual, .latex(), ...; lagropt.rendering.complete_registration)
 _REGISTRANTS = ("solver", "sensitivity", "duality", "latex")
 
 
@@ -52,7 +53,6 @@ def __getattr__(name: str):
         raise AttributeError(f"module 'lagropt' has no attribute {name!r}")
     if name not in _LAZY:                  # a submodule (also `from . import x` inside lagropt)
         return importlib.import_module(f".{name}", __name__)
-    _load_registrants()
     module, attribute = _LAZY[name]
     value = importlib.import_module(f".{module}", __name__)
     if attribute is not None:
@@ -66,7 +66,7 @@ _registered = False
 
 def _load_registrants() -> bool:
     """Import the modules of _REGISTRANTS once (re-entrant calls during that import return);
-    True when it imported them now. lagropt.rendering.complete_registration calls it too."""
+    True when it imported them now. Called by lagropt.rendering.complete_registration."""
     global _registered
     if _registered:
         return False

@@ -213,8 +213,7 @@ def registered_method(name: str):
         rendering.complete_registration()
     if name not in _methods:
         raise ProblemError(f"{name} is not available: import lagropt.sensitivity and "
-                           "lagropt.duality, which register it (lagropt.maximize and "
-                           "lagropt.minimize load them)")
+                           "lagropt.duality, which register it")
     return _methods[name]
 
 
@@ -392,13 +391,12 @@ class Problem:
         :func:`~lagropt.set_default_timeout`); None or inf for no limit.
 
         The solver sits above this module and registers itself (:func:`register_solver`) when
-        :mod:`lagropt.solver` is imported, as the first use of ``lagropt.maximize``,
-        ``lagropt.minimize`` or ``lagropt.Problem`` does."""
+        :mod:`lagropt.solver` is imported; the first solve imports it when nothing has
+        (:func:`lagropt.rendering.complete_registration`)."""
         if _solver is None:
             rendering.complete_registration()
         if _solver is None:
-            raise ProblemError("no solver is registered: import lagropt.solver (lagropt.maximize "
-                               "and lagropt.minimize load it)")
+            raise ProblemError("no solver is registered: import lagropt.solver")
         return _solver(self, timeout=timeout, **options)
 
     def dual(self, **options):

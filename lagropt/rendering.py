@@ -7,8 +7,8 @@ and a rendering module fills them in for its types when it is imported::
     from lagropt import rendering
     rendering.latex.register(Derivation, derivation_latex)
 
-:mod:`lagropt.latex` does so (imported with lagropt's first public name, or by
-:func:`complete_registration`), so the arrows point downward only:
+:mod:`lagropt.latex` does so (imported by :func:`complete_registration` when a renderer
+is first missing, or by the user), so the arrows point downward only:
 the renderer knows the data, the data know only this registry. With nothing registered, each
 function raises a :class:`~lagropt.errors.LatexError` that says what to import.
 """
