@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -1251,6 +1253,87 @@ def solve_symmetric(repeats: int = 3):
               "baseline_s": statistics.median(r["cpu"] for r in off),
               "status": on[0]["status"],
               "same": len({r["digest"] for r in on + off}) == 1})
+
+
+# -- softmax ----------------------------------------------------------------------------------
+
+@bench("softmax")
+def softmax_bench(repeats: int = 7):
+    """lagropt.softmax's logsumexp and softmax beside scipy.special's, on the shapes lagropt
+    uses them for: a partition function over 10^6 levels, a classifier's 10^4 x 100 logits
+    (per row), a batch of 100 x 10 and one 10-vector (the per-call overhead)."""
+    import numpy as np
+    import scipy.special
+
+    from lagropt import softmax as ours
+
+    rng = np.random.default_rng(0)
+    cases = [("1e6 levels", (10 ** 6,), None, 5), ("1e4 x 100 rows", (10_000, 100), 1, 10),
+             ("100 x 10 rows", (100, 10), 1, 2000), ("10 levels", (10,), None, 20_000)]
+    for name, shape, axis, number in cases:
+        z = 30 * rng.normal(size=shape)
+        along = -1 if axis is None else axis
+        pairs = {"logsumexp": (lambda: ours.logsumexp(z, axis=axis),
+                               lambda: scipy.special.logsumexp(z, axis=axis)),
+                 "softmax": (lambda: ours.softmax(z, axis=along),
+                             lambda: scipy.special.softmax(z, axis=along))}
+        for fn, (mine, theirs) in pairs.items():
+            t_ours, t_base = [], []
+            for _ in range(repeats):           # in turn, so that load hits both sides
+                t_ours.append(timed(lambda: [mine() for _ in range(number)])[0] / number)
+                t_base.append(timed(lambda: [theirs() for _ in range(number)])[0] / number)
+            emit({"bench": "softmax", "case": f"{fn}, {name}", "ours_s": statistics.median(t_ours),
+                  "baseline": f"scipy.special.{fn} {scipy.__version__}",
+                  "baseline_s": statistics.median(t_base)})
+
+
+# -- import-time ----------------------------------------------------------------------------
+
+_ROOT = str(Path(__file__).resolve().parents[1])
+
+
+def _child_import_s(statement: str) -> float:
+    """Seconds a fresh interpreter spends in ``statement`` (timed inside it)."""
+    code = ("import sys, time; sys.path.insert(0, %r); t = time.perf_counter(); %s; "
+            "print(time.perf_counter() - t)" % (_ROOT, statement))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def _process_s(args: list) -> float:
+    """Wall seconds of a whole fresh interpreter running ``args`` (start-up included)."""
+    env = dict(os.environ, PYTHONPATH=_ROOT)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, *args], capture_output=True, check=True, env=env)
+    return time.perf_counter() - started
+
+
+@bench("import-time")
+def import_time(repeats: int = 7):
+    """``import lagropt`` and ``lagropt --help`` beside ``import sympy``, each in fresh
+    interpreters, medians of ``repeats`` runs taken in turn (so that load hits both sides)."""
+    sides = {"import sympy": lambda: _child_import_s("import sympy"),
+             "import lagropt": lambda: _child_import_s("import lagropt"),
+             "import lagropt + first use": lambda: _child_import_s("import lagropt; lagropt.maximize"),
+             "process: python -c 'import sympy'": lambda: _process_s(["-c", "import sympy"]),
+             "process: lagropt --help": lambda: _process_s(["-m", "lagropt", "--help"])}
+    times = {name: [] for name in sides}
+    for _ in range(repeats):
+        for name, fn in sides.items():
+            times[name].append(fn())
+    median = {name: statistics.median(t) for name, t in times.items()}
+    base = median["import sympy"]
+    for name in ("import lagropt", "import lagropt + first use"):
+        emit({"bench": "import-time", "case": name, "ours_s": median[name],
+              "baseline": "import sympy (in a fresh interpreter)", "baseline_s": base})
+    emit({"bench": "import-time", "case": "lagropt --help (whole process)",
+          "ours_s": median["process: lagropt --help"],
+          "baseline": "python -c 'import sympy' (whole process)",
+          "baseline_s": median["process: python -c 'import sympy'"]})
+    print(f"{'':34s}{'median s':>10s}")
+    for name, value in median.items():
+        print(f"{name:34s}{value:10.3f}")
 
 
 def main(argv=None) -> int:

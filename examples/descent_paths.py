@@ -36,7 +36,8 @@ for name, opt in methods.items():
     paths[name] = res.path
     print(f"{name:17s} end {np.round(res.x, 6)}  loss {res.fun:.2e}  first steps "
           f"{np.round(res.path[1:3], 3).tolist()}")
-    assert res.success and res.fun < 1e-3
+    # a fixed budget of 300 steps (no tol): success stays False, the loss tells how far it got
+    assert res.status == 1 and res.fun < 1e-3
 # momentum reaches further along the flat direction than plain GD in the same 20 steps
 assert abs(paths["momentum"][20, 0]) < abs(paths["gradient descent"][20, 0])
 # AdaGrad and Adam normalise each coordinate: their first step is the same size in a and b

@@ -20,8 +20,25 @@ NO_OPTIMUM = ("unbounded", "not_attained", "infeasible", "no_critical_point", "u
               "too_large")
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """Each option's default in its help, "(default: 1000)", unless the help states it already
+    or there is none to state (a flag, or no value)."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        default = action.default
+        if ("default" in text or default in (None, False, True, argparse.SUPPRESS)
+                or not action.option_strings):
+            return text
+        return f"{text} (default: {default})"
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (exit status 2) instead of usage plus message."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message):
         message = message.replace("  -", " -")         # an unknown -q was given a leading space
@@ -623,9 +640,16 @@ def _maxent(args) -> int:
     return 0 if result.success else 1
 
 
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="lagropt", description="Constrained optimization "
                      "from the blackboard to a verified number.")
+    parser.add_argument("--version", action="version", version=f"lagropt {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     solve = sub.add_parser(
         "solve", help="solve a problem exactly: every critical point, classified, derived",
@@ -667,8 +691,8 @@ def build_parser() -> argparse.ArgumentParser:
     descend = sub.add_parser(
         "descend", help="gradient descent on an expression (GD, momentum, AdaGrad, RMSProp, "
         "Adam, ...)", description="Minimize (or --max) an expression by gradient descent with "
-        "the exact compiled gradient. Exit status: 0 when the run succeeds, 1 when it diverges, "
-        "2 for bad input.", epilog='example: lagropt descend "(1-x)^2 + 100*(y-x^2)^2" '
+        "the exact compiled gradient. Exit status: 0 when the run converges (--tol), 1 when it "
+        "diverges, stalls or runs out of --steps, 2 for bad input.", epilog='example: lagropt descend "(1-x)^2 + 100*(y-x^2)^2" '
         '--x0 -1.2,1 --method adam --lr 0.02 --steps 5000 --plot paths.png')
     descend.add_argument("objective", help="the function of the variables")
     descend.add_argument("--x0", required=True, metavar="1,2", help="the start, one number per "
@@ -683,7 +707,9 @@ def build_parser() -> argparse.ArgumentParser:
     descend.add_argument("--momentum", type=float, metavar="BETA",
                          help="momentum for sgd (torch's mu) or the lecture's momentum (beta)")
     descend.add_argument("--steps", type=int, default=1000, help="the number of updates")
-    descend.add_argument("--tol", type=_number, help="stop when max |gradient| <= tol")
+    descend.add_argument("--tol", type=_number, default=1e-8, help="stop when max |gradient| <= "
+                         "tol, the convergence test (exit 1 when a run ends without meeting it; "
+                         "default 1e-8)")
     descend.add_argument("--max", action="store_true", help="maximize instead")
     descend.add_argument("--compare", action="store_true", help="run GD, momentum, AdaGrad, "
                          "RMSProp and Adam side by side (the lecture's picture)")

@@ -157,7 +157,8 @@ class _TextPrinter(StrPrinter):
 
 
 def _sstr(obj) -> str:
-    return _TextPrinter().doprint(obj)
+    """Text of ``obj``; decimals as a user writes them (2.5, not 2.50000000000000)."""
+    return _TextPrinter({"full_prec": False}).doprint(obj)
 
 
 def _text(obj) -> str:

@@ -33,7 +33,6 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.optimize as so
 import sympy as sp
 
 from .derivation import Derivation
@@ -145,6 +144,7 @@ def _numeric_dual_value(d: Dual, at: dict, starts: int) -> float:
         z0 = np.array([max(v, 0.1) if b[0] == 0 else v for v, b in zip(z0, bounds)])
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
+            import scipy.optimize as so     # here: import lagropt stays light
             r = so.minimize(lambda z: sign * float(q(z)), z0, method="SLSQP", bounds=bounds,
                             constraints=cons, options={"ftol": 1e-15, "maxiter": 2000})
         feasible = all(abs(c["fun"](r.x)) < 1e-8 if c["type"] == "eq" else c["fun"](r.x) > -1e-8

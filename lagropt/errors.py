@@ -14,6 +14,10 @@ class ProblemError(LagroptError, ValueError):
     """The optimization problem as stated cannot be posed (bad objective, constraint, variable)."""
 
 
+class NotFittedError(ProblemError, AttributeError):
+    """An estimator was used before ``fit`` (an AttributeError too, as scikit-learn's)."""
+
+
 class SolveError(LagroptError):
     """The exact solver could not proceed (not a statement about the problem being wrong)."""
 

@@ -423,10 +423,29 @@ def _short(text, width=40):
     return text if len(text) <= width else text[:width - 3] + "..."
 
 
+# a number written against a name or a bracket: 2y, 3x^2, 2(x + 1), 1.5e3z
+_IMPLICIT = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)(?![eE][+-]?\d)[ \t]*"
+                       r"([A-Za-z_]\w*|\()")
+
+
+def _implicit_product(text):
+    """A ParseError for implicit multiplication ("2y" -> "write 2*y"), or None."""
+    match = _IMPLICIT.search(text)
+    if match is None:
+        return None
+    number, after = match.groups()
+    written = f"{number}*{after}" if after != "(" else f"{number}*("
+    return ParseError(f"cannot read '{_short(text)}' at column {match.start() + 1}: "
+                      f"'{_short(match.group(0), 40)}' multiplies without a '*': write {written}")
+
+
 def _parse_ast(text):
     if "\x00" in text:                # Python 3.10's ast.parse raises ValueError on it
         raise ParseError(f"cannot read '{_short(text.replace(chr(0), '?'))}': it contains a "
                          "null character")
+    implicit = _implicit_product(text)
+    if implicit is not None:
+        raise implicit
     try:
         return ast.parse(text, mode="eval")
     except SyntaxError as exc:

@@ -20,6 +20,13 @@ from .standard import (Sense, StandardForm, oriented_inequalities, real_version,
 
 __all__ = ["Constraint", "Problem", "maximize", "minimize", "register_method"]
 
+
+def _text(expr) -> str:
+    """An expression as text with its decimals as the user wrote them (2.5, not SymPy's
+    2.50000000000000 for a lone Float)."""
+    return sp.sstr(expr, full_prec=False)
+
+
 @dataclass(frozen=True)
 class Constraint:
     """One constraint, normalised.
@@ -57,8 +64,8 @@ class Constraint:
             rel = self.original
             if isinstance(rel, sp.Rel):
                 op = {"==": "=", "<=": "<=", ">=": ">=", "<": "<", ">": ">"}[rel.rel_op]
-                return f"{sp.sstr(rel.lhs)} {op} {sp.sstr(rel.rhs)}"
-            return f"{sp.sstr(rel)} = 0"
+                return f"{_text(rel.lhs)} {op} {_text(rel.rhs)}"
+            return f"{_text(rel)} = 0"
         return str(self.original)
 
 
@@ -227,7 +234,10 @@ def register_method(name: str, function) -> None:
 def registered_method(name: str):
     """The function registered under ``name``, or a ProblemError saying what to import."""
     if name not in _methods:
-        raise ProblemError(f"{name} is not available: import lagropt (which registers it)")
+        rendering.complete_registration()
+    if name not in _methods:
+        raise ProblemError(f"{name} is not available: import lagropt.sensitivity and "
+                           "lagropt.duality, which register it")
     return _methods[name]
 
 
@@ -417,9 +427,12 @@ class Problem:
         :func:`~lagropt.set_default_timeout`); None or inf for no limit.
 
         The solver sits above this module and registers itself (:func:`register_solver`) when
-        :mod:`lagropt.solver` is imported, as ``import lagropt`` does."""
+        :mod:`lagropt.solver` is imported; the first solve imports it when nothing has
+        (:func:`lagropt.rendering.complete_registration`)."""
         if _solver is None:
-            raise ProblemError("no solver is registered: import lagropt (or lagropt.solver)")
+            rendering.complete_registration()
+        if _solver is None:
+            raise ProblemError("no solver is registered: import lagropt.solver")
         return _solver(self, timeout=timeout, **options)
 
     def dual(self, **options):
@@ -428,7 +441,7 @@ class Problem:
         return registered_method("dual")(self, **options)
 
     def __str__(self) -> str:
-        head = f"{self.sense.verb} {sp.sstr(self.objective)}"
+        head = f"{self.sense.verb} {_text(self.objective)}"
         lines = [head]
         if self.constraints:
             lines.append("  subject to " + "; ".join(str(c) for c in self.constraints))

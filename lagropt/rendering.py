@@ -7,18 +7,31 @@ and a rendering module fills them in for its types when it is imported::
     from lagropt import rendering
     rendering.latex.register(Derivation, derivation_latex)
 
-:mod:`lagropt.latex` does so (``import lagropt`` imports it), so the arrows point downward only:
+:mod:`lagropt.latex` does so (imported by :func:`complete_registration` when a renderer
+is first missing, or by the user), so the arrows point downward only:
 the renderer knows the data, the data know only this registry. With nothing registered, each
 function raises a :class:`~lagropt.errors.LatexError` that says what to import.
 """
 
 from __future__ import annotations
 
+import sys
 from functools import singledispatch
 
 from .errors import LatexError
 
-__all__ = ["latex", "summary_latex", "to_tex"]
+__all__ = ["latex", "summary_latex", "to_tex", "complete_registration"]
+
+
+def complete_registration() -> bool:
+    """Have the package import the modules that fill the registries (the solver, shadow prices,
+    the dual, LaTeX rendering), which ``import lagropt`` defers to first use: a deep import such
+    as ``from lagropt.statmech import maxent`` reaches a registry before they are loaded. The
+    package is looked up, not imported (it sits above every module). Returns True when the
+    modules were loaded just now (False: loaded before, or loading already)."""
+    package = sys.modules.get(__name__.rpartition(".")[0])
+    load = getattr(package, "_load_registrants", None)
+    return bool(load()) if load is not None else False
 
 
 def _unregistered(obj, what: str) -> LatexError:
@@ -30,6 +43,8 @@ def _unregistered(obj, what: str) -> LatexError:
 @singledispatch
 def latex(obj, fold: bool = True) -> str:
     """The LaTeX fragment of ``obj`` (``fold``: index notation for numbered symbols)."""
+    if complete_registration():
+        return latex(obj, fold)
     raise _unregistered(obj, "renderer")
 
 
@@ -43,6 +58,8 @@ def summary_latex(obj) -> str:
 def to_tex(obj, path, standalone: bool = True, title: str | None = None, *, raw: bool = False,
            force: bool = False):
     """Write ``obj`` as LaTeX to ``path`` (see :func:`lagropt.latex.to_tex`)."""
+    if complete_registration():
+        return to_tex(obj, path, standalone, title, raw=raw, force=force)
     raise _unregistered(obj, "writer")
 
 

@@ -34,7 +34,6 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.optimize as so
 import sympy as sp
 
 from .compiler import compile_problem
@@ -216,6 +215,7 @@ def _local_value(problem, subs, x0):
         cons.append({"type": "ineq", "fun": cp.inequalities, "jac": cp.inequalities.jac})
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
+        import scipy.optimize as so     # here: import lagropt stays light
         r = so.minimize(lambda x: sign * cp.objective.value(x), np.asarray(x0, float),
                         jac=lambda x: sign * cp.objective.grad(x), method="SLSQP",
                         constraints=cons, options={"ftol": 1e-15, "maxiter": 1000})

@@ -75,6 +75,25 @@ def test_divergence_inside_is_reported():
     assert not r.success and "learning rate" in r.message
 
 
+def test_descend_results_carry_status_and_jac():
+    # max 10 - (x-2)^2 - (y-1)^2 on x = y: by hand, x = y = 3/2, grad f = (-2(x-2), -2(y-1))
+    # = (1, -1) there (parallel to grad g = (1, -1), lambda = 1)
+    problem = lagropt.maximize(-(x - 2) ** 2 - (y - 1) ** 2 + 10, subject_to=[sp.Eq(x, y)])
+    r = optim.descend(problem)
+    assert r.status == 0 and r.success and "converged" in r.message
+    assert r.jac == pytest.approx([-2 * (r.x[0] - 2), -2 * (r.x[1] - 1)], abs=1e-14)
+    assert r.jac == pytest.approx([1, -1], abs=1e-7)
+    # two multiplier updates of 5 steps each cannot meet tol = 1e-8: status 1, not a success
+    short = optim.descend(problem, steps=5, outer=2)
+    assert short.status == 1 and not short.success and "not converged" in short.message
+    # no constraints: the inner descent's status; a step limit without convergence is status 1
+    free = optim.descend(lagropt.maximize(-(x - 1) ** 2), optimizer=optim.GD(0.01), steps=3)
+    assert free.status == 1 and not free.success and free.jac == pytest.approx(-2 * (free.x - 1))
+    diverged = optim.descend(lagropt.minimize(x ** 2 + y ** 2, subject_to=[sp.Eq(x + y, 1)]),
+                             optimizer=optim.GD(5.0))
+    assert diverged.status == 2 and not diverged.success
+
+
 def test_verify_descent_against_exact_and_scipy():
     problem = lagropt.maximize(-(x - 2) ** 2 - (y - 1) ** 2 + 10, subject_to=[sp.Eq(x, y)])
     report = lagropt.verify(problem, descent=optim.descend(problem))

@@ -3,6 +3,7 @@ stalls, the result it returns."""
 
 import io
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -48,7 +49,9 @@ def test_expression_compiled_and_callable_give_the_same_iterates():
     np.testing.assert_allclose(a.path[:, 0], 1 - 0.8 ** k, rtol=1e-13)
     np.testing.assert_allclose(a.path[:, 1], -2 + 2 * 0.4 ** k, rtol=1e-13, atol=1e-15)
     assert a.losses[0] == 13 and a.losses[-1] == pytest.approx(bowl(a.x), rel=1e-15)
-    assert a.nit == 20 and a.success and "completed 20 steps" in a.message
+    # 20 steps with no tol: no convergence test ran, so not a success (scipy's meaning)
+    assert a.nit == 20 and not a.success and a.status == 1 and "completed 20 steps" in a.message
+    assert "no convergence test" in a.message
 
 
 def test_wrt_orders_the_variables_and_the_default_is_by_name():
@@ -161,19 +164,38 @@ def test_callback_sees_every_step_and_can_stop():
         return result.nit == 3
 
     r = optim.minimize(BOWL, [0.0, 0.0], optim.GD(0.1), steps=100, callback=callback)
-    assert [n for n, _ in seen] == [1, 2, 3] and r.status == 5 and r.nit == 3
+    assert [n for n, _ in seen] == [1, 2, 3] and r.status == 99 and r.nit == 3
+    assert not r.success and "callback" in r.message          # scipy: status 99, no success
 
 
-def test_progress_bar(capsys):
+class Terminal(io.StringIO):
+    """A buffer that says it is a terminal, as stderr in an interactive shell."""
+
+    def isatty(self):
+        return True
+
+
+def test_progress_bar(monkeypatch):
+    monkeypatch.setattr(sys, "stderr", Terminal())
     optim.minimize(BOWL, [0.0, 0.0], optim.GD(0.1), steps=50, progress=True)
-    err = capsys.readouterr().err
+    err = sys.stderr.getvalue()
     assert "50/50" in err and "100%" in err and "it/s" in err and "loss=" in err
 
 
 def test_progress_bar_draws_a_partial_bar():
-    bar = optim.progress.ProgressBar(10, stream=io.StringIO())
+    bar = optim.progress.ProgressBar(10, stream=Terminal())
     bar.update(5, 1.5, force=True)
     assert " 50%|" in bar.stream.getvalue() and "5/10" in bar.stream.getvalue()
+
+
+def test_progress_bar_writes_nothing_off_a_terminal(capsys, tmp_path):
+    optim.minimize(BOWL, [0.0, 0.0], optim.GD(0.1), steps=50, progress=True)
+    assert capsys.readouterr().err == ""                   # captured: not a terminal
+    with open(tmp_path / "log.txt", "w") as log:           # a log file
+        bar = optim.progress.ProgressBar(10, stream=log)
+        bar.update(5, 1.5, force=True)
+        bar.close(10, 1.0)
+    assert (tmp_path / "log.txt").read_text() == ""
 
 
 def test_keep_path_false_keeps_the_ends():

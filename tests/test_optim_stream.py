@@ -3,6 +3,9 @@
 The reference is the documented order (lagropt.optim.loop._Stream, docs/big-data.md) rebuilt
 here from the seeded generator, and plain SGD by hand on those batches."""
 
+import io
+import sys
+
 import numpy as np
 import pytest
 
@@ -66,7 +69,12 @@ def test_chunks_must_be_a_positive_integer():
         optim.minimize(MSE, np.zeros(N), optim.SGD(0.1), data=(X, Y), batch_size=10, chunks=0)
 
 
-def test_the_progress_bar_names_the_chunk(capsys):
+def test_the_progress_bar_names_the_chunk(monkeypatch):
+    class Terminal(io.StringIO):               # the bar draws on a terminal only
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(sys, "stderr", Terminal())
     optim.minimize(MSE, np.zeros(N), optim.SGD(0.05), data=(X, Y), batch_size=100, epochs=1,
                    seed=0, chunks=250, progress=True)
-    assert "chunk 3/3" in capsys.readouterr().err       # 700 rows in blocks of 250: 3 chunks
+    assert "chunk 3/3" in sys.stderr.getvalue()       # 700 rows in blocks of 250: 3 chunks

@@ -1,6 +1,7 @@
 """The safe parser: what it reads, what it refuses, and that nothing in the text is executed."""
 
 import os
+import re
 
 import pytest
 import sympy as sp
@@ -186,3 +187,16 @@ def test_a_null_character_is_refused_on_every_python():
     # Python 3.10's ast.parse raises ValueError (not SyntaxError) on it
     with pytest.raises(ParseError, match="null character"):
         parse_expr("x +\x00 1")
+
+
+@pytest.mark.parametrize("text, hint", [("2y + x", "write 2*y"), ("3x^2", "write 3*x"),
+                                        ("2(x + 1)", "write 2*("), ("2.5e-3z", "write 2.5e-3*z"),
+                                        ("1 + 2 exp(x)", "write 2*exp")])
+def test_implicit_multiplication_is_refused_with_the_product_to_write(text, hint):
+    with pytest.raises(ParseError, match=re.escape(hint)):
+        parse_expr(text)
+
+
+def test_numbers_next_to_names_that_are_not_products_still_read():
+    got = parse_expr("x2 + 1e-3*x + 2E+2")
+    assert sp.simplify(got - (sp.Symbol("x2", real=True) + sp.Rational(1, 1000) * x + 200)) == 0

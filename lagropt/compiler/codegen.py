@@ -20,7 +20,6 @@ import string
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.special
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
@@ -73,7 +72,18 @@ def _dirac(u, what):
     return np.zeros(u.shape)
 
 
-_NAMESPACE = {"numpy": np, "scipy": scipy, "_dirac": _dirac}
+_NAMESPACE = {"numpy": np, "_dirac": _dirac}
+
+
+def _namespace(source: str) -> dict:
+    """The names generated code sees; scipy (for scipy.special's expit, xlogy, logsumexp) is
+    imported only when the code uses it, so that importing lagropt does not load it."""
+    namespace = dict(_NAMESPACE)
+    if "scipy." in source:
+        import scipy.special
+
+        namespace["scipy"] = scipy
+    return namespace
 
 
 def _is_literal(name: str) -> bool:
@@ -412,6 +422,6 @@ def generate(form: IndexForm, outputs, name: str) -> Program:
     signature = ", ".join(s for s in (signature, dims) if s)
     source = "\n".join([f"def {name}({signature}):", *emitter.lines,
                         f"    return ({', '.join(results)},)"])
-    namespace = dict(_NAMESPACE)
+    namespace = _namespace(source)
     exec(compile(source, f"<lagropt {name}>", "exec"), namespace)  # noqa: S102 - our own source
     return Program(namespace[name], source)

@@ -23,7 +23,7 @@ import numpy as np
 from scipy.optimize import OptimizeResult
 
 from ..errors import OptimizerError
-from .loop import minimize
+from .loop import COMPLETED, CONVERGED, DIVERGED, STALLED, minimize
 from .objective import Objective
 from .rules import Adam
 from ..standard import Sense
@@ -95,8 +95,12 @@ def descend(problem, x0=None, optimizer=None, *, subs=None, steps: int = 5000, t
     scipy.optimize.OptimizeResult
         ``x``, ``point`` ({variable: value}), ``fun`` (f(x), the objective in the problem's
         sense), ``multipliers`` ({lambda_k: value}, the lecture's sign), ``maxcv`` (max
-        |g_k(x)|), ``nit`` (updates in all), ``nouter``, ``success``, ``message``, ``path``
-        (all iterates, x0 first) and ``losses`` (L_A along the path).
+        |g_k(x)|), ``jac`` (grad f(x), of the objective as stated), ``nit`` (updates in
+        all), ``nouter``, ``success``, ``status``, ``message``, ``path`` (all iterates, x0
+        first) and ``losses`` (L_A along the path). ``status`` follows
+        :func:`~lagropt.optim.minimize`: 0 converged (max |g_k| <= tol and max |grad L| <=
+        tol; without constraints, the inner descent's max |grad f| <= tol), 1 the step or
+        multiplier-update limit reached first, 2 diverged, 3 stalled; ``success`` is status 0.
     """
     from ..compiler import compile_problem
 
@@ -115,7 +119,7 @@ def descend(problem, x0=None, optimizer=None, *, subs=None, steps: int = 5000, t
     K = len(cp.equalities.exprs)
     nu, rho = [0.0] * K, float(rho)
     paths, losses, nit = [x[None, :]], [], 0
-    violation, message, success, done = math.inf, "", False, 0
+    violation, message, status, done = math.inf, "", COMPLETED, 0
     for done in range(1, (outer if K else 1) + 1):
         r = minimize(_objective(_augmented_kernel(cp, sign, nu, rho)), x, optimizer,
                      steps=steps, tol=tol, progress=progress)
@@ -123,18 +127,18 @@ def descend(problem, x0=None, optimizer=None, *, subs=None, steps: int = 5000, t
         losses.extend(r.losses if not losses else r.losses[1:])
         nit += r.nit
         x = r.x
-        if r.status in (2, 3):                       # diverged or stalled: say so
-            message = f"outer iteration {done}: {r.message}"
+        if r.status in (DIVERGED, STALLED):                       # say so
+            status, message = r.status, f"outer iteration {done}: {r.message}"
             break
         if not K:
-            success, message = r.success, r.message
+            status, message = r.status, r.message
             break
         g = np.asarray(cp.equalities(x), dtype=float)
         nu = [v - rho * gk for v, gk in zip(nu, g)]
         new_violation = float(np.abs(g).max())
         stationarity = _stationarity(cp, sign, nu, x)
         if new_violation <= tol and stationarity <= tol:
-            success = True
+            status = CONVERGED
             message = (f"converged after {done} multiplier updates ({nit} steps): max |g| = "
                        f"{new_violation:.2g}, max |grad L| = {stationarity:.2g}")
             break
@@ -147,9 +151,10 @@ def descend(problem, x0=None, optimizer=None, *, subs=None, steps: int = 5000, t
     names = problem.equality_multipliers
     value = float(cp.objective.value(x))
     return OptimizeResult(x=x, point=dict(zip(problem.variables, x.tolist())), fun=value,
+                          jac=np.asarray(cp.objective.grad(x), dtype=float), status=status,
                           multipliers={m: float(sign * v) for m, v in zip(names, nu)},
                           maxcv=float(np.abs(cp.equalities(x)).max()) if K else 0.0,
-                          nit=nit, nouter=done, success=success, message=message,
+                          nit=nit, nouter=done, success=status == CONVERGED, message=message,
                           path=np.concatenate(paths), losses=np.array(losses))
 
 

@@ -31,7 +31,10 @@ __all__ = ["minimize"]
 SCALAR_MAX = 32      # parameters up to which a scalar problem runs on Python floats
 STALL_STEPS = 10     # updates that left x unchanged at the end of a run: it stalled
 
-CONVERGED, COMPLETED, DIVERGED, STALLED, EARLY_STOPPED, CALLBACK = range(6)
+# status codes as scipy.optimize.minimize's: 0 converged, 1 the step limit reached, 99 the
+# callback asked to stop; 2-4 lagropt's own reasons to stop
+CONVERGED, COMPLETED, DIVERGED, STALLED, EARLY_STOPPED = range(5)
+CALLBACK = 99
 _SQRT_EPS = float(np.sqrt(np.finfo(float).eps))
 
 
@@ -311,7 +314,8 @@ class _Run:
                 self.bar.detail = self.batches.progress
             self.bar.update(nit, value)
         if self.callback is not None and _stop_requested(self.callback, x, value, nit):
-            self.stop(CALLBACK, f"stopped by the callback after {nit} steps")
+            self.stop(CALLBACK, f"stopped by the callback after {nit} steps (not a convergence "
+                      "test: success is False, as scipy's)")
             return True
         if self.epoch_end and nit % self.epoch_end == 0:
             self._end_of_epoch(x, nit)
@@ -436,14 +440,18 @@ def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, dat
     -------
     scipy.optimize.OptimizeResult
         ``x`` (the last iterate, or the best on validation), ``fun`` (the loss there on all
-        data), ``jac`` (its gradient), ``nit``, ``success``, ``status`` (0 converged, 1 steps
-        done, 2 diverged, 3 stalled, 4 early stopping, 5 callback), ``message``, ``path``
+        data), ``jac`` (its gradient), ``nit``, ``success``, ``status`` (0 converged, 1 the step
+        limit reached -- with a tol not met, or with no tol and so no convergence test --, 2
+        diverged, 3 stalled, 4 early stopping, 99 stopped by the callback, scipy's code),
+        ``message``, ``path``
         (the iterates x0, x1, ..., one row each), ``losses`` (the loss the update saw at each
         row of path: on its mini-batch, and for the last row on all data), ``epoch_losses``
         and ``val_losses`` (per epoch, with mini-batches or validation), ``state``.
-        A run that diverges (NaN, inf, or a loss growing by ``max_growth``) stops at the last
-        iterate with a finite loss, with success False and a message naming the likely
-        cause; it never returns NaN.
+        ``success`` is True only for status 0 and 4: when a stopping rule said the run
+        converged (or early stopping, the rule asked for, found its best point), never for a
+        run that used up its steps, as scipy's ``success``. A run that diverges (NaN, inf, or
+        a loss growing by ``max_growth``) stops at the last iterate with a finite loss, with
+        success False and a message naming the likely cause; it never returns NaN.
     """
     if not isinstance(optimizer, (Optimizer, Chain)):
         raise OptimizerError(f"optimizer must be a lagropt.optim optimizer (GD, SGD, Adam, ...),"
@@ -521,6 +529,14 @@ def _stop_requested(callback, x, value, nit) -> bool:
         return True
 
 
+def _succeeded(status: int) -> bool:
+    """success as scipy means it: a stopping rule said the run converged (max |gradient| <=
+    tol, a gradient zero to rounding), or early stopping found its best point on the
+    validation data (the rule that was asked for). Running out of steps, with or without a
+    tol, diverging, stalling or a callback's stop are not successes."""
+    return status in (CONVERGED, EARLY_STOPPED)
+
+
 def _finish(run, x, nit, steps, state) -> OptimizeResult:
     """The result; the final point's loss and gradient on all data close ``losses``."""
     if run.status == DIVERGED and run.keep_path:
@@ -534,14 +550,14 @@ def _finish(run, x, nit, steps, state) -> OptimizeResult:
     tol = run.tol
     if run.status == COMPLETED:
         if tol is None:
-            run.message = (f"completed {nit} steps (no tol given): loss {value:.6g}, "
-                           f"max |gradient| {_max_abs(g):.3g}")
+            run.message = (f"completed {nit} steps, the step limit, with no convergence test "
+                           f"(no tol given): loss {value:.6g}, max |gradient| {_max_abs(g):.3g}"
+                           "; pass tol= to test convergence")
         else:
             run.message = (f"not converged after {steps} steps: max |gradient| = "
                            f"{_max_abs(g):.3g} > tol = {tol:g} (more steps or a larger "
                            "learning rate may help)")
-    success = run.status in (CONVERGED, EARLY_STOPPED, CALLBACK) or \
-        (run.status == COMPLETED and tol is None)
+    success = _succeeded(run.status)
     if run.bar is not None:
         run.bar.close(nit, value)
     path = run.path if run.keep_path else [run.path[0], np.array(x, dtype=float)]

@@ -1,11 +1,22 @@
-"""A tqdm-style progress bar on stderr, redrawn at most ten times a second."""
+"""A tqdm-style progress bar on stderr, redrawn at most ten times a second, and only on a
+terminal: written to a log file or a pipe, its redraws (carriage returns) would fill it, so
+there it writes nothing (as tqdm with ``disable=None``). lagropt keeps this one small class
+rather than depend on tqdm for it."""
 
 from __future__ import annotations
 
 import sys
 import time
 
-__all__ = ["ProgressBar"]
+__all__ = ["ProgressBar", "is_terminal"]
+
+
+def is_terminal(stream) -> bool:
+    """Whether ``stream`` is an interactive terminal (a log file, a pipe or a buffer is not)."""
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):          # no isatty, or a closed stream
+        return False
 
 
 def _clock(seconds: float) -> str:
@@ -24,10 +35,11 @@ class ProgressBar:
         self.started = time.perf_counter()
         self.drawn = 0.0
         self.detail = ""                   # e.g. "chunk 3/40" while streaming
+        self.silent = not is_terminal(self.stream)
 
     def update(self, done: int, loss: float, force: bool = False) -> None:
         now = time.perf_counter()
-        if not force and now - self.drawn < 0.1:
+        if self.silent or not force and now - self.drawn < 0.1:
             return
         self.drawn = now
         elapsed = now - self.started
@@ -42,6 +54,8 @@ class ProgressBar:
         self.stream.flush()
 
     def close(self, done: int, loss: float) -> None:
+        if self.silent:
+            return
         self.update(done, loss, force=True)
         self.stream.write("\n")
         self.stream.flush()

@@ -17,6 +17,7 @@ See docs/regression.md.
 """
 
 from . import derive
+from .base import expected_failed_checks
 from .constraint import lasso_penalty, lasso_radius, ridge_constrained, ridge_penalty, ridge_radius
 from .linear import (ElasticNet, Lasso, LectureElasticNet, LinearRegression, NonNegative, Ridge,
                      r2_score)
@@ -30,4 +31,5 @@ __all__ = ["derive", "LinearRegression", "Ridge", "Lasso", "ElasticNet", "Lectur
            "ridge_radius", "ridge_penalty", "ridge_constrained", "lasso_radius", "lasso_penalty",
            "Path", "LossCurve", "EarlyStopping", "alpha_grid", "regularization_path",
            "lasso_path", "enet_path", "ridge_path", "validation_curve", "early_stopping",
-           "PenalizedQuadratic", "solve_quadratic", "penalty_shape", "kkt_violation"]
+           "PenalizedQuadratic", "solve_quadratic", "penalty_shape", "kkt_violation",
+           "expected_failed_checks"]

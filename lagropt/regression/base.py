@@ -9,22 +9,23 @@ from __future__ import annotations
 
 import functools
 import inspect
+import warnings
 
 import numpy as np
 import scipy.optimize
 import sympy as sp
 
 from ..arrays import compute, first_true, is_lazy
-from ..errors import DataError, ProblemError
+from ..errors import DataError, NotFittedError, ProblemError
 from .quadratic import ConvergenceError
 
-__all__ = ["Estimator", "check_X", "check_Xy", "center", "compiled", "lbfgs", "newton_polish",
+__all__ = ["Estimator", "PlainEstimator", "expected_failed_checks", "NotNumbersError", "RegressorMixin", "ClassifierMixin", "check_X", "check_Xy", "center", "compiled", "lbfgs", "newton_polish",
            "descend", "is_optimizer"]
 
 
-class Estimator:
-    """scikit-learn's protocol: constructor arguments are the parameters (``get_params``,
-    ``set_params``, a readable ``repr``); ``fit`` returns the estimator."""
+class PlainEstimator:
+    """scikit-learn's protocol without scikit-learn: constructor arguments are the parameters
+    (``get_params``, ``set_params``, a readable ``repr``); ``fit`` returns the estimator."""
 
     @classmethod
     def _parameter_names(cls) -> list[str]:
@@ -51,9 +52,68 @@ class Estimator:
                          and defaults.get(k) == v and type(defaults.get(k)) is type(v))]
         return f"{type(self).__name__}({', '.join(shown)})"
 
+
+def _bases():
+    """scikit-learn's BaseEstimator and its regressor/classifier mixins when scikit-learn is
+    installed (the optional ``sklearn`` extra: tags, Pipeline, GridSearchCV, its HTML repr),
+    else the plain protocol above and empty mixins."""
+    try:
+        from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+    except ImportError:
+        return PlainEstimator, type("RegressorMixin", (), {}), type("ClassifierMixin", (), {})
+
+    class SklearnEstimator(BaseEstimator):
+        @classmethod
+        def _parameter_names(cls) -> list[str]:
+            return _parameter_names(cls)
+
+        def set_params(self, **params):
+            """scikit-learn's set_params; an unknown name is a ProblemError (a ValueError,
+            as scikit-learn's) naming the parameters there are."""
+            PlainEstimator.set_params(self, **params)
+            return self
+
+    return SklearnEstimator, RegressorMixin, ClassifierMixin
+
+
+def _exceptions():
+    """(NotFittedError, DataConversionWarning): scikit-learn's as well as lagropt's when
+    scikit-learn is installed, so that code catching either catches them."""
+    try:
+        from sklearn import exceptions
+    except ImportError:
+        return NotFittedError, UserWarning
+    return (type("NotFittedError", (NotFittedError, exceptions.NotFittedError), {}),
+            exceptions.DataConversionWarning)
+
+
+_Base, RegressorMixin, ClassifierMixin = _bases()
+_NotFitted, DataConversionWarning = _exceptions()
+
+
+class Estimator(_Base):
+    """An estimator of lagropt.regression: scikit-learn's ``BaseEstimator`` when scikit-learn
+    is installed, :class:`PlainEstimator` otherwise (the same parameters, fit, predict, score)."""
+
     def _check_fitted(self):
         if not hasattr(self, "coef_"):
-            raise ProblemError(f"this {type(self).__name__} is not fitted yet: call fit(X, y) first")
+            raise _NotFitted(f"this {type(self).__name__} is not fitted yet: call fit(X, y) first")
+
+
+def expected_failed_checks(estimator) -> dict:
+    """The checks of ``sklearn.utils.estimator_checks.check_estimator`` this estimator fails on
+    purpose, {check name: reason}; pass it as ``expected_failed_checks=``.
+
+    One: least squares and ridge with ``solver="auto"`` solve the normal equations in closed
+    form (``lstsq``, Cholesky), so ``n_iter_ = 0``; the check wants at least 1 from every
+    estimator with a ``max_iter`` parameter (here used by the iterative solvers only)."""
+    closed_form = (getattr(estimator, "solver", None) == "auto"
+                   and type(estimator).__name__ in ("LinearRegression", "Ridge"))
+    if closed_form:
+        return {"check_non_transformer_estimators_n_iter":
+                "solver='auto' is a closed form (lstsq / Cholesky): no iterations, and n_iter_ = 0 "
+                "says so; max_iter is for the iterative solvers"}
+    return {}
 
 
 @functools.lru_cache(maxsize=None)
@@ -89,11 +149,47 @@ def _check_lazy_finite(arrays: dict) -> None:
 
 def _check_lazy_X(X, name: str):
     X = _lazy_numbers(X, name, "a 2-D array of numbers")
-    if X.ndim != 2:
-        raise DataError(f"{name} must be 2-D (samples x features), got shape {X.shape}")
-    if X.shape[0] == 0 or X.shape[1] == 0:
-        raise DataError(f"{name} is empty (shape {X.shape})")
+    _check_shape(X, name)
     return X
+
+
+class NotNumbersError(DataError, TypeError):
+    """Data that are not numbers (a TypeError too, as NumPy's conversion raises)."""
+
+
+def _check_shape(X, name: str) -> None:
+    """2-D with at least one row and one column (scikit-learn's wording, so that its checks
+    and users recognise the messages)."""
+    if X.ndim != 2:
+        raise DataError(f"{name} must be 2-D (samples x features), got shape {X.shape}: Reshape "
+                        f"your data with {name}.reshape(-1, 1) for a single feature or "
+                        f"{name}.reshape(1, -1) for a single sample")
+    if X.shape[1] == 0:
+        raise DataError(f"{name} is empty: 0 feature(s) (shape={X.shape}) while a minimum of 1 "
+                        "is required.")
+    if X.shape[0] == 0:
+        raise DataError(f"{name} is empty: 0 sample(s) (shape={X.shape}) while a minimum of 1 "
+                        "is required.")
+
+
+def _as_floats(a, name: str, what: str) -> np.ndarray:
+    """An in-memory array as float64: sparse matrices, complex numbers and non-numbers refused
+    in one line."""
+    if type(a).__module__.startswith("scipy.sparse"):
+        raise DataError(f"{name} is a sparse matrix: sparse input is not supported, pass a dense "
+                        f"array ({name}.toarray())")
+    try:
+        raw = np.asarray(a)
+    except (TypeError, ValueError) as e:
+        raise DataError(f"{name} must be numeric ({what}): {e}") from None
+    if raw.dtype.kind == "c":
+        raise DataError(f"Complex data not supported: {name} holds complex numbers")
+    try:
+        return raw.astype(float)
+    except TypeError as e:
+        raise NotNumbersError(f"{name} must be numeric ({what}): {e}") from None
+    except ValueError as e:
+        raise DataError(f"{name} must be numeric ({what}): {e}") from None
 
 
 def check_X(X, name: str = "X") -> np.ndarray:
@@ -103,37 +199,44 @@ def check_X(X, name: str = "X") -> np.ndarray:
         X = _check_lazy_X(X, name)
         _check_lazy_finite({name: X})
         return X
-    try:
-        X = np.asarray(X, dtype=float)
-    except (TypeError, ValueError):
-        raise DataError(f"{name} must be numeric (a 2-D array of numbers)") from None
-    if X.ndim != 2:
-        raise DataError(f"{name} must be 2-D (samples x features), got shape {X.shape}")
-    if X.shape[0] == 0 or X.shape[1] == 0:
-        raise DataError(f"{name} is empty (shape {X.shape})")
+    X = _as_floats(X, name, "a 2-D array of numbers")
+    _check_shape(X, name)
     if not np.all(np.isfinite(X)):
         bad = np.argwhere(~np.isfinite(X))[0]
-        raise DataError(f"{name} contains {X[tuple(bad)]} at row {bad[0]}, column {bad[1]}")
+        raise DataError(f"{name} contains {X[tuple(bad)]} at row {bad[0]}, column {bad[1]} "
+                        "(NaN and inf are not allowed)")
     return X
+
+
+def column_to_1d(y):
+    """y of shape (m, 1) as (m,), with scikit-learn's DataConversionWarning (a UserWarning
+    without scikit-learn)."""
+    if y.ndim == 2 and y.shape[1] == 1:
+        warnings.warn("A column-vector y was passed when a 1d array was expected: y is read as "
+                      "y.ravel()", DataConversionWarning, stacklevel=4)
+        return y[:, 0]
+    return y
+
+
+def require_y(y) -> None:
+    if y is None:
+        raise DataError("this estimator requires y to be passed, but the target y is None")
 
 
 def check_Xy(X, y, n_features: int | None = None):
     """(X, y) checked: X finite 2-D, y finite 1-D with one entry per row of X."""
+    require_y(y)
     if is_lazy(X) or is_lazy(y):
         return _check_lazy_Xy(X, y)
     X = check_X(X)
-    try:
-        y = np.asarray(y, dtype=float)
-    except (TypeError, ValueError):
-        raise DataError("y must be numeric (for class labels use a classifier)") from None
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y[:, 0]
+    y = column_to_1d(_as_floats(y, "y", "for class labels use a classifier"))
     if y.ndim != 1:
         raise DataError(f"y must be 1-D (one target per sample), got shape {y.shape}")
     if len(y) != X.shape[0]:
         raise DataError(f"X has {X.shape[0]} rows but y has {len(y)} entries")
     if not np.all(np.isfinite(y)):
-        raise DataError(f"y contains {y[~np.isfinite(y)][0]} at index {int(np.flatnonzero(~np.isfinite(y))[0])}")
+        raise DataError(f"y contains {y[~np.isfinite(y)][0]} at index "
+                        f"{int(np.flatnonzero(~np.isfinite(y))[0])} (NaN and inf are not allowed)")
     return X, y
 
 
@@ -141,23 +244,24 @@ def _check_lazy_Xy(X, y):
     """check_Xy for dask data: the same checks, one pass over both for finiteness."""
     X = _check_lazy_X(X, "X") if is_lazy(X) else check_X(X)
     y = _lazy_numbers(y, "y", "for class labels use a classifier") if is_lazy(y) else \
-        np.asarray(y, dtype=float)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y[:, 0]
+        _as_floats(y, "y", "for class labels use a classifier")
+    y = column_to_1d(y)
     if y.ndim != 1:
         raise DataError(f"y must be 1-D (one target per sample), got shape {y.shape}")
     if len(y) != X.shape[0]:
         raise DataError(f"X has {X.shape[0]} rows but y has {len(y)} entries")
     _check_lazy_finite({name: a for name, a in (("X", X), ("y", y)) if is_lazy(a)})
     if not is_lazy(y) and not np.all(np.isfinite(y)):
-        raise DataError(f"y contains {y[~np.isfinite(y)][0]}")
+        raise DataError(f"y contains {y[~np.isfinite(y)][0]} (NaN and inf are not allowed)")
     return X, y
 
 
-def check_features(X, n_features: int) -> np.ndarray:
+def check_features(X, n_features: int, who: str = "the estimator") -> np.ndarray:
+    """X checked (check_X) with the number of features the estimator was fitted with."""
     X = check_X(X)
     if X.shape[1] != n_features:
-        raise DataError(f"X has {X.shape[1]} features, but the estimator was fitted with {n_features}")
+        raise DataError(f"X has {X.shape[1]} features, but {who} is expecting {n_features} "
+                        "features as input")
     return X
 
 

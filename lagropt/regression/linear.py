@@ -29,7 +29,7 @@ from .. import losses, penalties
 from ..arrays import compute, is_lazy
 from ..errors import ProblemError
 from . import derive
-from .base import Estimator, center, check_features, check_Xy, compiled, descend, is_optimizer, lbfgs
+from .base import Estimator, RegressorMixin, center, check_features, check_Xy, compiled, descend, is_optimizer, lbfgs
 from .quadratic import SOLVERS, PenalizedQuadratic, penalty_shape, solve_quadratic
 
 __all__ = ["LinearRegression", "Ridge", "Lasso", "ElasticNet", "LectureElasticNet",
@@ -67,7 +67,7 @@ def _shape(cls, hyperparameters: tuple):
     return sp.lambdify(hyperparameters, penalty_shape(cls._penalty([_t]), _t), "math")
 
 
-class _LeastSquares(Estimator):
+class _LeastSquares(RegressorMixin, Estimator):
     """Shared fitting of the least-squares family (see the module docstring)."""
 
     _reduction = "sum"
@@ -216,7 +216,7 @@ class _LeastSquares(Estimator):
     def predict(self, X) -> np.ndarray:
         """X @ coef_ + intercept_."""
         self._check_fitted()
-        return check_features(X, self.n_features_in_) @ self.coef_ + self.intercept_
+        return check_features(X, self.n_features_in_, type(self).__name__) @ self.coef_ + self.intercept_
 
     def score(self, X, y) -> float:
         """R^2 of the prediction (as scikit-learn's regressors)."""

@@ -25,11 +25,11 @@ from .. import losses, penalties
 from ..arrays import compute, is_lazy
 from ..errors import DataError, ProblemError
 from ..functions import sigmoid
-from .base import (Estimator, check_features, check_X, compiled, descend, is_optimizer, lbfgs,
+from .base import (ClassifierMixin, Estimator, column_to_1d, require_y, check_features, check_X, compiled, descend, is_optimizer, lbfgs,
                    newton_polish)
 from .quadratic import fista, kkt_violation, penalty_shape
 
-__all__ = ["LogisticRegression", "SoftmaxRegression"]
+__all__ = ["LogisticRegression", "SoftmaxRegression", "check_labels"]
 
 X_, y_, w_ = losses.regression_symbols()
 _, Y_, W_ = losses.classification_symbols()
@@ -39,7 +39,22 @@ C_, l1_ratio_, decay_ = sp.symbols("C l1_ratio l2", nonnegative=True)
 _t = sp.Symbol("t", real=True)
 
 
-class _Classifier(Estimator):
+def check_labels(y):
+    """Class labels as an array (a dask array stays lazy); None, a column vector and
+    non-integer numbers (a regression target) refused or read as scikit-learn does."""
+    require_y(y)
+    if is_lazy(y):
+        return y
+    labels = column_to_1d(np.asarray(y))
+    if labels.dtype.kind == "f" and not np.all(np.isfinite(labels)):
+        raise DataError("y contains NaN or inf; class labels must be finite")
+    if labels.dtype.kind == "f" and np.any(labels != np.round(labels)):
+        raise DataError("Unknown label type: continuous (y holds non-integer numbers); a "
+                        "classifier needs class labels (for a regression use a regressor)")
+    return labels
+
+
+class _Classifier(ClassifierMixin, Estimator):
     """Shared fitting of the two classifiers."""
 
     def __init__(self, C: float = 1.0, l1_ratio: float = 0.0, fit_intercept: bool = True,
@@ -88,7 +103,7 @@ class _Classifier(Estimator):
         """Fit to X (samples x features) and class labels y. Returns the estimator."""
         X = check_X(X)
         self._validate()
-        labels = y if is_lazy(y) else np.asarray(y)
+        labels = check_labels(y)
         if labels.ndim != 1 or len(labels) != X.shape[0]:
             raise DataError(f"y must hold one label per row of X ({X.shape[0]}), got shape {labels.shape}")
         if is_lazy(labels) or is_lazy(X):
@@ -137,10 +152,18 @@ class _Classifier(Estimator):
         onehot = (labels[:, None] == self.classes_[None, :]).astype(float)
         return onehot[:, 1] if self._target_symbol is y_ else onehot
 
-    def decision_function(self, X) -> np.ndarray:
-        """The logits X coef_^T + intercept_ (one column per class; 1-D for two classes)."""
+    def _logits(self, X) -> np.ndarray:
+        """X coef_^T + intercept_, one column per row of coef_."""
         self._check_fitted()
-        scores = check_features(X, self.n_features_in_) @ self.coef_.T + self.intercept_
+        return check_features(X, self.n_features_in_, type(self).__name__) @ self.coef_.T + self.intercept_
+
+    def decision_function(self, X) -> np.ndarray:
+        """The logits X coef_^T + intercept_, one column per class; for two classes the 1-D
+        log-odds log(p_1 / p_0) of classes_[1] (positive: classes_[1] is predicted), as
+        scikit-learn's classifiers."""
+        scores = self._logits(X)
+        if scores.shape[1] == 2:                 # softmax: log(p1/p0) = s_1 - s_0
+            return scores[:, 1] - scores[:, 0]
         return scores[:, 0] if scores.shape[1] == 1 else scores
 
     def predict(self, X) -> np.ndarray:
@@ -192,14 +215,21 @@ class LogisticRegression(_Classifier):
 
     def _check_classes(self):
         if len(self.classes_) != 2:
-            raise DataError(f"LogisticRegression needs exactly 2 classes, got {len(self.classes_)}; "
-                            "use SoftmaxRegression for more")
+            raise DataError(f"LogisticRegression needs exactly 2 classes, got {len(self.classes_)} "
+                            f"class{'es' * (len(self.classes_) != 1)}: Only binary classification is supported. "
+                            "Use SoftmaxRegression for more")
 
     def _targets(self, index):
         return index.astype(float)
 
     def _unpack(self, x, n):
         return x[:n].reshape(1, n), (x[n:n + 1] if self.fit_intercept else np.zeros(1))
+
+    def __sklearn_tags__(self):
+        """scikit-learn's tags: a binary classifier (its checks then use two classes)."""
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags
 
     def predict_proba(self, X) -> np.ndarray:
         """(1 - p, p) per row, p = sigmoid(X w + b)."""
@@ -239,7 +269,7 @@ class SoftmaxRegression(_Classifier):
 
     def _check_classes(self):
         if len(self.classes_) < 2:
-            raise DataError("y has a single class; a classifier needs at least 2")
+            raise DataError("y has 1 class (a single label); a classifier needs at least 2")
 
     def _targets(self, index):
         return np.eye(len(self.classes_))[index]
@@ -252,7 +282,7 @@ class SoftmaxRegression(_Classifier):
 
     def predict_proba(self, X) -> np.ndarray:
         """softmax(X W + b) per row."""
-        scores = self.decision_function(X)
+        scores = self._logits(X)
         if is_lazy(scores):                # row chunks hold every class: softmax chunk-wise
             return scores.rechunk({1: -1}).map_blocks(softmax, axis=1, dtype=float)
         return softmax(scores, axis=1)
