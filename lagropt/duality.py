@@ -350,6 +350,8 @@ def _one_multiplier_branch_optimum(problem, q, m, d):
     active at m*. A numeric search (Brent) only says which branches are active; m* is then
     solved exactly (two branches tie, or one branch is stationary) and the slope condition is
     checked on exact numbers. None when that does not succeed."""
+    import scipy.optimize as so     # here: import lagropt stays light
+
     sign = 1 if isinstance(q, sp.Min) else -1          # maximize sign * q
     branches = list(q.args)
     f = sp.lambdify(m, sign * q, "mpmath")

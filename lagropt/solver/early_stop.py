@@ -23,8 +23,6 @@ import numpy as np
 
 from .certificates import curvature_certificate
 from .classify import exact_second_order
-from .multistart import ACTIVE_TOL, Tracked, converged, feasible, local_searches, quiet, \
-    starting_points
 from ..compiler import compile_problem
 
 __all__ = ["EarlyStop", "convex_stop", "numeric_hint", "HINT_FROM"]
@@ -91,6 +89,11 @@ def numeric_hint(internal) -> tuple | None:
     converge to a feasible point. On a convex problem that end point is a global optimum, so its
     active set is the one to solve first; it only orders the enumeration (a wrong guess costs
     one active set), and no clock is read: the same problem gives the same order."""
+    # the numeric search (and scipy.optimize) is loaded only for problems with HINT_FROM or more
+    # inequalities: solving a small problem does not import it
+    from .multistart import (ACTIVE_TOL, Tracked, converged, feasible, local_searches, quiet,
+                             starting_points)
+
     try:
         with quiet():
             cp = compile_problem(internal)
