@@ -152,7 +152,9 @@ def limit_evidence(internal, anchor: dict | None, budget: float = 1.0) -> Limits
     if branches is None:
         return Limits()
     out = Limits(complete=all(len(free) == 1 for free, _, _ in branches))
-    per_limit = max(0.2, budget / max(1, 4 * len(branches)))
+    # at least 1 s of CPU each: the worker's own fork costs (copy-on-write faults of a large
+    # parent, charged to the child) must not decide whether a 30 ms limit is found
+    per_limit = max(1.0, budget / max(1, 4 * len(branches)))
     for free, subs, conds in branches:
         F = sp.simplify(internal.f.xreplace(subs)) if sp.count_ops(internal.f.xreplace(subs)) < 80 \
             else internal.f.xreplace(subs)
