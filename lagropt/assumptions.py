@@ -33,12 +33,12 @@ from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
 from .errors import ProblemError
 
-__all__ = ["Assumptions", "assuming", "assumed_sign", "active"]
+__all__ = ["Assumptions", "relation_list", "assuming", "assumed_sign", "active"]
 
 _ORDER = (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan)
 
 
-def _relations(facts) -> list:
+def relation_list(facts) -> list:
     """``facts`` (one relation, an ``And`` of them, or a sequence) as a flat list of
     inequalities; a relation SymPy already decided True is dropped, False is refused."""
     if facts is None:
@@ -48,10 +48,15 @@ def _relations(facts) -> list:
     if isinstance(facts, (str, bytes, dict)):
         raise ProblemError("assume must be a relation or a list of relations such as "
                            "[0 < a, a < 1] (strings are read with lagropt.parse.parse_relations)")
+    try:
+        facts = list(facts)
+    except TypeError:
+        raise ProblemError(f"assume must be a relation or a list of relations, got "
+                           f"{type(facts).__name__}") from None
     out = []
     for fact in facts:
         if isinstance(fact, sp.And):
-            out += _relations(list(fact.args))
+            out += relation_list(list(fact.args))
         elif fact is True or isinstance(fact, BooleanTrue):
             continue
         elif fact is False or isinstance(fact, BooleanFalse):
@@ -77,7 +82,7 @@ class Assumptions:
     def of(cls, facts, params) -> "Assumptions":
         """The assumptions ``facts`` (a relation, an ``And``, or a list) on ``params``; a
         ProblemError for a relation in other symbols or of a form not handled."""
-        relations = tuple(_relations(facts))
+        relations = tuple(relation_list(facts))
         out = cls(relations, tuple(params))
         for r in relations:
             other = r.free_symbols - set(params)

@@ -39,6 +39,7 @@ from .derivation import Derivation
 from .errors import LagroptError
 from .problem import Problem, register_method
 from .runtime import DEFAULT
+from .sensitivity import Check, Derived, check_params
 from .solver.certificates import curvature_certificate
 
 __all__ = ["Dual", "dual"]
@@ -47,7 +48,7 @@ q_ = sp.Function("q")
 
 
 @dataclass(frozen=True)
-class Dual:
+class Dual(Derived):
     """The Lagrange dual of a problem.
 
     ``function``: q in the multipliers (and parameters), or +-oo; ``domain``: relations on the
@@ -70,16 +71,6 @@ class Dual:
     evidence: list
     derivation: Derivation = field(repr=False, default=None)
 
-    def latex(self, fold: bool = True) -> str:
-        return self.derivation.latex(fold)
-
-    def to_tex(self, path, standalone: bool = True, title: str | None = None, *, raw=False,
-               force=False):
-        return self.derivation.to_tex(path, standalone, title, raw=raw, force=force)
-
-    def _repr_latex_(self):
-        return self.derivation._repr_latex_()
-
     def __call__(self, **values):
         """q at multiplier values given by name: ``d(lambda_=1)`` or ``d(**{"lambda": 1})``."""
         subs = {m: values[str(m)] for m in self.multipliers if str(m) in values}
@@ -101,15 +92,9 @@ class Dual:
         """d* against scipy: q maximized (minimized when the primal maximizes) by SLSQP over the
         domain, mu >= 0, from seeded starts around the exact dual optimum; parameters at
         ``at``. Returns [Check("d*", exact, numeric)] (empty when q is infinite everywhere)."""
-        from .sensitivity import Check
-
         if self.function in (sp.oo, -sp.oo) or self.value is None:
             return []
-        at = {k: sp.sympify(v) for k, v in (at or {}).items()}
-        missing = [str(s) for s in self.primal.params if s not in at]
-        if missing:
-            raise LagroptError("the numeric check needs values for the parameters "
-                               + ", ".join(missing) + " (at={...})")
+        at = check_params(self.primal, at)
         return [Check("d*", float(sp.N(self.value.xreplace(at), 20)),
                       _numeric_dual_value(self, at, starts))]
 

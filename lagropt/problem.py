@@ -10,7 +10,7 @@ import sympy as sp
 from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
 from . import rendering
-from .assumptions import Assumptions
+from .assumptions import Assumptions, relation_list
 from .errors import ProblemError
 from .guards import check_real, check_size
 from .runtime import DEFAULT
@@ -205,22 +205,6 @@ def _as_list(variables) -> list:
     return [variables] if isinstance(variables, sp.Basic) else list(variables)
 
 
-def _assumption_list(assume) -> list:
-    """``assume=`` as a list of relations (see :class:`lagropt.assumptions.Assumptions`)."""
-    if assume is None:
-        return []
-    if isinstance(assume, (sp.Basic, bool)):
-        assume = [assume]
-    if isinstance(assume, (str, bytes, dict)):
-        raise ProblemError("assume must be a relation or a list of relations such as "
-                           "[0 < a, a < 1] (strings are read with lagropt.parse.parse_relations)")
-    try:
-        return list(assume)
-    except TypeError:
-        raise ProblemError(f"assume must be a relation or a list of relations, got "
-                           f"{type(assume).__name__}") from None
-
-
 _solver = None      # lagropt.solver.solve, registered by lagropt.solver
 _methods: dict = {}  # name -> function, registered by the modules above (sensitivity, duality)
 
@@ -301,7 +285,7 @@ class Problem:
                                  for i, c in enumerate(_constraint_list(subject_to), 1))
         self._check_expressions()
         params = list(self._symbols(params or (), "params"))
-        facts = _assumption_list(assume)
+        facts = relation_list(assume)
         dims = _dimensions(self.objective)
         for c in self.constraints:
             dims |= _dimensions(c.function)

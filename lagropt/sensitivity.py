@@ -43,7 +43,7 @@ from .problem import Problem, register_method
 from .runtime import DEFAULT
 
 __all__ = ["ShadowPrice", "ShadowPrices", "Sensitivity", "shadow_prices", "sensitivity",
-           "envelope_rate", "kkt_rates"]
+           "envelope_rate", "kkt_rates", "Derived", "Check", "check_params"]
 
 V = sp.Function("V")
 STEP = 1e-4          # central-difference step of the numeric checks (error O(h^2))
@@ -208,11 +208,7 @@ def _local_value(problem, subs, x0):
     the optimum moved by a small perturbation). Returns the optimal value, a float."""
     cp = compile_problem(problem, subs)
     sign = -float(cp.sense.sign)
-    cons = []
-    if cp.equalities.exprs:
-        cons.append({"type": "eq", "fun": cp.equalities, "jac": cp.equalities.jac})
-    if cp.inequalities.exprs:
-        cons.append({"type": "ineq", "fun": cp.inequalities, "jac": cp.inequalities.jac})
+    cons = cp.slsqp_constraints()
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         import scipy.optimize as so     # here: import lagropt stays light
@@ -228,7 +224,7 @@ def _numeric_point(point, at):
     return [float(sp.N(sp.sympify(point.x[v]).xreplace(at), 20)) for v in point.x]
 
 
-def _check_params(problem, at):
+def check_params(problem, at):
     at = dict(at or {})
     missing = [str(s) for s in problem.params if s not in at]
     if missing:
@@ -260,7 +256,7 @@ class Check:
                f"error {self.error:.1e}"
 
 
-class _Derived:
+class Derived:
     """Results that carry a derivation: LaTeX and text through it."""
 
     derivation: Derivation
@@ -305,7 +301,7 @@ class ShadowPrice:
 
 
 @dataclass(frozen=True)
-class ShadowPrices(_Derived):
+class ShadowPrices(Derived):
     """The shadow price of every constraint of a solved problem, with the derivation."""
 
     prices: tuple
@@ -332,7 +328,7 @@ class ShadowPrices(_Derived):
         """Each rate against a central difference of V* computed by scipy (SLSQP from the
         optimum, the right-hand side moved by +-h), at the parameter values ``at``."""
         problem = self.solution.problem
-        at = _check_params(problem, at)
+        at = check_params(problem, at)
         x0 = _numeric_point(self.solution.optimum[0], at)
         out = []
         for price in self.prices:
@@ -474,7 +470,7 @@ def _rate_by_implicit_function(problem, point, number, c):
 # -- comparative statics --------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Sensitivity(_Derived):
+class Sensitivity(Derived):
     """dx*/dtheta, dlambda*/dtheta and dV*/dtheta for one parameter theta, exactly.
 
     ``x`` and ``multipliers`` map each variable / multiplier to its derivative; ``value`` is
@@ -499,7 +495,7 @@ class Sensitivity(_Derived):
         """dV*/dtheta and dx*/dtheta against central differences of scipy's optimum (SLSQP from
         the optimum, theta moved by +-h), at the parameter values ``at``."""
         problem = self.solution.problem
-        at = _check_params(problem, at)
+        at = check_params(problem, at)
         x0 = _numeric_point(self.solution.optimum[0], at)
         theta0 = at[self.param]
         value = lambda d: _local_value(problem, {**at, self.param: theta0 + d}, x0)  # noqa: E731

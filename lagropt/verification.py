@@ -143,11 +143,7 @@ def _scipy_solve(cp, starts, seed, scale, box: float | None = None):
     sign = -float(cp.sense.sign)
     f = lambda x: sign * cp.objective.value(x)  # noqa: E731
     df = lambda x: sign * cp.objective.grad(x)  # noqa: E731
-    cons = []
-    if cp.equalities.exprs:
-        cons.append({"type": "eq", "fun": cp.equalities, "jac": cp.equalities.jac})
-    if cp.inequalities.exprs:
-        cons.append({"type": "ineq", "fun": cp.inequalities, "jac": cp.inequalities.jac})
+    cons = cp.slsqp_constraints()
     bounds = [(None if lo is None else lo + (1e-12 if v.is_positive else 0.0),
                None if hi is None else hi - (1e-12 if v.is_negative else 0.0))
               for (lo, hi), v in zip(cp.bounds, cp.variables)]

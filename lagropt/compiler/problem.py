@@ -86,6 +86,16 @@ class CompiledProblem:
     strict: tuple
     bounds: list
 
+    def slsqp_constraints(self) -> list:
+        """The constraints as scipy's SLSQP takes them: g = 0 ("eq") and h >= 0 ("ineq"),
+        each with its Jacobian; empty kinds left out."""
+        out = []
+        if self.equalities.exprs:
+            out.append({"type": "eq", "fun": self.equalities, "jac": self.equalities.jac})
+        if self.inequalities.exprs:
+            out.append({"type": "ineq", "fun": self.inequalities, "jac": self.inequalities.jac})
+        return out
+
 
 def _bounds(variables):
     out = []

@@ -173,13 +173,11 @@ def local_searches(cp, x0, tracked: Tracked, smooth: bool = True,
     Max ...) gives trust-constr no Hessian."""
     bounds = _bounds(cp)
     out = []
-    slsqp = []
+    slsqp = cp.slsqp_constraints()
     trust = []
     if cp.equalities.exprs:
-        slsqp.append({"type": "eq", "fun": cp.equalities, "jac": cp.equalities.jac})
         trust.append(so.NonlinearConstraint(cp.equalities, 0.0, 0.0, jac=cp.equalities.jac))
     if cp.inequalities.exprs:
-        slsqp.append({"type": "ineq", "fun": cp.inequalities, "jac": cp.inequalities.jac})
         trust.append(so.NonlinearConstraint(cp.inequalities, 0.0, np.inf, jac=cp.inequalities.jac))
     runs = [("SLSQP", dict(constraints=slsqp, bounds=bounds,
                            options={"ftol": 1e-12, "maxiter": SLSQP_ITERATIONS})),
