@@ -3,6 +3,7 @@ stalls, the result it returns."""
 
 import io
 import math
+import os
 import sys
 
 import numpy as np
@@ -179,23 +180,47 @@ def test_progress_bar(monkeypatch):
     monkeypatch.setattr(sys, "stderr", Terminal())
     optim.minimize(BOWL, [0.0, 0.0], optim.GD(0.1), steps=50, progress=True)
     err = sys.stderr.getvalue()
-    assert "50/50" in err and "100%" in err and "it/s" in err and "loss=" in err
+    assert "descent: 100%|" in err and "50/50" in err and "it/s" in err and "loss=" in err
+    assert err.endswith("\n")                         # tqdm leaves the finished bar on its line
 
 
-def test_progress_bar_draws_a_partial_bar():
-    bar = optim.progress.ProgressBar(10, stream=Terminal())
+def test_progress_bar_is_tqdms_with_the_loss_in_its_postfix():
+    from tqdm.auto import tqdm
+
+    stream = Terminal()
+    bar = optim.progress.ProgressBar(10, stream=stream)
+    assert isinstance(bar.bar, tqdm) and not bar.silent
     bar.update(5, 1.5, force=True)
-    assert " 50%|" in bar.stream.getvalue() and "5/10" in bar.stream.getvalue()
+    drawn = stream.getvalue().split("\r")[-1]        # the last redraw
+    assert " 50%|" in drawn and "5/10" in drawn and "loss=1.5]" in drawn
+    bar.detail = "chunk 2/4"
+    bar.update(7, 0.25, force=True)
+    assert "7/10" in stream.getvalue() and "loss=0.25, chunk 2/4]" in stream.getvalue()
+    bar.close(10, 0.125)
+    assert "10/10" in stream.getvalue() and "loss=0.125, chunk 2/4]" in stream.getvalue()
 
 
 def test_progress_bar_writes_nothing_off_a_terminal(capsys, tmp_path):
     optim.minimize(BOWL, [0.0, 0.0], optim.GD(0.1), steps=50, progress=True)
     assert capsys.readouterr().err == ""                   # captured: not a terminal
+    buffer = io.StringIO()                                 # a buffer, as a pipe: not a terminal
+    bar = optim.progress.ProgressBar(10, stream=buffer)
+    assert bar.silent
+    bar.update(5, 1.5, force=True)
+    bar.close(10, 1.0)
+    assert buffer.getvalue() == ""
     with open(tmp_path / "log.txt", "w") as log:           # a log file
         bar = optim.progress.ProgressBar(10, stream=log)
         bar.update(5, 1.5, force=True)
         bar.close(10, 1.0)
     assert (tmp_path / "log.txt").read_text() == ""
+    read, write = os.pipe()                                # a real pipe
+    with os.fdopen(write, "w") as pipe:
+        bar = optim.progress.ProgressBar(10, stream=pipe)
+        bar.update(5, 1.5, force=True)
+        bar.close(10, 1.0)
+    with os.fdopen(read) as end:
+        assert end.read() == ""
 
 
 def test_keep_path_false_keeps_the_ends():
