@@ -81,6 +81,44 @@ def _read_text_file(path: str, limit: int = MAX_FILE_BYTES) -> str:
         raise LagroptError(f"cannot read {path}: it is not UTF-8 text") from None
 
 
+# the words that name the sense: the --file format's keys ('max: f') and an objective's prefix
+# ('max x*y', 'minimize: f')
+SENSE_WORDS = {"max": "max", "maximize": "max", "min": "min", "minimize": "min"}
+_LEADING_WORD = re.compile(r"\s*([A-Za-z]+)(\s*:|\s+)")
+
+
+def _split_sense(text: str) -> tuple:
+    """The sense an objective names and the objective without it: 'max x*y' and
+    'maximize: x*y' -> ("max", "x*y"), 'min: f' and 'minimize f' -> ("min", "f"); without
+    such a prefix (None, text). A sense word followed by a colon, or by a space and more text,
+    is a prefix; 'max (x, y)' and 'min(x, 1)' stay the functions Max and Min, as in Python."""
+    m = _LEADING_WORD.match(text)
+    word = m.group(1).lower() if m else None
+    rest = text[m.end():].strip() if m else ""
+    if word not in SENSE_WORDS or not rest:
+        return None, text
+    if ":" not in m.group(2) and word in ("max", "min") and rest.startswith("("):
+        return None, text
+    return SENSE_WORDS[word], rest
+
+
+def _sense(objective: str, flag, default=None) -> tuple:
+    """("max" or "min", the objective without its prefix): the sense the objective's prefix
+    (:func:`_split_sense`) and the flag ``flag`` (--max/--min) agree on, else ``default``; a
+    contradiction, or neither without a default, is a one-line error."""
+    stated, text = _split_sense(objective)
+    if stated and flag and stated != flag:
+        raise LagroptError(f"the objective says {stated} but --{flag} was given: drop one")
+    sense = stated or flag or default
+    if sense is None:
+        call = re.match(r"\s*(max|min)\s+\(", objective, re.IGNORECASE)
+        raise LagroptError(f"'{call.group(1)} (' reads as the function {call.group(1)}(...): "
+                           f"write '{call.group(1)}: ...' for the sense, or give --max or --min"
+                           if call else "say --max or --min, or begin the objective with the "
+                           "sense ('max x*y', 'min: x^2 + y^2')")
+    return sense, text
+
+
 def _read_problem_file(path: str):
     """A problem from a text file: 'max: OBJECTIVE' or 'min: OBJECTIVE' on one line, one
     constraint per line after it, optional 'vars: x, y', 'params: a', 'positive: p1, p2',
@@ -93,9 +131,8 @@ def _read_problem_file(path: str):
             continue
         key, _, rest = line.partition(":")
         key = key.strip().lower()
-        if rest and key in ("max", "min", "maximize", "minimize", "vars", "params", "positive",
-                            "assume"):
-            fields[key[:3] if key.startswith(("max", "min")) else key] = rest.strip()
+        if rest and (key in SENSE_WORDS or key in ("vars", "params", "positive", "assume")):
+            fields[SENSE_WORDS.get(key, key)] = rest.strip()
         else:
             fields["constraints"].append(line)
     senses = [k for k in ("max", "min") if k in fields]
@@ -136,10 +173,9 @@ def _problem_from_args(args):
     else:
         if args.objective is None:
             raise LagroptError("give an objective (or --file FILE)")
-        if args.max == args.min:
-            raise LagroptError("say --max or --min")
-        sense = "max" if args.max else "min"
-        objective, constraints = args.objective, args.subject_to or []
+        sense, objective = _sense(args.objective, "max" if args.max else "min" if args.min
+                                  else None)
+        constraints = args.subject_to or []
         vars_text, params_text, positive_text = args.vars, args.params, args.positive
         assume_text = args.assume
     symbols = {}
@@ -451,7 +487,8 @@ def _tour(args) -> int:
     sections = [s.strip() for s in args.sections.split(",")] if args.sections else None
     _output_folder(args.out, args.force)
     where = sys.stderr if args.json else sys.stdout
-    tour = run_tour(args.out, sections=sections, stream=where, force=args.force)
+    tour = run_tour(args.out, sections=sections, stream=where, force=args.force,
+                    verbose=not args.quiet, progress=not args.quiet)
     written = tour.written
     if args.json:
         print(Path(written["report_json"]).read_text())
@@ -533,7 +570,8 @@ def _descend(args) -> int:
     from . import optim
     from .parse import parse_expr
 
-    f = parse_expr(args.objective)
+    sense, objective = _sense(args.objective, "max" if args.max else None, default="min")
+    f = parse_expr(objective)
     if f.has(sp.Sum, sp.Product):
         f = f.doit()
     f, names = _descent_variables(f)
@@ -545,16 +583,17 @@ def _descend(args) -> int:
     if len(x0) != len(names):
         raise LagroptError(f"--x0 has {len(x0)} numbers for {len(names)} variables "
                            f"({', '.join(_name(s) for s in names)})")
-    sign = -1 if args.max else 1
+    sign = -1 if sense == "max" else 1
     runs = {}
     if args.compare:
         for key, (cls, lr) in _COMPARE.items():
             runs[key] = optim.minimize(sign * f, x0, getattr(optim, cls)(lr), steps=args.steps,
-                                       wrt=names, tol=args.tol)
+                                       wrt=names, tol=args.tol, progress=not args.quiet)
     else:
         runs[args.method] = optim.minimize(sign * f, x0, _optimizer(args.method, args.lr, args.decay,
                                                                      args.momentum),
-                                           steps=args.steps, wrt=names, tol=args.tol)
+                                           steps=args.steps, wrt=names, tol=args.tol,
+                                           progress=not args.quiet)
     if args.plot:
         import matplotlib
 
@@ -646,6 +685,11 @@ def _version() -> str:
     return __version__
 
 
+def _add_quiet(parser, what: str) -> None:
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help=f"{what}; the results are still printed")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="lagropt", description="Constrained optimization "
                      "from the blackboard to a verified number.")
@@ -657,7 +701,8 @@ def build_parser() -> argparse.ArgumentParser:
         "log/ln, sqrt, sin, cos, ... and p[i] with sum(p[i], i, 1, N). Exit status: 0 with an "
         "answer, 1 when there is no optimum (unbounded, infeasible, ...), 2 for bad input.",
         epilog='example: lagropt solve "-(x-2)^2 - (y-1)^2 + 10" --max -s "x = y" --verify')
-    solve.add_argument("objective", nargs="?", help="the objective, e.g. \"x*y\"")
+    solve.add_argument("objective", nargs="?", help="the objective, e.g. \"x*y\", or with its "
+                       "sense: \"max x*y\", \"min: x^2 + y^2\" (then --max/--min may go)")
     sense = solve.add_mutually_exclusive_group()
     sense.add_argument("--max", action="store_true", help="maximize")
     sense.add_argument("--min", action="store_true", help="minimize")
@@ -694,7 +739,8 @@ def build_parser() -> argparse.ArgumentParser:
         "the exact compiled gradient. Exit status: 0 when the run converges (--tol), 1 when it "
         "diverges, stalls or runs out of --steps, 2 for bad input.", epilog='example: lagropt descend "(1-x)^2 + 100*(y-x^2)^2" '
         '--x0 -1.2,1 --method adam --lr 0.02 --steps 5000 --plot paths.png')
-    descend.add_argument("objective", help="the function of the variables")
+    descend.add_argument("objective", help="the function of the variables (\"max f\" "
+                         "maximizes it, as --max does)")
     descend.add_argument("--x0", required=True, metavar="1,2", help="the start, one number per "
                          "variable (in natural order: x, y; x2 before x10; p[1], p[2]; or as "
                          "--vars lists them)")
@@ -718,6 +764,7 @@ def build_parser() -> argparse.ArgumentParser:
     descend.add_argument("--force", action="store_true", help="replace the --plot file even "
                          "when lagropt did not write it")
     descend.add_argument("--json", action="store_true", help="print the results as JSON")
+    _add_quiet(descend, "no progress bar (on a terminal, a tqdm bar on stderr per run)")
     descend.set_defaults(run=_descend)
     tour = sub.add_parser("tour", help="reproduce every worked example of the lecture notes: "
                           "notes (LaTeX/PDF), figures, and a report of exact vs descent vs scipy")
@@ -729,6 +776,7 @@ def build_parser() -> argparse.ArgumentParser:
                       "the PDF when pdflatex is installed; default: ./lagropt-tour)")
     tour.add_argument("--force", action="store_true", help="write into --out even when it is "
                       "a non-empty folder lagropt did not create")
+    _add_quiet(tour, "no progress bar and no line per section as it ends")
     tour.set_defaults(run=_tour)
     me = sub.add_parser("maxent", help="the maximum-entropy distribution over values with a "
                         "given mean (and variance): p, multipliers, ln Z, entropy",
