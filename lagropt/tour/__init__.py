@@ -18,7 +18,7 @@ from pathlib import Path
 from ..files import ClobberError
 
 from .examples import Example, lecture_examples
-from .report import Row, markdown_table, text_table, to_json
+from .report import Row, markdown_table, section_line, text_table, to_json
 
 __all__ = ["Example", "lecture_examples", "Tour", "run_tour", "Row", "SECTION_NAMES"]
 
@@ -131,11 +131,14 @@ class Tour:
         return all(r.ok for r in self.rows)
 
 
-def run_tour(out="lagropt-tour", sections=None, stream=sys.stdout, force: bool = False) -> Tour:
+def run_tour(out="lagropt-tour", sections=None, stream=sys.stdout, force: bool = False,
+             verbose: bool = True, progress: bool = False) -> Tour:
     """Run the tour (all sections, or the named ones), write everything, print the table.
 
-    ``out`` must be a new or empty folder or one a tour wrote, unless ``force``; when the tour
-    fails nothing is left behind."""
+    ``verbose``: print each section's line (:func:`.report.section_line`) to ``stream`` as soon
+    as the section is done, before the table. ``progress``: a tqdm bar over the sections on
+    stderr (nothing when stderr is not a terminal). ``out`` must be a new or empty folder or one
+    a tour wrote, unless ``force``; when the tour fails nothing is left behind."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -149,14 +152,48 @@ def run_tour(out="lagropt-tour", sections=None, stream=sys.stdout, force: bool =
         raise LagroptError(f"unknown tour section {', '.join(unknown)}; the sections are "
                            f"{', '.join(SECTIONS)}")
     tour = Tour(out, force)
+    bar = _sections_bar(len(names)) if progress else None
     try:
         for name in names:
-            started = time.perf_counter()
-            SECTIONS[name](tour)
-            tour.timings[name] = time.perf_counter() - started
+            if bar is not None:
+                bar.set_description(f"tour: {name}")
+            before = len(tour.rows)
+            _run_section(tour, name, SECTIONS[name])
+            if verbose:
+                _say(section_line(name, tour.rows[before:], tour.timings[name]), stream, bar)
+            if bar is not None:
+                bar.update()
+        if bar is not None:
+            bar.set_description("tour: writing the notes")
         tour.written = tour.write()
     except BaseException:
         tour.discard()
         raise
+    finally:
+        if bar is not None:
+            bar.close()
     print(text_table(tour.rows), file=stream)
     return tour
+
+
+def _run_section(tour: Tour, name: str, section) -> None:
+    """Run one section into ``tour``, its wall time in ``tour.timings``."""
+    started = time.perf_counter()
+    section(tour)
+    tour.timings[name] = time.perf_counter() - started
+
+
+def _sections_bar(total: int):
+    from ..optim.progress import bar
+
+    return bar(total, "tour", unit="section")
+
+
+def _say(line: str, stream, bar=None) -> None:
+    """``line`` on ``stream`` at once (flushed: a pipe's reader sees it now), through tqdm's
+    ``write`` while a bar is drawn so that the bar is redrawn below it."""
+    if bar is not None and not bar.disable:
+        bar.write(line, file=stream)
+    else:
+        print(line, file=stream)
+    stream.flush()

@@ -6,7 +6,7 @@ import json
 import math
 from dataclasses import asdict, dataclass
 
-__all__ = ["Row", "text_table", "markdown_table", "to_json"]
+__all__ = ["Row", "section_line", "text_table", "markdown_table", "to_json"]
 
 
 @dataclass
@@ -65,6 +65,15 @@ def _cells(rows):
         d = r.as_dict()
         out.append([f"{d[k]:.1e}" if k in ("error", "tol") else _cell(d[k]) for k, _ in _COLUMNS])
     return out
+
+
+def section_line(section: str, rows, seconds: float) -> str:
+    """One section's outcome, as printed when it ends: "maxent: 12 of 12 checks agree (4.1 s)"
+    (``rows``: the section's), the disagreeing quantities named."""
+    mine = list(rows)
+    bad = [f"{r.example} {r.quantity}" for r in mine if not r.ok]
+    line = f"{section}: {len(mine) - len(bad)} of {len(mine)} checks agree ({seconds:.1f} s)"
+    return line + (f"; disagree: {', '.join(bad)}" if bad else "")
 
 
 def text_table(rows) -> str:
