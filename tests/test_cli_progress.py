@@ -139,3 +139,26 @@ def test_tour_quiet(tmp_path, capsys, monkeypatch, tiny_sections):
     assert code == 0 and sys.stderr.getvalue() == ""          # no bar, even on a terminal
     assert out.startswith("section ")                         # the table, no section line
     assert "1 of 1 checks agree" in out                       # the results are still printed
+
+
+def test_tqdm_loads_only_when_a_bar_is_made():
+    """--help and a descent without a bar leave tqdm unloaded (lagropt --help stays quick)."""
+    script = """
+import sys
+from lagropt.cli import main
+try:
+    main(["--help"])
+except SystemExit:
+    pass
+import sympy as sp
+from lagropt import optim
+x = sp.Symbol("x")
+optim.minimize(x ** 2, [1.0], optim.GD(0.1), steps=5)
+print("tqdm" in sys.modules, end=" ")
+optim.minimize(x ** 2, [1.0], optim.GD(0.1), steps=5, progress=True)
+print("tqdm" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300, env=_env())
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "False True"
