@@ -588,12 +588,13 @@ def _descend(args) -> int:
     if args.compare:
         for key, (cls, lr) in _COMPARE.items():
             runs[key] = optim.minimize(sign * f, x0, getattr(optim, cls)(lr), steps=args.steps,
-                                       wrt=names, tol=args.tol, progress=not args.quiet)
+                                       wrt=names, tol=args.tol,
+                                       progress=False if args.quiet else key)
     else:
         runs[args.method] = optim.minimize(sign * f, x0, _optimizer(args.method, args.lr, args.decay,
                                                                      args.momentum),
                                            steps=args.steps, wrt=names, tol=args.tol,
-                                           progress=not args.quiet)
+                                           progress=False if args.quiet else args.method)
     if args.plot:
         import matplotlib
 

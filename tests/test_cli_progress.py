@@ -53,11 +53,11 @@ def test_descend_draws_tqdm_on_a_terminal():
     code, screen = on_a_terminal(*DESCEND)
     assert code == 0, screen
     # tqdm's bar: its label, percentage, bar, count and rate, with the loss in the postfix
-    assert "descent:" in screen and "|" in screen and "it/s" in screen and "loss=" in screen
+    assert "gd:" in screen and "|" in screen and "it/s" in screen and "loss=" in screen
     assert "gd        x = " in screen                 # the result, on stdout
     code, quiet = on_a_terminal(*DESCEND, "--quiet")
     assert code == 0 and "gd        x = " in quiet
-    assert "descent:" not in quiet and "it/s" not in quiet
+    assert "gd:" not in quiet and "it/s" not in quiet
     assert "\r" not in quiet.replace("\r\n", "\n")     # the terminal ends lines with CR LF
 
 

@@ -182,6 +182,9 @@ def test_progress_bar(monkeypatch):
     err = sys.stderr.getvalue()
     assert "descent: 100%|" in err and "50/50" in err and "it/s" in err and "loss=" in err
     assert err.endswith("\n")                         # tqdm leaves the finished bar on its line
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    optim.minimize(BOWL, [0.0, 0.0], optim.GD(0.1), steps=50, progress="gd, rate 0.1")
+    assert sys.stderr.getvalue().startswith("\rgd, rate 0.1:")     # a string names the bar
 
 
 def test_progress_bar_is_tqdms_with_the_loss_in_its_postfix():

@@ -373,7 +373,7 @@ class _Run:
 
 def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, data=None,
              batch_size=None, epochs=None, tol=None, callback=None, seed=None,
-             progress: bool = False, validation=None, patience=None, shuffle: bool = True,
+             progress: bool | str = False, validation=None, patience=None, shuffle: bool = True,
              wrt=None, keep_path: bool = True, max_growth: float = 1e6,
              chunks=None) -> OptimizeResult:
     """Minimize ``fun`` from ``x0`` with the update rule ``optimizer``.
@@ -412,8 +412,9 @@ def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, dat
         raising StopIteration stops the run.
     seed : int or numpy Generator, optional
         Seeds the shuffles: the same seed gives the same run.
-    progress : bool
-        Draw a progress bar on stderr.
+    progress : bool or str
+        Draw a progress bar (tqdm's) on stderr when it is a terminal; a string is the bar's
+        label (default "descent").
     validation : tuple, optional
         Validation data (laid out like ``data``) for early stopping: the validation loss is
         evaluated after each epoch (each update without mini-batches).
@@ -491,7 +492,7 @@ def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, dat
         raise OptimizerError(f"the gradient has {g0.size} entries for {x.size} parameters")
 
     run = _Run(objective, optimizer, data, batches, tol, validation, patience, callback,
-               keep_path, ProgressBar(steps) if progress else None)
+               keep_path, _bar(steps, progress))
     kernel = objective.kernel if (batches is None and x.size <= SCALAR_MAX and
                                   optimizer.steps_by_rule) else None
     run.f0 = f0
@@ -507,6 +508,13 @@ def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, dat
             x, nit = run.run_arrays(x, f0, g0, lambda xs, gs: optimizer.step(xs, gs, state),
                                     objective.value_and_grad, steps, ceiling)
     return _finish(run, x, nit, steps, state)
+
+
+def _bar(steps: int, progress):
+    """The progress bar ``progress=`` asks for (True, or a label), or None."""
+    if not progress:
+        return None
+    return ProgressBar(steps, progress if isinstance(progress, str) else "descent")
 
 
 def _on_arrays(value_and_grad, data):
