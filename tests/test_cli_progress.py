@@ -78,11 +78,11 @@ def test_the_tour_streams_its_section_lines(tmp_path):
     try:
         first = proc.stdout.readline()
         running = proc.poll() is None
-        rest = proc.stdout.read()
-        err = proc.stderr.read()
+        rest, err = proc.communicate(timeout=600)
     finally:
-        proc.kill() if proc.poll() is None else None
-        proc.wait(timeout=300)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
     assert proc.returncode == 0, err
     assert first.startswith("maxent: ") and "checks agree" in first, first
     assert running                        # read before the process ended
@@ -139,6 +139,16 @@ def test_tour_quiet(tmp_path, capsys, monkeypatch, tiny_sections):
     assert code == 0 and sys.stderr.getvalue() == ""          # no bar, even on a terminal
     assert out.startswith("section ")                         # the table, no section line
     assert "1 of 1 checks agree" in out                       # the results are still printed
+
+
+def test_tour_json_keeps_stdout_for_the_json(tmp_path, capsys, tiny_sections):
+    import json
+
+    code, out, err = run_here(capsys, "tour", "--sections", "alpha", "--out",
+                              str(tmp_path / "t"), "--json")
+    assert code == 0
+    assert [row["section"] for row in json.loads(out)] == ["alpha"]
+    assert err.startswith("alpha: 1 of 1 checks agree (")     # the section line, on stderr
 
 
 def test_tqdm_loads_only_when_a_bar_is_made():
