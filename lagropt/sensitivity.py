@@ -257,7 +257,7 @@ class Check:
 
 
 class Derived:
-    """Results that carry a derivation: LaTeX and text through it."""
+    """Results that carry a derivation: LaTeX, Markdown and text through it."""
 
     derivation: Derivation
 
@@ -270,6 +270,14 @@ class Derived:
 
     def _repr_latex_(self):
         return self.derivation._repr_latex_()
+
+    def to_markdown(self, fold: bool = True, *, inline: str = "$", title=None) -> str:
+        """The derivation as Markdown (:meth:`lagropt.Derivation.to_markdown`)."""
+        return self.derivation.to_markdown(fold, inline=inline, title=title)
+
+    def to_myst(self, fold: bool = True, *, title=None) -> str:
+        """The derivation as MyST Markdown (:meth:`lagropt.Derivation.to_myst`)."""
+        return self.derivation.to_myst(fold, title=title)
 
 
 # -- shadow prices ----------------------------------------------------------------------------
