@@ -48,6 +48,8 @@ process.stdin.on("end", () => {
 def katex_errors(fragments):
     """KaTeX's errors for the fragments ((tex, display) pairs); skips without node/KaTeX."""
     if NODE is None or not (KATEX / "package.json").exists():
+        if os.environ.get("LAGROPT_REQUIRE_KATEX"):      # set by .ci/run, which installs them
+            pytest.fail("LAGROPT_REQUIRE_KATEX is set but node or KaTeX is not installed")
         pytest.skip("KaTeX render needs node and KaTeX (apt-get install nodejs katex; "
                     ".ci/run installs them)")
     payload = json.dumps([{"tex": t, "display": d} for t, d in fragments])
