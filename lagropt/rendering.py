@@ -21,7 +21,8 @@ from functools import singledispatch
 
 from .errors import LatexError
 
-__all__ = ["latex", "summary_latex", "to_tex", "markdown", "complete_registration"]
+__all__ = ["latex", "summary_latex", "to_tex", "markdown", "complete_registration", "Rendered",
+           "Derived"]
 
 
 def complete_registration() -> bool:
@@ -114,3 +115,28 @@ class Rendered:
 
     def _repr_latex_(self) -> str | None:
         return repr_latex(self)
+
+
+class Derived:
+    """The renderings of a result that carries a ``derivation`` (shadow prices, the dual, a
+    regression's closed form): each is its derivation's."""
+
+    def latex(self, fold: bool = True) -> str:
+        """The derivation as a LaTeX fragment (:meth:`Rendered.latex`)."""
+        return self.derivation.latex(fold)
+
+    def to_tex(self, path, standalone: bool = True, title: str | None = None, *, raw=False,
+               force=False):
+        """Write the derivation as LaTeX (:meth:`Rendered.to_tex`)."""
+        return self.derivation.to_tex(path, standalone, title, raw=raw, force=force)
+
+    def _repr_latex_(self):
+        return self.derivation._repr_latex_()
+
+    def to_markdown(self, fold: bool = True, *, inline: str = "$", title=None) -> str:
+        """The derivation as Markdown (:meth:`Rendered.to_markdown`)."""
+        return self.derivation.to_markdown(fold, inline=inline, title=title)
+
+    def to_myst(self, fold: bool = True, *, title=None) -> str:
+        """The derivation as MyST Markdown (:meth:`Rendered.to_myst`)."""
+        return self.derivation.to_myst(fold, title=title)

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from . import rendering
 from .compiler import compile_problem
 from .derivation import Derivation
 from .errors import LagroptError
@@ -256,28 +257,8 @@ class Check:
                f"error {self.error:.1e}"
 
 
-class Derived:
-    """Results that carry a derivation: LaTeX, Markdown and text through it."""
-
-    derivation: Derivation
-
-    def latex(self, fold: bool = True) -> str:
-        return self.derivation.latex(fold)
-
-    def to_tex(self, path, standalone: bool = True, title: str | None = None, *, raw=False,
-               force=False):
-        return self.derivation.to_tex(path, standalone, title, raw=raw, force=force)
-
-    def _repr_latex_(self):
-        return self.derivation._repr_latex_()
-
-    def to_markdown(self, fold: bool = True, *, inline: str = "$", title=None) -> str:
-        """The derivation as Markdown (:meth:`lagropt.Derivation.to_markdown`)."""
-        return self.derivation.to_markdown(fold, inline=inline, title=title)
-
-    def to_myst(self, fold: bool = True, *, title=None) -> str:
-        """The derivation as MyST Markdown (:meth:`lagropt.Derivation.to_myst`)."""
-        return self.derivation.to_myst(fold, title=title)
+# results that carry a derivation render through it (LaTeX, Markdown, Jupyter)
+Derived = rendering.Derived
 
 
 # -- shadow prices ----------------------------------------------------------------------------

@@ -134,18 +134,23 @@ X, Y = sp.symbols("X Y", real=True)
 @pytest.fixture(scope="module")
 def lecture():
     """name -> (result with a derivation, its LaTeX): the paraboloid on x = y, the coin, a KKT
-    problem with inequalities (one binding, one slack), its shadow prices, and the Boltzmann
-    distribution (sums, the partition function)."""
+    problem with inequalities (one binding, one slack), its shadow prices, the Boltzmann
+    distribution (sums, the partition function), a dual and ridge regression's closed form
+    (matrices)."""
+    from lagropt.regression.derive import ridge
+
     examples = {e.name: e.problem for e in lecture_examples()}
     kkt = lagropt.minimize(X**2 + Y**2, [X + Y >= 1, X <= 5]).solve()
     out = {"paraboloid-on-line": examples["paraboloid-on-line"].solve(),
            "coin-normalised": examples["coin-normalised"].solve(),
            "boltzmann-3": examples["boltzmann-3"].solve(),
-           "kkt": kkt, "shadow-prices": kkt.shadow_prices()}
+           "kkt": kkt, "shadow-prices": kkt.shadow_prices(),
+           "dual": lagropt.minimize(X**2 + Y**2, [X + Y >= 1]).dual(), "ridge": ridge()}
     return {name: (r, r.latex()) for name, r in out.items()}
 
 
-NAMES = ["paraboloid-on-line", "coin-normalised", "boltzmann-3", "kkt", "shadow-prices"]
+NAMES = ["paraboloid-on-line", "coin-normalised", "boltzmann-3", "kkt", "shadow-prices", "dual",
+         "ridge"]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -318,3 +323,34 @@ def test_cli_md_excludes_the_other_outputs(other, tmp_path):
     assert done.returncode == 2
     assert "not allowed with" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "out.tex").exists()
+
+
+# -- Jupyter Book's pipeline: Sphinx with MyST-Parser ---------------------------------------------
+
+def test_a_sphinx_myst_build_typesets_both_exports(lecture, tmp_path):
+    """Jupyter Book 1 is Sphinx with MyST-Parser (and ``dollarmath`` on): a site of the
+    ``to_myst()`` and ``to_markdown()`` exports builds with warnings as errors, and every piece
+    of math in its HTML (as Sphinx hands it to MathJax: ``\\[...\\]``, display math of several
+    lines inside ``\\begin{split}``) is typeset by KaTeX."""
+    pytest.importorskip("sphinx", reason="Sphinx is not installed (pip install '.[test]')")
+    pytest.importorskip("myst_parser", reason="myst-parser is not installed (pip install '.[test]')")
+    import html
+
+    result, _ = lecture["kkt"]
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["myst_parser"]\n'
+                                 'myst_enable_extensions = ["dollarmath"]\n')
+    (src / "index.md").write_text("# Notes\n\n```{toctree}\nmyst\nmarkdown\n```\n")
+    (src / "myst.md").write_text(result.to_myst(title="KKT (MyST)"))
+    (src / "markdown.md").write_text(result.to_markdown(title="KKT (Markdown)"))
+    done = subprocess.run([sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(src),
+                           str(tmp_path / "html")], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    for page in ("myst", "markdown"):
+        text = (tmp_path / "html" / f"{page}.html").read_text()
+        displays = [html.unescape(m) for m in re.findall(r"\\\[(.*?)\\\]", text, re.S)]
+        inlines = [html.unescape(m) for m in re.findall(r"\\\((.*?)\\\)", text, re.S)]
+        assert len(displays) == len(latex_blocks(result.latex())) and inlines, page
+        assert any(r"\begin{split}" in d for d in displays)
+        assert katex_errors([(d, True) for d in displays] + [(i, False) for i in inlines]) == []

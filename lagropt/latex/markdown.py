@@ -166,12 +166,8 @@ def _heading(title) -> str:
 
 
 def _tidy(text: str) -> str:
-    """No run of blank lines, one line break at the end."""
-    lines, out = text.strip("\n").split("\n"), []
-    for line in lines:
-        if line.strip() or (out and out[-1].strip()):
-            out.append(line.rstrip() if not line.strip() else line)
-    return "\n".join(out).strip("\n") + "\n"
+    """Blocks one blank line apart, one line break at the end."""
+    return re.sub(r"\n{3,}", "\n\n", text.strip("\n")) + "\n"
 
 
 def _document(body: str, title) -> str:
