@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -102,11 +103,20 @@ def fragments_myst(md: str):
     return out
 
 
+def bracket_parser():
+    from mdit_py_plugins.texmath import texmath_plugin
+
+    return MarkdownIt("commonmark").use(texmath_plugin, delimiters="brackets")
+
+
 def fragments_paren(md: str):
-    """The math of an ``inline="\\\\("`` export: ``$$`` blocks and ``\\\\(...\\\\)`` spans."""
-    blocks = re.findall(r"^\$\$\n(.*?)\n\$\$$", md, re.M | re.S)
-    prose = re.sub(r"^\$\$\n.*?\n\$\$$", "", md, flags=re.M | re.S)
-    return [(b, True) for b in blocks] + [(m, False) for m in re.findall(r"\\\((.*?)\\\)", prose)]
+    """The math of an ``inline="\\("`` export as markdown-it's texmath plugin reads it."""
+    out = []
+    for token in bracket_parser().parse(md):
+        if token.type == "math_block":
+            out.append((token.content.strip(), True))
+        out += [(c.content, False) for c in token.children or [] if c.type == "math_inline"]
+    return out
 
 
 def latex_blocks(tex: str):
@@ -206,7 +216,9 @@ def test_katex_typesets_every_fragment(lecture, name, flavor):
 def test_inline_math_uses_the_delimiters_of_each_target(lecture):
     result, _ = lecture["paraboloid-on-line"]
     assert "Maximize $f(x, y)$ subject to $g(x, y) = 0$:" in result.to_markdown()
-    assert r"Maximize \(f(x, y)\) subject to \(g(x, y) = 0\):" in result.to_markdown(inline="\\(")
+    paren = result.to_markdown(inline="\\(")
+    assert r"Maximize \(f(x, y)\) subject to \(g(x, y) = 0\):" in paren
+    assert "\n\\[\n\\begin{aligned}" in paren and "$" not in paren
     myst = result.to_myst()
     assert "Maximize {math}`f(x, y)` subject to {math}`g(x, y) = 0`:" in myst
     assert "```{math}\n\\begin{aligned}" in myst and "$" not in myst
@@ -274,6 +286,51 @@ def test_math_text_typesets_as_the_text(text):
     tex = math_text(text)
     assert not re.search(r"[<>`$]", tex.replace("\\$", ""))
     assert katex_errors([(tex, False)]) == []
+
+
+class _Prose(HTMLParser):
+    """The text of an HTML page outside its math elements (texmath's ``eq`` and ``eqn``)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth, self.text = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        self.depth += tag in ("eq", "eqn")
+
+    def handle_endtag(self, tag):
+        self.depth -= tag in ("eq", "eqn")
+
+    def handle_data(self, data):
+        if not self.depth:
+            self.text.append(data)
+
+
+def prose_of(md: str) -> str:
+    parser = _Prose()
+    parser.feed(bracket_parser().render(md))
+    return "".join(parser.text)
+
+
+@pytest.mark.parametrize("title", HOSTILE)
+def test_a_page_scanned_whole_finds_no_delimiter_in_the_text(title):
+    # MathJax 3 and KaTeX auto-render, left at their defaults, look for \( \[ $$ \begin in
+    # the whole page: the text of the inline="\(" export holds none of them, and reads as
+    # the title once the invisible word joiners are dropped
+    md = lagropt.Derivation().to_markdown(inline="\\(", title=title)
+    prose = prose_of(md)
+    for delimiter in ("\\(", "\\)", "\\[", "\\]", "$$", "\\begin"):
+        assert delimiter not in prose, (title, prose)
+    assert prose.replace("\u2060", "").strip() == re.sub(r"\s", " ", title).strip() \
+        or prose.replace("\u2060", "").strip() == " ".join(title.split())
+
+
+def test_the_paren_export_s_only_delimiters_are_its_math(lecture):
+    result, _ = lecture["kkt"]
+    md = result.to_markdown(inline="\\(")
+    prose = prose_of(md)
+    assert not any(d in prose for d in ("\\(", "\\[", "$$", "\\begin"))
+    assert md.count("\\(") == md.count("\\)") == sum(not d for _, d in fragments_paren(md))
 
 
 @pytest.mark.parametrize("name", ["a<b>", "s$", "q`r", "t&u", "v%w", "k#1", "z|y"])

@@ -1,10 +1,13 @@
 """Look at the Markdown export in a real browser: an HTML page of the lecture's examples.
 
-The page is made the way MyST and Jupyter Book make theirs: markdown-it-py with its
+By default the page is made the way MyST and Jupyter Book make theirs: markdown-it-py with its
 ``dollarmath`` plugin turns the export of ``to_markdown()`` into HTML, math in
 ``span.math``/``div.math`` elements, and KaTeX (Debian's ``libjs-katex``, no network) typesets
-each of them with ``throwOnError``. A fragment KaTeX refuses is shown in red and counted in the
-page's title. Usage, from the repository root::
+each of them with ``throwOnError``. With ``--paren`` the export is ``to_markdown(inline="\\(")``,
+its math passed through by markdown-it's ``texmath`` plugin as ``\\(...\\)`` and
+``\\[...\\]``, and KaTeX's auto-render scans the whole page with its default delimiters (as
+MathJax 3 does). A fragment KaTeX refuses is shown in red; the page's title counts the errors
+and the typeset formulas. Usage, from the repository root::
 
     python tools/markdown_preview.py /tmp/md-preview.html
     chromium --headless --no-sandbox --screenshot=/tmp/md.png --window-size=1000,1400 \\
@@ -24,6 +27,7 @@ from pathlib import Path
 import sympy as sp
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.texmath import texmath_plugin
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -36,23 +40,16 @@ PAGE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>lagropt Markdown export</title>
 <link rel="stylesheet" href="file://{katex}/katex.min.css">
 <script src="file://{katex}/katex.min.js"></script>
+<script src="file://{katex}/contrib/auto-render.js"></script>
 <style>body {{ font-family: sans-serif; max-width: 900px; margin: 1em auto; }}
 .error {{ color: #c00; font-family: monospace; }}</style></head>
 <body>
 {body}
 <script>
 let errors = 0;
-for (const el of document.querySelectorAll(".math")) {{
-  const tex = el.textContent;
-  try {{
-    katex.render(tex, el, {{displayMode: el.classList.contains("block"), throwOnError: true}});
-  }} catch (e) {{
-    errors += 1;
-    el.className = "error";
-    el.textContent = "KaTeX: " + e.message;
-  }}
-}}
-document.title = "KaTeX errors: " + errors;
+{typeset}
+document.title = "KaTeX errors: " + errors + ", formulas: " +
+  document.querySelectorAll(".katex").length;
 </script>
 </body></html>
 """
@@ -73,22 +70,54 @@ def examples(hostile: bool) -> list[tuple[str, object]]:
             ("Its shadow prices", kkt.shadow_prices())]
 
 
-def page(hostile: bool = False) -> str:
-    """The HTML page: each example's ``to_markdown()`` through markdown-it + dollarmath."""
-    parser = MarkdownIt("commonmark").use(dollarmath_plugin)
-    markdown = "\n".join(result.to_markdown(title=title) for title, result in examples(hostile))
-    return PAGE.format(katex=html.escape(str(KATEX)), body=parser.render(markdown))
+# each math element typeset by itself (MyST, Jupyter Book)
+BY_ELEMENT = """for (const el of document.querySelectorAll(".math")) {
+  try {
+    katex.render(el.textContent, el, {displayMode: el.classList.contains("block"),
+                                      throwOnError: true});
+  } catch (e) {
+    errors += 1;
+    el.className = "error";
+    el.textContent = "KaTeX: " + e.message;
+  }
+}"""
+# the whole page scanned for the default delimiters (MathJax 3, KaTeX auto-render)
+WHOLE_PAGE = """renderMathInElement(document.body, {throwOnError: true,
+  errorCallback: (message, error) => { errors += 1; console.log(message); }});"""
+
+
+def _paren_parser() -> MarkdownIt:
+    """markdown-it reading \\(...\\) and \\[...\\], writing them back out as text for the
+    page's scan."""
+    parser = MarkdownIt("commonmark").use(texmath_plugin, delimiters="brackets")
+    parser.add_render_rule("math_inline", lambda self, tokens, i, options, env:
+                           "\\(" + html.escape(tokens[i].content) + "\\)")
+    parser.add_render_rule("math_block", lambda self, tokens, i, options, env:
+                           "<div>\\[" + html.escape(tokens[i].content) + "\\]</div>\n")
+    return parser
+
+
+def page(hostile: bool = False, paren: bool = False) -> str:
+    """The HTML page of the examples' ``to_markdown()`` (``inline="\\("`` when ``paren``)."""
+    inline = "\\(" if paren else "$"
+    markdown = "\n".join(result.to_markdown(inline=inline, title=title)
+                          for title, result in examples(hostile))
+    parser = _paren_parser() if paren else MarkdownIt("commonmark").use(dollarmath_plugin)
+    return PAGE.format(katex=html.escape(str(KATEX)), body=parser.render(markdown),
+                       typeset=WHOLE_PAGE if paren else BY_ELEMENT)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", help="the HTML file to write")
     parser.add_argument("--hostile", action="store_true", help="hostile title and names")
+    parser.add_argument("--paren", action="store_true", help="inline math \\(...\\), the whole "
+                        "page scanned by KaTeX auto-render")
     args = parser.parse_args(argv)
     if not (KATEX / "katex.min.js").exists():
         print(f"KaTeX not found in {KATEX} (apt-get install libjs-katex)", file=sys.stderr)
         return 2
-    Path(args.out).write_text(page(args.hostile), encoding="utf-8")
+    Path(args.out).write_text(page(args.hostile, args.paren), encoding="utf-8")
     print(args.out)
     return 0
 

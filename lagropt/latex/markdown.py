@@ -5,12 +5,13 @@ the :class:`~.render.Style` differs:
 
 * words are escaped for Markdown and HTML (:func:`markdown_text`), so that no text, a user's
   or the solver's, becomes markup, a tag or a math delimiter;
-* each step's rows are one display, ``$$`` on lines of their own around
+* each step's rows are one display, ``$$`` (or ``\\[``, ``\\]``) on lines of their own around
   ``\\begin{aligned}`` (``alignedat`` for a chain), which KaTeX and MathJax 3 both know;
   the display uses nothing KaTeX lacks (no ``align*`` at top level, no ``\\\\[0.5ex]``);
 * inline math is ``$...$`` (:data:`MARKDOWN`: Jupyter, Quarto/pandoc, GitHub, MyST with
-  ``dollarmath``), ``\\(...\\)`` (:data:`MARKDOWN_PAREN`: MathJax 3's and KaTeX auto-render's
-  default delimiters, for a Markdown converter that passes them through), or MyST's
+  ``dollarmath``), ``\\(...\\)`` with ``\\[...\\]`` displays (:data:`MARKDOWN_PAREN`:
+  MathJax 3's and KaTeX auto-render's default delimiters, for a Markdown converter that
+  passes them through; :func:`scanned_text` keeps the text free of them), or MyST's
   ``{math}`` role and directive (:data:`MYST`: Jupyter Book and MyST with no extension);
 * math holds no ``<``, ``>`` or backquote (``\\lt``, ``\\gt``, ``\\grave{}``): nothing in it
   can open an HTML tag or end a MyST role.
@@ -26,7 +27,7 @@ from .names import _MATH_ESCAPES
 from ..errors import LagroptError
 
 __all__ = ["derivation_markdown", "solution_markdown", "summary_markdown",
-           "problem_markdown", "markdown_text", "math_text", "math_safe", "MARKDOWN", "MARKDOWN_PAREN",
+           "problem_markdown", "markdown_text", "scanned_text", "paragraph", "math_text", "math_safe", "MARKDOWN", "MARKDOWN_PAREN",
            "MYST", "STYLES"]
 
 # Markdown punctuation written with a backslash (CommonMark, pandoc, marked and markdown-it
@@ -42,6 +43,7 @@ _REFERENCES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", "\\": "&#92;", "[": "&#91
 # what math mode writes for the characters \text{} cannot hold: MathJax 3 without its
 # textmacros extension prints commands inside \text{} as they are, so specials leave it
 _MATH_SPECIALS = {**_MATH_ESCAPES, "<": r"\lt ", ">": r"\gt ", "`": r"\grave{}"}
+_JOINER = "\u2060"       # WORD JOINER: no width, no break
 _UNSAFE_IN_MATH = {"<": r"\lt ", ">": r"\gt ", "`": r"\grave{}"}
 
 
@@ -70,6 +72,14 @@ def markdown_text(text: str) -> str:
         else:
             out.append(_printable(ch))
     return "".join(out)
+
+
+def scanned_text(text: str) -> str:
+    """:func:`markdown_text` for a page that MathJax or KaTeX auto-render scan whole (their
+    default delimiters ``\\(``, ``\\[``, ``$$``, ``\\begin``): an invisible word joiner
+    (U+2060) after each dollar and backslash, so that none of them forms in the text."""
+    return markdown_text(text).replace("\\$", "\\$" + _JOINER).replace(
+        _REFERENCES["\\"], _REFERENCES["\\"] + _JOINER)
 
 
 def paragraph(text: str) -> str:
@@ -123,6 +133,10 @@ def _dollar_display(rows: list, chain: bool) -> str:
     return "$$\n" + _aligned(rows, chain) + "\n$$"
 
 
+def _bracket_display(rows: list, chain: bool) -> str:
+    return "\\[\n" + _aligned(rows, chain) + "\n\\]"
+
+
 def _myst_display(rows: list, chain: bool) -> str:
     return "```{math}\n" + _aligned(rows, chain) + "\n```"
 
@@ -146,8 +160,8 @@ def _blank_separated(display):
 
 MARKDOWN = Style(markdown_text, math_text, _dollar_inline, _blank_separated(_dollar_display),
                  paragraph)
-MARKDOWN_PAREN = Style(markdown_text, math_text, _paren_inline,
-                       _blank_separated(_dollar_display), paragraph)
+MARKDOWN_PAREN = Style(scanned_text, math_text, _paren_inline,
+                       _blank_separated(_bracket_display), paragraph)
 MYST = Style(markdown_text, math_text, _myst_inline, _blank_separated(_myst_display), paragraph)
 STYLES = {"$": MARKDOWN, "\\(": MARKDOWN_PAREN, "myst": MYST}
 
@@ -161,8 +175,8 @@ def style_of(flavor: str) -> Style:
     return STYLES[flavor]
 
 
-def _heading(title) -> str:
-    return "" if title is None else f"# {paragraph(markdown_text(title))}\n\n"
+def _heading(title, style: Style) -> str:
+    return "" if title is None else f"# {style.paragraph(style.words(title))}\n\n"
 
 
 def _tidy(text: str) -> str:
@@ -170,8 +184,10 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text.strip("\n")) + "\n"
 
 
-def _document(body: str, title) -> str:
-    return _tidy(_heading(title) + body)
+def _exported(render, obj, flavor: str, title, *args) -> str:
+    """``render(obj, style, *args)`` in the style of ``flavor``, under the heading ``title``."""
+    style = style_of(flavor)
+    return _tidy(_heading(title, style) + render(obj, style, *args))
 
 
 def derivation_markdown(derivation, flavor: str = "$", fold: bool = True, title=None) -> str:
@@ -186,20 +202,20 @@ def derivation_markdown(derivation, flavor: str = "$", fold: bool = True, title=
     title : str, optional
         A heading (``# title``), escaped.
     """
-    return _document(render_derivation(derivation, style_of(flavor), fold), title)
+    return _exported(render_derivation, derivation, flavor, title, fold)
 
 
 def solution_markdown(solution, flavor: str = "$", fold: bool = True, title=None) -> str:
     """A :class:`~lagropt.Solution`'s derivation as Markdown, the numerically found points
     appended (the arguments of :func:`derivation_markdown`)."""
-    return _document(render_solution(solution, style_of(flavor), fold), title)
+    return _exported(render_solution, solution, flavor, title, fold)
 
 
 def summary_markdown(solution, flavor: str = "$") -> str:
     """A solution's status, optimum and value as Markdown."""
-    return _document(render_summary(solution, style_of(flavor)), None)
+    return _exported(render_summary, solution, flavor, None)
 
 
 def problem_markdown(problem, flavor: str = "$", fold: bool = True, title=None) -> str:
     """A :class:`~lagropt.Problem` as the lecture states it (argmax/argmin subject to ...)."""
-    return _document(render_problem(problem, style_of(flavor)), title)
+    return _exported(render_problem, problem, flavor, title)
