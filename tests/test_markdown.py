@@ -199,6 +199,20 @@ def test_display_math_is_balanced_and_on_lines_of_its_own(lecture, name):
         assert r"\\[" not in tex and "align*" not in tex
 
 
+def text_inside_math_is_plain(fragments):
+    """Every ``\\text{...}`` of the fragments holds plain characters only: MathJax 3's default
+    setup (no ``textmacros``) prints a command there as it is, ``\\text{\\%}`` as "\\%"."""
+    for tex, _ in fragments:
+        for content in re.findall(r"\\text\{([^}]*)\}", tex):
+            assert not re.search(r"[\\{$%&#^~_]", content), (content, tex)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_text_inside_math_holds_no_commands(lecture, name):
+    result, _ = lecture[name]
+    text_inside_math_is_plain(fragments_dollar(result.to_markdown()))
+
+
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("flavor", ["markdown", "paren", "myst"])
 def test_katex_typesets_every_fragment(lecture, name, flavor):
@@ -285,6 +299,7 @@ def test_markdown_text_round_trips_through_a_parser(text):
 def test_math_text_typesets_as_the_text(text):
     tex = math_text(text)
     assert not re.search(r"[<>`$]", tex.replace("\\$", ""))
+    text_inside_math_is_plain([(tex, False)])
     assert katex_errors([(tex, False)]) == []
 
 
@@ -342,6 +357,7 @@ def test_a_hostile_symbol_name_stays_inside_the_math(name):
                                 (sol.to_myst(), fragments_myst, True)):
         found = fragments(md)
         assert all(not re.search(r"[<>`]", tex) for tex, _ in found)
+        text_inside_math_is_plain(found)
         _, kinds = rendered_text(md, myst)
         assert not kinds & {"html_inline", "html_block", "code_inline", "link_open"}, kinds
         assert katex_errors(found) == []
