@@ -426,6 +426,8 @@ def _solve(args) -> int:
 def _print_markdown(args, problem, sol, report) -> None:
     """--md/--myst: the problem, the derivation, the answer and the analyses asked for, as
     Markdown (the check against scipy as a text block)."""
+    from urllib.parse import quote
+
     from .latex.markdown import summary_markdown
 
     flavor = "myst" if args.myst else "$"
@@ -437,6 +439,8 @@ def _print_markdown(args, problem, sol, report) -> None:
     for title, result in _analyses(args, problem, sol):
         heading = "## " + title[0].upper() + title[1:] + "\n\n"
         parts.append(heading + (result.to_myst() if args.myst else result.to_markdown()))
+    if args.plot:              # the figure, by a link that cannot leave its brackets
+        parts.append(f"![The Lagrange picture]({quote(Path(args.plot).as_posix())})\n")
     print("\n".join(parts), end="")
 
 

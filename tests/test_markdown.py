@@ -383,6 +383,17 @@ def test_cli_md_prints_the_derivation_as_markdown():
     assert katex_errors(fragments) == []
 
 
+def test_cli_md_links_the_plot(tmp_path):
+    plot = tmp_path / "the plot (1) [x].png"
+    done = cli("solve", "x*y", "--max", "-s", "x + y = 2", "--md", "--plot", str(plot))
+    assert done.returncode == 0, done.stderr
+    assert plot.exists()
+    images = [t for t in tokens_of(done.stdout) if t.type == "image"]
+    assert len(images) == 1
+    from urllib.parse import unquote
+    assert unquote(images[0].attrs["src"]) == plot.as_posix()
+
+
 def test_cli_myst():
     done = cli("solve", "x*y", "--max", "-s", "x + y = 2", "--myst")
     assert done.returncode == 0, done.stderr
