@@ -23,12 +23,12 @@ import re
 
 from .render import (Style, render_derivation, render_problem, render_solution,
                      render_summary)
-from .names import _MATH_ESCAPES
+from .names import MATH_ESCAPES
 from ..errors import LagroptError
 
-__all__ = ["derivation_markdown", "solution_markdown", "summary_markdown",
-           "problem_markdown", "markdown_text", "scanned_text", "paragraph", "math_text", "math_safe", "MARKDOWN", "MARKDOWN_PAREN",
-           "MYST", "STYLES"]
+__all__ = ["derivation_markdown", "solution_markdown", "summary_markdown", "problem_markdown",
+           "markdown_text", "scanned_text", "paragraph", "math_text", "math_safe", "MARKDOWN",
+           "MARKDOWN_PAREN", "MYST", "STYLES"]
 
 # Markdown punctuation written with a backslash (CommonMark, pandoc, marked and markdown-it
 # all take a backslash before ASCII punctuation as the character itself)
@@ -40,11 +40,12 @@ _LINE_START = re.compile(r"^(?:[-+=:]|\d+(?=[.)]))")
 # \[ \] of display math (a backslash in the text could otherwise form \( or \[ with them)
 _REFERENCES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", "\\": "&#92;", "[": "&#91;",
                "]": "&#93;"}
+# characters math on a web page does without: a tag could open at <, a MyST role end at `
+_UNSAFE_IN_MATH = {"<": r"\lt ", ">": r"\gt ", "`": r"\grave{}"}
 # what math mode writes for the characters \text{} cannot hold: MathJax 3 without its
 # textmacros extension prints commands inside \text{} as they are, so specials leave it
-_MATH_SPECIALS = {**_MATH_ESCAPES, "<": r"\lt ", ">": r"\gt ", "`": r"\grave{}"}
+_MATH_SPECIALS = {**MATH_ESCAPES, **_UNSAFE_IN_MATH}
 _JOINER = "\u2060"       # WORD JOINER: no width, no break
-_UNSAFE_IN_MATH = {"<": r"\lt ", ">": r"\gt ", "`": r"\grave{}"}
 
 
 def _printable(ch: str) -> str:
@@ -64,13 +65,13 @@ def markdown_text(text: str) -> str:
     Markdown reads as markup or math; line breaks become spaces.
     """
     out = []
-    for ch in str(text):
+    for ch in "".join(_printable(ch) for ch in str(text)):
         if ch in _REFERENCES:
             out.append(_REFERENCES[ch])
         elif ch in _BACKSLASHED:
             out.append("\\" + ch)
         else:
-            out.append(_printable(ch))
+            out.append(ch)
     return "".join(out)
 
 
