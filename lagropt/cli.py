@@ -440,6 +440,8 @@ def _solve(args) -> int:
     if args.json:
         json.dump(solution_json(sol, report), sys.stdout, indent=2)
         print()
+    elif args.md or args.myst:
+        _print_markdown(args, problem, sol, report)
     else:
         print(problem)
         print(sol)
@@ -457,8 +459,45 @@ def _solve(args) -> int:
     return 1 if sol.status in NO_OPTIMUM else 0
 
 
+def _print_markdown(args, problem, sol, report) -> None:
+    """--md/--myst: the problem, the derivation, the answer and the analyses asked for, as
+    Markdown (the check against scipy as a text block)."""
+    from urllib.parse import quote
+
+    from .latex.markdown import summary_markdown
+
+    flavor = "myst" if args.myst else "$"
+    parts = [problem.to_myst() if args.myst else problem.to_markdown(),
+             sol.to_myst() if args.myst else sol.to_markdown(),
+             summary_markdown(sol, flavor)]
+    if report is not None:
+        parts.append(_fenced(str(report)))
+    for title, result in _analyses(args, problem, sol):
+        heading = "## " + title[0].upper() + title[1:] + "\n\n"
+        parts.append(heading + (result.to_myst() if args.myst else result.to_markdown()))
+    if args.plot:              # the figure, by a link that cannot leave its brackets
+        parts.append(f"![The Lagrange picture]({quote(Path(args.plot).as_posix())})\n")
+    print("\n".join(parts), end="")
+
+
+def _fenced(text: str) -> str:
+    """``text`` as a Markdown code block, its fence longer than any run of backquotes in it."""
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}\n{fence}\n"
+
+
 def _print_analyses(args, problem, sol) -> None:
     """--shadow-prices, --sensitivity PARAM and --dual, each with its derivation under --steps."""
+    for title, result in _analyses(args, problem, sol):
+        print(f"\n{title}:")
+        print(result)
+        if args.steps:
+            print(result.derivation)
+
+
+def _analyses(args, problem, sol) -> list:
+    """(title, result) for --shadow-prices, --sensitivity PARAM and --dual."""
     from .duality import dual
     from .sensitivity import sensitivity, shadow_prices
 
@@ -474,11 +513,7 @@ def _print_analyses(args, problem, sol) -> None:
                         sensitivity(sol, names[args.sensitivity])))
     if args.dual:
         results.append(("dual", dual(problem, solution=sol)))
-    for title, result in results:
-        print(f"\n{title}:")
-        print(result)
-        if args.steps:
-            print(result.derivation)
+    return results
 
 
 def _tour(args) -> int:
@@ -727,12 +762,17 @@ def build_parser() -> argparse.ArgumentParser:
                        "dlambda*/dPARAM and dV*/dPARAM (PARAM one of --params)")
     solve.add_argument("--dual", action="store_true", help="the Lagrange dual function, the dual "
                        "problem solved and the duality gap")
-    solve.add_argument("--latex", metavar="FILE.tex", help="write the derivation as a LaTeX document")
+    output = solve.add_mutually_exclusive_group()
+    output.add_argument("--latex", metavar="FILE.tex", help="write the derivation as a LaTeX document")
     solve.add_argument("--pdf", action="store_true", help="also build the PDF (needs pdflatex)")
     solve.add_argument("--force", action="store_true", help="replace the .tex/.pdf/plot even "
                        "when lagropt did not write them")
     solve.add_argument("--plot", metavar="FILE.png", help="draw the Lagrange picture (two variables)")
-    solve.add_argument("--json", action="store_true", help="print the result as JSON")
+    output.add_argument("--json", action="store_true", help="print the result as JSON")
+    output.add_argument("--md", action="store_true", help="print the problem, the derivation "
+                        "and the answer as Markdown (inline math $...$: Jupyter, Quarto, GitHub)")
+    output.add_argument("--myst", action="store_true", help="print them as MyST Markdown "
+                        "(Jupyter Book)")
     solve.set_defaults(run=_solve)
     descend = sub.add_parser(
         "descend", help="gradient descent on an expression (GD, momentum, AdaGrad, RMSProp, "

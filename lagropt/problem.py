@@ -446,6 +446,14 @@ class Problem:
     def _repr_latex_(self) -> str | None:
         return rendering.repr_latex(self)
 
+    def to_markdown(self, *, inline: str = "$", title: str | None = None) -> str:
+        """The problem as Markdown for web notes (see :meth:`lagropt.Solution.to_markdown`)."""
+        return rendering.markdown(self, inline, True, title)
+
+    def to_myst(self, *, title: str | None = None) -> str:
+        """The problem as MyST Markdown (Jupyter Book)."""
+        return rendering.markdown(self, "myst", True, title)
+
 
 def maximize(objective, subject_to: Iterable = (), variables=None, params=None,
              assume=None) -> Problem:

@@ -1,7 +1,8 @@
 """The rendering registry: how the data classes reach a renderer they do not import.
 
 :class:`~lagropt.Problem`, :class:`~lagropt.Derivation` and :class:`~lagropt.Solution` are data;
-their ``.latex()``, ``.to_tex()`` and ``_repr_latex_`` (Jupyter) ask the generic functions below,
+their ``.latex()``, ``.to_tex()``, ``_repr_latex_`` (Jupyter), ``.to_markdown()`` and
+``.to_myst()`` ask the generic functions below,
 and a rendering module fills them in for its types when it is imported::
 
     from lagropt import rendering
@@ -20,7 +21,8 @@ from functools import singledispatch
 
 from .errors import LatexError
 
-__all__ = ["latex", "summary_latex", "to_tex", "complete_registration"]
+__all__ = ["latex", "summary_latex", "to_tex", "markdown", "complete_registration", "Rendered",
+           "Derived"]
 
 
 def complete_registration() -> bool:
@@ -36,7 +38,7 @@ def complete_registration() -> bool:
 
 def _unregistered(obj, what: str) -> LatexError:
     """The error for a type no rendering module has registered."""
-    return LatexError(f"no LaTeX {what} is registered for a {type(obj).__name__} "
+    return LatexError(f"no {what} is registered for a {type(obj).__name__} "
                       "(import lagropt.latex, which registers it)")
 
 
@@ -45,7 +47,16 @@ def latex(obj, fold: bool = True) -> str:
     """The LaTeX fragment of ``obj`` (``fold``: index notation for numbered symbols)."""
     if complete_registration():
         return latex(obj, fold)
-    raise _unregistered(obj, "renderer")
+    raise _unregistered(obj, "LaTeX renderer")
+
+
+@singledispatch
+def markdown(obj, flavor: str = "$", fold: bool = True, title: str | None = None) -> str:
+    """The Markdown of ``obj`` (``flavor``: ``"$"`` or ``"\\("``, the inline math delimiter
+    of plain Markdown, or ``"myst"``; see :mod:`lagropt.latex.markdown`)."""
+    if complete_registration():
+        return markdown(obj, flavor, fold, title)
+    raise _unregistered(obj, "Markdown renderer")
 
 
 @singledispatch
@@ -60,7 +71,7 @@ def to_tex(obj, path, standalone: bool = True, title: str | None = None, *, raw:
     """Write ``obj`` as LaTeX to ``path`` (see :func:`lagropt.latex.to_tex`)."""
     if complete_registration():
         return to_tex(obj, path, standalone, title, raw=raw, force=force)
-    raise _unregistered(obj, "writer")
+    raise _unregistered(obj, "LaTeX writer")
 
 
 def repr_latex(obj) -> str | None:
@@ -73,8 +84,22 @@ def repr_latex(obj) -> str | None:
 
 
 class Rendered:
-    """``latex()``, ``to_tex()`` and ``_repr_latex_`` for a data class whose renderer is
-    registered here (a :class:`~lagropt.Derivation`, a :class:`~lagropt.Solution`)."""
+    """``latex()``, ``to_tex()``, ``_repr_latex_``, ``to_markdown()`` and ``to_myst()`` for a
+    data class whose renderer is registered here (a :class:`~lagropt.Derivation`, a
+    :class:`~lagropt.Solution`)."""
+
+    def to_markdown(self, fold: bool = True, *, inline: str = "$",
+                    title: str | None = None) -> str:
+        """The derivation as Markdown for web notes: ``$$`` displays (``aligned``), inline
+        math ``$...$`` (Jupyter, Quarto, GitHub, MyST with dollarmath) or, with
+        ``inline="\\("``, ``\\(...\\)`` (MathJax 3's and KaTeX auto-render's defaults).
+        Text, ``title`` too (a heading), is escaped for Markdown and HTML."""
+        return markdown(self, inline, fold, title)
+
+    def to_myst(self, fold: bool = True, *, title: str | None = None) -> str:
+        """The derivation as MyST Markdown (Jupyter Book): the ``{math}`` directive and role,
+        which need no MyST extension."""
+        return markdown(self, "myst", fold, title)
 
     def latex(self, fold: bool = True) -> str:
         """A LaTeX fragment in the lecture's notation (needs amsmath)."""
@@ -90,3 +115,28 @@ class Rendered:
 
     def _repr_latex_(self) -> str | None:
         return repr_latex(self)
+
+
+class Derived:
+    """The renderings of a result that carries a ``derivation`` (shadow prices, the dual, a
+    regression's closed form): each is its derivation's."""
+
+    def latex(self, fold: bool = True) -> str:
+        """The derivation as a LaTeX fragment (:meth:`Rendered.latex`)."""
+        return self.derivation.latex(fold)
+
+    def to_tex(self, path, standalone: bool = True, title: str | None = None, *, raw=False,
+               force=False):
+        """Write the derivation as LaTeX (:meth:`Rendered.to_tex`)."""
+        return self.derivation.to_tex(path, standalone, title, raw=raw, force=force)
+
+    def _repr_latex_(self):
+        return self.derivation._repr_latex_()
+
+    def to_markdown(self, fold: bool = True, *, inline: str = "$", title=None) -> str:
+        """The derivation as Markdown (:meth:`Rendered.to_markdown`)."""
+        return self.derivation.to_markdown(fold, inline=inline, title=title)
+
+    def to_myst(self, fold: bool = True, *, title=None) -> str:
+        """The derivation as MyST Markdown (:meth:`Rendered.to_myst`)."""
+        return self.derivation.to_myst(fold, title=title)

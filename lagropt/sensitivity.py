@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from . import rendering
 from .compiler import compile_problem
 from .derivation import Derivation
 from .errors import LagroptError
@@ -256,20 +257,8 @@ class Check:
                f"error {self.error:.1e}"
 
 
-class Derived:
-    """Results that carry a derivation: LaTeX and text through it."""
-
-    derivation: Derivation
-
-    def latex(self, fold: bool = True) -> str:
-        return self.derivation.latex(fold)
-
-    def to_tex(self, path, standalone: bool = True, title: str | None = None, *, raw=False,
-               force=False):
-        return self.derivation.to_tex(path, standalone, title, raw=raw, force=force)
-
-    def _repr_latex_(self):
-        return self.derivation._repr_latex_()
+# results that carry a derivation render through it (LaTeX, Markdown, Jupyter)
+Derived = rendering.Derived
 
 
 # -- shadow prices ----------------------------------------------------------------------------

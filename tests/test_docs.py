@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-RUNNABLE = ["losses.md", "descent.md", "regression.md", "statmech.md", "nn.md", "sensitivity.md"]
+RUNNABLE = ["losses.md", "descent.md", "regression.md", "statmech.md", "nn.md", "sensitivity.md",
+            "web-notes.md"]
 
 
 @pytest.mark.parametrize("page", RUNNABLE)

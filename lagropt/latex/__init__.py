@@ -4,7 +4,8 @@
 * :func:`to_tex` -- the same written to a file, as a complete document or as a fragment;
 * :func:`compile` -- the PDF, with latexmk or pdflatex (a clear error when neither is installed);
 * :class:`Notes` -- several derivations, text and figures in one document;
-* :class:`LaTeXString` -- text that is LaTeX (everything else given as text is escaped).
+* :class:`LaTeXString` -- text that is LaTeX (everything else given as text is escaped);
+* :mod:`lagropt.latex.markdown` -- the same derivations as Markdown and MyST for web notes.
 
 The objects themselves reach these functions without importing this package: importing it
 registers the renderings in :mod:`lagropt.rendering` (``solution.latex()``,
@@ -23,6 +24,7 @@ from .names import UnprintableNameError, symbol_tex
 from .printer import Context, LecturePrinter, tex
 from .text import LaTeXString
 from .render import derivation_latex, problem_latex, solution_latex, solution_summary_latex
+from .markdown import derivation_markdown, problem_markdown, solution_markdown
 
 __all__ = ["latex", "to_tex", "compile", "Notes", "document", "latex_available", "tex",
            "LaTeXString", "symbol_tex", "UnprintableNameError",
@@ -80,6 +82,9 @@ def _register() -> None:
                          (Problem, _problem_latex)):
         rendering.latex.register(kind, render)
         rendering.to_tex.register(kind, to_tex)
+    for kind, render in ((Derivation, derivation_markdown), (Solution, solution_markdown),
+                         (Problem, problem_markdown)):
+        rendering.markdown.register(kind, render)
     rendering.summary_latex.register(Solution, solution_summary_latex)
 
 

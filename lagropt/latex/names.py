@@ -29,7 +29,7 @@ from sympy.printing.latex import (greek_letters_set, modifier_dict, other_symbol
 
 from ..errors import LatexError
 
-__all__ = ["symbol_tex", "UnprintableNameError", "SAFE_COMMANDS"]
+__all__ = ["symbol_tex", "UnprintableNameError", "SAFE_COMMANDS", "MATH_ESCAPES"]
 
 
 class UnprintableNameError(LatexError):
@@ -43,7 +43,7 @@ _PACKAGE_SYMBOLS = {"varkappa", "daleth", "beth", "gimel", "eth", "hslash", "mho
 _OTHER_SYMBOLS = other_symbols - _PACKAGE_SYMBOLS
 
 # specials of math mode, escaped; '^' and '_' are the name's super- and subscripts
-_MATH_ESCAPES = {"\\": r"\backslash ", "{": r"\{", "}": r"\}", "$": r"\$", "%": r"\%",
+MATH_ESCAPES = {"\\": r"\backslash ", "{": r"\{", "}": r"\}", "$": r"\$", "%": r"\%",
                  "&": r"\&", "#": r"\#", "~": r"\sim ", "^": r"\hat{}", "_": r"\_"}
 # combining accents (after NFD) and the math accent that writes them
 _ACCENTS = {"\u0300": "grave", "\u0301": "acute", "\u0302": "hat", "\u0303": "tilde",
@@ -110,8 +110,8 @@ def _translate(word: str) -> str:
 
 def _character(ch: str, name: str) -> str:
     """One character of a name that is not a plain ASCII word."""
-    if ch in _MATH_ESCAPES:
-        return _MATH_ESCAPES[ch]
+    if ch in MATH_ESCAPES:
+        return MATH_ESCAPES[ch]
     if " " <= ch <= "~":
         return ch
     base, *marks = unicodedata.normalize("NFD", ch)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -30,12 +31,13 @@ from sympy.core.relational import Relational
 from ..derivation import Step
 from .index import Fold
 from .printer import Context, LecturePrinter
-from .text import annotation, escape
+from .text import annotation, dollars, escape
 from .width import TEXT_WIDTH, estimate
 from ..standard import Sense
 
 __all__ = ["derivation_latex", "solution_latex", "solution_summary_latex", "problem_latex",
-           "context_of"]
+           "context_of", "Style", "LATEX", "render_derivation", "render_solution", "render_summary",
+           "render_problem"]
 
 PACK_WIDTH = 48             # visible characters per packed line of assignments
 # what a display row may take by width.estimate, which reads long rows 0 to 5% short
@@ -45,29 +47,71 @@ APPROX_DIGITS = 4
 _RELATION_TEX = {"==": "=", "<=": r"\leq", ">=": r"\geq", "<": "<", ">": ">", "!=": r"\neq"}
 
 
+def _latex_math_text(text: str) -> str:
+    """Words inside a LaTeX formula: ``\\text{...}``, escaped."""
+    return r"\text{%s}" % escape(text)
+
+
+def _latex_display(rows: list, chain: bool) -> str:
+    """The rows of a step as an ``align*`` block; a chain of consequences as ``alignat*{2}``
+    so that the arrows stand in a column of their own left of the equations (rows
+    ``\\Rightarrow & lhs &= rhs``)."""
+    begin, end = ("\\begin{alignat*}{2}", "\\end{alignat*}") if chain else (
+        "\\begin{align*}", "\\end{align*}")
+    gap = " \\\\[0.5ex]\n  " if any(r"\frac" in r for r in rows) else " \\\\\n  "
+    return f"{begin}\n  " + gap.join(rows) + f"\n{end}"
+
+
+@dataclass(frozen=True)
+class Style:
+    """Where a rendering goes: how its words, inline math and displays are written.
+
+    :data:`LATEX` writes a LaTeX document's; :mod:`lagropt.latex.markdown` defines Markdown's
+    and MyST's. The steps, rows and lecture forms are the same for every style.
+
+    Attributes
+    ----------
+    words : callable
+        Plain text (annotations, user text) in a paragraph, escaped.
+    math_text : callable
+        Plain text inside a formula, as a complete piece of math (``\\text{...}``).
+    inline : callable
+        Inline math, delimited.
+    display : callable
+        ``display(rows, chain)``: a step's rows as a display block.
+    paragraph : callable
+        A paragraph of text (words and inline math) as it may start a line.
+    """
+
+    words: Callable[[str], str]
+    math_text: Callable[[str], str]
+    inline: Callable[[str], str]
+    display: Callable[[list, bool], str]
+    paragraph: Callable[[str], str] = str
+
+
+LATEX = Style(escape, _latex_math_text, dollars, _latex_display)
+
+
 @dataclass
 class Block:
-    """One step as LaTeX: the annotation, the rows of its display, text after it.
-
-    The display is ``align*``; a chain of consequences is ``alignat*{2}`` so that the arrows
-    stand in a column of their own left of the equations (rows ``\\Rightarrow & lhs &= rhs``).
-    """
+    """One step: the annotation, the rows of its display, text after it."""
 
     text: str
     rows: list = field(default_factory=list)
     after: str = ""
     chain: bool = False
 
-    def latex(self) -> str:
-        parts = [self.text] if self.text else []
+    def render(self, style: Style) -> str:
+        parts = [style.paragraph(self.text)] if self.text else []
         if self.rows:
-            begin, end = ("\\begin{alignat*}{2}", "\\end{alignat*}") if self.chain else (
-                "\\begin{align*}", "\\end{align*}")
-            gap = " \\\\[0.5ex]\n  " if any(r"\frac" in r for r in self.rows) else " \\\\\n  "
-            parts.append(f"{begin}\n  " + gap.join(self.rows) + f"\n{end}")
+            parts.append(style.display(self.rows, self.chain))
         if self.after:
-            parts.append(self.after)
+            parts.append(style.paragraph(self.after))
         return "\n".join(parts)
+
+    def latex(self) -> str:
+        return self.render(LATEX)
 
 
 def context_of(derivation, fold: bool = True) -> Context:
@@ -91,8 +135,9 @@ def context_of(derivation, fold: bool = True) -> Context:
 class Renderer:
     """Renders the steps of one derivation, keeping the abbreviations it has introduced."""
 
-    def __init__(self, context: Context):
+    def __init__(self, context: Context, style: Style = LATEX):
         self.ctx = context
+        self.style = style
         self.printer = LecturePrinter(context)
         self.abbreviations: dict = {}          # expression -> symbol (Z, rho_k)
         self.names = {s.name: self.printer.doprint(s) for s in context.symbols}
@@ -100,7 +145,7 @@ class Renderer:
     # -- expressions ----------------------------------------------------------------------
     def tex(self, expr) -> str:
         if isinstance(expr, str):
-            return r"\text{%s}" % escape(expr)
+            return self.style.math_text(expr)
         expr = sp.sympify(expr)
         return self.printer.doprint(self.shorten(expr))
 
@@ -120,7 +165,7 @@ class Renderer:
                     self.names.setdefault(name, self.printer.doprint(sp.Symbol(name)))
 
     def words(self, text: str) -> str:
-        return annotation(text, self.names)
+        return annotation(text, self.names, self.style.words, self.style.inline)
 
     # -- rows -----------------------------------------------------------------------------
     def row(self, item, side=None, approx: bool = False) -> str:
@@ -243,12 +288,12 @@ class Renderer:
             if isinstance(c, Relational):
                 relation[c.lhs] = _RELATION_TEX[c.rel_op]
         verb = Sense(step.data.get("sense", "min")).verb.capitalize()
-        text = f"{verb} ${self.tex(f.lhs)}$"
+        text = f"{verb} {self.style.inline(self.tex(f.lhs))}"
         rows = [self.row(f)]
         conditions = []
         for c in constraints:
             op = relation.get(c.lhs, "=")
-            conditions.append(f"${self.tex(c.lhs)} {op} 0$")
+            conditions.append(self.style.inline(f"{self.tex(c.lhs)} {op} 0"))
             rows.append(self.row(c) + f" {op} 0")
         if conditions:
             text += " subject to " + ", ".join(conditions)
@@ -263,15 +308,19 @@ class Renderer:
                 if isinstance(derivative, sp.Derivative) and isinstance(derivative.expr, AppliedUndef):
                     terms.append((coeff, derivative.expr.func.__name__))
         if not terms:
-            text = r"An extremum needs a vanishing gradient, $\operatorname{grad} f = 0$:"
+            text = ("An extremum needs a vanishing gradient, "
+                    + self.style.inline(r"\operatorname{grad} f = 0") + ":")
             return Block(text, self.rows(step.equations))
         grad = " + ".join(f"{self.tex(c)} \\operatorname{{grad}} {self.tex(sp.Symbol(g))}"
                           for c, g in terms)
         n = len(step.equations)
         k = sum(1 for _, g in terms if g.startswith("g"))
-        count = (f"with the constraint{'s' if k > 1 else ''}, the $N + K = {n} + {k}$ equations"
-                 if k else f"the $N = {n}$ equations, with the KKT conditions below")
-        text = f"Stationarity, $\\operatorname{{grad}} f = {grad}$ ({count}):"
+        inline = self.style.inline
+        count = (f"with the constraint{'s' if k > 1 else ''}, the {inline(f'N + K = {n} + {k}')} "
+                 "equations" if k else f"the {inline(f'N = {n}')} equations, with the KKT "
+                 "conditions below")
+        gradient = inline(r"\operatorname{grad} f = " + grad)
+        text = f"Stationarity, {gradient} ({count}):"
         return Block(text, self.rows(step.equations))
 
     def _kind_equations(self, step: Step) -> Block:
@@ -346,9 +395,10 @@ class Renderer:
         for r in roots:
             t = sp.Symbol("t")
             poly = r.expr.xreplace({r.poly.gen: t})
-            parts.append(f"${self.tex(self.abbreviations[r])} \\approx "
-                         f"{self.printer.doprint(sp.N(r, APPROX_DIGITS))}$ is a root of "
-                         f"${self.printer.doprint(poly)} = 0$")
+            inline = self.style.inline
+            parts.append(inline(f"{self.tex(self.abbreviations[r])} \\approx "
+                                f"{self.printer.doprint(sp.N(r, APPROX_DIGITS))}")
+                         + " is a root of " + inline(f"{self.printer.doprint(poly)} = 0"))
         return "where " + "; ".join(parts) + "."
 
 
@@ -396,25 +446,34 @@ def _visible_width(text: str) -> int:
 
 # -- entry points ----------------------------------------------------------------------------
 
-def derivation_latex(derivation, fold: bool = True, extra_steps=()) -> str:
-    """The derivation as a LaTeX fragment: one paragraph and ``align*`` block per step.
+def render_derivation(derivation, style: Style, fold: bool = True, extra_steps=()) -> str:
+    """The derivation in ``style``: one paragraph and display block per step.
 
     Parameters
     ----------
     derivation : Derivation
+    style : Style
+        :data:`LATEX`, or a Markdown style of :mod:`lagropt.latex.markdown`.
     fold : bool
         Write equations and sums over numbered symbols with an index (p_i, sum_i).
     extra_steps : sequence of Step
         Steps appended after the derivation's own (the numeric points of a solution).
+    """
+    renderer = Renderer(context_of(derivation, fold), style)
+    blocks = [renderer.block(s).render(style) for s in list(derivation) + list(extra_steps)]
+    return "\n\n".join(b for b in blocks if b) + "\n"
+
+
+def derivation_latex(derivation, fold: bool = True, extra_steps=()) -> str:
+    """The derivation as a LaTeX fragment: one paragraph and ``align*`` block per step
+    (:func:`render_derivation` in the :data:`LATEX` style).
 
     Returns
     -------
     str
         LaTeX that needs ``amsmath`` (``align*``, ``\\operatorname``).
     """
-    renderer = Renderer(context_of(derivation, fold))
-    blocks = [renderer.block(s).latex() for s in list(derivation) + list(extra_steps)]
-    return "\n\n".join(b for b in blocks if b) + "\n"
+    return render_derivation(derivation, LATEX, fold, extra_steps)
 
 
 def _numeric_steps(solution) -> list[Step]:
@@ -438,14 +497,24 @@ def _numeric_steps(solution) -> list[Step]:
     return steps
 
 
+def render_solution(solution, style: Style, fold: bool = True) -> str:
+    """The derivation of a solution in ``style``, with the numerically found points appended."""
+    return render_derivation(solution.derivation, style, fold, _numeric_steps(solution))
+
+
 def solution_latex(solution, fold: bool = True) -> str:
     """The derivation of a solution, with the numerically found points appended."""
-    return derivation_latex(solution.derivation, fold, _numeric_steps(solution))
+    return render_solution(solution, LATEX, fold)
 
 
 def solution_summary_latex(solution) -> str:
     """A short view of a solution (for Jupyter): status, the optimum and its value."""
-    renderer = Renderer(context_of(solution.derivation))
+    return render_summary(solution, LATEX)
+
+
+def render_summary(solution, style: Style) -> str:
+    """A short view of a solution in ``style``: status, the optimum and its value."""
+    renderer = Renderer(context_of(solution.derivation), style)
     words = {"optimal": "Optimal", "parametric": "Optimal in closed form",
              "numeric": "Found numerically (not exact)",
              "piecewise": "Optimal, by region of the parameters"}
@@ -457,20 +526,25 @@ def solution_summary_latex(solution) -> str:
         rows += renderer.rows(eqs, pack=True, approx=True)
         if p.value is not None:
             rows.append(renderer.row(sp.Eq(sp.Symbol("f"), p.value, evaluate=False), approx=True)
-                        + r" \quad \text{(%s)}" % escape(p.kind))
+                        + r" \quad " + style.math_text(f"({p.kind})"))
     if solution.cases:              # piecewise: each coordinate and f as cases
         eqs = [sp.Eq(v, e, evaluate=False) for v, e in {**solution.x, **solution.multipliers}.items()]
         eqs.append(sp.Eq(sp.Symbol("f"), solution.value, evaluate=False))
         rows += renderer.rows(eqs)
     rows += renderer.rows(solution.remaining)
-    return Block(text, rows).latex() + "\n"
+    return Block(text, rows).render(style) + "\n"
 
 
 def problem_latex(problem) -> str:
     """The problem as the lecture states it: argmax/argmin of f subject to the constraints."""
+    return render_problem(problem, LATEX)
+
+
+def render_problem(problem, style: Style) -> str:
+    """The problem in ``style``: argmax/argmin of f subject to the constraints."""
     variables = tuple(problem.variables)
     symbols = set(variables) | set(problem.params) | set(problem.multipliers)
-    renderer = Renderer(Context(variables, tuple(problem.multipliers), symbols))
+    renderer = Renderer(Context(variables, tuple(problem.multipliers), symbols), style)
     op = f"arg{Sense(problem.sense)}"
     under = r",\, ".join(renderer.tex(v) for v in variables)
     if len(variables) > 4:
@@ -486,7 +560,7 @@ def problem_latex(problem) -> str:
     if problem.assumptions:
         rows.append(r"&\text{assuming } " + r", \quad ".join(
             renderer.tex(r) for r in problem.assumptions.relations))
-    return Block("", rows).latex() + "\n"
+    return Block("", rows).render(style) + "\n"
 
 
 def _constraint_tex(renderer, constraint) -> str:

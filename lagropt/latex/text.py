@@ -10,12 +10,14 @@ runs are translated token by token.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Callable
 
 from sympy.printing.latex import greek_letters_set
 
 from .names import symbol_tex
 
-__all__ = ["annotation", "escape", "LaTeXString", "as_latex"]
+__all__ = ["annotation", "escape", "dollars", "LaTeXString", "as_latex"]
 
 
 class LaTeXString(str):
@@ -96,7 +98,12 @@ def _strength(name: str, names: dict) -> str:
     return "weak" if len(name) == 1 else ""
 
 
-def annotation(text: str, names: dict) -> str:
+def dollars(math: str) -> str:
+    """Inline math as a LaTeX document writes it: ``$math$``."""
+    return f"${math}$"
+
+
+def annotation(text: str, names: dict, words=escape, inline=dollars) -> str:
     """``text`` as LaTeX: words as text, mathematical runs as inline math.
 
     Parameters
@@ -106,13 +113,17 @@ def annotation(text: str, names: dict) -> str:
     names : dict
         Identifier -> LaTeX for the symbols and functions of the derivation
         (``"lambda_2" -> r"\\lambda_{2}"``, ``"g" -> "g"``).
+    words, inline : callable
+        How the words are escaped and the math runs delimited: LaTeX's by default
+        (:func:`escape`, ``$...$``); :mod:`lagropt.latex.markdown` passes Markdown's.
     """
+    writer = _Writer(words, inline)
     tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text)]
     out, run = [], []
 
     def flush():
         if run:
-            out.append(_run_tex(run, names))
+            out.append(_run_tex(run, names, writer))
             run.clear()
 
     depth = 0
@@ -127,12 +138,23 @@ def annotation(text: str, names: dict) -> str:
         else:
             flush()
             depth = 0
-            out.append(escape(value))
+            out.append(words(value))
     flush()
     return "".join(out)
 
 
-def _run_tex(run, names) -> str:
+@dataclass(frozen=True)
+class _Writer:
+    """How an annotation's words and inline math are written."""
+
+    words: Callable[[str], str]
+    inline: Callable[[str], str]
+
+    def plain(self, tokens) -> str:
+        return self.words("".join(v for _, v in tokens))
+
+
+def _run_tex(run, names, writer: _Writer) -> str:
     """A run of math-looking tokens: inline math when it is math, text otherwise.
 
     A bracket without its partner ("grad g (N + K = 2 + 1 equations") belongs to the prose:
@@ -142,18 +164,18 @@ def _run_tex(run, names) -> str:
     if unmatched:
         pieces, start = [], 0
         for j in unmatched:
-            pieces += [_run_tex(run[start:j], names), escape(run[j][1])]
+            pieces += [_run_tex(run[start:j], names, writer), writer.words(run[j][1])]
             start = j + 1
-        return "".join(pieces) + _run_tex(run[start:], names)
+        return "".join(pieces) + _run_tex(run[start:], names, writer)
     lead, body, trail = _trim(run)
     has_op = any(k == "op" and v not in "()" for k, v in body)
     strong = any(k == "id" and _strength(v, names) == "strong" for k, v in body)
     operands = sum(k in ("id", "num") for k, _ in body)
     if body and (strong or (has_op and operands >= 2)):
-        math = "$" + _math(body, names) + "$"
+        math = writer.inline(_math(body, names))
     else:
-        math = _plain(body)
-    return _plain(lead) + math + _plain(trail)
+        math = writer.plain(body)
+    return writer.plain(lead) + math + writer.plain(trail)
 
 
 def _trim(run):
@@ -197,10 +219,6 @@ def _unmatched(tokens) -> list[int]:
 
 def _balance(tokens) -> int:
     return sum((v == "(") - (v == ")") for k, v in tokens if k == "op")
-
-
-def _plain(tokens) -> str:
-    return escape("".join(v for _, v in tokens))
 
 
 def _math(tokens, names) -> str:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from ..derivation import Derivation
-from .. import penalties
+from .. import penalties, rendering
 
 __all__ = ["ClosedForm", "least_squares", "ridge", "gaussian_prior", "eigen_rescaling",
            "soft_threshold", "coordinate_update", "coordinate_update_numpy", "weight_decay",
@@ -38,8 +38,8 @@ m, n = sp.symbols("m n", integer=True, positive=True)
 
 
 @dataclass(frozen=True)
-class ClosedForm:
-    """A derived formula.
+class ClosedForm(rendering.Derived):
+    """A derived formula; ``latex()``, ``to_markdown()``, ... render its derivation.
 
     Attributes
     ----------
@@ -55,15 +55,8 @@ class ClosedForm:
     derivation: Derivation
     symbols: dict = field(default_factory=dict)
 
-    def latex(self) -> str:
-        """The derivation as a LaTeX fragment (see :mod:`lagropt.latex`)."""
-        return self.derivation.latex()
-
     def __str__(self) -> str:
         return str(self.derivation)
-
-    def _repr_latex_(self) -> str:
-        return self.derivation._repr_latex_()
 
 
 def _eq(lhs, rhs):
