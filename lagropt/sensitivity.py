@@ -261,12 +261,13 @@ class Derived:
 
     derivation: Derivation
 
-    def latex(self, fold: bool = True) -> str:
-        return self.derivation.latex(fold)
+    def latex(self, fold: bool = True, linewidth=None) -> str:
+        return self.derivation.latex(fold, linewidth)
 
     def to_tex(self, path, standalone: bool = True, title: str | None = None, *, raw=False,
-               force=False):
-        return self.derivation.to_tex(path, standalone, title, raw=raw, force=force)
+               force=False, linewidth=None):
+        return self.derivation.to_tex(path, standalone, title, raw=raw, force=force,
+                                      linewidth=linewidth)
 
     def _repr_latex_(self):
         return self.derivation._repr_latex_()

@@ -55,9 +55,9 @@ class ClosedForm:
     derivation: Derivation
     symbols: dict = field(default_factory=dict)
 
-    def latex(self) -> str:
+    def latex(self, linewidth=None) -> str:
         """The derivation as a LaTeX fragment (see :mod:`lagropt.latex`)."""
-        return self.derivation.latex()
+        return self.derivation.latex(linewidth=linewidth)
 
     def __str__(self) -> str:
         return str(self.derivation)
