@@ -13,7 +13,8 @@ import sympy as sp
 from ..derivation import Derivation
 from .tidy import final_form, value_on_remaining
 
-__all__ = ["opening", "system", "elimination", "case_verdict", "conclusion", "parametric", "parametric_value",
+__all__ = ["opening", "system", "elimination", "case_verdict", "conclusion", "parametric",
+           "parametric_value",
            "function_names"]
 
 
