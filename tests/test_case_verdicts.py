@@ -213,3 +213,30 @@ def test_kept_under_conditions_on_the_parameters():
     (condition, value) = edge.equations
     assert condition.subs(a, 2) == sp.true and condition.subs(a, 0) == sp.false
     assert exactly(value.rhs, -(1 - a)**2)
+
+
+def test_irrational_multipliers_are_judged_by_their_sign():
+    # The tour's penalty-as-constraint example: minimize f = 5 b1^2 + 2 b1 + b2^2 - 4 b2 + 5
+    # subject to b1^2 + b2^2 <= r2 = 1972/1089, i.e. h = r2 - b1^2 - b2^2 >= 0 (minimizing).
+    # None active: grad f = 0 at b = (-1/5, 2), where b1^2 + b2^2 = 1/25 + 4 = 101/25 > r2.
+    # Active: 10 b1 + 2 = -2 mu b1, 2 b2 - 4 = -2 mu b2, so b1 = -1/(5 + mu), b2 = 2/(1 + mu),
+    # and the circle gives P(mu) = (1 + mu)^2 + 4 (5 + mu)^2 - r2 (5 + mu)^2 (1 + mu)^2 = 0.
+    # mu = 1/2 (b = (-2/11, 4/3), f = 1357/1089) is kept; the other real roots of P are negative.
+    b1, b2, mu = sp.symbols("b1 b2 mu", real=True)
+    r2 = sp.Rational(1972, 1089)
+    sol = lagropt.minimize(5 * b1**2 + 2 * b1 + b2**2 - 4 * b2 + 5, [b1**2 + b2**2 <= r2]).solve()
+    found = verdicts(sol)
+    P = (1 + mu)**2 + 4 * (5 + mu)**2 - r2 * (5 + mu)**2 * (1 + mu)**2
+    roots = sp.Poly(P, mu).real_roots()
+    negative = sorted(r for r in roots if r < 0)
+    assert sp.Rational(1, 2) in roots and len(negative) == 3
+    wrong = [v for _, _, v in found if v.data["reason"] == "wrong_sign"]
+    assert sorted(v.text for v in wrong) == sorted(
+        f"Rejected: mu_1 ≈ {sp.sstr(sp.N(r, 4), full_prec=False)} < 0: not a minimum."
+        for r in negative)
+    infeasible = [v for _, _, v in found if v.data["reason"] == "infeasible"]
+    assert [v.text for v in infeasible] == [
+        "Rejected: b1**2 + b2**2 = 101/25 violates b1**2 + b2**2 <= 1972/1089."]
+    (kept,) = [v for _, _, v in found if v.data["verdict"] == "kept"]
+    assert kept.data["point"] == {b1: sp.Rational(-2, 11), b2: sp.Rational(4, 3)}
+    assert exactly(kept.data["value"], sp.Rational(1357, 1089))

@@ -230,10 +230,13 @@ INLINE = 40          # characters of a value written inside a sentence; longer o
 
 
 def _said(lhs, value):
-    """("lhs = value" for a sentence, ()) when short, else ("it", (Eq(lhs, value),))."""
+    """("lhs = value" for a sentence, ()) when short; a long number by its decimals
+    ("mu_1 ≈ -5.782" for a root of a cubic); else ("", (Eq(lhs, value),)): a row."""
     words = f"{sp.sstr(lhs)} = {sp.sstr(value, full_prec=False)}"
     if len(words) <= INLINE:
         return words, ()
+    if isinstance(value, sp.Expr) and value.is_number and value.is_real:
+        return f"{sp.sstr(lhs)} ≈ {sp.sstr(sp.N(value, 4), full_prec=False)}", ()
     return "", (sp.Eq(lhs, value, evaluate=False),)
 
 
