@@ -305,8 +305,13 @@ def _latex_outputs(args, problem) -> None:
 
     if args.pdf and not args.latex:
         raise LagroptError("--pdf needs --latex FILE.tex (where to write the document)")
+    if args.linewidth is not None and not args.latex:
+        raise LagroptError("--linewidth needs --latex FILE.tex (the document it lays out)")
     if not args.latex:
         return
+    from .latex.width import line_width
+
+    line_width(args.linewidth)    # a width LaTeX cannot use is refused before any work
     _writable(args.latex)
     tex = require_suffix(args.latex, ".tex", "--latex")
     refuse_to_clobber(tex, TEX_MARK.encode(), args.force)
@@ -315,7 +320,7 @@ def _latex_outputs(args, problem) -> None:
         if not latex_available():
             raise LagroptError("--pdf needs pdflatex, which is not installed (apt-get install "
                                "texlive-latex-base texlive-latex-recommended latexmk)")
-    problem.latex()               # a name LaTeX cannot print is refused now, not after solving
+    problem.latex(linewidth=args.linewidth)   # a name LaTeX cannot print is refused now
 
 
 def _output_folder(path: str, force: bool = False) -> Path:
@@ -381,7 +386,7 @@ def _write_solve_outputs(args, sol) -> None:
             _save_plot(lagrange(sol), Path(args.plot), out)
         if args.latex:
             with _writing(args.latex):
-                staged = sol.to_tex(Path(folder) / "document.tex")
+                staged = sol.to_tex(Path(folder) / "document.tex", linewidth=args.linewidth)
             if args.pdf:
                 from .latex import compile as compile_tex
 
@@ -765,6 +770,10 @@ def build_parser() -> argparse.ArgumentParser:
     output = solve.add_mutually_exclusive_group()
     output.add_argument("--latex", metavar="FILE.tex", help="write the derivation as a LaTeX document")
     solve.add_argument("--pdf", action="store_true", help="also build the PDF (needs pdflatex)")
+    solve.add_argument("--linewidth", metavar="PT|twocolumn", default=None,
+                       help="the line width in points that long LaTeX rows are broken for, or "
+                       "'twocolumn' (a column of a 10pt two-column article, 241pt; the "
+                       "document is then two-column) (default: 360, the 11pt article)")
     solve.add_argument("--force", action="store_true", help="replace the .tex/.pdf/plot even "
                        "when lagropt did not write them")
     solve.add_argument("--plot", metavar="FILE.png", help="draw the Lagrange picture (two variables)")

@@ -141,9 +141,18 @@ class Derivation(rendering.Rendered):
 
     def to_dict(self) -> dict:
         """A JSON-ready view: each step with its equations as SymPy strings."""
-        return {"title": self.title,
-                "steps": [{"kind": s.kind, "text": s.text, "chain": s.chain,
-                           "equations": [_text(e) for e in s.equations]} for s in self.steps]}
+        return {"title": self.title, "steps": [_step_dict(s) for s in self.steps]}
+
+
+_VERDICT_KEYS = ("case", "verdict", "reason")      # a case's verdict, kept in JSON as data
+
+
+def _step_dict(step: Step) -> dict:
+    out = {"kind": step.kind, "text": step.text, "chain": step.chain,
+           "equations": [_text(e) for e in step.equations]}
+    if "verdict" in step.data:
+        out.update({k: step.data[k] for k in _VERDICT_KEYS if k in step.data})
+    return out
 
 
 

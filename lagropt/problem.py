@@ -439,9 +439,10 @@ class Problem:
         return f"<Problem: {str(self).splitlines()[0]}, {len(self.constraints)} constraints>"
 
     # LaTeX renderings: registered by lagropt.latex (see lagropt.rendering)
-    def latex(self) -> str:
-        """The problem as the lecture states it, argmax/argmin subject to the constraints."""
-        return rendering.latex(self)
+    def latex(self, linewidth=None) -> str:
+        """The problem as the lecture states it, argmax/argmin subject to the constraints
+        (``linewidth``: points, or "twocolumn", the rows are broken for)."""
+        return rendering.latex(self, linewidth=linewidth)
 
     def _repr_latex_(self) -> str | None:
         return rendering.repr_latex(self)

@@ -43,10 +43,11 @@ def _unregistered(obj, what: str) -> LatexError:
 
 
 @singledispatch
-def latex(obj, fold: bool = True) -> str:
-    """The LaTeX fragment of ``obj`` (``fold``: index notation for numbered symbols)."""
+def latex(obj, fold: bool = True, linewidth=None) -> str:
+    """The LaTeX fragment of ``obj`` (``fold``: index notation for numbered symbols;
+    ``linewidth``: points, or "twocolumn", that long rows are broken for)."""
     if complete_registration():
-        return latex(obj, fold)
+        return latex(obj, fold, linewidth=linewidth)
     raise _unregistered(obj, "LaTeX renderer")
 
 
@@ -67,10 +68,10 @@ def summary_latex(obj) -> str:
 
 @singledispatch
 def to_tex(obj, path, standalone: bool = True, title: str | None = None, *, raw: bool = False,
-           force: bool = False):
+           force: bool = False, linewidth=None):
     """Write ``obj`` as LaTeX to ``path`` (see :func:`lagropt.latex.to_tex`)."""
     if complete_registration():
-        return to_tex(obj, path, standalone, title, raw=raw, force=force)
+        return to_tex(obj, path, standalone, title, raw=raw, force=force, linewidth=linewidth)
     raise _unregistered(obj, "LaTeX writer")
 
 
@@ -101,17 +102,19 @@ class Rendered:
         which need no MyST extension."""
         return markdown(self, "myst", fold, title)
 
-    def latex(self, fold: bool = True) -> str:
-        """A LaTeX fragment in the lecture's notation (needs amsmath)."""
-        return latex(self, fold)
+    def latex(self, fold: bool = True, linewidth=None) -> str:
+        """A LaTeX fragment in the lecture's notation (needs amsmath); long rows broken for
+        ``linewidth`` (points, or "twocolumn"; default the 11pt article's 360pt)."""
+        return latex(self, fold, linewidth=linewidth)
 
     def to_tex(self, path, standalone: bool = True, title: str | None = None, *,
-               raw: bool = False, force: bool = False):
+               raw: bool = False, force: bool = False, linewidth=None):
         """Write :meth:`latex` to ``path``: a complete document, or the fragment for ``\\input``.
 
         The title is text (LaTeX when ``raw``); a file lagropt did not write is replaced only
-        when ``force`` (see :func:`lagropt.latex.to_tex`)."""
-        return to_tex(self, path, standalone, title, raw=raw, force=force)
+        when ``force``; ``linewidth="twocolumn"`` writes a two-column 10pt document (see
+        :func:`lagropt.latex.to_tex`)."""
+        return to_tex(self, path, standalone, title, raw=raw, force=force, linewidth=linewidth)
 
     def _repr_latex_(self) -> str | None:
         return repr_latex(self)
@@ -121,14 +124,15 @@ class Derived:
     """The renderings of a result that carries a ``derivation`` (shadow prices, the dual, a
     regression's closed form): each is its derivation's."""
 
-    def latex(self, fold: bool = True) -> str:
+    def latex(self, fold: bool = True, linewidth=None) -> str:
         """The derivation as a LaTeX fragment (:meth:`Rendered.latex`)."""
-        return self.derivation.latex(fold)
+        return self.derivation.latex(fold, linewidth)
 
     def to_tex(self, path, standalone: bool = True, title: str | None = None, *, raw=False,
-               force=False):
+               force=False, linewidth=None):
         """Write the derivation as LaTeX (:meth:`Rendered.to_tex`)."""
-        return self.derivation.to_tex(path, standalone, title, raw=raw, force=force)
+        return self.derivation.to_tex(path, standalone, title, raw=raw, force=force,
+                                      linewidth=linewidth)
 
     def _repr_latex_(self):
         return self.derivation._repr_latex_()

@@ -511,8 +511,9 @@ def sensitivity(solution, param) -> Sensitivity:
         d.add("ift", f"The KKT system F = 0 (dL/dx = 0 and the active constraints) holds along the "
               f"optimum as {param} moves; differentiating it gives the bordered Jacobian system "
               f"J dz/d{param} = -dF/d{param}.",
-              [sp.Eq(sp.Symbol("z"), sp.Matrix(zs)), sp.Eq(sp.Symbol("J"), J),
-               sp.Eq(-sp.Derivative(sp.Symbol("F"), param), -b)])
+              [sp.Eq(sp.Symbol("z"), sp.Matrix(zs), evaluate=False),    # not False: a
+               sp.Eq(sp.Symbol("J"), J, evaluate=False),                 # symbol is no matrix
+               sp.Eq(-sp.Derivative(sp.Symbol("F"), param), -b, evaluate=False)])
     text = (f"Its solution equals the derivatives of the closed form of the optimum in {param}:"
             if rates is not None else f"Differentiating the closed form of the optimum in {param} "
             "(the KKT Jacobian is singular here: the implicit function theorem does not apply):")

@@ -6,6 +6,8 @@ import sys
 
 import matplotlib.image as mpimg
 
+from test_text_mode_math import text_mode_math
+
 
 def test_tour_reproduces_the_lecture_and_everything_agrees(tmp_path, latex_required):
     out = tmp_path / "tour"
@@ -39,6 +41,8 @@ def test_tour_reproduces_the_lecture_and_everything_agrees(tmp_path, latex_requi
                     "What the multipliers mean"):
         assert heading in tex
     assert (out / "lagropt-tour.pdf").is_file()
+    # every section's prose and derivations print their mathematics as mathematics
+    assert text_mode_math(tex) == []
 
 
 def test_unknown_section_is_a_one_line_error(tmp_path):

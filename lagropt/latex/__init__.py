@@ -32,7 +32,7 @@ __all__ = ["latex", "to_tex", "compile", "Notes", "document", "latex_available",
            "derivation_latex", "solution_latex", "problem_latex", "solution_summary_latex"]
 
 
-def latex(obj, fold: bool = True) -> str:
+def latex(obj, fold: bool = True, linewidth=None) -> str:
     """The LaTeX fragment of a Derivation, a Solution (its derivation) or a Problem.
 
     Parameters
@@ -41,6 +41,10 @@ def latex(obj, fold: bool = True) -> str:
     fold : bool
         Write equations and sums over numbered symbols (p1, p2, p3) with an index, as the
         lecture does (``-ln p_i - 1 = lambda``, i = 1, 2, 3). False writes every line out.
+    linewidth : float or "twocolumn", optional
+        The line width in points that long rows are broken for, by an estimate of their
+        printed width: ``"twocolumn"`` for a column of a 10pt two-column article (241pt).
+        The default is the 11pt article's text width (360pt).
 
     Returns
     -------
@@ -50,20 +54,21 @@ def latex(obj, fold: bool = True) -> str:
     if not _registered(type(obj)):
         raise LatexError(f"cannot render a {type(obj).__name__} as LaTeX: pass a Derivation, "
                          "Solution or Problem")
-    return rendering.latex(obj, fold)
+    return rendering.latex(obj, fold, linewidth=linewidth)
 
 
 def to_tex(obj, path, standalone: bool = True, title: str | None = None, *, raw: bool = False,
-           force: bool = False):
+           force: bool = False, linewidth=None):
     """Write ``obj`` as LaTeX to ``path`` (a name ending in ``.tex``): a complete document, or
-    the fragment alone.
+    the fragment alone, its rows broken for ``linewidth`` (see :func:`latex`); with
+    ``linewidth="twocolumn"`` the document is a two-column 10pt article.
 
     The title (and a string ``obj``) is text, escaped, unless ``raw=True`` or a
     :class:`LaTeXString`. The file is written atomically, and an existing file lagropt did not
     write is replaced only when ``force=True`` (see :func:`write`).
     """
-    return write(obj if isinstance(obj, str) else LaTeXString(latex(obj)), path, standalone, title,
-                 raw=raw, force=force)
+    body = obj if isinstance(obj, str) else LaTeXString(latex(obj, linewidth=linewidth))
+    return write(body, path, standalone, title, raw=raw, force=force, linewidth=linewidth)
 
 
 def _registered(kind: type) -> bool:
@@ -71,9 +76,9 @@ def _registered(kind: type) -> bool:
     return rendering.latex.dispatch(kind) is not rendering.latex.dispatch(object)
 
 
-def _problem_latex(problem: Problem, fold: bool = True) -> str:
+def _problem_latex(problem: Problem, fold: bool = True, linewidth=None) -> str:
     """:func:`problem_latex` with the registry's signature (a problem has nothing to fold)."""
-    return problem_latex(problem)
+    return problem_latex(problem, linewidth)
 
 
 def _register() -> None:

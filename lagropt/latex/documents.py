@@ -22,8 +22,9 @@ from pathlib import Path
 from ..errors import LatexError, LatexNotFoundError
 from ..files import Outputs, refuse_to_clobber, require_suffix
 from .text import LaTeXString, as_latex
+from .width import line_width
 
-__all__ = ["LatexError", "LatexNotFoundError", "PREAMBLE", "document", "write", "compile",
+__all__ = ["LatexError", "LatexNotFoundError", "PREAMBLE", "TWOCOLUMN_CLASS", "document", "write", "compile",
            "latex_available", "Notes"]
 
 PREAMBLE = r"""\documentclass[11pt]{article}
@@ -32,6 +33,7 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.6\baselineskip}
 """
+TWOCOLUMN_CLASS = r"\documentclass[10pt,twocolumn]{article}"
 TEX_MARK = "% Written by lagropt."          # the second line of every .tex lagropt writes
 PDF_MARK = b"/Creator (lagropt)"             # in the information of every PDF lagropt builds
 BUILD_NAME = "lagropt-build"                 # the document's name inside the build folder
@@ -41,16 +43,16 @@ INSTALL_HINT = ("install TeX Live (Debian/Ubuntu: apt-get install texlive-latex-
 COMPILE_TIMEOUT = 180
 
 
-def _latex_text(obj, raw: bool = False) -> str:
-    """The LaTeX fragment of a derivation, solution or problem; a string as escaped text (as
-    it is when ``raw`` or a LaTeXString)."""
+def _latex_text(obj, raw: bool = False, linewidth=None) -> str:
+    """The LaTeX fragment of a derivation, solution or problem (rows broken for
+    ``linewidth``); a string as escaped text (as it is when ``raw`` or a LaTeXString)."""
     if isinstance(obj, str):
         return as_latex(obj, raw)
     latex = getattr(obj, "latex", None)
     if latex is None:
         raise LatexError(f"cannot write a {type(obj).__name__} as LaTeX: pass a Derivation, "
                          "Solution, Problem or a string")
-    return latex()
+    return latex() if linewidth is None else latex(linewidth=linewidth)
 
 
 def _marked(text: str) -> str:
@@ -61,10 +63,12 @@ def _marked(text: str) -> str:
     return f"{TEX_MARK}\n{text}"
 
 
-def document(body: str, title: str | None = None, packages=(), raw: bool = False) -> str:
+def document(body: str, title: str | None = None, packages=(), raw: bool = False,
+             linewidth=None) -> str:
     """A complete article around ``body`` (a LaTeX fragment); the title is escaped text unless
-    ``raw`` or a LaTeXString."""
-    head = PREAMBLE + "".join(f"\\usepackage{{{p}}}\n" for p in packages)
+    ``raw`` or a LaTeXString. ``linewidth="twocolumn"`` makes it a two-column 10pt article
+    (:data:`TWOCOLUMN_CLASS`), the layout the rows were broken for."""
+    head = _preamble(linewidth) + "".join(f"\\usepackage{{{p}}}\n" for p in packages)
     if title:
         head += f"\\title{{{as_latex(title, raw)}}}\n\\date{{}}\n"
     top = "\\maketitle\n\n" if title else ""
@@ -72,7 +76,7 @@ def document(body: str, title: str | None = None, packages=(), raw: bool = False
 
 
 def write(obj, path, standalone: bool = True, title: str | None = None, *, raw: bool = False,
-          force: bool = False) -> Path:
+          force: bool = False, linewidth=None) -> Path:
     """Write ``obj`` (a Derivation, Solution, Problem or text) to ``path``.
 
     Parameters
@@ -91,6 +95,9 @@ def write(obj, path, standalone: bool = True, title: str | None = None, *, raw: 
         a :class:`~lagropt.latex.text.LaTeXString` does the same for one string).
     force : bool
         Replace ``path`` even when it is a file lagropt did not write.
+    linewidth : float or "twocolumn", optional
+        The line width the rows are broken for (see :func:`lagropt.latex.latex`);
+        ``"twocolumn"`` also makes the standalone document a two-column 10pt article.
 
     Returns
     -------
@@ -99,17 +106,26 @@ def write(obj, path, standalone: bool = True, title: str | None = None, *, raw: 
     Raises
     ------
     LatexError
-        When the name does not end in ``.tex``.
+        When the name does not end in ``.tex``, or ``linewidth`` is no width.
     ClobberError
         When ``path`` is a file lagropt did not write and ``force`` is False.
     """
     path = require_suffix(path, ".tex", "cannot write LaTeX to")
-    body = _latex_text(obj, raw)
-    text = _marked(document(body, title, raw=raw) if standalone else body)
+    body = _latex_text(obj, raw, linewidth)
+    text = _marked(document(body, title, raw=raw, linewidth=linewidth) if standalone else body)
     refuse_to_clobber(path, TEX_MARK.encode(), force)
     with Outputs() as out:
         out.temporary(path).write_text(text, encoding="utf-8")
     return path
+
+
+def _preamble(linewidth) -> str:
+    """:data:`PREAMBLE`, as a two-column 10pt article for ``linewidth="twocolumn"`` (any other
+    width keeps the one-column article: the rows are only narrower than its lines)."""
+    line_width(linewidth)                               # a clear error for a bad width
+    if isinstance(linewidth, str) and linewidth.strip().lower() == "twocolumn":
+        return TWOCOLUMN_CLASS + "\n" + PREAMBLE.partition("\n")[2]
+    return PREAMBLE
 
 
 def latex_available() -> bool:

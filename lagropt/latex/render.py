@@ -32,16 +32,17 @@ from ..derivation import Step
 from .index import Fold
 from .printer import Context, LecturePrinter
 from .text import annotation, dollars, escape
-from .width import TEXT_WIDTH, estimate
+from .width import TEXT_WIDTH, estimate, line_width
 from ..standard import Sense
 
 __all__ = ["derivation_latex", "solution_latex", "solution_summary_latex", "problem_latex",
            "context_of", "Style", "LATEX", "render_derivation", "render_solution", "render_summary",
            "render_problem"]
 
-PACK_WIDTH = 48             # visible characters per packed line of assignments
+PACK_WIDTH = 48             # visible characters per packed line of assignments (at TEXT_WIDTH)
 # what a display row may take by width.estimate, which reads long rows 0 to 5% short
-ROW_WIDTH = 0.96 * TEXT_WIDTH
+ROW_SHARE = 0.96
+ROW_WIDTH = ROW_SHARE * TEXT_WIDTH
 CONTINUATION = r"\quad "    # a broken row's further lines start under the relation, indented
 APPROX_DIGITS = 4
 _RELATION_TEX = {"==": "=", "<=": r"\leq", ">=": r"\geq", "<": "<", ">": ">", "!=": r"\neq"}
@@ -133,11 +134,14 @@ def context_of(derivation, fold: bool = True) -> Context:
 
 
 class Renderer:
-    """Renders the steps of one derivation, keeping the abbreviations it has introduced."""
+    """Renders the steps of one derivation, keeping the abbreviations it has introduced; rows
+    are broken for a line ``width`` points wide (:func:`~lagropt.latex.width.line_width`)."""
 
-    def __init__(self, context: Context, style: Style = LATEX):
+    def __init__(self, context: Context, style: Style = LATEX, width: float = TEXT_WIDTH):
         self.ctx = context
         self.style = style
+        self.row_width = ROW_SHARE * width
+        self.pack_width = PACK_WIDTH * width / TEXT_WIDTH
         self.printer = LecturePrinter(context)
         self.abbreviations: dict = {}          # expression -> symbol (Z, rho_k)
         self.names = {s.name: self.printer.doprint(s) for s in context.symbols}
@@ -183,25 +187,57 @@ class Renderer:
             return r"&\text{%s}" % ("true" if bool(item) else "false")
         return "&" + side(item)
 
-    def row_lines(self, item, side=None, approx: bool = False, offset: float = 0.0) -> list[str]:
-        """A row, or several when it is too wide for the page: broken after the relation and
+    def row_lines(self, item, side=None, approx: bool = False, offset: float = 0.0,
+                  column: float = 0.0) -> list[str]:
+        """A row, or several when it is too wide for the line: broken after the relation and
         between the terms of the right side, each further line indented under the relation.
 
-        ``offset`` is the width taken left of the equation (the arrow of a chain)."""
+        ``offset`` is the width taken left of the equation (the arrow of a chain); ``column``
+        the width of the block's left column (its widest left side: ``align*`` starts every
+        right side there)."""
         text = self.row(item, side, approx)
-        if not isinstance(item, Relational) or estimate(text) + offset <= ROW_WIDTH:
+        if isinstance(item, Fold):
+            return self._fold_lines(item, text, side, approx, offset, column)
+        if not isinstance(item, Relational) or self._fits(text, offset, column):
             return [text]
         side = side or self.tex
+        lhs = side(item.lhs)
+        op = _relation(item)
+        left = max(column, estimate(lhs))
         rhs = self.shorten(item.rhs)
         if not rhs.is_Add or side(rhs) != self.tex(rhs):      # a product (a factored form)
             return [text]
-        op = _relation(item)
-        head = f"{side(item.lhs)} &{op} "
-        lines = _filled(self.printer.add_pieces(rhs), ROW_WIDTH - offset - estimate(head),
+        head = f"{lhs} &{op} "
+        lines = _filled(self.printer.add_pieces(rhs),
+                        self.row_width - offset - left - estimate(f"{op} "),
                         indent=estimate(CONTINUATION))
         if approx and op == "=":
             lines[-1] += self.approximation(rhs)
         return [head + lines[0]] + ["&" + CONTINUATION + line for line in lines[1:]]
+
+    def _fits(self, text: str, offset: float = 0.0, column: float = 0.0) -> bool:
+        """Whether a row ``lhs &op rhs`` fits the line, its right side starting after the
+        block's left ``column`` (and ``offset``)."""
+        left, _, right = text.partition("&")
+        return max(column, estimate(left)) + estimate("&" + right) + offset <= self.row_width
+
+    def _fold_lines(self, fold, text, side, approx, offset, column) -> list[str]:
+        """A folded row (``... , i = 1, ..., I``): as it is when it fits, else its equation
+        broken as any row and the index range after it, or on a line of its own."""
+        if self._fits(text, offset, column):
+            return [text]
+        suffix = r", \qquad " + _index_range(self, fold)
+        lines = self.row_lines(fold.pattern, side, approx, offset, column)
+        if self._fits(lines[-1] + suffix, offset, column):
+            return lines[:-1] + [lines[-1] + suffix]
+        return lines + ["&" + CONTINUATION + r"\qquad " + _index_range(self, fold)]
+
+    def column(self, items, side=None) -> float:
+        """The width of the left column of a block of rows: its widest left side."""
+        side = side or self.tex
+        lefts = [i.pattern if isinstance(i, Fold) else i for i in items]
+        return max((estimate(side(i.lhs)) for i in lefts if isinstance(i, Relational)),
+                   default=0.0)
 
     def approximation(self, value) -> str:
         """`` \\approx 0.6931`` for an irrational number (nothing for rationals and symbols)."""
@@ -224,8 +260,10 @@ class Renderer:
             return self._packed(items, approx)
         out, previous = [], None
         arrow = r"\Rightarrow\quad "
+        column = self.column(items, side)
         for i, item in enumerate(items):
-            text, *more = self.row_lines(item, side, approx, estimate(arrow) if chain else 0.0)
+            text, *more = self.row_lines(item, side, approx, estimate(arrow) if chain else 0.0,
+                                         column)
             lhs = getattr(item, "lhs", None)
             if isinstance(lhs, AppliedUndef) and lhs == previous and not chain:   # L = .. = ..
                 text = text[text.index("&"):]
@@ -248,7 +286,7 @@ class Renderer:
                 continue
             text = self.row(item, approx=approx)
             w = _visible_width(text) + 4          # with the separating comma and space
-            if line and width + w > PACK_WIDTH:
+            if line and width + w > self.pack_width:
                 out.append(r", \quad ".join(line))
                 line, width = [], 0
             line.append(text if not line else text.replace("&", "", 1))
@@ -446,7 +484,8 @@ def _visible_width(text: str) -> int:
 
 # -- entry points ----------------------------------------------------------------------------
 
-def render_derivation(derivation, style: Style, fold: bool = True, extra_steps=()) -> str:
+def render_derivation(derivation, style: Style, fold: bool = True, extra_steps=(),
+                      linewidth=None) -> str:
     """The derivation in ``style``: one paragraph and display block per step.
 
     Parameters
@@ -458,13 +497,17 @@ def render_derivation(derivation, style: Style, fold: bool = True, extra_steps=(
         Write equations and sums over numbered symbols with an index (p_i, sum_i).
     extra_steps : sequence of Step
         Steps appended after the derivation's own (the numeric points of a solution).
+    linewidth : float or "twocolumn", optional
+        The line width in points that long rows are broken for (by an estimate of their
+        printed width): ``"twocolumn"`` for a column of a 10pt two-column article (241pt);
+        the default is the 11pt article's text width (360pt).
     """
-    renderer = Renderer(context_of(derivation, fold), style)
+    renderer = Renderer(context_of(derivation, fold), style, line_width(linewidth))
     blocks = [renderer.block(s).render(style) for s in list(derivation) + list(extra_steps)]
     return "\n\n".join(b for b in blocks if b) + "\n"
 
 
-def derivation_latex(derivation, fold: bool = True, extra_steps=()) -> str:
+def derivation_latex(derivation, fold: bool = True, extra_steps=(), linewidth=None) -> str:
     """The derivation as a LaTeX fragment: one paragraph and ``align*`` block per step
     (:func:`render_derivation` in the :data:`LATEX` style).
 
@@ -473,7 +516,7 @@ def derivation_latex(derivation, fold: bool = True, extra_steps=()) -> str:
     str
         LaTeX that needs ``amsmath`` (``align*``, ``\\operatorname``).
     """
-    return render_derivation(derivation, LATEX, fold, extra_steps)
+    return render_derivation(derivation, LATEX, fold, extra_steps, linewidth)
 
 
 def _numeric_steps(solution) -> list[Step]:
@@ -497,14 +540,16 @@ def _numeric_steps(solution) -> list[Step]:
     return steps
 
 
-def render_solution(solution, style: Style, fold: bool = True) -> str:
+def render_solution(solution, style: Style, fold: bool = True, linewidth=None) -> str:
     """The derivation of a solution in ``style``, with the numerically found points appended."""
-    return render_derivation(solution.derivation, style, fold, _numeric_steps(solution))
+    return render_derivation(solution.derivation, style, fold, _numeric_steps(solution),
+                             linewidth)
 
 
-def solution_latex(solution, fold: bool = True) -> str:
-    """The derivation of a solution, with the numerically found points appended."""
-    return render_solution(solution, LATEX, fold)
+def solution_latex(solution, fold: bool = True, linewidth=None) -> str:
+    """The derivation of a solution, with the numerically found points appended (``linewidth``
+    as in :func:`render_derivation`)."""
+    return render_solution(solution, LATEX, fold, linewidth)
 
 
 def solution_summary_latex(solution) -> str:
@@ -535,16 +580,18 @@ def render_summary(solution, style: Style) -> str:
     return Block(text, rows).render(style) + "\n"
 
 
-def problem_latex(problem) -> str:
-    """The problem as the lecture states it: argmax/argmin of f subject to the constraints."""
-    return render_problem(problem, LATEX)
+def problem_latex(problem, linewidth=None) -> str:
+    """The problem as the lecture states it: argmax/argmin of f subject to the constraints
+    (``linewidth`` as in :func:`render_derivation`)."""
+    return render_problem(problem, LATEX, linewidth)
 
 
-def render_problem(problem, style: Style) -> str:
+def render_problem(problem, style: Style, linewidth=None) -> str:
     """The problem in ``style``: argmax/argmin of f subject to the constraints."""
     variables = tuple(problem.variables)
     symbols = set(variables) | set(problem.params) | set(problem.multipliers)
-    renderer = Renderer(Context(variables, tuple(problem.multipliers), symbols), style)
+    renderer = Renderer(Context(variables, tuple(problem.multipliers), symbols), style,
+                        line_width(linewidth))
     op = f"arg{Sense(problem.sense)}"
     under = r",\, ".join(renderer.tex(v) for v in variables)
     if len(variables) > 4:
@@ -553,14 +600,29 @@ def render_problem(problem, style: Style) -> str:
     rows = [r"&%s\operatorname*{%s}_{%s} \left\{ %s \right\}" % (
         head, op, under, renderer.tex(problem.objective))]
     if problem.constraints:
-        rows.append(r"&\text{subject to } " + r", \quad ".join(
-            _constraint_tex(renderer, c) for c in problem.constraints))
+        rows += _wrapped(renderer, r"&\text{subject to } ",
+                         [_constraint_tex(renderer, c) for c in problem.constraints])
     if problem.params:
         rows.append(r"&\text{with parameters } " + ", ".join(renderer.tex(s) for s in problem.params))
     if problem.assumptions:
         rows.append(r"&\text{assuming } " + r", \quad ".join(
             renderer.tex(r) for r in problem.assumptions.relations))
     return Block("", rows).render(style) + "\n"
+
+
+def _wrapped(renderer, head: str, items: list[str]) -> list[str]:
+    """``head`` and the items joined by commas, on as many rows as the line width needs
+    (further rows indented under the first item)."""
+    indent = r"&\phantom{%s}" % head.lstrip("&")
+    rows, line = [], []
+    for item in items:
+        joined = (head if not rows else indent) + r", \quad ".join(line + [item])
+        if line and estimate(joined) > renderer.row_width:
+            rows.append((head if not rows else indent) + r", \quad ".join(line) + ",")
+            line = []
+        line.append(item)
+    rows.append((head if not rows else indent) + r", \quad ".join(line))
+    return rows
 
 
 def _constraint_tex(renderer, constraint) -> str:

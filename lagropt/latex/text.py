@@ -5,6 +5,13 @@ constraint g = 0 and solve for lambda", "Case -lambda + y**2*z**2 = 0"). This mo
 words as text, escapes what LaTeX treats specially, and typesets the mathematical runs inline:
 ``$g = 0$``, ``$\\lambda$``, ``$-\\lambda + y^{2} z^{2} = 0$``. Nothing is evaluated: the
 runs are translated token by token.
+
+The lecture's shorthand in prose is read as mathematics too: accented names as SymPy prints
+them (``yhat - y`` -> ``$\\hat{y} - y$``), ``grad f``, ``eps`` (``\\varepsilon``), optimal values
+(``x*``, ``V*(c)`` -> ``$V^{*}(c)$``: a star before a bracket of names only, since SymPy
+writes a product with a sum as ``a*(b + c)``), derivatives (``dV*/dc``, ``f'(u)``) and a
+relation with its right side (``are >= 0``); a letter after an apostrophe is a word's
+(``module's``).
 """
 
 from __future__ import annotations
@@ -37,9 +44,14 @@ def as_latex(text, raw: bool = False) -> str:
         return str(text)
     return escape(str(text))
 
-_TOKEN = re.compile(r"""
+_NAME = r"[A-Za-z][A-Za-z0-9_]*"
+_ARGUMENTS = r"\((?:\s*[A-Za-z0-9_]+\*?\s*,)*\s*[A-Za-z0-9_]+\*?\s*\)"
+_TOKEN = re.compile(rf"""
     (?P<abbr>\b(?:e\.g\.|i\.e\.|etc\.|cf\.))
-  | (?P<id>[A-Za-z][A-Za-z0-9_]*)
+  | (?P<deriv>\bd{_NAME}\*?/d{_NAME})
+  | (?P<star>{_NAME}\*(?=$|[^\w(*]|{_ARGUMENTS}))
+  | (?P<prime>{_NAME}'+(?=\())
+  | (?P<id>{_NAME})
   | (?P<num>\d+(?:\.\d+)?)
   | (?P<op>\*\*|->|<=|>=|!=|==|[-+*/^=<>()])
   | (?P<space>[ \t]+)
@@ -48,10 +60,19 @@ _TOKEN = re.compile(r"""
 """, re.X | re.S)
 
 _FUNCTIONS = {"sqrt", "exp", "log", "ln", "sin", "cos", "tan", "sinh", "cosh", "tanh", "Abs",
-              "sign", "Max", "Min", "Heaviside", "CRootOf", "atan", "asin", "acos"}
-_CONSTANTS = {"oo": r"\infty", "ln": r"\ln"}
+              "sign", "Max", "Min", "Heaviside", "CRootOf", "atan", "asin", "acos", "softmax",
+              "sigmoid", "Var", "diag"}
+_CONSTANTS = {"oo": r"\infty", "ln": r"\ln", "grad": r"\operatorname{grad}",
+              "eps": r"\varepsilon"}
+_ALIASES = {"eps": r"\varepsilon"}             # a name's base the lecture abbreviates (eps0)
+# a letter with SymPy's accent suffix (yhat, xbar): SymPy prints \hat{y}, \bar{x}
+_ACCENTED = re.compile(r"(?:[A-Za-z]|%s)(?:hat|bar|tilde|ddot|dot|vec)" % "|".join(
+    sorted(greek_letters_set, key=len, reverse=True)))
+_WORDS = {"that", "what", "chat"}              # English words that look like x + accent
 _RELATIONS = {"=": "=", "==": "=", "->": r"\to", "<=": r"\leq", ">=": r"\geq", "!=": r"\neq",
               "<": "<", ">": ">"}
+_NOTATION = ("star", "deriv", "prime")           # x*, dV*/dc, f'(u): always mathematics
+_ORDER = {"<=", ">=", "<", ">", "!="}           # a run may open with one: "are >= 0"
 _TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "#": r"\#", "$": r"\$",
                  "%": r"\%", "&": r"\&", "_": r"\_", "~": r"\textasciitilde{}",
                  "^": r"\textasciicircum{}", "<": r"$<$", ">": r"$>$", "|": r"$|$"}
@@ -92,10 +113,30 @@ def _strength(name: str, names: dict) -> str:
     """"strong" for a name that is surely math, "weak" for a lone letter, "" for a word."""
     if name in names or name in _CONSTANTS or _is_greek(name):
         return "strong"
-    base = re.split(r"_|(?<=[A-Za-z])(?=\d)", name, maxsplit=1)[0]
-    if base != name and (len(base) == 1 or _is_greek(base)):
+    base = _split(name)[0]
+    if base != name and (len(base) == 1 or _is_greek(base) or base in _ALIASES):
+        return "strong"
+    if _ACCENTED.fullmatch(base) and base.lower() not in _WORDS:
         return "strong"
     return "weak" if len(name) == 1 else ""
+
+
+def _split(name: str) -> list[str]:
+    """[base] or [base, subscript]: x_1, x1 and eps0 have the subscripts 1, 1 and 0."""
+    return re.split(r"_|(?<=[A-Za-z])(?=\d)", name, maxsplit=1)
+
+
+def _identifier(name: str, names: dict) -> str:
+    """A name as LaTeX: the derivation's own, a constant, an alias with its subscript
+    (eps0 -> \\varepsilon_{0}) or as SymPy writes it (yhat_i -> \\hat{y}_{i})."""
+    if name in names:
+        return names[name]
+    if name in _CONSTANTS:
+        return _CONSTANTS[name]
+    base, *sub = _split(name)
+    if base in _ALIASES and sub:
+        return "%s_{%s}" % (_ALIASES[base], symbol_tex(sub[0]))
+    return symbol_tex(name)
 
 
 def dollars(math: str) -> str:
@@ -129,7 +170,8 @@ def annotation(text: str, names: dict, words=escape, inline=dollars) -> str:
     depth = 0
     for i, (kind, value) in enumerate(tokens):
         nxt = tokens[i + 1][1] if i + 1 < len(tokens) else ""
-        mathy = (kind in ("num", "op", "space")
+        possessive = kind == "id" and i > 0 and tokens[i - 1][1] in "'’"   # module's, SymPy's
+        mathy = not possessive and (kind in ("num", "op", "space") or kind in _NOTATION
                  or (kind == "id" and (_strength(value, names) or (value in _FUNCTIONS and nxt == "(")))
                  or (kind == "comma" and depth > 0))
         if mathy:
@@ -169,9 +211,11 @@ def _run_tex(run, names, writer: _Writer) -> str:
         return "".join(pieces) + _run_tex(run[start:], names, writer)
     lead, body, trail = _trim(run)
     has_op = any(k == "op" and v not in "()" for k, v in body)
-    strong = any(k == "id" and _strength(v, names) == "strong" for k, v in body)
+    strong = any((k == "id" and _strength(v, names) == "strong") or k in _NOTATION
+                 for k, v in body)
     operands = sum(k in ("id", "num") for k, _ in body)
-    if body and (strong or (has_op and operands >= 2)):
+    compared = bool(body) and body[0][1] in _ORDER and operands >= 1      # ">= 0"
+    if body and (strong or (has_op and operands >= 2) or compared):
         math = writer.inline(_math(body, names))
     else:
         math = writer.plain(body)
@@ -192,7 +236,7 @@ def _trim(run):
             return not at_start or _balance(run[start:end]) > 0
         if v == ")":
             return at_start or _balance(run[start:end]) < 0
-        return not (at_start and v == "-")
+        return not (at_start and (v == "-" or v in _ORDER))
 
     while start < end and dangling(run[start], True):
         start += 1
@@ -250,7 +294,16 @@ def _math(tokens, names) -> str:
                 i += 1
             continue
         if kind == "id":
-            out.append(names.get(value) or _CONSTANTS.get(value) or symbol_tex(value))
+            out.append(_identifier(value, names))
+        elif kind == "prime":                      # f'(u): a derivative
+            name = value.rstrip("'")
+            out.append(_identifier(name, names) + "'" * (len(value) - len(name)))
+        elif kind == "star":                       # x*, V*(c): the optimal value
+            out.append(_identifier(value[:-1], names) + "^{*}")
+        elif kind == "deriv":                      # dV*/dc
+            top, bottom = value[1:].split("/d")
+            out.append("d" + _math([("star" if top.endswith("*") else "id", top)], names)
+                       + "/d" + _identifier(bottom, names))
         elif kind == "op" and value == "*":
             prev = out[-1] if out else ""
             nxt = tokens[i + 1] if i + 1 < len(tokens) else ("", "")

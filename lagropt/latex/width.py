@@ -10,11 +10,41 @@ must break (see :meth:`lagropt.latex.render.Renderer.row_lines`).
 
 from __future__ import annotations
 
+import math
 import re
 
-__all__ = ["estimate", "TEXT_WIDTH"]
+from ..errors import LatexError
+
+__all__ = ["estimate", "TEXT_WIDTH", "TWOCOLUMN_WIDTH", "line_width"]
 
 TEXT_WIDTH = 360.0          # pt, \textwidth of the 11pt article
+TWOCOLUMN_WIDTH = 241.0     # pt, \columnwidth of the 10pt two-column article (241.14749pt)
+NARROWEST, WIDEST = 100.0, 2000.0     # pt: the line widths accepted
+
+
+def line_width(linewidth=None) -> float:
+    """The width in points rows are broken for: ``None`` for the default (the 11pt article's
+    text width, :data:`TEXT_WIDTH`), ``"twocolumn"`` for a column of the 10pt two-column
+    article (:data:`TWOCOLUMN_WIDTH`), or a number of points (as ``\\linewidth`` in pt).
+
+    The estimates are those of 11pt type, so a width given for 10pt type (smaller letters) is
+    kept with a little to spare rather than overrun."""
+    if linewidth is None:
+        return TEXT_WIDTH
+    if isinstance(linewidth, str):
+        text = linewidth.strip().lower()
+        if text == "twocolumn":
+            return TWOCOLUMN_WIDTH
+        try:
+            linewidth = float(text[:-2] if text.endswith("pt") else text)
+        except ValueError:
+            raise LatexError(f"linewidth must be a width in points (e.g. 241) or 'twocolumn', "
+                             f"got {linewidth!r}") from None
+    if isinstance(linewidth, bool) or not isinstance(linewidth, (int, float)) \
+            or not math.isfinite(linewidth) or not NARROWEST <= linewidth <= WIDEST:
+        raise LatexError(f"linewidth must be 'twocolumn' or a number of points from "
+                         f"{NARROWEST:g} to {WIDEST:g}, got {linewidth!r}")
+    return float(linewidth)
 
 _SCRIPT = 0.75
 _LIMITS = {"sum", "prod", "lim", "max", "min"}     # scripts below and above, in a display

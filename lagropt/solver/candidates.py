@@ -22,6 +22,7 @@ constraints and the vanishing minors of their Jacobian, and added with ``regular
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 
@@ -30,13 +31,14 @@ import sympy as sp
 from .classify import classify as classify_points
 from .requirements import (as_nonnegative, decide, feasibility_requirements, nonnegative,
                            real_number, sign_of, sign_requirements, without_radicals)
+from .rejection import Case, Rejection
 from .result import Point
 from .symmetry import map_branch, map_point, variable_symmetry
 from .system import Branch, is_zero, sample_value, solve_system
 from .tidy import final_form, final_forms_by_symmetry
 from ..runtime import TooLarge
 
-__all__ = ["find_candidates", "active_sets", "parametric_point", "MAX_INEQUALITIES", "points_from_branch", "dedupe",
+__all__ = ["find_candidates", "active_sets", "parametric_point", "MAX_INEQUALITIES", "points_from_branch", "admit", "dedupe",
            "irregular_points", "empty_family", "decide", "sign_requirements", "feasibility_requirements"]
 
 MAX_INEQUALITIES = 10     # 2^10 active sets at most
@@ -120,6 +122,31 @@ def _undefined_power(value) -> bool:
 
 def points_from_branch(internal, active, branch) -> list[Point]:
     """The admissible candidate point(s) of one solved branch (see the module docstring)."""
+    return admit(internal, active, branch)[0]
+
+
+def _tagged_requirements(internal, active, branch, raw, x_raw, mult_raw) -> list:
+    """(requirement at the branch's values, the :class:`Rejection` if it fails), in the order
+    they are checked: the elimination's conditions, the variables' signs, the inactive
+    inequalities, then mu_j >= 0 on the active ones."""
+    point = {v: x_raw[v] for v in internal.variables}
+    at = [c.xreplace(raw) for c in branch.conditions]
+    tagged = [(c, Rejection("no_solution", relation=c)) for c in at]
+    for v in internal.variables:
+        tagged += [(r, Rejection("infeasible", symbol=v, value=x_raw[v], relation=r, point=point))
+                   for r in sign_requirements([v], x_raw)]
+    inactive = [j for j in range(len(internal.h)) if j not in active]
+    tagged += [(r, Rejection("infeasible", index=j, relation=r, point=point)) for j, r in
+               zip(inactive, feasibility_requirements(internal, x_raw, skip=active))]
+    tagged += [(sp.Ge(mult_raw[internal.mus[j]], 0, evaluate=False),
+                Rejection("wrong_sign", symbol=internal.mus[j], value=mult_raw[internal.mus[j]],
+                          point=point)) for j in active]
+    return tagged
+
+
+def admit(internal, active, branch) -> tuple[list[Point], Rejection | None]:
+    """The admissible candidate point(s) of one solved branch, and when there is none, the
+    :class:`~lagropt.solver.rejection.Rejection` saying why (the first requirement that fails)."""
     raw = branch.values()
     free = [u for u in branch.unknowns]
     x_raw = {v: raw.get(v, v) for v in internal.variables}
@@ -127,47 +154,51 @@ def points_from_branch(internal, active, branch) -> list[Point]:
     for j, mu in enumerate(internal.mus):
         mult_raw[mu] = raw.get(mu, mu) if j in active else sp.Integer(0)
     if any(_undefined_power(v) for v in list(x_raw.values()) + list(mult_raw.values())):
-        return []
+        return [], Rejection("no_solution", note="a power 0**e with an exponent of unknown sign "
+                             "is undefined there")
     try:
-        reqs = [c.xreplace(raw) for c in branch.conditions]
-        reqs += sign_requirements(internal.variables, x_raw)
-        reqs += _requirements(internal, active, x_raw, mult_raw)
+        tagged = _tagged_requirements(internal, active, branch, raw, x_raw, mult_raw)
     except TypeError:               # SymPy refuses a relation with NaN: the branch is no point
-        return []
-    for v in list(x_raw.values()) + list(mult_raw.values()):
+        return [], Rejection("no_solution", note="the values are undefined (NaN)")
+    for u, v in list(x_raw.items()) + list(mult_raw.items()):
         # an undefined multiplier (x**a's derivative at x = 0 when a < 1): no KKT point
-        if real_number(v) is False or (isinstance(v, sp.Basic) and v.has(sp.nan, sp.zoo)):
-            return []
+        if isinstance(v, sp.Basic) and v.has(sp.nan, sp.zoo):
+            return [], Rejection("no_solution", symbol=u, note=f"{u} is undefined there")
+        if real_number(v) is False:
+            return [], Rejection("no_solution", symbol=u, value=v, note=f"{u} is not real")
     undecided = []
-    for r in reqs:
+    for r, why in tagged:
         d = decide(r)
         if d is False:
-            return []
+            return [], why
         if d is None:
             undecided.append(r)
     family_eqs = [e.xreplace(raw) for e in branch.equations]
     if internal.params and not free and _in_parameters(raw.values(), internal.params):
         holds = _kkt_holds(internal, active, raw)
         if holds is None:
-            return []
+            return [], Rejection("no_solution", note="the solution found does not satisfy the "
+                                 "equations for any value of the parameters")
         undecided += holds
+    contradiction = Rejection("contradictory", requirements=tuple(undecided))
     if len(free) > 1 and empty_family(undecided, free):
-        return []
+        return [], contradiction
     if _contradictory(undecided):
-        return []
+        return [], contradiction
     if undecided and free and not family_eqs:
         region = _reduce(undecided, free)
         if region is not None:
             if region is sp.S.EmptySet:
-                return []
+                return [], contradiction
             if isinstance(region, sp.FiniteSet):
                 (t,) = free
-                out = []
+                out, why = [], contradiction
                 for value in region:
                     fixed = branch.__class__([], [], [], branch.assigned + [(t, value)],
                                              [], branch.ops, "solved")
-                    out.extend(points_from_branch(internal, active, fixed))
-                return out
+                    found, why = admit(internal, active, fixed)
+                    out.extend(found)
+                return out, (None if out else why)
             undecided = [sp.Contains(free[0], region)] if region != sp.S.Reals else []
     tidy = final_forms_by_symmetry({**x_raw, **mult_raw}, fixed=mult_raw)
     x = {v: branch.display.get(v, tidy[v]) for v in x_raw}
@@ -177,11 +208,12 @@ def points_from_branch(internal, active, branch) -> list[Point]:
     several_roots = len(set().union(*[v.atoms(sp.CRootOf) for v in x.values()])) > 1
     value = final_form(internal.f.xreplace(x_raw if several_roots else x))
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or real_number(value) is False:
-        return []
+        return [], Rejection("no_solution", note="the objective is not defined (or not real) "
+                             "there")
     point_free = tuple(u for u in free if u in internal.variables)
     conditions = tuple(sp.Eq(final_form(e), 0) for e in family_eqs) + tuple(undecided)
     return [Point(x, multipliers, value, active=tuple(j + 1 for j in active), free=point_free,
-                  conditions=conditions)]
+                  conditions=conditions)], None
 
 
 def _contradictory(requirements) -> bool:
@@ -366,7 +398,7 @@ def find_candidates(internal, budget=None, classify=True, stop=None):
         raise TooLarge(_too_many(count))
     candidates, residual, cases = [], [], []
     symmetry = variable_symmetry(internal) if internal.h else None
-    solved = {}               # active set -> (branches, points) when a symmetry may map it
+    solved = {}               # active set -> (cases, irregular points) when a symmetry may map it
     first = stop.first if stop is not None else None
     for n, active in enumerate(active_sets(internal, first)):
         if n == 2 ** MAX_INEQUALITIES:
@@ -375,22 +407,46 @@ def find_candidates(internal, budget=None, classify=True, stop=None):
         image = symmetry.image_of_solved(active, solved) if symmetry else None
         if image is not None:            # solved once per orbit: the earlier set's, mapped
             earlier, perm = image
-            branches = [map_branch(b, perm, earlier, symmetry) for b in solved[earlier][0]]
-            found = [map_point(p, perm) for p in solved[earlier][1]]
+            records = [_mapped_case(c, active, perm, earlier, symmetry)
+                       for c in solved[earlier][0]]
+            irregular = [map_point(p, perm) for p in solved[earlier][1]]
         else:
-            branches, found = _solve_active_set(internal, active, budget)
+            records, irregular = _solve_active_set(internal, active, budget)
             if symmetry:
-                solved[active] = (branches, found)
-        cases.extend((active, b) for b in branches)
-        residual.extend((active, b) for b in branches if b.status == "residual")
+                solved[active] = (records, irregular)
+        found = [p for c in records for p in c.points] + irregular
+        cases.extend(records)
+        residual.extend((active, c.branch) for c in records if c.branch.status == "residual")
         candidates.extend(found)
         if stop is not None and _stops(stop, internal, found):
             stop.examined, stop.skipped = n + 1, _set_count(internal) - (n + 1)
             break
     points = dedupe(candidates)
+    cases = [_after_dedupe(c, points) for c in cases]
     if classify:
         points = classify_points(internal, points)
     return points, residual, cases
+
+
+def _mapped_case(case, active, perm, earlier, symmetry) -> Case:
+    """The image of a case of the active set ``earlier`` under the symmetry ``perm``."""
+    return Case(active, map_branch(case.branch, perm, earlier, symmetry),
+                tuple(map_point(p, perm) for p in case.points),
+                case.rejection.mapped(perm) if case.rejection else None)
+
+
+def _after_dedupe(case, kept) -> Case:
+    """The case with only its points that survived :func:`dedupe`; when none did, rejected as a
+    duplicate of the point kept in their place (``twin``)."""
+    if not case.points:
+        return case
+    mine = tuple(p for p in case.points if any(p is q for q in kept))
+    if mine:
+        return replace(case, points=mine)
+    p = case.points[0]
+    twin = next((q for q in kept if _same_point(p, q)), None) or next(
+        (q for q in kept if q.free and not p.free and _on_family(p, q)), None)
+    return replace(case, points=(), rejection=Rejection("duplicate", point=p.x, twin=twin))
 
 
 def _too_many(count) -> str:
@@ -399,16 +455,21 @@ def _too_many(count) -> str:
 
 
 def _solve_active_set(internal, active, budget):
-    """One active set's KKT system through the elimination: (branches, candidate points,
-    irregular points included)."""
+    """One active set's KKT system through the elimination: (its cases, each branch with its
+    candidate points or the reason it has none; the irregular points of the set)."""
     eqs, unknowns, owners = internal.kkt_system(active)
     branches = solve_system(eqs, unknowns, primary=internal.variables, owners=owners,
                             budget=budget)
-    found = []
+    records = []
     for b in branches:
-        if b.status not in ("infeasible", "residual"):
-            found.extend(points_from_branch(internal, active, b))
-    return branches, found + irregular_points(internal, active, budget)
+        if b.status == "residual":
+            records.append(Case(active, b))
+        elif b.status == "infeasible":
+            records.append(Case(active, b, (), Rejection("no_solution", note=b.note)))
+        else:
+            found, why = admit(internal, active, b)
+            records.append(Case(active, b, tuple(found), why))
+    return records, irregular_points(internal, active, budget)
 
 
 def _stops(stop, internal, found) -> bool:

@@ -11,9 +11,10 @@ from dataclasses import replace
 import sympy as sp
 
 from ..derivation import Derivation
-from .tidy import value_on_remaining
+from .tidy import final_form, value_on_remaining
 
-__all__ = ["opening", "system", "elimination", "conclusion", "parametric", "parametric_value",
+__all__ = ["opening", "system", "elimination", "case_verdict", "conclusion", "parametric",
+           "parametric_value",
            "function_names"]
 
 
@@ -150,32 +151,144 @@ def _image_label(internal, branch) -> str:
 
 
 def elimination(d: Derivation, internal, cases) -> None:
-    """The elimination steps: in detail for a single case, one summary step per case otherwise."""
+    """The elimination steps: in detail for a single case, otherwise one step per case
+    (:class:`~lagropt.solver.rejection.Case`), each followed by its verdict
+    (:func:`case_verdict`)."""
     if len(cases) == 1 and not internal.h:
-        _detailed(d, internal, cases[0][1])
+        _detailed(d, internal, cases[0].branch)
         return
     said = False
-    for active, branch in cases:
-        label, conditions = _describe_case(internal, active, branch)
+    labels = [_describe_case(internal, c.active, c.branch) for c in cases]
+    for case, (label, conditions) in zip(cases, labels):
+        branch = case.branch
         if branch.image_of and not said:
             _symmetry_note(d, branch.image_of[2])
             said = True
         if branch.image_of:
             label += " " + _image_label(internal, branch)
         if branch.status == "infeasible":
-            d.add("case", f"Case {label}: no solution ({branch.note}).", (), case=label,
-                  conditions=conditions)
-            continue
-        values = branch.values()
-        eqs = tuple(sp.Eq(u, values[u], evaluate=False) for u in list(internal.variables)
-                    + list(internal.lambdas) + list(internal.mus) if u in values)
-        text = f"Case {label}:" if label else "Solving:"
-        if branch.status == "family":
-            text += " a family of solutions, free in " + ", ".join(map(str, branch.unknowns))
-        if branch.status == "residual":
-            text += " left with equations no exact method solved"
-            eqs += tuple(sp.Eq(e, 0) for e in branch.equations)
-        d.add("case", text, eqs, case=label, conditions=conditions)
+            d.add("case", f"Case {label}:", (), case=label, conditions=conditions)
+        else:
+            values = branch.values()
+            eqs = tuple(sp.Eq(u, values[u], evaluate=False) for u in list(internal.variables)
+                        + list(internal.lambdas) + list(internal.mus) if u in values)
+            text = f"Case {label}:" if label else "Solving:"
+            if branch.status == "family":
+                text += " a family of solutions, free in " + ", ".join(map(str, branch.unknowns))
+            if branch.status == "residual":
+                text += " left with equations no exact method solved"
+                eqs += tuple(sp.Eq(e, 0) for e in branch.equations)
+            d.add("case", text, eqs, case=label, conditions=conditions)
+        case_verdict(d, internal, case, label, _owners(cases, labels))
+
+
+def _owners(cases, labels) -> dict:
+    """id of each kept point -> the label of the case that keeps it."""
+    return {id(p): label for c, (label, _) in zip(cases, labels) for p in c.points}
+
+
+def case_verdict(d: Derivation, internal, case, label: str, owners: dict) -> None:
+    """The verdict that closes a case, as the lecture writes it: kept (with the point's value)
+    or rejected with the reason (:class:`~lagropt.solver.rejection.Rejection`): infeasible
+    ("x = 3 violates x <= 2"), a multiplier of the wrong sign ("mu_2 = -1 < 0: not a
+    maximum"), no solution, or the point of another case. The step's data hold the verdict
+    (``verdict``: "kept", "rejected" or "open"; ``reason``)."""
+    if case.branch.status == "residual":
+        d.add("case_verdict", "Open: no exact method solved these equations.", (),
+              case=label, verdict="open", reason="unsolved")
+        return
+    if case.points:
+        _kept(d, internal, case, label)
+        return
+    why = case.rejection
+    text, rows = _rejection_words(internal, why, owners)
+    d.add("case_verdict", "Rejected: " + text, rows, case=label, verdict="rejected",
+          reason=why.reason, point=why.point, relation=why.relation)
+
+
+def _kept(d: Derivation, internal, case, label) -> None:
+    f = sp.Function("f")
+    for p in case.points:
+        if p.free:
+            text = "Kept: a family of candidate points, free in " + ", ".join(map(str, p.free))
+            rows = tuple(p.conditions)
+            text += ", under the conditions below." if rows else "."
+        else:
+            text = ("Kept: the point is feasible and its multipliers are nonnegative" if
+                    internal.h else "Kept: a real solution")
+            rows = (sp.Eq(f(*[p.x[v] for v in internal.variables]), p.value, evaluate=False),)
+            if p.conditions:        # requirements undecided in the parameters
+                text += " where the conditions below hold; the objective there:"
+                rows = tuple(p.conditions) + rows
+            else:
+                text += "; the objective there:"
+        d.add("case_verdict", text, rows, case=label, verdict="kept", reason="",
+              point=p.x, value=p.value)
+
+
+INLINE = 40          # characters of a value written inside a sentence; longer ones get a row
+
+
+def _said(lhs, value):
+    """("lhs = value" for a sentence, ()) when short; a long number by its decimals
+    ("mu_1 ≈ -5.782" for a root of a cubic); else ("", (Eq(lhs, value),)): a row."""
+    words = f"{sp.sstr(lhs)} = {sp.sstr(value, full_prec=False)}"
+    if len(words) <= INLINE:
+        return words, ()
+    if isinstance(value, sp.Expr) and value.is_number and value.is_real:
+        return f"{sp.sstr(lhs)} ≈ {sp.sstr(sp.N(value, 4), full_prec=False)}", ()
+    return "", (sp.Eq(lhs, value, evaluate=False),)
+
+
+def _rejection_words(internal, why, owners) -> tuple[str, tuple]:
+    """(the sentence after "Rejected: ", its rows) for a :class:`Rejection`."""
+    if why.reason == "infeasible":
+        relation, lhs = _violated(internal, why)
+        value = final_form(lhs.xreplace(why.point))
+        words, rows = _said(lhs, value)
+        if words:
+            return f"{words} violates {_relation_text(relation)}.", rows
+        return f"infeasible, it violates {_relation_text(relation)}:", rows
+    if why.reason == "wrong_sign":
+        words, rows = _said(why.symbol, why.value)
+        word = internal.sense.word
+        if words:
+            return f"{words} < 0: not a {word}.", rows
+        return f"the multiplier {why.symbol} below is negative: not a {word}.", rows
+    if why.reason == "duplicate":
+        if why.twin is not None and why.twin.free:
+            where = owners.get(id(why.twin))
+            return "the point lies on the family of " + (
+                f"the case {where}." if where else "another case."), ()
+        where = owners.get(id(why.twin)) if why.twin is not None else None
+        return "the same point as " + (f"in the case {where}." if where else
+                                       "one found in another case."), ()
+    if why.reason == "contradictory":
+        return "these requirements cannot hold together:", tuple(why.requirements)
+    if why.note:
+        return f"no solution ({why.note}).", ()
+    return "no solution, a condition of the elimination fails:", (why.relation,)
+
+
+def _violated(internal, why):
+    """(the violated requirement as the user wrote it, the side of it shown with its value)."""
+    if why.index is None:                      # a variable's sign assumption
+        return type(why.relation)(why.symbol, 0, evaluate=False), why.symbol
+    original = internal.problem.inequalities[why.index].original
+    if isinstance(original, sp.Rel):
+        relation = type(original)(*(e.xreplace(internal.to_real) for e in original.args),
+                                  evaluate=False)
+        lhs, rhs = relation.lhs, relation.rhs
+        side = rhs if lhs.is_number else lhs if rhs.is_number else lhs - rhs
+        return relation, side
+    h = internal.h[why.index]
+    return sp.Le(h, 0, evaluate=False) if internal.sense.is_max else sp.Ge(h, 0, evaluate=False), h
+
+
+def _relation_text(relation) -> str:
+    op = {"<=": "<=", ">=": ">=", "<": "<", ">": ">", "==": "="}.get(relation.rel_op,
+                                                                     relation.rel_op)
+    return f"{sp.sstr(relation.lhs)} {op} {sp.sstr(relation.rhs)}"
 
 
 def _detailed(d: Derivation, internal, branch) -> None:

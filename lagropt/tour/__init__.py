@@ -24,6 +24,8 @@ __all__ = ["Example", "lecture_examples", "Tour", "run_tour", "Row", "SECTION_NA
 
 SECTION_NAMES = ("lagrange", "maxent", "descent", "regularization", "logistic", "backprop")
 MARK = ".lagropt-tour"          # the file that says a tour created the folder it is in
+# letters the tour's prose uses as symbols ("over I states", "partition function Z")
+NOTATION = {"I": "I", "Z": "Z"}
 
 
 def check_output_folder(out, force: bool = False) -> Path:
@@ -64,13 +66,13 @@ class Tour:
         from ..latex.text import LaTeXString, annotation
 
         self.notes.section(title)
-        self.notes.text(LaTeXString(annotation(text, {})))
+        self.notes.text(LaTeXString(annotation(text, NOTATION)))
 
     def heading(self, title: str) -> None:
         """A heading in the notes, written in words with math (x = y becomes $x = y$)."""
         from ..latex.text import LaTeXString, annotation
 
-        self.notes.section(LaTeXString(annotation(title, {})))
+        self.notes.section(LaTeXString(annotation(title, NOTATION)))
 
     def row(self, section, example, quantity, *, exact=None, descent=None, scipy=None,
             tol=1e-6, note="") -> Row:
@@ -88,7 +90,7 @@ class Tour:
         self.figures.append(path)
         from ..latex.text import LaTeXString, annotation
 
-        self.notes.figure(path, LaTeXString(annotation(caption, {})))
+        self.notes.figure(path, LaTeXString(annotation(caption, NOTATION)))
         return path
 
     def write(self) -> dict:

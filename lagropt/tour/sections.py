@@ -29,13 +29,23 @@ def _f(v) -> float:
     return float(sp.N(v, 20))
 
 
+def decks(numbers: str) -> str:
+    """The lecture's decks as the notes cite them: "001" -> "deck 001", "000/001" -> "decks
+    000 and 001"."""
+    parts = numbers.split("/")
+    if len(parts) == 1:
+        return f"deck {parts[0]}"
+    return "decks " + ", ".join(parts[:-1]) + f" and {parts[-1]}"
+
+
 # -- decks 000 and 001: Lagrange multipliers ------------------------------------------------------
 
 def lagrange(tour) -> None:
     """The lecture's Lagrange examples: exact, augmented-Lagrangian descent and SLSQP."""
-    tour.section("Lagrange multipliers", "Decks 000 and 001: the paraboloid on x = y, the coin, "
-                 "the flat distribution over I states and the Boltzmann distribution, each "
-                 "solved exactly, by gradient descent on the augmented Lagrangian, and by SLSQP.")
+    tour.section("Lagrange multipliers", "The paraboloid on x = y, the coin, the flat "
+                 "distribution over I states and the Boltzmann distribution, each solved "
+                 "exactly, by gradient descent on the augmented Lagrangian, and by SLSQP "
+                 "(decks 000 and 001).")
     from .. import tour as package            # looked up at call time: tests may narrow it
 
     for ex in package.lecture_examples():
@@ -43,7 +53,7 @@ def lagrange(tour) -> None:
         report = verify(ex.problem, sol, subs=ex.subs)
         run = optim.descend(ex.problem, subs=ex.subs or None, steps=20000, tol=1e-10)
         tour.heading(ex.title)
-        tour.notes.text(f"Lecture deck {ex.source.split(':')[0]}.")
+        tour.notes.text(f"From the lecture, {decks(ex.source.split(':')[0])}.")
         tour.notes.add(ex.problem)
         tour.notes.add(sol)
         found = {str(k): float(v) for k, v in run.point.items()}
@@ -65,10 +75,10 @@ def maxent(tour) -> None:
     three ways, Z -> I as T -> oo, and the Boltzmann form as softmax(-beta eps)."""
     from .. import statmech
 
-    tour.section("Maximum entropy and the Boltzmann distribution", "Deck 000: the entropy with "
-                 "the normalisation alone gives the flat distribution p_i = 1/I; with a fixed "
-                 "mean energy it gives the Boltzmann distribution with its partition function Z "
-                 "and lambda_2 = 1/(k T), and Z -> I as T -> oo.")
+    tour.section("Maximum entropy and the Boltzmann distribution", "The entropy with the "
+                 "normalisation alone gives the flat distribution p_i = 1/I; with a fixed mean "
+                 "energy it gives the Boltzmann distribution with its partition function Z and "
+                 "lambda_2 = 1/(k T), and Z -> I as T -> oo (deck 000).")
     I = sp.Symbol("I", integer=True, positive=True)
     tour.heading("Maximum entropy over I states")
     tour.notes.add(statmech.boltzmann(I, mean_energy=False).derivation)
@@ -119,9 +129,10 @@ def _dice(tour, statmech) -> None:
 def descent(tour) -> None:
     """Vanilla GD with central differences; GD, momentum, AdaGrad, RMSProp and Adam on
     Rosenbrock; mini-batch SGD on least squares."""
-    tour.section("Gradient descent", "Decks 001 and 003: x(t+1) = x(t) - eps dy/dx with the "
-                 "lecture's central differences, the learning-rate schedule eps0/(1 + kappa t), "
-                 "momentum, AdaGrad, RMSProp and Adam, and stochastic mini-batch descent.")
+    tour.section("Gradient descent", "The step x(t+1) = x(t) - eps dy/dx with the lecture's "
+                 "central differences, the learning-rate schedule eps0/(1 + kappa t), momentum, "
+                 "AdaGrad, RMSProp and Adam, and stochastic mini-batch descent (decks 001 and "
+                 "003).")
     x, y = sp.symbols("x y", real=True)
     # the lecture's first example: the paraboloid's maximum by descent on -f, central differences
     paraboloid = -(x - 2) ** 2 - (y - 1) ** 2 + 10
@@ -188,10 +199,10 @@ def regularization(tour) -> None:
     penalty <=> constraint, and the paths."""
     from .. import regression as rg
 
-    tour.section("Regularization", "Decks 000, 002 and 004: least squares and ridge derived "
-                 "from the gradient, L2 as a Gaussian prior, ridge as rescaling along the "
-                 "Hessian's eigenvectors, L1 as a soft threshold, and a penalty as a constraint "
-                 "in disguise.")
+    tour.section("Regularization", "Least squares and ridge derived from the gradient, L2 as a "
+                 "Gaussian prior, ridge as rescaling along the Hessian's eigenvectors, L1 as a "
+                 "soft threshold, and a penalty as a constraint in disguise (decks 000, 002 and "
+                 "004).")
     for form in (rg.derive.least_squares(), rg.derive.ridge(), rg.derive.gaussian_prior(),
                  rg.derive.eigen_rescaling(), rg.derive.soft_threshold(), rg.derive.weight_decay(),
                  rg.derive.penalty_constraint()):
@@ -297,8 +308,8 @@ def logistic(tour) -> None:
     from lagropt import losses
     from .. import regression as rg
 
-    tour.section("Logistic regression", "Deck 002: the cross-entropy of a sigmoid neuron, its "
-                 "gradient X^T (yhat - y), and the maximum-likelihood fit.")
+    tour.section("Logistic regression", "The cross-entropy of a sigmoid neuron, its gradient "
+                 "X^T (yhat - y), and the maximum-likelihood fit (deck 002).")
     rng = np.random.default_rng(1)
     X = np.c_[np.ones(300), rng.normal(size=(300, 2))]
     p = 1 / (1 + np.exp(-(X @ np.array([0.3, 1.5, -2.0]))))
@@ -338,9 +349,9 @@ def backprop(tour) -> None:
     from .. import nn
     from ..regression import SoftmaxRegression
 
-    tour.section("Backpropagation", "Deck 002: each module states its forward message; its "
-                 "backward and parameter messages are derived by SymPy and compiled to NumPy, "
-                 "and the deltas carry the loss's sensitivity back through the network.")
+    tour.section("Backpropagation", "Each module states its forward message; its backward and "
+                 "parameter messages are derived by SymPy and compiled to NumPy, and the deltas "
+                 "carry the loss's sensitivity back through the network (deck 002).")
     for module in (nn.Linear(2, 2), nn.ReLU(), nn.SoftmaxCrossEntropy()):
         tour.notes.add(nn.messages(module))
     tour.notes.add(nn.xavier_variance())
