@@ -370,6 +370,16 @@ def test_a_hostile_symbol_name_stays_inside_the_math(name):
         assert katex_errors(found) == []
 
 
+def test_an_ampersand_in_a_name_is_not_an_alignment_point():
+    # rows are aligned at their first unescaped & (the Lagrangian's second row drops its left
+    # side there); t\\&u's escaped & used to be taken for it, and the row began "&u, ..."
+    x, s = sp.Symbol("x", real=True), sp.Symbol("t&u", real=True)
+    sol = lagropt.maximize(-(x - 1)**2 - (s - 2)**2, subject_to=[sp.Eq(x, s)]).solve()
+    for text in (sol.latex(), sol.latex(linewidth="twocolumn"), sol.to_markdown()):
+        assert "t\\&u" in text
+        assert not re.search(r"(?<!\\)&u", text)
+
+
 # -- the command line ----------------------------------------------------------------------------
 
 def cli(*args):

@@ -218,8 +218,9 @@ class Renderer:
     def _fits(self, text: str, offset: float = 0.0, column: float = 0.0) -> bool:
         """Whether a row ``lhs &op rhs`` fits the line, its right side starting after the
         block's left ``column`` (and ``offset``)."""
-        left, _, right = text.partition("&")
-        return max(column, estimate(left)) + estimate("&" + right) + offset <= self.row_width
+        at = _alignment(text)
+        left, right = text[:at], text[at:]
+        return max(column, estimate(left)) + estimate(right) + offset <= self.row_width
 
     def _fold_lines(self, fold, text, side, approx, offset, column) -> list[str]:
         """A folded row (``... , i = 1, ..., I``): as it is when it fits, else its equation
@@ -266,7 +267,7 @@ class Renderer:
                                          column)
             lhs = getattr(item, "lhs", None)
             if isinstance(lhs, AppliedUndef) and lhs == previous and not chain:   # L = .. = ..
-                text = text[text.index("&"):]
+                text = text[_alignment(text):]
             previous = lhs
             if chain:
                 text = (arrow + "&& " if i else "&& ") + text
@@ -289,7 +290,8 @@ class Renderer:
             if line and width + w > self.pack_width:
                 out.append(r", \quad ".join(line))
                 line, width = [], 0
-            line.append(text if not line else text.replace("&", "", 1))
+            at = _alignment(text)
+            line.append(text if not line else text[:at] + text[at + 1:])
             width += w
         if line:
             out.append(r", \quad ".join(line))
@@ -467,6 +469,12 @@ def _index_range(renderer, fold: Fold) -> str:
             return f"{i} = " + ", ".join(map(str, numbers))
         return f"{i} = {numbers[0]}, \\dots, {numbers[-1]}"
     return f"{i} \\in \\{{{', '.join(map(str, numbers))}\\}}"
+
+
+def _alignment(text: str) -> int:
+    """Where a row's alignment point ``&`` is: the first one not escaped (a name's ``\\&``)."""
+    found = re.search(r"(?<!\\)&", text)
+    return found.start() if found else len(text)
 
 
 def _visible_width(text: str) -> int:
