@@ -223,11 +223,7 @@ def _become_worker(parent: int, clock_at_fork: float, keep: int) -> None:
         os.setpgid(0, 0)                # its own group: not reached by the terminal's Ctrl-C,
         _in_worker = True               # and killed as a whole when its budget is spent
     _clock_base = clock_at_fork
-    null = os.open(os.devnull, os.O_RDWR)
-    os.dup2(null, 0)
-    os.dup2(null, 1)
-    os.close(null)
-    _close_descriptors_except(0, 1, 2, keep)
+    _release_descriptors_except(2, keep)       # stdin and stdout too; errors still show
 
 
 def _die_with_parent() -> None:
@@ -239,17 +235,22 @@ def _die_with_parent() -> None:
         pass
 
 
-def _close_descriptors_except(*keep: int) -> None:
+def _release_descriptors_except(*keep: int) -> None:
+    """Point every other inherited descriptor at /dev/null: the worker no longer holds the
+    parent's pipes, files and terminal, and the descriptors stay valid, so an object that owns
+    one (a font file of matplotlib's) closes it without an error when it is collected."""
     try:
         fds = [int(name) for name in os.listdir("/proc/self/fd")]
     except OSError:
         fds = list(range(3, 256))
+    null = os.open(os.devnull, os.O_RDWR)
     for fd in fds:
-        if fd not in keep:
+        if fd not in keep and fd != null:
             try:
-                os.close(fd)
+                os.dup2(null, fd)
             except OSError:
                 pass
+    os.close(null)
 
 
 def _collect(read_end: int, pid: int, budget: Budget, what: str) -> bytes:
