@@ -351,3 +351,11 @@ def test_single_variable_problem_states_its_argmin():
 def test_rendering_something_else_is_a_clear_error():
     with pytest.raises(LatexError, match="cannot render a int"):
         lagropt.latex.latex(3)
+
+
+def test_an_approximate_relation_stays_inside_one_formula():
+    # a rejected case reads "mu_1 ≈ -5.782 < 0": one formula, not three pieces around a text ≈
+    from lagropt.latex.text import annotation
+    text = annotation("Rejected: mu_1 ≈ -5.782 < 0: not a minimum.", {"mu_1": r"\mu_{1}"})
+    assert text == r"Rejected: $\mu_{1} \approx -5.782 < 0$: not a minimum."
+    assert annotation("x ≤ 2 holds", {}) == r"$x \leq 2$ holds"

@@ -53,7 +53,7 @@ _TOKEN = re.compile(rf"""
   | (?P<prime>{_NAME}'+(?=\())
   | (?P<id>{_NAME})
   | (?P<num>\d+(?:\.\d+)?)
-  | (?P<op>\*\*|->|<=|>=|!=|==|[-+*/^=<>()])
+  | (?P<op>\*\*|->|<=|>=|!=|==|[-+*/^=<>()≈≤≥≠])
   | (?P<space>[ \t]+)
   | (?P<comma>,)
   | (?P<other>.)
@@ -70,7 +70,7 @@ _ACCENTED = re.compile(r"(?:[A-Za-z]|%s)(?:hat|bar|tilde|ddot|dot|vec)" % "|".jo
     sorted(greek_letters_set, key=len, reverse=True)))
 _WORDS = {"that", "what", "chat"}              # English words that look like x + accent
 _RELATIONS = {"=": "=", "==": "=", "->": r"\to", "<=": r"\leq", ">=": r"\geq", "!=": r"\neq",
-              "<": "<", ">": ">"}
+              "<": "<", ">": ">", "≈": r"\approx", "≤": r"\leq", "≥": r"\geq", "≠": r"\neq"}
 _NOTATION = ("star", "deriv", "prime")           # x*, dV*/dc, f'(u): always mathematics
 _ORDER = {"<=", ">=", "<", ">", "!="}           # a run may open with one: "are >= 0"
 _TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "#": r"\#", "$": r"\$",
