@@ -118,6 +118,9 @@ def regularization_path(estimator: _LeastSquares, X, y, values, parameter: str |
     ----------
     estimator : Ridge, Lasso, ElasticNet, LectureElasticNet or NonNegative
         Its other settings (fit_intercept, solver, tol, max_iter) are used; it is not modified.
+        With ``solver="cd"`` and a penalty a ||w||_1 + l2/2 ||w||^2 at every value, the whole
+        path is :func:`~lagropt.regression.cdpath.coordinate_path` (screening, active sets;
+        ``n_iter`` counts sweeps); other penalties are solved one value after the other.
     X, y : arrays
     values : sequence of float, or None with ``grid``
         The hyperparameter values, in the order to fit (largest first is the cheap order).
@@ -191,7 +194,13 @@ def lasso_path(X, y, *, alphas=None, n_alphas: int = 100, eps: float = 1e-3,
                fit_intercept: bool = True, solver="auto", tol: float = 1e-8,
                max_iter: int = 10_000, feature_names=None) -> Path:
     """The lasso path of :class:`Lasso` (1/(2m) ||y - X w||^2 + alpha ||w||_1), on
-    scikit-learn's grid unless ``alphas`` are given."""
+    scikit-learn's grid unless ``alphas`` are given.
+
+    ``solver="auto"`` (the active-set method) is exact to rounding whatever ``tol``;
+    ``solver="cd"`` is coordinate descent as glmnet runs it (:mod:`lagropt.regression.cdpath`:
+    strong rules checked by KKT, active-set cycling, covariance or naive updates), stopping as
+    scikit-learn's at duality gap <= tol ||y||^2 / m: the fast choice for large problems, with
+    numba installed (the ``fast`` extra)."""
     est = Lasso(fit_intercept=fit_intercept, solver=solver, tol=tol, max_iter=max_iter)
     grid = (n_alphas, eps, 1.0) if alphas is None else None
     return regularization_path(est, X, y, alphas, "alpha", feature_names, grid=grid)
@@ -201,7 +210,7 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, alphas=None, n_alphas: int = 100,
               eps: float = 1e-3, fit_intercept: bool = True, solver="auto", tol: float = 1e-8,
               max_iter: int = 10_000, feature_names=None) -> Path:
     """The elastic-net path of :class:`ElasticNet` at fixed ``l1_ratio``, on scikit-learn's grid
-    unless ``alphas`` are given."""
+    unless ``alphas`` are given; solvers as :func:`lasso_path`'s."""
     est = ElasticNet(l1_ratio=l1_ratio, fit_intercept=fit_intercept, solver=solver, tol=tol,
                      max_iter=max_iter)
     grid = (n_alphas, eps, l1_ratio) if alphas is None else None
