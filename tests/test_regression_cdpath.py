@@ -95,10 +95,10 @@ def test_a_coordinate_left_out_wrongly_is_brought_back_by_the_kkt_check(Data):
     X, y = _data(80, 20, seed=3)
     m = len(y)
     a = 0.02 * np.abs(X.T @ y).max() / m
-    exact = solve_quadratic(PenalizedQuadratic(X.T @ X / m, X.T @ y / m, y @ y / (2 * m), 0.0, a, a),
-                            method="active-set").w
+    Q, q, f0 = X.T @ X / m, X.T @ y / m, y @ y / (2 * m)
+    exact = solve_quadratic(PenalizedQuadratic(Q, q, f0, 0.0, a, a), method="active-set").w
     assert np.count_nonzero(exact) >= 5
-    data = GramData(X.T @ X / m, X.T @ y / m, y @ y / (2 * m)) if Data == "gram" else NaiveData(X, y, 1 / m)
+    data = GramData(Q, q, f0) if Data == "gram" else NaiveData(X, y, 1 / m)
     w = np.zeros(X.shape[1])
     g = data.exact_gradient(w)
     strong = np.zeros(X.shape[1], bool)

@@ -11,8 +11,9 @@ is solved starting from the previous solution (warm start), on a screened set of
    rule is a heuristic and can be wrong, hence step 3.
 2. **Active-set cycling**: one sweep of the strong set S (coordinates may enter), then sweeps
    of its non-zero coordinates only until the largest change of a sweep is at most
-   tol * max_j |w_j| (scikit-learn's test before it computes the gap), at most ``ROUND`` of them (:mod:`lagropt.regression.coordinate`: covariance updates on
-   Q = c X^T X when n >= p, naive updates on the residual when p > n).
+   tol * max_j |w_j| (scikit-learn's test before it computes the gap), at most ``ROUND`` of
+   them (:mod:`lagropt.regression.coordinate`: covariance updates on Q = c X^T X when n >= p,
+   naive updates on the residual when p > n).
 3. **KKT check at every zero coordinate**, those left out by the rule included: w_j = 0 is
    optimal iff |g_j| <= a_k at the current w (the subgradient condition); any j that fails
    joins S and step 2 runs again. So screening never leaves out a coordinate that should be
@@ -42,7 +43,8 @@ class GramData:
     g = q - Q w up to date for every coordinate."""
 
     def __init__(self, Q, q, f0: float):
-        self.Q, self.q, self.f0 = np.ascontiguousarray(Q, dtype=float), np.asarray(q, float), float(f0)
+        self.Q = np.ascontiguousarray(Q, dtype=float)
+        self.q, self.f0 = np.asarray(q, dtype=float), float(f0)
         self.h = np.ascontiguousarray(np.diag(self.Q))
 
     def exact_gradient(self, w):
@@ -61,7 +63,8 @@ class GramData:
         return k.gram_sweeps(self.Q, self.h, w, g, order, tol, a, l2, max_sweeps)
 
     def gap(self, w, g, a, l2) -> float:
-        """With Q w = q - g: c ||y - X w||^2 = 2 f0 - q^T w - g^T w, c (y - X w)^T y = 2 f0 - q^T w."""
+        """With Q w = q - g: c ||y - X w||^2 = 2 f0 - q^T w - g^T w and
+        c (y - X w)^T y = 2 f0 - q^T w."""
         qw = self.q @ w
         return enet_duality_gap(w, 2 * self.f0 - qw - g @ w, 2 * self.f0 - qw, g, a, l2)
 
@@ -126,7 +129,8 @@ def coordinate_path(data, penalties, tol: float = 1e-4, max_iter: int = 10_000, 
     n = len(data.q)
     w = np.zeros(n) if w0 is None else np.array(w0, dtype=float)
     bound = tol * 2 * data.f0
-    coefs, gaps, sweeps = np.empty((n, len(penalties))), np.empty(len(penalties)), np.empty(len(penalties), int)
+    count = len(penalties)
+    coefs, gaps, sweeps = np.empty((n, count)), np.empty(count), np.empty(count, int)
     previous = None
     for index, (a, l2) in enumerate(penalties):
         g = data.exact_gradient(w)              # what the sweeps keep drifts by rounding
