@@ -642,8 +642,8 @@ def lasso_path_bench(repeats: int = 3):
     stop when the duality gap is at most tol * ||y||^2 in scikit-learn's unscaled objective, i.e.
     tol * ||y||^2 / m in the 1/(2m) scale in which both report it. lagropt's sweeps run compiled by numba when it is installed
     (the ``fast`` extra) and as Python + NumPy otherwise: both are measured."""
-    for rows, features in [(10_000, 100), (1000, 1000)]:
-        _lasso_path_shape(rows, features, repeats)
+    for rows, features, count in [(10_000, 100, repeats), (1000, 1000, max(1, repeats // 2))]:
+        _lasso_path_shape(rows, features, count)
 
 
 def _lasso_path_shape(rows: int, features: int, repeats: int):

@@ -32,9 +32,10 @@ import numpy as np
 from .coordinate import kernels
 from .quadratic import ConvergenceError, enet_duality_gap
 
-__all__ = ["GramData", "NaiveData", "coordinate_path", "ROUND"]
+__all__ = ["GramData", "NaiveData", "coordinate_path", "ROUND", "NUMBA_FROM"]
 
 ROUND = 50          # sweeps of the active set between two checks of the gap
+NUMBA_FROM = 1 << 16    # entries of Q or X from which numba's compile time (~1 s) pays off
 
 
 class GramData:
@@ -46,6 +47,7 @@ class GramData:
         self.Q = np.ascontiguousarray(Q, dtype=float)
         self.q, self.f0 = np.asarray(q, dtype=float), float(f0)
         self.h = np.ascontiguousarray(np.diag(self.Q))
+        self.entries = self.Q.size
 
     def exact_gradient(self, w):
         """g = q - Q w, computed afresh (not accumulated); from the rows of the non-zero
@@ -76,6 +78,7 @@ class NaiveData:
     def __init__(self, X, y, c: float):
         self.X, self.y, self.c = np.asfortranarray(X, dtype=float), np.asarray(y, float), float(c)
         self.h = c * np.einsum("ij,ij->j", self.X, self.X)
+        self.entries = self.X.size
         self.q = c * (self.X.T @ self.y)
         self.f0 = c / 2 * float(self.y @ self.y)
         self.r = self.y.copy()
@@ -110,7 +113,7 @@ def coordinate_path(data, penalties, tol: float = 1e-4, max_iter: int = 10_000, 
     max_iter : int
         Sweeps of the strong set per penalty (as scikit-learn's, which sweeps its screened set).
     use_numba : bool, optional
-        Default: numba when installed.
+        Default: numba when it is installed and Q (or X) has at least ``NUMBA_FROM`` entries.
 
     Returns
     -------
@@ -125,6 +128,8 @@ def coordinate_path(data, penalties, tol: float = 1e-4, max_iter: int = 10_000, 
     ConvergenceError
         When a problem does not reach tol in max_iter sweeps.
     """
+    if use_numba is None and data.entries < NUMBA_FROM:
+        use_numba = False
     k = kernels(use_numba)
     n = len(data.q)
     w = np.zeros(n) if w0 is None else np.array(w0, dtype=float)
