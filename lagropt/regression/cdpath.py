@@ -1,6 +1,6 @@
 """The lasso and elastic-net path by coordinate descent, as glmnet computes it.
 
-For a decreasing sequence of penalties (a_k, l2_k), a_k > 0 the L1 slope, each problem
+For a decreasing sequence of penalties (a_k, l2_k), a_k >= 0 the L1 slope, each problem
 
     F_k(w) = c/2 ||y - X w||^2 + a_k ||w||_1 + l2_k/2 ||w||^2
 
@@ -107,11 +107,11 @@ def coordinate_path(data, penalties, tol: float = 1e-4, max_iter: int = 10_000, 
     ----------
     data : GramData or NaiveData
     penalties : sequence of (a, l2)
-        a > 0 the L1 slope, l2 >= 0 the L2 weight; largest first is the cheap order.
+        a >= 0 the L1 slope, l2 >= 0 the L2 weight; largest first is the cheap order.
     tol : float
         Stop at gap <= tol * 2 f0 = tol * c ||y||^2 (scikit-learn's meaning of tol).
     max_iter : int
-        Sweeps of the strong set per penalty (as scikit-learn's, which sweeps its screened set).
+        Sweeps per penalty, of the strong set and of the active set alike.
     use_numba : bool, optional
         Default: numba when it is installed and Q (or X) has at least ``NUMBA_FROM`` entries.
 
@@ -121,7 +121,7 @@ def coordinate_path(data, penalties, tol: float = 1e-4, max_iter: int = 10_000, 
     gaps : ndarray (n_penalties,)
         The duality gap reached at each.
     sweeps : ndarray (n_penalties,)
-        Sweeps of the strong set made for each.
+        Sweeps made for each.
 
     Raises
     ------
@@ -137,8 +137,8 @@ def coordinate_path(data, penalties, tol: float = 1e-4, max_iter: int = 10_000, 
     count = len(penalties)
     coefs, gaps, sweeps = np.empty((n, count)), np.empty(count), np.empty(count, int)
     previous = None
+    g = data.exact_gradient(w)
     for index, (a, l2) in enumerate(penalties):
-        g = data.exact_gradient(w)              # what the sweeps keep drifts by rounding
         if previous is None:                   # glmnet: the first strong rule uses max|g|
             previous = max(a, np.abs(g).max(initial=0.0))
         strong = (np.abs(g) >= 2 * a - previous) | (w != 0)
@@ -152,16 +152,20 @@ def _solve(data, k, w, g, strong, a, l2, tol, bound, max_iter):
     until the KKT check at every zero coordinate and the gap pass, a sweep of the strong set S
     (coordinates may enter), then at most ``ROUND`` sweeps of its non-zero coordinates (fewer
     when they settle first; the cap keeps the gap checked when changes at rounding level never
-    settle). Returns (g, gap, sweeps)."""
-    sweeps = 0
+    settle). The checks that end it are made again on g computed afresh (what the sweeps keep
+    drifts by rounding). Returns (g exact at w, gap, sweeps)."""
+    sweeps, exact = 0, True
     while True:
         missed = (w == 0) & (np.abs(g) > a)       # w_j = 0 is not optimal there
         if missed.any():
             strong |= missed
         else:
             gap = data.gap(w, g, a, l2)
-            if gap <= bound:
+            if gap <= bound and exact:
                 return g, gap, sweeps
+            if gap <= bound:
+                g, exact = data.exact_gradient(w), True
+                continue
         if sweeps >= max_iter:
             raise ConvergenceError(f"coordinate descent did not reach tol={tol:g} in "
                                    f"{max_iter} sweeps at the L1 weight {a:g}")
@@ -169,4 +173,4 @@ def _solve(data, k, w, g, strong, a, l2, tol, bound, max_iter):
         sweeps += data.sweeps(k, w, g, S, tol, a, l2, 1)
         active = S[w[S] != 0]
         sweeps += data.sweeps(k, w, g, active, tol, a, l2, max(min(ROUND, max_iter - sweeps), 1))
-        g = data.gradient(w, g)
+        g, exact = data.gradient(w, g), False
