@@ -37,7 +37,7 @@ import functools
 import numpy as np
 
 from ..optim.jit import available
-from .quadratic import _update
+from .quadratic import coordinate_update_scalar
 
 __all__ = ["kernels", "Kernels"]
 
@@ -63,7 +63,7 @@ def kernels(use_numba: bool | None = None) -> Kernels:
     else:
         jit = _identity
         subtract_scaled, axpy = _subtract_scaled_numpy, _axpy_numpy
-    update = jit(_update("math"))          # the derived coordinate update
+    update = jit(coordinate_update_scalar())       # the derived coordinate update
     return Kernels(jit(_gram_sweeps(update, subtract_scaled)), jit(_naive_sweeps(update, axpy)),
                    use_numba)
 

@@ -39,7 +39,7 @@ from ..errors import LagroptError, ProblemError
 from .derive import coordinate_update
 
 __all__ = ["PenalizedQuadratic", "penalty_shape", "solve_quadratic", "fista", "kkt_violation",
-           "enet_duality_gap",
+           "enet_duality_gap", "coordinate_update_scalar",
            "coordinate_update_numpy", "SOLVERS"]
 
 SOLVERS = ("active-set", "cd", "fista")
@@ -62,6 +62,12 @@ def coordinate_update_numpy():
     """``update(v, h, r, l) = (max(v - r, 0) - max(-v - l, 0)) / h``, vectorized, generated from
     the derived :func:`~lagropt.regression.derive.coordinate_update`."""
     return _update("numpy")
+
+
+def coordinate_update_scalar():
+    """The same update on Python floats (``math``), one coordinate at a time: what
+    :mod:`lagropt.regression.coordinate` sweeps with, and numba compiles."""
+    return _update("math")
 
 
 # -- penalties in the standard form --------------------------------------------------------
