@@ -128,6 +128,10 @@ class _LeastSquares(RegressorMixin, Estimator):
         l2, right, left = self._penalty_numbers()
         return PenalizedQuadratic(Q, -gradient, f0, l2, right, left)
 
+    def _data_scale(self, m: int) -> float:
+        """c of the data term c/2 ||y - X w||^2: 2 for the sum, 1/m for the half mean."""
+        return 2.0 if self._reduction == "sum" else 1.0 / m
+
     def _penalty_numbers(self) -> tuple:
         """(l2, r, l) of the penalty at this estimator's hyperparameters."""
         if self._bound:
@@ -170,7 +174,7 @@ class _LeastSquares(RegressorMixin, Estimator):
         minimum-norm solution when X is rank deficient, as lstsq on X gives); the singular
         values of X are sqrt(eig(Q) / c). Squares the condition number of X: see
         docs/big-data.md."""
-        c = 2.0 if self._reduction == "sum" else 1.0 / X.shape[0]
+        c = self._data_scale(X.shape[0])
         w, _, self.rank_, s = np.linalg.lstsq(problem.Q, problem.q, rcond=None)
         self.singular_ = np.sqrt(s / c)
         return w

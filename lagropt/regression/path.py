@@ -20,9 +20,11 @@ import numpy as np
 import sympy as sp
 
 from .. import losses
+from ..arrays import is_lazy
 from ..errors import ProblemError
 from . import derive
 from .base import center, check_X, check_Xy, compiled
+from .cdpath import GramData, NaiveData, coordinate_path
 from .linear import ElasticNet, Lasso, Ridge, _LeastSquares
 from .quadratic import PenalizedQuadratic, solve_quadratic
 
@@ -116,6 +118,9 @@ def regularization_path(estimator: _LeastSquares, X, y, values, parameter: str |
     ----------
     estimator : Ridge, Lasso, ElasticNet, LectureElasticNet or NonNegative
         Its other settings (fit_intercept, solver, tol, max_iter) are used; it is not modified.
+        With ``solver="cd"`` and a penalty a ||w||_1 + l2/2 ||w||^2 at every value, the whole
+        path is :func:`~lagropt.regression.cdpath.coordinate_path` (screening, active sets;
+        ``n_iter`` counts sweeps); other penalties are solved one value after the other.
     X, y : arrays
     values : sequence of float, or None with ``grid``
         The hyperparameter values, in the order to fit (largest first is the cheap order).
@@ -139,39 +144,63 @@ def regularization_path(estimator: _LeastSquares, X, y, values, parameter: str |
     if parameter not in names:
         raise ProblemError(f"{type(est).__name__} has no hyperparameter {parameter!r}")
     Xc, yc, x_mean, y_mean = center(X, y, est.fit_intercept)
-    if grid is not None:
-        base = est.standard_form(Xc, yc)
-        values = _grid(np.abs(base.q).max(), *grid)
-    values = np.asarray(values, dtype=float)
-    if values.ndim != 1 or not len(values):
-        raise ProblemError("values must be a non-empty 1-D sequence of numbers")
-    est.set_params(**{parameter: values[0]})._validate()
-    if grid is None:
-        base = est.standard_form(Xc, yc)
     method = "active-set" if est.solver == "auto" else est.solver
     if method not in ("active-set", "cd", "fista"):
         raise ProblemError(f"paths use solver 'auto', 'active-set', 'cd' or 'fista', not {method!r}")
-    n = X.shape[1]
-    coefs, gaps, iters = np.empty((n, len(values))), np.full(len(values), np.nan), np.zeros(len(values), int)
-    w = np.zeros(n)
-    for k, value in enumerate(values):
+    # p > n with coordinate descent: naive updates on X, Q = c X^T X (p x p) is never formed
+    naive = NaiveData(Xc, yc, est._data_scale(len(yc))) \
+        if method == "cd" and not is_lazy(Xc) and Xc.shape[0] < Xc.shape[1] else None
+    base = None
+    if grid is not None:
+        base = None if naive else est.standard_form(Xc, yc)
+        values = _grid(np.abs((naive or base).q).max(), *grid)
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 1 or not len(values):
+        raise ProblemError("values must be a non-empty 1-D sequence of numbers")
+    shapes = []                           # (l2, r, l) of the penalty at each value
+    for value in values:
         est.set_params(**{parameter: value})._validate()
-        l2, right, left = est._penalty_numbers()
-        problem = PenalizedQuadratic(base.Q, base.q, base.f0, l2, right, left)
-        result = solve_quadratic(problem, w, method, est.tol, est.max_iter)
-        w = result.w
-        coefs[:, k], iters[k] = w, result.n_iter
-        gaps[k] = np.nan if result.gap is None else result.gap
+        shapes.append(est._penalty_numbers())
+    if method == "cd" and all(r == l and np.isfinite(r) for _, r, l in shapes):
+        if naive is None:
+            base = base or est.standard_form(Xc, yc)
+        data = naive or GramData(base.Q, base.q, base.f0)
+        coefs, gaps, iters = coordinate_path(data, [(r, l2) for l2, r, _ in shapes], est.tol,
+                                             est.max_iter)
+    else:
+        base = base or est.standard_form(Xc, yc)
+        coefs, gaps, iters = _path_one_by_one(base, shapes, method, est.tol, est.max_iter)
+    n = X.shape[1]
     intercepts = y_mean - x_mean @ coefs if est.fit_intercept else np.zeros(len(values))
     names = list(feature_names) if feature_names is not None else [f"x{j}" for j in range(n)]
     return Path(parameter, values, coefs, intercepts, gaps, iters, repr(estimator), names)
+
+
+def _path_one_by_one(base: PenalizedQuadratic, shapes, method: str, tol: float, max_iter: int):
+    """solve_quadratic at each (l2, r, l) in turn, each warm-started from the one before."""
+    n = len(base.q)
+    coefs, gaps, iters = np.empty((n, len(shapes))), np.full(len(shapes), np.nan), np.zeros(len(shapes), int)
+    w = np.zeros(n)
+    for k, (l2, right, left) in enumerate(shapes):
+        problem = PenalizedQuadratic(base.Q, base.q, base.f0, l2, right, left)
+        result = solve_quadratic(problem, w, method, tol, max_iter)
+        w = result.w
+        coefs[:, k], iters[k] = w, result.n_iter
+        gaps[k] = np.nan if result.gap is None else result.gap
+    return coefs, gaps, iters
 
 
 def lasso_path(X, y, *, alphas=None, n_alphas: int = 100, eps: float = 1e-3,
                fit_intercept: bool = True, solver="auto", tol: float = 1e-8,
                max_iter: int = 10_000, feature_names=None) -> Path:
     """The lasso path of :class:`Lasso` (1/(2m) ||y - X w||^2 + alpha ||w||_1), on
-    scikit-learn's grid unless ``alphas`` are given."""
+    scikit-learn's grid unless ``alphas`` are given.
+
+    ``solver="auto"`` (the active-set method) is exact to rounding whatever ``tol``;
+    ``solver="cd"`` is coordinate descent as glmnet runs it (:mod:`lagropt.regression.cdpath`:
+    strong rules checked by KKT, active-set cycling, covariance or naive updates), stopping as
+    scikit-learn's at duality gap <= tol ||y||^2 / m: the fast choice for large problems, with
+    numba installed (the ``fast`` extra)."""
     est = Lasso(fit_intercept=fit_intercept, solver=solver, tol=tol, max_iter=max_iter)
     grid = (n_alphas, eps, 1.0) if alphas is None else None
     return regularization_path(est, X, y, alphas, "alpha", feature_names, grid=grid)
@@ -181,7 +210,7 @@ def enet_path(X, y, *, l1_ratio: float = 0.5, alphas=None, n_alphas: int = 100,
               eps: float = 1e-3, fit_intercept: bool = True, solver="auto", tol: float = 1e-8,
               max_iter: int = 10_000, feature_names=None) -> Path:
     """The elastic-net path of :class:`ElasticNet` at fixed ``l1_ratio``, on scikit-learn's grid
-    unless ``alphas`` are given."""
+    unless ``alphas`` are given; solvers as :func:`lasso_path`'s."""
     est = ElasticNet(l1_ratio=l1_ratio, fit_intercept=fit_intercept, solver=solver, tol=tol,
                      max_iter=max_iter)
     grid = (n_alphas, eps, l1_ratio) if alphas is None else None

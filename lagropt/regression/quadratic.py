@@ -39,6 +39,7 @@ from ..errors import LagroptError, ProblemError
 from .derive import coordinate_update
 
 __all__ = ["PenalizedQuadratic", "penalty_shape", "solve_quadratic", "fista", "kkt_violation",
+           "enet_duality_gap", "coordinate_update_scalar",
            "coordinate_update_numpy", "SOLVERS"]
 
 SOLVERS = ("active-set", "cd", "fista")
@@ -61,6 +62,12 @@ def coordinate_update_numpy():
     """``update(v, h, r, l) = (max(v - r, 0) - max(-v - l, 0)) / h``, vectorized, generated from
     the derived :func:`~lagropt.regression.derive.coordinate_update`."""
     return _update("numpy")
+
+
+def coordinate_update_scalar():
+    """The same update on Python floats (``math``), one coordinate at a time: what
+    :mod:`lagropt.regression.coordinate` sweeps with, and numba compiles."""
+    return _update("math")
 
 
 # -- penalties in the standard form --------------------------------------------------------
@@ -145,21 +152,31 @@ class PenalizedQuadratic:
         """scikit-learn's duality gap of the elastic net, in this problem's scale (its
         formulation A with L1, B for ridge, the squared first-order residual for least
         squares); only for a symmetric L1 part (``symmetric_l1``)."""
-        a, l2, Qw = self.right[0], self.l2, self.Q @ w
+        Qw = self.Q @ w
         residual2 = 2 * self.f0 + w @ Qw - 2 * self.q @ w          # ||y - X w||^2 in this scale
         ry = 2 * self.f0 - self.q @ w                               # (y - X w)^T y
         xtr = self.q - Qw                                           # X^T (y - X w)
-        l2_term = l2 * (w @ w)
-        if a == 0:
-            if l2 == 0:
-                return float(xtr @ xtr)
-            return float(residual2 + l2_term / 2 - ry + xtr @ xtr / (2 * l2))
-        xta = xtr - l2 * w
-        dual_norm = np.abs(xta).max(initial=0.0)
-        scale = a / dual_norm if dual_norm > a else 1.0
-        primal = (residual2 + l2_term) / 2 + a * np.abs(w).sum()
-        dual = -scale ** 2 * (residual2 + l2_term) / 2 + scale * ry
-        return float(primal - dual)
+        return enet_duality_gap(w, residual2, ry, xtr, self.right[0], self.l2)
+
+
+def enet_duality_gap(w, residual2: float, ry: float, xtr, a: float, l2: float) -> float:
+    """scikit-learn's duality gap of a ||w||_1 + l2/2 ||w||^2 plus the data term, from
+    residual2 = c ||y - X w||^2, ry = c (y - X w)^T y and xtr = c X^T (y - X w) (c the data
+    term's scale; see :meth:`PenalizedQuadratic.duality_gap`).
+
+    With L1 (a > 0), formulation A: nu = X^T r - l2 w, s = min(1, a / max|nu|),
+    gap = (residual2 + l2 ||w||^2)/2 + a ||w||_1 + s^2 (residual2 + l2 ||w||^2)/2 - s ry."""
+    l2_term = l2 * (w @ w)
+    if a == 0:
+        if l2 == 0:
+            return float(xtr @ xtr)
+        return float(residual2 + l2_term / 2 - ry + xtr @ xtr / (2 * l2))
+    xta = xtr - l2 * w
+    dual_norm = np.abs(xta).max(initial=0.0)
+    scale = a / dual_norm if dual_norm > a else 1.0
+    primal = (residual2 + l2_term) / 2 + a * np.abs(w).sum()
+    dual = -scale ** 2 * (residual2 + l2_term) / 2 + scale * ry
+    return float(primal - dual)
 
 
 def kkt_violation(w, gradient, right, left) -> float:
