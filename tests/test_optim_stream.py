@@ -142,3 +142,17 @@ def test_the_next_block_loads_ahead_and_the_loader_ends_with_the_run(monkeypatch
     assert len(loaded_on[:7]) == 7 and len(ahead) == 6      # the first block of the epoch: now
     assert stopped.nit == 5 and np.array_equal(stopped.path, full.path[:6])
     assert not _loader_threads()
+
+
+def test_memory_mapped_rows_are_read_when_loaded(tmp_path):
+    # the loader thread reads the next block of a memory-mapped file; a view would leave the
+    # reading to the gathers of the updates
+    from lagropt.arrays import load_rows
+
+    m = np.lib.format.open_memmap(tmp_path / "X.npy", mode="w+", dtype=float, shape=X.shape)
+    m[:] = X
+    m.flush()
+    mapped = np.load(tmp_path / "X.npy", mmap_mode="r")
+    (block,) = load_rows((mapped,), (True,), 100, 350)
+    assert type(block) is np.ndarray and not np.shares_memory(block, mapped)
+    assert np.array_equal(block, X[100:350])
