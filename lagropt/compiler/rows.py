@@ -210,7 +210,7 @@ def _in_order(tasks) -> list:
 
 
 def _added(sums) -> list:
-    """The sums of parts added element by element, in order (the first's arrays reused)."""
+    """The sums of parts added element by element, in order, into copies of the first."""
     out = [np.array(x, dtype=float) for x in sums[0]]
     for other in sums[1:]:
         for acc, x in zip(out, other):
