@@ -156,3 +156,20 @@ def test_memory_mapped_rows_are_read_when_loaded(tmp_path):
     (block,) = load_rows((mapped,), (True,), 100, 350)
     assert type(block) is np.ndarray and not np.shares_memory(block, mapped)
     assert np.array_equal(block, X[100:350])
+
+
+def test_bound_rows_takes_the_row_blocks_of_a_large_batch_as_a_call_does(monkeypatch):
+    # a batch as large as the row-block threshold is evaluated as the checked call on it
+    # evaluates it (block by block), so the two stay equal bit for bit
+    from lagropt.compiler import rows as row_blocks
+
+    monkeypatch.setattr(row_blocks, "MIN_BYTES", 200 * (N + 1) * 8)    # 200 rows and more
+    monkeypatch.setattr(row_blocks, "BLOCK_BYTES", 64 * (N + 1) * 8)
+    vg = MSE.bound_rows(np.zeros(N), X, Y)
+    p = np.array([0.3, -0.2, 1.1])
+    for count in (50, 199, 200, 650):
+        rows = np.random.default_rng(count).permutation(M)[:count]
+        value, g = vg(p, rows)
+        assert value == MSE.value(p, X[rows], Y[rows])
+        assert np.array_equal(g, MSE.grad(p, X[rows], Y[rows]))
+    assert MSE._row_blocks() is not None

@@ -283,17 +283,19 @@ class Compiled:
         _, arrays, dims = self._binding.bind(params, data)
         if any_lazy(arrays):
             raise DataError("bound_rows takes NumPy data: load the rows first")
-        per_sample = self.per_sample
+        per_sample, sample_dim = self.per_sample, self.sample_dim
         views, flat = self._view_maker(dims), self._flat_gradient
         fn = self._value_and_grad.function
-        dim_values = [dims[d] for d in self._binding.dims]
-        axis = list(self._binding.dims).index(self.sample_dim)
+        dims = dict(dims)
 
         def value_and_grad(p, rows):
-            dim_values[axis] = len(rows)
+            batch = [np.take(a, rows, axis=0) if s else a for a, s in zip(arrays, per_sample)]
+            dims[sample_dim] = len(rows)
             with np.errstate(all="ignore"):
-                value, *parts = fn(*views(p), *[np.take(a, rows, axis=0) if s else a
-                                                for a, s in zip(arrays, per_sample)], *dim_values)
+                if self._by_rows_pays(batch):          # a batch as large as a call's blocks
+                    value, *parts = self._rows(views(p), batch, dims)
+                else:
+                    value, *parts = fn(*views(p), *batch, *(dims[d] for d in self._binding.dims))
             return float(value), flat(parts)
         return value_and_grad
 
