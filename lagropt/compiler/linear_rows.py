@@ -41,8 +41,8 @@ _KERNELS: dict = {}           # source -> compiled kernel
 
 @functools.lru_cache(maxsize=None)
 def available() -> bool:
-    """Whether numba can be imported (asked once; the compiler may not lean on
-    :mod:`lagropt.optim.jit`, which asks the same)."""
+    """Whether numba (the ``fast`` extra) can be imported (asked once; also for
+    :mod:`lagropt.optim.jit`)."""
     try:
         import numba  # noqa: F401
     except ImportError:
