@@ -98,3 +98,40 @@ def test_nan_and_inf_in_the_data_are_named_not_swallowed(bad, by_rows):
     kind = "nan" if np.isnan(bad) else "inf"
     with pytest.raises(DataError, match=f"data X contains {kind} at index 700, 2"):
         f.grad(B, broken, Y)
+
+
+# -- dask data chunked along the rows: the pass over each chunk, as a dask task ---------------
+
+def _lazy(a, rows=300, columns=None):
+    da = pytest.importorskip("dask.array", reason="dask (the 'dask' extra) is not installed")
+    return da.from_array(a, chunks=(rows,) + ((columns or a.shape[1],) if a.ndim == 2 else ()))
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_dask_row_chunks_take_the_pass(name):
+    expr, symbols, data, (value, g) = CASES[name]
+    f = lagropt.compile(expr, wrt=[b_], data=symbols)
+    lazy = tuple(_lazy(d) if np.ndim(d) else d for d in data)        # 4 chunks, the last short
+    assert rows.dask_rows(lazy, f.per_sample) and f._by_rows_pays(list(lazy))
+    got_value, got_g = f.value_and_grad(B, *lazy)
+    assert abs(got_value - value) <= 1e-12 * abs(value)
+    assert np.abs(got_g - g).max() <= 1e-12 * np.abs(g).max()
+    lazy_value, lazy_g = f.value_and_grad(B, *lazy, compute=False)
+    assert hasattr(lazy_g, "dask") and np.array_equal(lazy_g.compute(), got_g)
+    assert float(lazy_value.compute()) == got_value
+
+
+def test_dask_chunks_across_columns_keep_the_generated_expression():
+    f = lagropt.compile(losses.least_squares(X_, y_, b_), wrt=[b_], data=[X_, y_])
+    lazy = (_lazy(X, columns=2), _lazy(Y))
+    assert not rows.dask_rows(lazy, f.per_sample)
+    g = f.grad(B, *lazy)
+    assert np.abs(g - 2 * X.T @ R).max() <= 1e-12 * np.abs(2 * X.T @ R).max()
+
+
+def test_nan_in_a_dask_chunk_is_named():
+    f = lagropt.compile(losses.least_squares(X_, y_, b_), wrt=[b_], data=[X_, y_])
+    broken = X.copy()
+    broken[700, 2] = np.nan
+    with pytest.raises(DataError, match="data X contains nan at index 700, 2"):
+        f.grad(B, _lazy(broken), _lazy(Y))
