@@ -208,8 +208,9 @@ class RowBlocks:
 
     def lazy(self, views, arrays, dims, value: bool = True) -> tuple:
         """As calling it, on dask data chunked along the rows (:func:`dask_rows`) with the
-        compiled pass: the pass over each row chunk as a dask task (each chunk read once,
-        by the pass), the chunks' sums added in order; the results are dask arrays."""
+        compiled pass (the caller checks both: :meth:`Compiled._by_rows_pays`): the pass over
+        each row chunk as a dask task (each chunk read once, by the pass), the chunks' sums
+        added in order; the results are dask arrays."""
         import dask
         import dask.array as da
 
