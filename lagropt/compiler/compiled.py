@@ -26,7 +26,7 @@ from .binding import Binding
 from .codegen import generate
 from .diff import Differentiator
 from .index import IndexForm
-from .rows import RowBlocks, dask_rows, worth_blocks
+from .rows import RowBlocks, worth_blocks
 
 __all__ = ["Compiled"]
 
@@ -166,12 +166,8 @@ class Compiled:
         return self._rows
 
     def _by_rows_pays(self, arrays) -> bool:
-        """Whether these data go block by block: large NumPy data of a sum over samples, or
-        dask data chunked along the rows of a loss the compiled pass takes."""
-        if worth_blocks(arrays, self.per_sample):
-            return self._row_blocks() is not None
-        return dask_rows(arrays, self.per_sample) and self._row_blocks() is not None and \
-            self._rows.compiled_pass
+        """Whether these data go block by block: large NumPy data of a sum over samples."""
+        return worth_blocks(arrays, self.per_sample) and self._row_blocks() is not None
 
     def _by_rows(self, program, args, arrays, dims) -> tuple:
         """The outputs of ``program`` (value, grad or value_and_grad) from the row-block

@@ -157,20 +157,14 @@ class LinearKernel:
     def __init__(self, c, total, kernel, x_index, beta_index, row_indices):
         self._c = sp.lambdify(total, c, "math")
         self._kernel = kernel
-        self.x_index, self._beta, self.row_indices = x_index, beta_index, row_indices
+        self._x, self._beta, self._rows = x_index, beta_index, row_indices
 
     def partial(self, views, arrays, start: int, stop: int) -> tuple:
         """(Sum phi, Sum phi' x_i) over rows start:stop, without the coefficient."""
-        return self.block(views, arrays[self.x_index][start:stop],
-                          *[arrays[k][start:stop] for k in self.row_indices])
-
-    def block(self, views, X, *columns) -> tuple:
-        """(Sum phi, Sum phi' x_i) over the rows of ``X`` and ``columns`` (the other
-        per-sample arrays, in order), without the coefficient."""
-        X = np.asarray(X, dtype=float)
+        X = arrays[self._x]
         g = np.zeros(X.shape[1])
-        value = self._kernel(X, np.ascontiguousarray(views[self._beta], dtype=float),
-                             *[np.asarray(c, dtype=float) for c in columns], g)
+        value = self._kernel(X[start:stop], np.ascontiguousarray(views[self._beta], dtype=float),
+                             *[arrays[k][start:stop] for k in self._rows], g)
         return value, g
 
     def coefficient(self, rows: int) -> float:

@@ -28,13 +28,12 @@ from functools import partial
 import numpy as np
 import sympy as sp
 
-from ..arrays import is_lazy
 from .codegen import generate
 from .diff import Differentiator
 from .index import Argument, IndexForm
 from .linear_rows import linear_kernel
 
-__all__ = ["split", "RowBlocks", "worth_blocks", "dask_rows", "MIN_BYTES", "BLOCK_BYTES"]
+__all__ = ["split", "RowBlocks", "worth_blocks", "MIN_BYTES", "BLOCK_BYTES"]
 
 MIN_BYTES = 32 * 2 ** 20      # per-sample data from which blocks pay (beyond the L3 cache)
 BLOCK_BYTES = 2 ** 19         # the per-sample data of one block (within the L2 cache)
@@ -57,16 +56,6 @@ def worth_blocks(arrays, per_sample) -> bool:
     rows = [a for a, p in zip(arrays, per_sample) if p]
     return bool(rows) and all(isinstance(a, np.ndarray) for a in rows) and \
         sum(a.nbytes for a in rows) >= MIN_BYTES
-
-
-def dask_rows(arrays, per_sample) -> bool:
-    """Whether the per-sample data are dask arrays chunked along the rows only, all with the
-    same row chunks (each chunk then holds whole rows of every array)."""
-    rows = [a for a, p in zip(arrays, per_sample) if p]
-    if not rows or not all(is_lazy(a) and hasattr(a, "chunks") for a in rows):
-        return False
-    return all(a.chunks[0] == rows[0].chunks[0] and all(len(c) == 1 for c in a.chunks[1:])
-               for a in rows)
 
 
 def _is_sample_sum(factor, index_ok) -> bool:
@@ -180,8 +169,6 @@ class RowBlocks:
         sums added in order: the same result whatever the timing. A loss of a linear
         predictor runs as one compiled pass over each run's rows
         (:mod:`lagropt.compiler.linear_rows`), any other block by block in NumPy."""
-        if any(is_lazy(a) for a, p in zip(arrays, self.per_sample) if p):
-            return self.lazy(views, arrays, dims, value)
         which = 0 if value else 1
         values = [dims[d] for d in self._dims]
         rows = values[self._axis]
@@ -199,34 +186,6 @@ class RowBlocks:
             values[self._axis] = rows
             for acc, x in zip(out, self._fixed[which](*views, *arrays, *values)):
                 acc += x
-        return tuple(out)
-
-    @property
-    def compiled_pass(self) -> bool:
-        """Whether the block part runs as the compiled linear-predictor pass."""
-        return self._linear is not None
-
-    def lazy(self, views, arrays, dims, value: bool = True) -> tuple:
-        """As calling it, on dask data chunked along the rows (:func:`dask_rows`) with the
-        compiled pass (the caller checks both: :meth:`Compiled._by_rows_pays`): the pass over
-        each row chunk as a dask task (each chunk read once, by the pass), the chunks' sums
-        added in order; the results are dask arrays."""
-        import dask
-        import dask.array as da
-
-        kernel, values = self._linear, [dims[d] for d in self._dims]
-        rows = values[self._axis]
-        x = arrays[kernel.x_index]
-        columns = [arrays[k] for k in kernel.row_indices]
-        chunks = zip(x.to_delayed()[:, 0], *[c.to_delayed().reshape(-1) for c in columns])
-        partial = dask.delayed(kernel.block)
-        sums = dask.delayed(_added)([partial(views, *chunk) for chunk in chunks])
-        c = kernel.coefficient(rows)
-        g = c * da.from_delayed(sums[1], shape=(x.shape[1],), dtype=float)
-        out = [c * da.from_delayed(sums[0], shape=(), dtype=float), g] if value else [g]
-        if self._fixed is not None:
-            which = 0 if value else 1
-            out = [acc + x for acc, x in zip(out, self._fixed[which](*views, *arrays, *values))]
         return tuple(out)
 
     def _linear_parts(self, views, arrays, rows: int, value: bool) -> list:
