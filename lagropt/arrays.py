@@ -70,11 +70,13 @@ def row_blocks(data, per_sample, chunk_rows=None) -> list:
 
 
 def load_rows(data, per_sample, start: int, stop: int) -> tuple:
-    """The rows ``start:stop`` of every per-sample array as float NumPy arrays (the other data
-    as they are); lazy slices are evaluated together, so aligned dask chunks load once."""
+    """The rows ``start:stop`` of every per-sample array as float NumPy arrays in memory (the
+    other data as they are); lazy slices are evaluated together, so aligned dask chunks load
+    once, and memory-mapped rows are read now (copied), not when first touched."""
     sliced = [d[start:stop] if p else d for d, p in zip(data, per_sample)]
     loaded = compute(*sliced)
-    return tuple(np.asarray(d, dtype=float) if p else d for d, p in zip(loaded, per_sample))
+    return tuple((np.array(d, dtype=float) if isinstance(d, np.memmap) else
+                  np.asarray(d, dtype=float)) if p else d for d, p in zip(loaded, per_sample))
 
 
 def first_true(mask) -> tuple:

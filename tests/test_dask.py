@@ -112,7 +112,7 @@ def test_streaming_sgd_is_reproducible_by_seed(mse):
 
 
 def test_streaming_order_is_the_documented_one(mse):
-    # the contract of optim.loop._Stream, rebuilt here from the generator: blocks in the order
+    # the contract of optim.batches.Stream, rebuilt here from the generator: blocks in the order
     # rng.permutation(4), each block's rows by rng.permutation(its rows), cut into batches of 64
     rng = np.random.default_rng(7)
     blocks = [(0, 300), (300, 600), (600, 900), (900, 1000)]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import numpy as np
 import sympy as sp
@@ -30,6 +31,7 @@ import sympy as sp
 from .codegen import generate
 from .diff import Differentiator
 from .index import Argument, IndexForm
+from .linear_rows import linear_kernel
 
 __all__ = ["split", "RowBlocks", "worth_blocks", "MIN_BYTES", "BLOCK_BYTES"]
 
@@ -129,6 +131,7 @@ class RowBlocks:
             IndexForm(fixed, form.params, form.data, form.ranges), fixed)
         self._dims = list(form.dims)
         self._axis = self._dims.index(sample_dim)
+        self._linear = linear_kernel(form, blocked, total, self.per_sample)
 
     @classmethod
     def build(cls, form: IndexForm, sample_dim, per_sample):
@@ -161,30 +164,55 @@ class RowBlocks:
 
     def __call__(self, views, arrays, dims, value: bool = True) -> tuple:
         """(value, *gradient parts) at the parameter views for the data ``arrays``; the
-        gradient parts alone without ``value``. The blocks are cut into one contiguous run
-        per thread (NumPy releases the GIL), each summed in order, the runs' sums added in
-        order: the same result whatever the timing."""
+        gradient parts alone without ``value``. The rows are cut into one contiguous run per
+        thread (NumPy and the compiled pass release the GIL), each summed in order, the runs'
+        sums added in order: the same result whatever the timing. A loss of a linear
+        predictor runs as one compiled pass over each run's rows
+        (:mod:`lagropt.compiler.linear_rows`), any other block by block in NumPy."""
         which = 0 if value else 1
         values = [dims[d] for d in self._dims]
         rows = values[self._axis]
-        step = self.block_rows(arrays)
-        starts = list(range(0, rows, step))
-        threads = min(_THREADS, len(starts))
-        runs = [starts[len(starts) * t // threads:len(starts) * (t + 1) // threads]
-                for t in range(threads)]
-        args = (which, views, arrays, values)
-        if threads == 1:
-            sums = [self._run(*args, runs[0], step, rows)]
+        if self._linear is not None:
+            out = self._linear_parts(views, arrays, rows, value)
         else:
-            pool = _pool()
-            futures = [pool.submit(self._run, *args, run, step, rows) for run in runs[1:]]
-            sums = [self._run(*args, runs[0], step, rows)] + [f.result() for f in futures]
-        out = sums[0]
-        for other in sums[1:]:
-            for acc, x in zip(out, other):
-                acc += x
+            step = self.block_rows(arrays)
+            starts = list(range(0, rows, step))
+            threads = min(_THREADS, len(starts))
+            runs = [starts[len(starts) * t // threads:len(starts) * (t + 1) // threads]
+                    for t in range(threads)]
+            out = _added(_in_order([partial(self._run, which, views, arrays, values, run, step,
+                                            rows) for run in runs]))
         if self._fixed is not None:
             values[self._axis] = rows
             for acc, x in zip(out, self._fixed[which](*views, *arrays, *values)):
                 acc += x
         return tuple(out)
+
+    def _linear_parts(self, views, arrays, rows: int, value: bool) -> list:
+        """[value, gradient] (or [gradient]) of the block part, c(M) times the sums of the
+        compiled pass over one run of rows per thread."""
+        kernel = self._linear
+        spans = [(rows * t // _THREADS, rows * (t + 1) // _THREADS) for t in range(_THREADS)]
+        total, g = _added(_in_order([partial(kernel.partial, views, arrays, a, b)
+                                     for a, b in spans if b > a]))
+        c = kernel.coefficient(rows)
+        return [np.array(c * total), c * g] if value else [c * g]
+
+
+def _in_order(tasks) -> list:
+    """The results of the calls ``tasks``, in order: the first on the calling thread, the
+    others on the pool at the same time."""
+    if len(tasks) == 1:
+        return [tasks[0]()]
+    futures = [_pool().submit(task) for task in tasks[1:]]
+    first = tasks[0]()
+    return [first] + [f.result() for f in futures]
+
+
+def _added(sums) -> list:
+    """The sums of parts added element by element, in order, into copies of the first."""
+    out = [np.array(x, dtype=float) for x in sums[0]]
+    for other in sums[1:]:
+        for acc, x in zip(out, other):
+            acc += x
+    return out

@@ -19,10 +19,9 @@ GIL). Without numba, or for smaller vectors, the NumPy update runs.
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
+from ..compiler.linear_rows import available
 from .fused import Untraceable
 from .inplace import _scalar_line, _trace
 from .template import compiled
@@ -33,16 +32,6 @@ MIN_SIZE = 1 << 17            # entries from which a compiled loop pays for its 
 _ELEMENTWISE = {"+": "{} + {}", "-": "{} - {}", "*": "{} * {}", "/": "{} / {}", "neg": "-{}",
                 "sqrt": "sqrt({})"}
 _KERNELS: dict = {}           # source -> compiled kernel, shared by optimizers of one rule
-
-
-@functools.lru_cache(maxsize=None)
-def available() -> bool:
-    """Whether numba can be imported (asked once)."""
-    try:
-        import numba  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def jit_source(optimizer) -> tuple | None:

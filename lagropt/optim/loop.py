@@ -16,9 +16,9 @@ import math
 import numpy as np
 from scipy.optimize import OptimizeResult
 
-from ..arrays import any_lazy, load_rows, row_blocks
 from ..errors import OptimizerError
 from . import fused, template
+from .batches import batches as make_batches
 from .objective import as_data, as_objective, check_data
 from .progress import ProgressBar
 from .regularization import Chain
@@ -42,102 +42,6 @@ def _count(name: str, value, low: int = 0):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
         raise OptimizerError(f"{name} must be an integer >= {low}, got {value!r}")
     return int(value)
-
-
-def _batches(data, per_sample, batch_size, rng, shuffle, chunks):
-    """The mini-batches of a run: in memory (:class:`_Batches`) when the data are NumPy arrays
-    taken as one block, else streamed block by block (:class:`_Stream`)."""
-    rows = {np.shape(d)[0] for d, p in zip(data, per_sample) if p}
-    if not rows:
-        raise OptimizerError("batch_size= needs per-sample data (arrays whose axis 0 is the "
-                             "sample axis); this loss has none")
-    if len(rows) > 1:
-        raise OptimizerError(f"the per-sample data arrays have different numbers of rows: "
-                             f"{sorted(rows)}")
-    chunks = None if chunks is None else _count("chunks", chunks, 1)
-    blocks = row_blocks(data, per_sample, chunks)
-    lazy = any_lazy([d for d, p in zip(data, per_sample) if p])
-    kind = _Stream if lazy or len(blocks) > 1 else _Batches
-    return kind(data, per_sample, batch_size, rng, shuffle, rows.pop(), blocks)
-
-
-class _Batches:
-    """Mini-batches of the per-sample data: a fresh seeded permutation of the rows each epoch
-    (or the rows in order), cut into consecutive slices; the last one may be smaller."""
-
-    def __init__(self, data, per_sample, batch_size, rng, shuffle, rows, blocks=None):
-        self.rows = rows
-        self.size = min(batch_size, self.rows)
-        self.per_epoch = -(-self.rows // self.size)
-        self.data, self.per_sample, self.rng, self.shuffle = data, per_sample, rng, shuffle
-        self.order = np.arange(self.rows)
-        self.progress = ""                 # where the stream is, for the progress bar
-
-    def get(self, k: int) -> tuple:
-        """The data of update ``k`` (0-based)."""
-        b = k % self.per_epoch
-        if b == 0 and self.shuffle:
-            self.order = self.rng.permutation(self.rows)
-        idx = self.order[b * self.size:(b + 1) * self.size]
-        return tuple(d[idx] if p else d for d, p in zip(self.data, self.per_sample))
-
-
-class _Stream(_Batches):
-    """Mini-batches streamed from data in row blocks (dask chunks, or ``chunks=`` rows of a
-    NumPy, memory-mapped or zarr array), holding one block in memory (two while the next
-    loads), each batch gathered from it.
-
-    The order of an epoch, drawn from the seeded generator in this sequence: the blocks in the
-    order ``rng.permutation(k)`` (k blocks), then, as each block is reached, its rows in the
-    order ``rng.permutation(rows of the block)``; with ``shuffle=False`` blocks and rows in
-    order. The rows so ordered are cut into consecutive batches of ``batch_size`` (a batch may
-    span the end of one block and the start of the next; the last of the epoch may be
-    smaller). With one block this is the in-memory order (one ``rng.permutation(rows)`` per
-    epoch), and the same blocks give the same batches whether the data are dask or NumPy.
-    """
-
-    def __init__(self, data, per_sample, batch_size, rng, shuffle, rows, blocks):
-        super().__init__(data, per_sample, batch_size, rng, shuffle, rows)
-        self.blocks = blocks
-        self.sequence, self.next = [], 0
-        self.block, self.rows_order, self.used = None, None, 0    # the block being read
-
-    def _new_epoch(self) -> None:
-        count = len(self.blocks)
-        self.sequence = self.rng.permutation(count) if self.shuffle and count > 1 else \
-            np.arange(count)
-        self.next, self.block, self.rows_order, self.used = 0, None, None, 0
-
-    def _load_next(self) -> None:
-        """Read the next block of the epoch and draw the order of its rows."""
-        start, stop = self.blocks[self.sequence[self.next]]
-        self.next += 1
-        self.progress = f"chunk {self.next}/{len(self.blocks)}"
-        self.block = None                  # the old block is released before the new loads
-        self.block = load_rows(self.data, self.per_sample, start, stop)
-        self.rows_order = self.rng.permutation(stop - start) if self.shuffle else \
-            np.arange(stop - start)
-        self.used = 0
-
-    def get(self, k: int) -> tuple:
-        """The data of update ``k`` (0-based; called in order): the next ``batch_size`` rows of
-        the epoch's order, gathered from the block being read (and the start of the next)."""
-        if k % self.per_epoch == 0:
-            self._new_epoch()
-        parts, need = [], self.size
-        while need > 0:
-            if self.block is None or self.used == len(self.rows_order):
-                if self.next == len(self.blocks):
-                    break                      # the epoch's last, smaller batch
-                self._load_next()
-            rows = self.rows_order[self.used:self.used + need]
-            self.used += len(rows)
-            need -= len(rows)
-            parts.append(tuple(d[rows] if p else d for d, p in zip(self.block, self.per_sample)))
-        if len(parts) == 1:
-            return parts[0]
-        return tuple(np.concatenate(column) if p else column[0]
-                     for column, p in zip(zip(*parts), self.per_sample))
 
 
 def _trailing_repeats(path) -> int:
@@ -216,6 +120,9 @@ class _Run:
         path, batches = [x.copy()], self.batches
         loop = template.compiled(template.loop_source(template.arrays(batches is not None),
                                                       **self._options(batches is None)))
+        if batches is not None:            # each update evaluates its rows of bound data
+            batches.bind(self.objective, x.copy())
+            evaluate = batches.value_and_grad
         try:
             verdict = loop(x, value, g, evaluate, self.data,
                            batches.get if batches is not None else None, advance, steps,
@@ -223,6 +130,8 @@ class _Run:
                            self._after_update)
         finally:
             self.path = np.array(path, dtype=float)
+            if batches is not None:
+                batches.close()
         return self.conclude(verdict, x)
 
     def run_floats(self, x, out, loop, state, kernel, evaluate, steps, ceiling):
@@ -468,8 +377,8 @@ def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, dat
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     batches = None
     if batch_size is not None:
-        batches = _batches(data, objective.per_sample, _count("batch_size", batch_size, 1), rng,
-                           shuffle, chunks)
+        batches = make_batches(data, objective.per_sample, _count("batch_size", batch_size, 1),
+                               rng, shuffle, None if chunks is None else _count("chunks", chunks, 1))
         if epochs is not None:
             steps = _count("epochs", epochs, 1) * batches.per_epoch
     elif epochs is not None:

@@ -69,12 +69,26 @@ def check_data(data: tuple, what: str = "data") -> None:
 class Objective:
     """``value_and_grad(x, data) -> (float, array)`` and ``value(x, data) -> float``, with
     ``per_sample`` telling which data arguments are sliced into mini-batches and, for small
-    problems in scalar parameters, ``kernel(*floats) -> (value, *gradient)`` unchecked."""
+    problems in scalar parameters, ``kernel(*floats) -> (value, *gradient)`` unchecked;
+    ``rows(x, data)``, when given, binds data once for :meth:`on_rows`."""
 
     value_and_grad: object
     value: object
     per_sample: tuple
     kernel: object = None
+    rows: object = None
+
+    def on_rows(self, x, data):
+        """``vg(x, rows) -> (value, gradient)``: the loss and gradient on the rows ``rows``
+        (an index array) of the per-sample arrays of ``data``, equal to ``value_and_grad(x,
+        data restricted to rows)``; bound once when the objective can (a compiled loss)."""
+        if self.rows is not None:
+            return self.rows(x, data)
+        per_sample, value_and_grad = self.per_sample, self.value_and_grad
+
+        def on_rows(x, rows):
+            return value_and_grad(x, tuple(d[rows] if p else d for d, p in zip(data, per_sample)))
+        return on_rows
 
 
 def _scalar_kernel(f, data):
@@ -118,7 +132,7 @@ def _compiled_objective(f, data) -> Objective:
             bound["key"], bound["fn"] = d, f.bound(x, *d)
         return bound["fn"](x)
     return Objective(value_and_grad, lambda x, d: f.value(x, *d), tuple(f.per_sample),
-                     _scalar_kernel(f, data))
+                     _scalar_kernel(f, data), rows=lambda x, d: f.bound_rows(x, *d))
 
 
 def _callable_objective(fun, grad, data) -> Objective:
