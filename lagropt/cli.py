@@ -91,15 +91,30 @@ def _split_sense(text: str) -> tuple:
     """The sense an objective names and the objective without it: 'max x*y' and
     'maximize: x*y' -> ("max", "x*y"), 'min: f' and 'minimize f' -> ("min", "f"); without
     such a prefix (None, text). A sense word followed by a colon, or by a space and more text,
-    is a prefix; 'max (x, y)' and 'min(x, 1)' stay the functions Max and Min, as in Python."""
+    is a prefix; 'max(x, y)' and 'min (x, 1)', a call with two or more arguments, stay the
+    functions Max and Min, as in Python ('min (x - 1)^2' has one argument: the sense)."""
     m = _LEADING_WORD.match(text)
     word = m.group(1).lower() if m else None
     rest = text[m.end():].strip() if m else ""
     if word not in SENSE_WORDS or not rest:
         return None, text
-    if ":" not in m.group(2) and word in ("max", "min") and rest.startswith("("):
+    if ":" not in m.group(2) and word in ("max", "min") and _opens_a_call(rest):
         return None, text
     return SENSE_WORDS[word], rest
+
+
+def _opens_a_call(text: str) -> bool:
+    """Whether ``text`` opens with a parenthesized list of two or more arguments: '(x, y) + 1'."""
+    if not text.startswith("("):
+        return False
+    depth = 0
+    for ch in text:
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(ch, 0)
+        if depth == 1 and ch == ",":
+            return True
+        if depth == 0:
+            return False
+    return False
 
 
 def _sense(objective: str, flag, default=None) -> tuple:
@@ -111,11 +126,11 @@ def _sense(objective: str, flag, default=None) -> tuple:
         raise LagroptError(f"the objective says {stated} but --{flag} was given: drop one")
     sense = stated or flag or default
     if sense is None:
-        call = re.match(r"\s*(max|min)\s+\(", objective, re.IGNORECASE)
-        raise LagroptError(f"'{call.group(1)} (' reads as the function {call.group(1)}(...): "
-                           f"write '{call.group(1)}: ...' for the sense, or give --max or --min"
-                           if call else "say --max or --min, or begin the objective with the "
-                           "sense ('max x*y', 'min: x^2 + y^2')")
+        call = re.match(r"\s*(max|min)\s*\(", objective, re.IGNORECASE)
+        raise LagroptError(f"'{objective.strip()}' is the function {call.group(1)}(...) of "
+                           f"its arguments: write '{call.group(1)}: ...' for the sense, or give "
+                           "--max or --min" if call else "say --max or --min, or begin the "
+                           "objective with the sense ('max x*y', 'min: x^2 + y^2')")
     return sense, text
 
 

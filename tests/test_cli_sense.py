@@ -45,7 +45,7 @@ def test_the_objective_names_its_sense(capsys, objective, flag, expected):
     (["solve", f"max {PRODUCT}", "--min"], "the objective says max but --min was given"),
     (["solve", f"minimize: {SQUARES}", "--max"], "the objective says min but --max was given"),
     (["solve", PRODUCT], "begin the objective with the sense ('max x*y'"),
-    (["solve", "max (x - 1)^2 + y"], "reads as the function max(...): write 'max: ...'"),
+    (["solve", "max (x, y)"], "is the function max(...) of its arguments: write 'max: ...'"),
     (["descend", "min: (x-1)^2", "--x0", "0", "--max"], "the objective says min but --max"),
 ])
 def test_a_missing_or_contradicted_sense_is_a_one_line_error(capsys, args, says):
@@ -63,6 +63,9 @@ def test_a_missing_or_contradicted_sense_is_a_one_line_error(capsys, args, says)
     ("max: (x - 1)^2", ("max", "(x - 1)^2")),           # the colon says it is the sense
     ("max(x, y)", (None, "max(x, y)")),                 # the functions Max and Min, as in Python
     ("max (x, y)", (None, "max (x, y)")),
+    ("min ((x, y)[0], 1)", (None, "min ((x, y)[0], 1)")),  # the comma at depth 1 is the call's
+    ("min (x - 1)^2 + (y - b)^2", ("min", "(x - 1)^2 + (y - b)^2")),  # one argument: the sense
+    ("max (x*(y, 1)[0])", ("max", "(x*(y, 1)[0])")),
     ("min(x, 1) + y", (None, "min(x, 1) + y")),
     ("maxx + y", (None, "maxx + y")),                   # a symbol that begins with max
     ("max", (None, "max")),                             # nothing after the word
