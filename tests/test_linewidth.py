@@ -31,9 +31,18 @@ def long_kkt_problem():
                             params=[a, b, c])
 
 
-@pytest.fixture(scope="module")
-def long_kkt():
-    problem = long_kkt_problem()
+def projection_problem():
+    """The point (a, b, c) projected on a polyhedron in three dimensions: eight cases kept
+    under conditions on the parameters, whose points are long (f at such a point used to run
+    off a two-column page)."""
+    z = sp.Symbol("z", real=True)
+    return lagropt.minimize((x - a)**2 + (y - b)**2 + (z - c)**2,
+                            [x + y + z <= 1, x >= 0, y - z <= 2], params=[a, b, c])
+
+
+@pytest.fixture(scope="module", params=[long_kkt_problem, projection_problem])
+def long_kkt(request):
+    problem = request.param()
     return problem, problem.solve()
 
 

@@ -43,6 +43,7 @@ PACK_WIDTH = 48             # visible characters per packed line of assignments 
 # what a display row may take by width.estimate, which reads long rows 0 to 5% short
 ROW_SHARE = 0.96
 ROW_WIDTH = ROW_SHARE * TEXT_WIDTH
+LEFT_SHARE = 0.4            # a row's left side may take this much of the row before it is cut
 CONTINUATION = r"\quad "    # a broken row's further lines start under the relation, indented
 APPROX_DIGITS = 4
 _RELATION_TEX = {"==": "=", "<=": r"\leq", ">=": r"\geq", "<": "<", ">": ">", "!=": r"\neq"}
@@ -179,7 +180,7 @@ class Renderer:
             return self.row(item.pattern, side) + r", \qquad " + _index_range(self, item)
         if isinstance(item, Relational):
             op = _relation(item)
-            out = f"{side(item.lhs)} &{op} {side(item.rhs)}"
+            out = f"{self.left(item.lhs, side)} &{op} {side(item.rhs)}"
             if approx and op == "=":
                 out += self.approximation(item.rhs)
             return out
@@ -201,7 +202,7 @@ class Renderer:
         if not isinstance(item, Relational) or self._fits(text, offset, column):
             return [text]
         side = side or self.tex
-        lhs = side(item.lhs)
+        lhs = self.left(item.lhs, side)
         op = _relation(item)
         left = max(column, estimate(lhs))
         rhs = self.shorten(item.rhs)
@@ -237,8 +238,17 @@ class Renderer:
         """The width of the left column of a block of rows: its widest left side."""
         side = side or self.tex
         lefts = [i.pattern if isinstance(i, Fold) else i for i in items]
-        return max((estimate(side(i.lhs)) for i in lefts if isinstance(i, Relational)),
+        return max((estimate(self.left(i.lhs, side)) for i in lefts if isinstance(i, Relational)),
                    default=0.0)
+
+    def left(self, lhs, side=None) -> str:
+        """A row's left side; f(x1, ..., xn) at a point too long for the line is written f
+        (its point is printed above it), the rest as they are."""
+        side = side or self.tex
+        text = side(lhs)
+        if isinstance(lhs, AppliedUndef) and estimate(text) > LEFT_SHARE * self.row_width:
+            return side(sp.Symbol(lhs.func.__name__))
+        return text
 
     def approximation(self, value) -> str:
         """`` \\approx 0.6931`` for an irrational number (nothing for rationals and symbols)."""
