@@ -1,10 +1,16 @@
 import os
+from pathlib import Path
 
 import pytest
 import sympy as sp
 
 # a failure inside the exact solver must fail the tests, not fall back to numerics silently
 os.environ.setdefault("LAGROPT_STRICT", "1")
+# processes the tests start (python -m lagropt from any folder, examples/, the tour) import the
+# tree under test, never a copy installed in site-packages
+_TREE = str(Path(__file__).resolve().parents[1])
+os.environ["PYTHONPATH"] = os.pathsep.join([_TREE] + [p for p in os.environ.get(
+    "PYTHONPATH", "").split(os.pathsep) if p and p != _TREE])
 
 
 def same(a, b) -> bool:
