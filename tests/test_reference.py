@@ -29,10 +29,7 @@ KNOWN_GAPS = {
     "HS79": "numeric only, 3 to 4 s CPU (2.3 s of it the exact part, isolating cube roots): "
             "at 5 s the fallback may run out",
     "HS81": "numeric after the exact solve times out (about 18 s CPU at the default budget)",
-    "HS26": "numeric only: no exact method solves its KKT system",
     "HS43": "numeric only: three inequalities, the exact solve does not finish in 5 s",
-    "HS46": "numeric only (3.3 s CPU): sin(x4 - x5) in a constraint; no exact method solves "
-            "its KKT system, though x* = (1, 1, 1, 1, 1) is exact",
     "HS71": "the exact solve runs out of time (SymPy's lex Groebner basis of its KKT system); "
             "the fallback gets what is left of the 5 s and may time out too",
 }
