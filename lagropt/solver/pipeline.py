@@ -61,7 +61,8 @@ def _solve_exact(internal, budget) -> Solution:
     if squares is not None:
         return _squares_solution(internal, derivation, squares)
     stop = convex_stop(internal)                # convex: the first strict KKT optimum ends it
-    points, residual, cases = find_candidates(internal, budget, classify=False, stop=stop)
+    points, residual, cases = find_candidates(internal, budget, classify=False, stop=stop,
+                                              end_unsolved=True)
     points = classify(internal, points)                                 # second-order tests
     steps.elimination(derivation, internal, cases)
     if stop is not None and stop.fired:
