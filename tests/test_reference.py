@@ -23,10 +23,6 @@ from reference_problems import HONEST_FAILURES, REFERENCES, by_name, judge  # no
 # name -> why lagropt has no exact answer today (issue 17 explains each); measured with the
 # budget the test gives (Reference.timeout, 5 s CPU).
 KNOWN_GAPS = {
-    "HS81": "numeric only (exp of a product of five variables, three equalities, ten bounds): "
-            "the exact part gives up after the first active set (about 3.5 s CPU, most of it "
-            "trying to isolate unknowns) and the fallback needs about 1.9 s more, so at 5 s the "
-            "fallback may be stopped before it has searched from every start",
     "HS43": "exact, but in about 8 s CPU: the Groebner basis of its three-inequality KKT system "
             "and the signs of its CRootOf coordinates (evaluated to 50 digits) exceed the 5 s "
             "budget, so the test's budget ends in the fallback",
