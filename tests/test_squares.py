@@ -114,6 +114,8 @@ def test_square_terms_accepts_positive_even_powers(expr, expected):
     x ** 2 + y,                 # a term that is not a power
     sp.Integer(4),              # no square at all
     x ** 2 + sp.I,              # a complex constant
+    # complex bases for x < 0: the sum is 2 + 2x, negative there
+    (1 + sp.sqrt(x)) ** 2 + (1 - sp.sqrt(x)) ** 2,
 ])
 def test_square_terms_refuses_what_is_not_bounded_below_that_way(expr):
     assert square_terms(expr) is None

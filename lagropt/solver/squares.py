@@ -67,8 +67,8 @@ class SquaresBound:
 
 def square_terms(expr) -> tuple | None:
     """``(c0, bases)`` when ``expr`` = c0 + sum_i c_i b_i**(2 k_i) with c0 a real number, every
-    c_i a positive number and k_i >= 1 (so expr >= c0, with equality exactly where every b_i = 0);
-    else None."""
+    c_i a positive number, k_i >= 1 and every b_i real for all real values of its symbols (so
+    expr >= c0, with equality exactly where every b_i = 0); else None."""
     c0, bases = sp.Integer(0), []
     for term in sp.Add.make_args(expr):
         if term.is_number:
@@ -78,8 +78,8 @@ def square_terms(expr) -> tuple | None:
             continue
         coeff, power = term.as_coeff_Mul()
         if not (coeff.is_positive and isinstance(power, sp.Pow) and power.exp.is_Integer
-                and power.exp.is_even and power.exp.is_positive):
-            return None
+                and power.exp.is_even and power.exp.is_positive and power.base.is_real):
+            return None                 # a complex base (sqrt(x), x < 0) may square below 0
         bases.append(power.base)
     return (c0, tuple(bases)) if bases else None
 
