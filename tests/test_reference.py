@@ -23,18 +23,12 @@ from reference_problems import HONEST_FAILURES, REFERENCES, by_name, judge  # no
 # name -> why lagropt has no exact answer today (issue 17 explains each); measured with the
 # budget the test gives (Reference.timeout, 5 s CPU).
 KNOWN_GAPS = {
-    "HS60": "numeric after the exact solve times out (about 17 s CPU in all at the default "
-            "budget); at 5 s the fallback gets 1 s and may run out",
-    "HS80": "numeric only, about 2.5 s CPU: at 5 s the fallback may run out",
-    "HS79": "numeric only, 3 to 4 s CPU (2.3 s of it the exact part, isolating cube roots): "
-            "at 5 s the fallback may run out",
-    "HS81": "numeric after the exact solve times out (about 18 s CPU at the default budget)",
-    "HS26": "numeric only: no exact method solves its KKT system",
-    "HS43": "numeric only: three inequalities, the exact solve does not finish in 5 s",
-    "HS46": "numeric only (3.3 s CPU): sin(x4 - x5) in a constraint; no exact method solves "
-            "its KKT system, though x* = (1, 1, 1, 1, 1) is exact",
-    "HS71": "the exact solve runs out of time (SymPy's lex Groebner basis of its KKT system); "
-            "the fallback gets what is left of the 5 s and may time out too",
+    "HS43": "exact, but in about 8 s CPU: the Groebner basis of its three-inequality KKT system "
+            "and the signs of its CRootOf coordinates (evaluated to 50 digits) exceed the 5 s "
+            "budget, so the test's budget ends in the fallback",
+    "HS71": "non-convex with nine inequalities (512 active sets): the first set alone takes "
+            "about 8 s CPU exactly, so no exact answer within 5 s; the fallback gets what is "
+            "left and may time out too",
 }
 
 # name -> the wrong answer lagropt gives today and why (issue 17).

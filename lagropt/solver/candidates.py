@@ -384,7 +384,7 @@ def irregular_points(internal, active, budget=None) -> list[Point]:
 
 # -- the stage: every active set's KKT system, eliminated, as candidates ----------------------
 
-def find_candidates(internal, budget=None, classify=True, stop=None):
+def find_candidates(internal, budget=None, classify=True, stop=None, end_unsolved=False):
     """Every admissible KKT point over all active sets, the irregular points, classified;
     with the branches left unsolved and the cases for the derivation.
 
@@ -392,7 +392,13 @@ def find_candidates(internal, budget=None, classify=True, stop=None):
     enumeration after the first active set that yields a strict KKT optimum, the unique global
     one; it records how many sets were examined and skipped. With it, more than
     :data:`MAX_INEQUALITIES` inequalities are allowed, and the first 2^MAX_INEQUALITIES sets
-    (by size) are examined before giving up as too large."""
+    (by size) are examined before giving up as too large.
+
+    ``end_unsolved`` ends the enumeration at the first active set with a branch left unsolved in
+    a primal variable (:func:`unsolved_in_variables`): the solve's answer is then ``unsolved``
+    whatever the other sets give (no closed form in the multipliers covers it), so they are not
+    examined and the numeric fallback starts sooner (HS60 and HS81: every set's system has
+    transcendental or irrational terms that no exact method solves)."""
     count = len(internal.h)
     if count > MAX_INEQUALITIES and stop is None:
         raise TooLarge(_too_many(count))
@@ -411,13 +417,15 @@ def find_candidates(internal, budget=None, classify=True, stop=None):
                        for c in solved[earlier][0]]
             irregular = [map_point(p, perm) for p in solved[earlier][1]]
         else:
-            records, irregular = _solve_active_set(internal, active, budget)
+            records, irregular = _solve_active_set(internal, active, budget, end_unsolved)
             if symmetry:
                 solved[active] = (records, irregular)
         found = [p for c in records for p in c.points] + irregular
         cases.extend(records)
         residual.extend((active, c.branch) for c in records if c.branch.status == "residual")
         candidates.extend(found)
+        if end_unsolved and unsolved_in_variables(internal, [c.branch for c in records]):
+            break
         if stop is not None and _stops(stop, internal, found):
             stop.examined, stop.skipped = n + 1, _set_count(internal) - (n + 1)
             break
@@ -454,9 +462,11 @@ def _too_many(count) -> str:
             f"enumerates (at most {MAX_INEQUALITIES} inequalities)")
 
 
-def _solve_active_set(internal, active, budget):
+def _solve_active_set(internal, active, budget, end_unsolved=False):
     """One active set's KKT system through the elimination: (its cases, each branch with its
-    candidate points or the reason it has none; the irregular points of the set)."""
+    candidate points or the reason it has none; the irregular points of the set, not searched
+    for with ``end_unsolved`` when the set leaves a branch unsolved in a primal variable, since
+    the enumeration ends there)."""
     eqs, unknowns, owners = internal.kkt_system(active)
     branches = solve_system(eqs, unknowns, primary=internal.variables, owners=owners,
                             budget=budget)
@@ -469,7 +479,17 @@ def _solve_active_set(internal, active, budget):
         else:
             found, why = admit(internal, active, b)
             records.append(Case(active, b, tuple(found), why))
+    if end_unsolved and unsolved_in_variables(internal, branches):
+        return records, []
     return records, irregular_points(internal, active, budget)
+
+
+def unsolved_in_variables(internal, branches) -> bool:
+    """Whether a branch was left unsolved (``residual``) with a primal variable among its
+    unknowns: then no closed form in the multipliers (:func:`parametric_point`) covers it and
+    the exact answer is ``unsolved``."""
+    return any(b.status == "residual" and any(u in internal.variables for u in b.unknowns)
+               for b in branches)
 
 
 def _stops(stop, internal, found) -> bool:

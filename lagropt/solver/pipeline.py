@@ -30,6 +30,7 @@ from .early_stop import convex_stop
 from .family import is_family_problem, solve_family
 from .feasibility import infeasible_constraints
 from .result import Solution
+from .squares import squares_reach_bound
 from .tidy import final_form
 from .verdict import Verdict, decide
 from ..assumptions import assuming
@@ -56,8 +57,12 @@ def _solve_exact(internal, budget) -> Solution:
         return _infeasible(steps.decided_false(internal), "SymPy decided a constraint is False: "
                            "it has no real solution (e.g. x**2 + y**2 = -1 for real x, y)")
     derivation = steps.opening(internal)                                # L, the N + K equations
+    squares = squares_reach_bound(internal, budget)     # f = c0 + squares, reaching c0
+    if squares is not None:
+        return _squares_solution(internal, derivation, squares)
     stop = convex_stop(internal)                # convex: the first strict KKT optimum ends it
-    points, residual, cases = find_candidates(internal, budget, classify=False, stop=stop)
+    points, residual, cases = find_candidates(internal, budget, classify=False, stop=stop,
+                                              end_unsolved=True)
     points = classify(internal, points)                                 # second-order tests
     steps.elimination(derivation, internal, cases)
     if stop is not None and stop.fired:
@@ -85,6 +90,18 @@ def global_verdict(internal, points, budget=None) -> Verdict:
         limit = MAX_INEQUALITIES if verdict.status != "optimal" else CHEAP_CLOSURE
         verdict = closure_verdict(internal, points, budget, limit) or verdict
     return verdict
+
+
+def _squares_solution(internal, derivation, squares) -> Solution:
+    """The answer of a sum of squares that reaches its bound (:mod:`.squares`): the bound
+    and its zero set as a step, then the optimizers and the verdict."""
+    word = internal.sense.word
+    evidence = squares.sentence(word)
+    steps.squares_bound(derivation, internal, squares)
+    verdict = Verdict("optimal", squares.points, squares.value, [evidence], certified=True)
+    steps.conclusion(derivation, internal, squares.points, verdict)
+    return Solution("optimal", squares.points, squares.points, squares.value, derivation,
+                    evidence=[evidence], message=_with_periodic_note(internal, verdict))
 
 
 def _with_periodic_note(internal, verdict) -> str:

@@ -396,6 +396,21 @@ def _eliminate_multiplier(own_ops, lam):
     return tuple(rel)
 
 
+def squares_bound(d: Derivation, internal, squares) -> None:
+    """The steps of a sum of squares reaching its bound (:mod:`.squares`): f >= c0 (f <= c0
+    when maximizing), then the bases set to 0 with the equality constraints."""
+    f = sp.Function("f")(*internal.variables)
+    rel = sp.Ge if squares.sign > 0 else sp.Le
+    d.add("squares_bound", "A sum of even powers with positive coefficients is never negative, "
+          "so the objective is bounded on the whole space:",
+          (sp.Eq(f, internal.f, evaluate=False), rel(f, squares.value, evaluate=False)),
+          bound=squares.value)
+    zero = [sp.Eq(b, 0) for b in squares.bases] + [sp.Eq(g, 0) for g in internal.g]
+    d.add("squares_zero", "The bound is reached exactly where every base vanishes; with the "
+          "constraints this gives the feasible points below, so they are the global "
+          f"{internal.sense.word}s and no case analysis is needed:", tuple(zero))
+
+
 def conclusion(d: Derivation, internal, points, verdict) -> None:
     f = sp.Function("f")
     for p in points:
