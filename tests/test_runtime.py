@@ -251,14 +251,18 @@ def test_more_inequalities_than_enumerable_is_too_large_not_timeout():
     x, y = sp.symbols("x y", real=True)
     bounds = [x >= -k for k in range(1, 7)] + [y >= -k for k in range(1, 6)]
     # not convex ((y^2 - 4)^2 is a double well), so no convexity certificate cuts the 2^11
-    # active sets short; its minimum 0 is at (1, 2) (y = -2 is cut off by y >= -1)
-    f = (x - 1) ** 2 + (y ** 2 - 4) ** 2
+    # active sets short, and not a sum of squares (the term x): (x - 1)^2 + x is least at
+    # x = 1/2 (3/4), the well at y = +-2 (0; y = -2 is cut off by y >= -1): f* = 3/4
+    f = (x - 1) ** 2 + (y ** 2 - 4) ** 2 + x
     sol = lagropt.minimize(f, bounds).solve(numeric=False)
     assert sol.status == "too_large"
     assert "11 inequalities" in sol.message and "timeout" not in sol.message
     numeric = lagropt.minimize(f, bounds).solve()
     assert numeric.status == "numeric" and "11 inequalities" in numeric.message
-    assert abs(float(numeric.value)) < 1e-8
+    assert abs(float(numeric.value) - 0.75) < 1e-8
+    # without the x, a sum of squares that reaches 0 at a feasible point: exact, no enumeration
+    squares = lagropt.minimize(f - x, bounds).solve(numeric=False)
+    assert squares.status == "optimal" and squares.value == 0 and squares.x == {x: 1, y: 2}
 
 
 # -- a process that dies takes its workers with it ----------------------------------------------

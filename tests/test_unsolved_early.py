@@ -27,7 +27,7 @@ def test_hs60_enumeration_ends_at_the_first_unsolved_active_set():
     # not rational, and the empty set's KKT system is left unsolved in x2.
     internal = StandardForm(hs_problems.by_name("HS60").problem())
     points, residual, cases = find_candidates(internal, classify=False, end_unsolved=True)
-    assert {active for active, _ in cases} == {()}
+    assert {c.active for c in cases} == {()}
     assert residual and unsolved_in_variables(internal, [b for _, b in residual])
 
 
@@ -44,7 +44,7 @@ def test_solved_sets_do_not_end_the_enumeration():
     internal = StandardForm(lagropt.minimize((x - 2) ** 2 + (y - 1) ** 2, [x <= 1, y <= 3], [x, y]))
     points, residual, cases = find_candidates(internal, classify=False, end_unsolved=True)
     assert not residual
-    assert {active for active, _ in cases} == {(), (0,), (1,), (0, 1)}
+    assert {c.active for c in cases} == {(), (0,), (1,), (0, 1)}
     assert any(p.x == {x: 1, y: 1} for p in points)
 
 
