@@ -489,7 +489,7 @@ def _solve_polynomial(branch, unknowns) -> list[Branch] | None:
     for sol, nice in zip(result.solutions, shown):
         out.append(Branch([], free, [], branch.assigned + list(sol.items()), list(branch.conditions),
                           branch.ops + [Op("polynomial", note=str(len(result.solutions)))],
-                          "family" if free else "solved", display=dict(nice)))
+                          "family" if free else "solved", display=nice))
     return out or [replace(branch, status="infeasible",
                            note="the polynomial equations have no real solution")]
 
