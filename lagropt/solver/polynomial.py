@@ -38,6 +38,7 @@ class PolynomialResult:
     dimension: int = 0
     basis: list | None = None
     display: list | None = None
+    too_many: str = ""          # why the solutions were not taken (MAX_ALGEBRAIC_POINTS)
 
 
 def is_polynomial_system(equations, unknowns) -> bool:
@@ -316,6 +317,16 @@ def _shape_of(exprs, rest, t):
     return univariate[0], q
 
 
+MAX_ALGEBRAIC_POINTS = 8
+"""Real solutions given by ``CRootOf``s (roots of irreducible factors of degree 3 or more of the
+eliminant) that one system may have before it is left unsolved. Each such point costs exact
+work that grows with the degree: its requirements reduced modulo the root's polynomial, and a
+kept point's coordinates each put as one root of its own eliminant (a lex basis per unknown).
+The textbook and reference problems have at most 4 per system (HS43: 4 of a degree-18
+eliminant); HS71's equality-only system has 14 (degree 18), and its nine inequalities give
+511 more systems like it: left unsolved, the enumeration ends (``end_unsolved``) and the
+numeric fallback answers. A count, never a clock: the outcome does not depend on load."""
+
 MAX_BEZOUT = 4096   # the lecture's and textbook systems stay under 130; Groebner bases beyond
                     # a few thousand possible solutions do not finish in any budget we give
 
@@ -375,6 +386,11 @@ def solve_polynomial_system(equations, unknowns, denominators=()) -> PolynomialR
         return PolynomialResult([])
     p, q = shape
     roots = exact_real_roots(sp.Poly(p, t))
+    algebraic = sum(isinstance(r, sp.CRootOf) for r in roots)
+    if algebraic > MAX_ALGEBRAIC_POINTS:
+        return PolynomialResult([], too_many=(
+            f"{algebraic} real solutions in roots of a polynomial of degree "
+            f"{sp.degree(p, t)}, more than the exact verdicts handle ({MAX_ALGEBRAIC_POINTS})"))
     forms = _CoordinateRoots(tuple(polys), tuple(unknowns))
     solutions, display = [], []
     for root in roots:
