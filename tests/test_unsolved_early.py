@@ -64,7 +64,7 @@ def test_one_transcendental_equation_still_reaches_sympy_solve():
 
 def test_hs71_enumeration_ends_at_its_equality_only_system():
     # HS71's nine inequalities make 512 active sets. With none active, grad f = lambda grad g
-    # and g = 0 have 14 real solutions in roots of a degree-18 eliminant, more than
+    # and g = 0 have 12 real solutions in roots of a degree-18 eliminant, more than
     # MAX_ALGEBRAIC_POINTS: that system is left unsolved in the variables, which ends the
     # enumeration at the first set (the numeric fallback answers, tests/test_reference.py).
     from lagropt.solver.polynomial import MAX_ALGEBRAIC_POINTS

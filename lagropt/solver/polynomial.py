@@ -322,10 +322,10 @@ MAX_ALGEBRAIC_POINTS = 8
 eliminant) that one system may have before it is left unsolved. Each such point costs exact
 work that grows with the degree: its requirements reduced modulo the root's polynomial, and a
 kept point's coordinates each put as one root of its own eliminant (a lex basis per unknown).
-The textbook and reference problems have at most 4 per system (HS43: 4 of a degree-18
-eliminant); HS71's equality-only system has 14 (degree 18), and its nine inequalities give
-511 more systems like it: left unsolved, the enumeration ends (``end_unsolved``) and the
-numeric fallback answers. A count, never a clock: the outcome does not depend on load."""
+The reference problems have at most 4 per system (measured; HS43: 3, of a degree-18
+eliminant); HS71's equality-only system has 12 (of its 14 real solutions, degree 18), and its
+nine inequalities give 511 more systems: left unsolved, the enumeration ends
+(``end_unsolved``) and the numeric fallback answers. A count, never a clock: the outcome does not depend on load."""
 
 MAX_BEZOUT = 4096   # the lecture's and textbook systems stay under 130; Groebner bases beyond
                     # a few thousand possible solutions do not finish in any budget we give
