@@ -99,3 +99,32 @@ def test_a_system_whose_last_unknown_does_not_separate_goes_through_t_equals_x_p
     assert len(shown) == 2
     assert [a for a, _ in shown] == [-1, 1]
     assert all(b == rho for _, b in shown)
+
+
+def _chebyshev_9_minus_half():
+    # 2 T_9(x) - 1: cos(9 theta) = 1/2 at theta = 2 pi m / 54 with m = 6k +- 1, all coprime to
+    # 54, so its 9 roots x = cos(2 pi m / 54) are real, distinct, and conjugates of
+    # cos(2 pi / 54), whose minimal polynomial has degree phi(54)/2 = 9: irreducible over Q,
+    # 9 real roots, each a CRootOf
+    return 2 * sp.chebyshevt(9, x) - 1
+
+
+def test_more_real_crootof_solutions_than_the_count_are_left_unsolved():
+    from lagropt.solver.polynomial import MAX_ALGEBRAIC_POINTS
+    assert MAX_ALGEBRAIC_POINTS < 9
+    result = solve_polynomial_system([_chebyshev_9_minus_half(), y - x], [x, y])
+    assert result.solutions == [] and "9 real solutions" in result.too_many
+
+
+def test_the_count_is_of_crootof_points_only():
+    # (x - 1)(x - 2)...(x - 9): nine rational solutions, each exact and cheap
+    result = solve_polynomial_system([sp.prod([x - k for k in range(1, 10)]), y - x], [x, y])
+    assert not result.too_many
+    assert sorted(s[x] for s in result.solutions) == list(range(1, 10))
+
+
+def test_a_system_over_the_count_is_a_residual_branch_never_no_solution():
+    from lagropt.solver.system import solve_system
+    branches = solve_system([_chebyshev_9_minus_half(), y - x], [x, y])
+    assert [b.status for b in branches] == ["residual"]
+    assert "9 real solutions" in branches[0].note

@@ -22,14 +22,8 @@ from reference_problems import HONEST_FAILURES, REFERENCES, by_name, judge  # no
 
 # name -> why lagropt has no exact answer today (issue 17 explains each); measured with the
 # budget the test gives (Reference.timeout, 5 s CPU).
-KNOWN_GAPS = {
-    "HS43": "exact, but in about 8 s CPU: the Groebner basis of its three-inequality KKT system "
-            "and the signs of its CRootOf coordinates (evaluated to 50 digits) exceed the 5 s "
-            "budget, so the test's budget ends in the fallback",
-    "HS71": "non-convex with nine inequalities (512 active sets): the first set alone takes "
-            "about 8 s CPU exactly, so no exact answer within 5 s; the fallback gets what is "
-            "left and may time out too",
-}
+KNOWN_GAPS: dict = {}       # HS43 and HS71 were here (over 5 s CPU) until the exact signs in
+                            # CRootOf and MAX_ALGEBRAIC_POINTS (docs/solving.md, last section)
 
 # name -> the wrong answer lagropt gives today and why (issue 17).
 WRONG_TODAY: dict = {}      # HS34 (both forms), x2-minus-y2-on-line and nonnegative-assumption

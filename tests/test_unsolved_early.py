@@ -27,7 +27,7 @@ def test_hs60_enumeration_ends_at_the_first_unsolved_active_set():
     # not rational, and the empty set's KKT system is left unsolved in x2.
     internal = StandardForm(hs_problems.by_name("HS60").problem())
     points, residual, cases = find_candidates(internal, classify=False, end_unsolved=True)
-    assert {c.active for c in cases} == {()}
+    assert {case.active for case in cases} == {()}
     assert residual and unsolved_in_variables(internal, [b for _, b in residual])
 
 
@@ -44,7 +44,7 @@ def test_solved_sets_do_not_end_the_enumeration():
     internal = StandardForm(lagropt.minimize((x - 2) ** 2 + (y - 1) ** 2, [x <= 1, y <= 3], [x, y]))
     points, residual, cases = find_candidates(internal, classify=False, end_unsolved=True)
     assert not residual
-    assert {c.active for c in cases} == {(), (0,), (1,), (0, 1)}
+    assert {case.active for case in cases} == {(), (0,), (1,), (0, 1)}
     assert any(p.x == {x: 1, y: 1} for p in points)
 
 
@@ -60,3 +60,17 @@ def test_one_transcendental_equation_still_reaches_sympy_solve():
     (branch,) = system.solve_system([x * sp.exp(x) - 1], [x])
     assert branch.status == "solved"
     assert sp.simplify(branch.values()[x] - sp.LambertW(1)) == 0
+
+
+def test_hs71_enumeration_ends_at_its_equality_only_system():
+    # HS71's nine inequalities make 512 active sets. With none active, grad f = lambda grad g
+    # and g = 0 have 12 real solutions in roots of a degree-18 eliminant, more than
+    # MAX_ALGEBRAIC_POINTS: that system is left unsolved in the variables, which ends the
+    # enumeration at the first set (the numeric fallback answers, tests/test_reference.py).
+    from lagropt.solver.polynomial import MAX_ALGEBRAIC_POINTS
+    internal = StandardForm(hs_problems.by_name("HS71").problem())
+    points, residual, cases = find_candidates(internal, classify=False, end_unsolved=True)
+    assert {case.active for case in cases} == {()}
+    assert unsolved_in_variables(internal, [b for _, b in residual])
+    assert any(f"more than the exact verdicts handle ({MAX_ALGEBRAIC_POINTS})" in b.note
+               for _, b in residual)

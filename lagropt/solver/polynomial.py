@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Mapping
 from functools import lru_cache
 from dataclasses import dataclass
 
@@ -37,6 +38,7 @@ class PolynomialResult:
     dimension: int = 0
     basis: list | None = None
     display: list | None = None
+    too_many: str = ""          # why the solutions were not taken (MAX_ALGEBRAIC_POINTS)
 
 
 def is_polynomial_system(equations, unknowns) -> bool:
@@ -315,6 +317,16 @@ def _shape_of(exprs, rest, t):
     return univariate[0], q
 
 
+MAX_ALGEBRAIC_POINTS = 8
+"""Real solutions given by ``CRootOf``s (roots of irreducible factors of degree 3 or more of the
+eliminant) that one system may have before it is left unsolved. Each such point costs exact
+work that grows with the degree: its requirements reduced modulo the root's polynomial, and a
+kept point's coordinates each put as one root of its own eliminant (a lex basis per unknown).
+The reference problems have at most 4 per system (measured; HS43: 3, of a degree-18
+eliminant); HS71's equality-only system has 12 (of its 14 real solutions, degree 18), and its
+nine inequalities give 511 more systems: left unsolved, the enumeration ends
+(``end_unsolved``) and the numeric fallback answers. A count, never a clock: the outcome does not depend on load."""
+
 MAX_BEZOUT = 4096   # the lecture's and textbook systems stay under 130; Groebner bases beyond
                     # a few thousand possible solutions do not finish in any budget we give
 
@@ -374,19 +386,58 @@ def solve_polynomial_system(equations, unknowns, denominators=()) -> PolynomialR
         return PolynomialResult([])
     p, q = shape
     roots = exact_real_roots(sp.Poly(p, t))
-    coordinate_roots = _coordinate_roots(polys, unknowns) if any(
-        isinstance(r, sp.CRootOf) for r in roots) else {}
+    algebraic = sum(isinstance(r, sp.CRootOf) for r in roots)
+    if algebraic > MAX_ALGEBRAIC_POINTS:
+        return PolynomialResult([], too_many=(
+            f"{algebraic} real solutions in roots of a polynomial of degree "
+            f"{sp.degree(p, t)}, more than the exact verdicts handle ({MAX_ALGEBRAIC_POINTS})"))
+    forms = _CoordinateRoots(tuple(polys), tuple(unknowns))
     solutions, display = [], []
     for root in roots:
         point = {u: q[u].subs(t, root) for u in unknowns}
-        if isinstance(root, sp.CRootOf):
-            shown = {u: _match_root(v, coordinate_roots[u]) for u, v in point.items()}
-        else:
-            shown = {u: simplest_algebraic(v) for u, v in point.items()}
-        if _denominators_ok(shown, denominators):
-            solutions.append(point)
-            display.append(shown)
+        if not _denominators_ok(point, denominators):
+            continue
+        solutions.append(point)
+        display.append(_LazyForms(point, forms) if isinstance(root, sp.CRootOf) else
+                       {u: simplest_algebraic(v) for u, v in point.items()})
     return PolynomialResult(solutions, display=display)
+
+
+class _CoordinateRoots:
+    """:func:`_coordinate_roots` of one system, computed once, when first asked for."""
+
+    def __init__(self, polys: tuple, unknowns: tuple):
+        self.polys, self.unknowns, self.roots = polys, unknowns, None
+
+    def get(self) -> dict:
+        if self.roots is None:
+            self.roots = _coordinate_roots(list(self.polys), list(self.unknowns))
+        return self.roots
+
+
+class _LazyForms(Mapping):
+    """The display of a solution in a ``CRootOf``: each coordinate as one root of its own
+    eliminant (:func:`_match_root`). Computed on first use: one lex basis per unknown costs
+    seconds at degree 17, and most such points are rejected (infeasible, a multiplier of the
+    wrong sign) before anyone shows them."""
+
+    def __init__(self, point: dict, roots: _CoordinateRoots):
+        self.point, self.roots, self.forms = point, roots, None
+
+    def _forms(self) -> dict:
+        if self.forms is None:
+            candidates = self.roots.get()
+            self.forms = {u: _match_root(v, candidates[u]) for u, v in self.point.items()}
+        return self.forms
+
+    def __getitem__(self, u):
+        return self._forms()[u]
+
+    def __iter__(self):
+        return iter(self.point)
+
+    def __len__(self):
+        return len(self.point)
 
 
 def _coordinate_roots(polys, unknowns) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .algebraic import algebraic_sign
 from .system import is_zero
 from ..assumptions import assumed_sign
 
@@ -27,6 +28,9 @@ def sign_of(expr) -> int | None:
 def _plain_sign(expr) -> int | None:
     """The sign from the expression and its symbols' own assumptions alone."""
     if expr.is_number:
+        exact = algebraic_sign(expr)        # a rational function of one real CRootOf: exact
+        if exact is not None:
+            return exact
         # a number clearly away from zero at 50 digits has that sign; SymPy's assumption queries
         # on algebraic numbers (CRootOf) can take seconds for the same answer
         z = is_zero(expr)
@@ -124,6 +128,8 @@ def real_number(value) -> bool | None:
     large expressions are slow and rarely decisive)."""
     if not value.is_number:
         return None
+    if algebraic_sign(value) is not None:      # a signed number is real
+        return True
     if value.is_real is not None:
         return value.is_real
     v = sp.N(value, 40)

@@ -11,6 +11,7 @@ from dataclasses import replace
 import sympy as sp
 
 from ..derivation import Derivation
+from .algebraic import algebraic_value, reduced_in_root
 from .tidy import final_form, value_on_remaining
 
 __all__ = ["opening", "system", "elimination", "case_verdict", "conclusion", "parametric",
@@ -231,7 +232,13 @@ INLINE = 40          # characters of a value written inside a sentence; longer o
 
 def _said(lhs, value):
     """("lhs = value" for a sentence, ()) when short; a long number by its decimals
-    ("mu_1 ≈ -5.782" for a root of a cubic); else ("", (Eq(lhs, value),)): a row."""
+    ("mu_1 ≈ -5.782" for a root of a cubic; a number in a CRootOf always, its enclosure
+    computed exactly, :func:`~lagropt.solver.algebraic.algebraic_value`); else ("",
+    (Eq(lhs, value),)): a row."""
+    if isinstance(value, sp.Expr) and value.is_number and value.has(sp.CRootOf):
+        approx = algebraic_value(value)
+        if approx is not None:
+            return f"{sp.sstr(lhs)} ≈ {sp.sstr(approx, full_prec=False)}", ()
     words = f"{sp.sstr(lhs)} = {sp.sstr(value, full_prec=False)}"
     if len(words) <= INLINE:
         return words, ()
@@ -240,11 +247,23 @@ def _said(lhs, value):
     return "", (sp.Eq(lhs, value, evaluate=False),)
 
 
+def _shown(value):
+    """A violated side's value for a sentence: :func:`final_form`, except for a number in one
+    CRootOf, which is reduced modulo the root's polynomial only: a rational then, else left as
+    it is and said by its decimals (:func:`_said`): its minimal polynomial (a resultant of
+    the root's degree, seconds at degree 17) would be too long for a sentence anyway."""
+    roots = value.atoms(sp.CRootOf) if value.is_number else ()
+    if len(roots) != 1:
+        return final_form(value)
+    reduced = reduced_in_root(value, next(iter(roots)))
+    return reduced.as_expr() if reduced is not None and reduced.is_ground else value
+
+
 def _rejection_words(internal, why, owners) -> tuple[str, tuple]:
     """(the sentence after "Rejected: ", its rows) for a :class:`Rejection`."""
     if why.reason == "infeasible":
         relation, lhs = _violated(internal, why)
-        value = final_form(lhs.xreplace(why.point))
+        value = _shown(lhs.xreplace(why.point))
         words, rows = _said(lhs, value)
         if words:
             return f"{words} violates {_relation_text(relation)}.", rows

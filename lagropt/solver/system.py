@@ -482,6 +482,8 @@ def _solve_polynomial(branch, unknowns) -> list[Branch] | None:
     free = [u for u in branch.unknowns if u not in unknowns]
     denominators = [sp.fraction(sp.together(e))[1] for e in eqs]
     result = solve_polynomial_system(eqs, unknowns, [d for d in denominators if d.free_symbols])
+    if result.too_many:
+        return [replace(branch, status="residual", note=result.too_many)]
     if result.dimension > 0:
         return None
     out = []
@@ -489,7 +491,7 @@ def _solve_polynomial(branch, unknowns) -> list[Branch] | None:
     for sol, nice in zip(result.solutions, shown):
         out.append(Branch([], free, [], branch.assigned + list(sol.items()), list(branch.conditions),
                           branch.ops + [Op("polynomial", note=str(len(result.solutions)))],
-                          "family" if free else "solved", display=dict(nice)))
+                          "family" if free else "solved", display=nice))
     return out or [replace(branch, status="infeasible",
                            note="the polynomial equations have no real solution")]
 
@@ -633,6 +635,8 @@ def _exp_polynomial_system(branch, live) -> Step | None:
         result = solve_polynomial_system(polys, names, denominators)
     except TooLarge:            # beyond the Groebner bound: left to sympy_solve, as before
         return None
+    if result.too_many:         # no solutions were taken: not "no solution"
+        return Step(finished=[replace(branch, status="residual", note=result.too_many)])
     if result.dimension > 0:
         return None
     free = [v for v in branch.unknowns if v not in live]
