@@ -10,6 +10,7 @@ they are, compute lazy results in one pass, and read data row block by row block
 * :func:`compute`: NumPy values of any mix of lazy and eager results, evaluated together (so
   that results sharing a graph read their data once); :func:`compute_chunks` the same for
   arrays of data, each the only copy of its values in memory;
+* :func:`one_blas_thread`: BLAS on one thread while dask's threads evaluate;
 * :func:`one_chunk_at_a_time`: a pass over lazy data holding one chunk in memory at a time;
 * :func:`row_blocks` / :func:`load_rows`: the row boundaries of a chunked data set and the rows
   of one block as NumPy arrays (dask's own chunks, or fixed-size blocks of a NumPy, memory-mapped
@@ -22,11 +23,12 @@ from __future__ import annotations
 
 import contextlib
 import math
+import threading
 
 import numpy as np
 
-__all__ = ["is_duck", "is_lazy", "any_lazy", "compute", "compute_chunks", "one_chunk_at_a_time",
-           "first_true", "row_blocks", "load_rows"]
+__all__ = ["is_duck", "is_lazy", "any_lazy", "compute", "compute_chunks", "one_blas_thread",
+           "one_chunk_at_a_time", "first_true", "row_blocks", "load_rows"]
 
 
 def is_duck(a) -> bool:
@@ -48,12 +50,49 @@ def any_lazy(values) -> bool:
 
 def compute(*values) -> tuple:
     """The values with every lazy one evaluated, all in one ``dask.compute`` call (one pass
-    over shared inputs); eager values come back as they are."""
+    over shared inputs; BLAS on one thread, :func:`one_blas_thread`); eager values come back
+    as they are."""
     if not any_lazy(values):
         return values
     import dask
 
-    return tuple(dask.compute(*values))
+    with one_blas_thread():
+        return tuple(dask.compute(*values))
+
+
+_BLAS = {"depth": 0, "limits": None}     # the callers inside one_blas_thread, its limits
+_BLAS_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def one_blas_thread():
+    """A context in which BLAS (NumPy's matrix products) runs on one thread, for dask's
+    evaluations: each of dask's threads then runs its own chunk's products, instead of every
+    product starting BLAS threads that compete with dask's for the cores (and spin after each
+    call). Measured on 2 cores, the gradient of least squares on 8e6 x 10 generated dask
+    data: 2.1x the time of one read of X without the limit, 1.6x with it. Every scheduler
+    gets it, so that a pass gives the same numbers on dask's threads and on the calling thread
+    (:func:`one_chunk_at_a_time`); a ``dask.distributed`` cluster's workers are other
+    processes, which it does not reach. Without ``threadpoolctl`` (installed with the
+    ``dask`` extra) BLAS is left as it is. The limit is the process's: nested and concurrent
+    callers share it, and the last one out restores the previous limits."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        yield
+        return
+    with _BLAS_LOCK:
+        if _BLAS["depth"] == 0:
+            _BLAS["limits"] = threadpool_limits(limits=1, user_api="blas")
+        _BLAS["depth"] += 1
+    try:
+        yield
+    finally:
+        with _BLAS_LOCK:
+            _BLAS["depth"] -= 1
+            if _BLAS["depth"] == 0:
+                _BLAS["limits"].restore_original_limits()
+                _BLAS["limits"] = None
 
 
 def compute_chunks(*values) -> tuple:

@@ -112,3 +112,26 @@ def test_a_streaming_run_holds_two_blocks():
     # the passes' numbers are those of the default (threaded) evaluation, exactly
     assert run.epoch_losses[-1] == mse.value(run.x, X, y)
     assert run.fun == run.epoch_losses[-1]
+
+
+def _blas_threads(_=None):
+    from threadpoolctl import threadpool_info
+
+    return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+
+def test_dask_evaluations_run_blas_on_one_thread_and_restore_it():
+    pytest.importorskip("threadpoolctl", reason="threadpoolctl comes with the dask extra")
+    from lagropt.arrays import compute
+
+    before = _blas_threads()
+    if not before:
+        pytest.skip("NumPy's BLAS is not one threadpoolctl controls")
+    seen = da.from_array(np.zeros(4), chunks=2).map_blocks(
+        lambda c: np.array([min(_blas_threads())] * len(c), dtype=float), dtype=float)
+    (inside,) = compute(seen)
+    assert np.array_equal(inside, np.ones(4))          # each chunk saw BLAS on one thread
+    assert _blas_threads() == before                   # and the limits are back
+    with dask.config.set(scheduler="sync"):            # on the calling thread too
+        (inside,) = compute(seen)
+    assert np.array_equal(inside, np.ones(4)) and _blas_threads() == before
