@@ -1013,12 +1013,28 @@ def _numba() -> bool:
     return available()
 
 
-def _in_child(fn, *args) -> dict:
-    """fn(*args) in a fresh (spawned) process, so that its peak RSS is its own."""
+def _in_child(fn, *args, env=None) -> dict:
+    """fn(*args) in a fresh (spawned) process, so that its peak RSS is its own; ``env``: extra
+    environment variables of that process (read at its start, as glibc's malloc settings)."""
     import multiprocessing
 
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(_measured, (fn, args))
+    saved = {k: os.environ.get(k) for k in env or {}}
+    os.environ.update(env or {})
+    try:
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            return pool.apply(_measured, (fn, args))
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+# glibc returns a freed buffer of 1 MB or more to the system at once (by default it raises
+# this threshold to the largest buffer freed, up to 32 MB, and keeps later buffers of that
+# size in its heaps, which the RSS counts after they are freed)
+_MMAP_1MB = {"MALLOC_MMAP_THRESHOLD_": str(2 ** 20)}
 
 
 def _lazy_regression(rows: int, features: int, chunk_rows: int, seed: int = 0):
@@ -1201,6 +1217,8 @@ def big_lstsq(rows: int = 40_000_000, sgd_rows: int = 20_000_000, memory_rows: i
               "ours_over_read_X_and_y": ours["seconds"] / read_xy["seconds"],
               "relative_difference": float(np.abs(g - h).max() / np.abs(h).max())})
         sgd = _in_child(_dask_sgd_epoch, sgd_rows, features, chunk_rows, batch)
+        sgd_mmap = _in_child(_dask_sgd_epoch, sgd_rows, features, chunk_rows, batch,
+                             env=_MMAP_1MB)
         plain = _in_child(_dask_plain_stream, sgd_rows, features, chunk_rows, batch)
         held = _in_child(_dask_sgd_epoch, sgd_rows, features, chunk_rows, batch, True)
         naive = _in_child(_dask_naive_batches, sgd_rows, features, chunk_rows, batch, 3)
@@ -1212,6 +1230,7 @@ def big_lstsq(rows: int = 40_000_000, sgd_rows: int = 20_000_000, memory_rows: i
               "ours_peak_rss_gb": sgd["peak_rss_gb"],
               "ours_rss_at_start_plus_two_chunks_gb": round(sgd["rss_at_start_gb"] + 2 * chunk_gb,
                                                             3),
+              "ours_peak_rss_gb_malloc_mmap_1mb": sgd_mmap["peak_rss_gb"],
               "ours_rss_before_gb": sgd["rss_before_gb"],
               "ours_rss_at_start_gb": sgd["rss_at_start_gb"],
               "ours_max_coef_error": sgd["x_err"],
