@@ -1013,12 +1013,28 @@ def _numba() -> bool:
     return available()
 
 
-def _in_child(fn, *args) -> dict:
-    """fn(*args) in a fresh (spawned) process, so that its peak RSS is its own."""
+def _in_child(fn, *args, env=None) -> dict:
+    """fn(*args) in a fresh (spawned) process, so that its peak RSS is its own; ``env``: extra
+    environment variables of that process (read at its start, as glibc's malloc settings)."""
     import multiprocessing
 
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(_measured, (fn, args))
+    saved = {k: os.environ.get(k) for k in env or {}}
+    os.environ.update(env or {})
+    try:
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            return pool.apply(_measured, (fn, args))
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+# glibc returns a freed buffer of 1 MB or more to the system at once (by default it raises
+# this threshold to the largest buffer freed, up to 32 MB, and keeps later buffers of that
+# size in its heaps, which the RSS counts after they are freed)
+_MMAP_1MB = {"MALLOC_MMAP_THRESHOLD_": str(2 ** 20)}
 
 
 def _lazy_regression(rows: int, features: int, chunk_rows: int, seed: int = 0):
@@ -1047,15 +1063,22 @@ def _dask_gradient(rows, features, chunk_rows, which):
 
     X, y = _lazy_regression(rows, features, chunk_rows)
     b = np.linspace(-1, 1, features)
+    f = _least_squares() if which == "lagropt" else None
+    cpu = time.process_time()      # CPU seconds of all threads: less sensitive to the load
     if which == "lagropt":
-        f = _least_squares()
         seconds, g = timed(f.grad, b, X, y)
     elif which == "read":      # one read of X: each chunk generated and summed
         seconds, _ = timed(lambda: X.sum().compute())
         g = np.zeros(features)
+    elif which == "read_xy":   # one read of the data the gradient needs: X and y (y from X)
+        import dask
+
+        seconds, _ = timed(lambda: dask.compute(X.sum(), y.sum()))
+        g = np.zeros(features)
     else:
         seconds, g = timed(lambda: (-2 * X.T @ (y - X @ b)).compute())
-    return {"seconds": seconds, "gradient": np.asarray(g).tolist()}
+    return {"seconds": seconds, "cpu_s": time.process_time() - cpu,
+            "gradient": np.asarray(g).tolist()}
 
 
 def _dask_sgd_epoch(rows, features, chunk_rows, batch, in_memory=False):
@@ -1161,7 +1184,8 @@ def big_lstsq(rows: int = 40_000_000, sgd_rows: int = 20_000_000, memory_rows: i
     """Least squares beyond memory (issue 19), each case in its own process for its peak RSS:
     the gradient on a lazily generated dask X (rows x 10 float64: 3.2 GB) by lagropt.compile
     vs the hand-written -2 X^T (y - X b) on the same dask arrays, and beside one read of X
-    (X.sum().compute(): X generated chunk by chunk and summed); one streaming SGD epoch over
+    (X.sum().compute(): X generated chunk by chunk and summed) and one read of X and y (the
+    data the gradient needs; y = X w + noise costs a product with X and more draws); one streaming SGD epoch over
     sgd_rows rows (updates/s of the epoch, by the wall clock and per CPU second of all the
     process's threads, and the run's wall time with its full-data passes: the loss at x0, at
     the epoch's end and at the end) beside SGD written by hand streaming the same chunks in
@@ -1181,6 +1205,7 @@ def big_lstsq(rows: int = 40_000_000, sgd_rows: int = 20_000_000, memory_rows: i
         ours = _in_child(_dask_gradient, rows, features, chunk_rows, "lagropt")
         theirs = _in_child(_dask_gradient, rows, features, chunk_rows, "handwritten")
         read = _in_child(_dask_gradient, rows, features, chunk_rows, "read")
+        read_xy = _in_child(_dask_gradient, rows, features, chunk_rows, "read_xy")
         import numpy as np
         g, h = np.array(ours["gradient"]), np.array(theirs["gradient"])
         emit({"bench": "big-lstsq", "case": f"dask gradient, {rows}x{features} float64 "
@@ -1190,8 +1215,14 @@ def big_lstsq(rows: int = 40_000_000, sgd_rows: int = 20_000_000, memory_rows: i
               "baseline": "-2*X.T@(y - X@b) on the dask arrays, .compute()",
               "baseline_s": theirs["seconds"], "baseline_peak_rss_gb": theirs["peak_rss_gb"],
               "read_X_s": read["seconds"], "ours_over_read_X": ours["seconds"] / read["seconds"],
+              "read_X_and_y_s": read_xy["seconds"],
+              "ours_over_read_X_and_y": ours["seconds"] / read_xy["seconds"],
+              "ours_over_read_X_cpu": ours["cpu_s"] / read["cpu_s"],
+              "read_X_and_y_over_read_X_cpu": read_xy["cpu_s"] / read["cpu_s"],
               "relative_difference": float(np.abs(g - h).max() / np.abs(h).max())})
         sgd = _in_child(_dask_sgd_epoch, sgd_rows, features, chunk_rows, batch)
+        sgd_mmap = _in_child(_dask_sgd_epoch, sgd_rows, features, chunk_rows, batch,
+                             env=_MMAP_1MB)
         plain = _in_child(_dask_plain_stream, sgd_rows, features, chunk_rows, batch)
         held = _in_child(_dask_sgd_epoch, sgd_rows, features, chunk_rows, batch, True)
         naive = _in_child(_dask_naive_batches, sgd_rows, features, chunk_rows, batch, 3)
@@ -1200,7 +1231,11 @@ def big_lstsq(rows: int = 40_000_000, sgd_rows: int = 20_000_000, memory_rows: i
               "ours_updates_per_s": sgd["updates_per_s"], "ours_epoch_s": sgd["epoch_s"],
               "ours_updates_per_cpu_s": sgd["updates_per_cpu_s"],
               "ours_run_s": sgd["seconds"], "ours_nit": sgd["nit"],
-              "ours_peak_rss_gb": sgd["peak_rss_gb"], "ours_rss_before_gb": sgd["rss_before_gb"],
+              "ours_peak_rss_gb": sgd["peak_rss_gb"],
+              "ours_rss_at_start_plus_two_chunks_gb": round(sgd["rss_at_start_gb"] + 2 * chunk_gb,
+                                                            3),
+              "ours_peak_rss_gb_malloc_mmap_1mb": sgd_mmap["peak_rss_gb"],
+              "ours_rss_before_gb": sgd["rss_before_gb"],
               "ours_rss_at_start_gb": sgd["rss_at_start_gb"],
               "ours_max_coef_error": sgd["x_err"],
               "plain_stream_updates_per_s": plain["updates_per_s"],

@@ -14,11 +14,12 @@ next block of the epoch on a thread while the updates run on the current one.
 
 from __future__ import annotations
 
+import contextlib
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from ..arrays import any_lazy, load_rows, row_blocks
+from ..arrays import any_lazy, load_rows, one_chunk_at_a_time, row_blocks
 from ..errors import OptimizerError
 
 __all__ = ["Batches", "Stream", "batches"]
@@ -74,6 +75,11 @@ class Batches:
     def value_and_grad(self, x, batch) -> tuple:
         """(loss, gradient) at ``x`` on ``batch`` (what :meth:`get` returned)."""
         return self._on_rows(x, batch)
+
+    def full_pass(self):
+        """A context for a pass over all the data (the loss at x0, at an epoch's end, at the
+        end of the run): nothing to do for data in memory."""
+        return contextlib.nullcontext()
 
     def close(self) -> None:
         """Release what the batches hold (nothing here)."""
@@ -171,6 +177,16 @@ class Stream(Batches):
         if isinstance(batch, tuple):           # a batch across two blocks: bound as it comes
             return self.objective.value_and_grad(x, batch)
         return self._on_rows(x, batch)
+
+    def full_pass(self):
+        """A context for a pass over all the data, bounded as the stream is: the block being
+        read is released when all its rows are used (at an epoch's end; the next epoch loads
+        anew), and dask data are evaluated one chunk at a time
+        (:func:`lagropt.arrays.one_chunk_at_a_time`), not one chunk per thread."""
+        if self.rows_order is not None and self.used == len(self.rows_order) and \
+                self.next == len(self.blocks):
+            self.block = self._on_rows = None
+        return one_chunk_at_a_time(self.data)
 
     def close(self) -> None:
         """Stop loading ahead (waiting for a load under way) and release the block."""

@@ -11,6 +11,7 @@ reads why it stopped.
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 import numpy as np
@@ -255,6 +256,10 @@ class _Run:
     def _end_of_epoch(self, x, nit) -> None:
         """The full-data loss (and tolerance test) with mini-batches; the validation loss and
         early stopping."""
+        with _full_pass(self.batches):
+            self._epoch_losses(x, nit)
+
+    def _epoch_losses(self, x, nit) -> None:
         self.epoch += 1
         epoch, objective, tol = self.epoch, self.objective, self.tol
         xa = np.array(x, dtype=float)
@@ -394,7 +399,8 @@ def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, dat
     patience = _count("patience", 10 if patience is None else patience, 1)
 
     # the loss at x0 on all data: errors here are the caller's (shapes, a bad x0)
-    f0, g0 = objective.value_and_grad(x, data)
+    with _full_pass(batches):
+        f0, g0 = objective.value_and_grad(x, data)
     if not (math.isfinite(f0) and np.isfinite(g0).all()):
         raise OptimizerError(f"the loss or its gradient is not finite at x0 (f = {f0})")
     if g0.shape != x.shape:
@@ -417,6 +423,12 @@ def minimize(fun, x0, optimizer: Optimizer, steps: int = 1000, *, grad=None, dat
             x, nit = run.run_arrays(x, f0, g0, lambda xs, gs: optimizer.step(xs, gs, state),
                                     objective.value_and_grad, steps, ceiling)
     return _finish(run, x, nit, steps, state)
+
+
+def _full_pass(batches):
+    """The context of a pass over all the data: that of ``batches`` (a stream bounds its
+    memory), or none."""
+    return contextlib.nullcontext() if batches is None else batches.full_pass()
 
 
 def _bar(steps: int, progress):
@@ -459,7 +471,7 @@ def _finish(run, x, nit, steps, state) -> OptimizeResult:
     if run.status == DIVERGED and run.keep_path:
         run.path = run.path[:nit + 1]
     final = run.best[1] if run.status == EARLY_STOPPED else np.array(x, dtype=float)
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), _full_pass(run.batches):
         value, g = run.objective.value_and_grad(final, run.data)
         last = value if run.status != EARLY_STOPPED else \
             run.objective.value(np.array(x, dtype=float), run.data)
