@@ -39,7 +39,8 @@ from .derivation import Derivation
 from .errors import LagroptError
 from .problem import Problem, register_method
 from .runtime import DEFAULT
-from .sensitivity import Check, Derived, check_params
+from .rendering import Derived
+from .sensitivity import Check, check_params
 from .solver.certificates import curvature_certificate
 
 __all__ = ["Dual", "dual"]

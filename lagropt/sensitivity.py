@@ -44,7 +44,7 @@ from .problem import Problem, register_method
 from .runtime import DEFAULT
 
 __all__ = ["ShadowPrice", "ShadowPrices", "Sensitivity", "shadow_prices", "sensitivity",
-           "envelope_rate", "kkt_rates", "Derived", "Check", "check_params"]
+           "envelope_rate", "kkt_rates", "Check", "check_params"]
 
 V = sp.Function("V")
 STEP = 1e-4          # central-difference step of the numeric checks (error O(h^2))
@@ -257,10 +257,6 @@ class Check:
                f"error {self.error:.1e}"
 
 
-# results that carry a derivation render through it (LaTeX, Markdown, Jupyter)
-Derived = rendering.Derived
-
-
 # -- shadow prices ----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -290,7 +286,7 @@ class ShadowPrice:
 
 
 @dataclass(frozen=True)
-class ShadowPrices(Derived):
+class ShadowPrices(rendering.Derived):
     """The shadow price of every constraint of a solved problem, with the derivation."""
 
     prices: tuple
@@ -459,7 +455,7 @@ def _rate_by_implicit_function(problem, point, number, c):
 # -- comparative statics --------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Sensitivity(Derived):
+class Sensitivity(rendering.Derived):
     """dx*/dtheta, dlambda*/dtheta and dV*/dtheta for one parameter theta, exactly.
 
     ``x`` and ``multipliers`` map each variable / multiplier to its derivative; ``value`` is

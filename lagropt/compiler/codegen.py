@@ -86,7 +86,8 @@ def _namespace(source: str) -> dict:
     return namespace
 
 
-def _is_literal(name: str) -> bool:
+def is_literal(name: str) -> bool:
+    """Whether ``name`` reads as a number (``"2"``, ``"0.5"``, ``"1e-3"``)."""
     try:
         float(name)
     except ValueError:
@@ -254,8 +255,8 @@ class _Emitter:
         return Node(self._new(code), axes)
 
     def _product(self, nodes) -> Node:
-        numbers = [n for n in nodes if _is_literal(n.name)]
-        nodes = [n for n in nodes if not _is_literal(n.name)]
+        numbers = [n for n in nodes if is_literal(n.name)]
+        nodes = [n for n in nodes if not is_literal(n.name)]
         factor = float(np.prod([float(n.name) for n in numbers])) if numbers else 1.0
         if not nodes:
             return Node(repr(factor), ())

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..compiler.codegen import is_literal
 from ..compiler.linear_rows import available
 from .fused import Untraceable
 from .inplace import _scalar_line, _trace
@@ -51,7 +52,7 @@ def jit_source(optimizer) -> tuple | None:
             return None
         arrays.add(name)
         for a in operands:
-            if a not in arrays and a not in used and not _is_number(a):
+            if a not in arrays and a not in used and not is_literal(a):
                 used.append(a)
         body.append(f"{name} = {_ELEMENTWISE[operation].format(*operands)}")
     targets = dict(zip(["x"] + inputs[2:], outputs))
@@ -74,14 +75,6 @@ def jit_source(optimizer) -> tuple | None:
         f"    kernel({', '.join(inputs + used)})",
     ]) + "\n"
     return kernel, wrapper, len(inputs), len(used)
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def jit_update(optimizer):

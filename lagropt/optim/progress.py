@@ -11,17 +11,9 @@ from __future__ import annotations
 import sys
 import time
 
-__all__ = ["ProgressBar", "bar", "is_terminal"]
+__all__ = ["ProgressBar", "bar"]
 
 REDRAW = 0.1          # seconds between redraws (tqdm's mininterval)
-
-
-def is_terminal(stream) -> bool:
-    """Whether ``stream`` is an interactive terminal (a log file, a pipe or a buffer is not)."""
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):          # no isatty, or a closed stream
-        return False
 
 
 def bar(total: int | None, label: str, stream=None, unit: str = "it"):
