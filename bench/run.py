@@ -1070,10 +1070,10 @@ def _dask_gradient(rows, features, chunk_rows, which):
     elif which == "read":      # one read of X: each chunk generated and summed
         seconds, _ = timed(lambda: X.sum().compute())
         g = np.zeros(features)
-    elif which == "read_xy":   # one read of the data the gradient needs: X and y (y from X)
-        import dask
+    elif which == "read_xy":   # one read of the data the gradient needs: X and y (y from X),
+        from lagropt.arrays import compute     # with BLAS on one thread, as lagropt's pass
 
-        seconds, _ = timed(lambda: dask.compute(X.sum(), y.sum()))
+        seconds, _ = timed(lambda: compute(X.sum(), y.sum()))
         g = np.zeros(features)
     else:
         seconds, g = timed(lambda: (-2 * X.T @ (y - X @ b)).compute())

@@ -14,7 +14,7 @@ they are, compute lazy results in one pass, and read data row block by row block
 * :func:`one_chunk_at_a_time`: a pass over lazy data holding one chunk in memory at a time;
 * :func:`row_blocks` / :func:`load_rows`: the row boundaries of a chunked data set and the rows
   of one block as NumPy arrays (dask's own chunks, or fixed-size blocks of a NumPy, memory-mapped
-  or zarr array).
+  or zarr array); :func:`row_chunks`: every dask chunk's rows as a task.
 
 Dask is optional (the ``dask`` extra): nothing here imports it unless a lazy object is passed.
 """
@@ -28,7 +28,7 @@ import threading
 import numpy as np
 
 __all__ = ["is_duck", "is_lazy", "any_lazy", "compute", "compute_chunks", "one_blas_thread",
-           "one_chunk_at_a_time", "first_true", "row_blocks", "load_rows"]
+           "one_chunk_at_a_time", "first_true", "row_blocks", "row_chunks", "load_rows"]
 
 
 def is_duck(a) -> bool:
@@ -167,6 +167,27 @@ def row_blocks(data, per_sample, chunk_rows=None) -> list:
             edges = np.concatenate([[0], np.cumsum(d.chunks[0])]).astype(int).tolist()
             return list(zip(edges[:-1], edges[1:]))
     return [(0, rows)]
+
+
+def row_chunks(data, per_sample) -> list:
+    """The data cut at the row chunks of :func:`row_blocks` (those of the first lazy
+    per-sample array), one list per chunk with rows: each per-sample array's rows of that chunk
+    as a ``dask.delayed`` task of the chunk itself (``to_delayed(optimize_graph=False)``: no
+    copy, and chunks the arrays share, X and a y computed from X, are computed once when the
+    tasks are computed together), the other data as they are. A per-sample array chunked
+    otherwise is rechunked to those rows (its other axes in one chunk); a NumPy one is cut."""
+    import dask.array
+
+    edges = row_blocks(data, per_sample)
+    rows = (tuple(b - a for a, b in edges),)
+    cut = []
+    for d, p in zip(data, per_sample):
+        if p:
+            d = dask.array.asarray(d).rechunk(rows + (-1,) * (np.ndim(d) - 1))
+            d = d.to_delayed(optimize_graph=False).reshape(-1).tolist()
+        cut.append(d)
+    return [[d[k] if p else d for d, p in zip(cut, per_sample)]
+            for k, (a, b) in enumerate(edges) if b > a]
 
 
 def load_rows(data, per_sample, start: int, stop: int) -> tuple:

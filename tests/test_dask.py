@@ -8,6 +8,7 @@ under test.
 
 import numpy as np
 import pytest
+import sympy as sp
 
 da = pytest.importorskip("dask.array", reason="dask is an optional extra (pip install "
                          "'lagropt[dask]'); these tests cover the dask-backed data path")
@@ -89,6 +90,79 @@ def test_bad_lazy_data_is_named_without_loading_it(lstsq):
         lstsq.grad(B, lazy(X)[lazy(Y) > 0], lazy(Y)[lazy(Y) > 0])
     with pytest.raises(DataError, match="not numeric"):
         lstsq.grad(B, lazy(X).astype(str), lazy(Y))
+
+
+def test_each_chunk_is_one_task_of_the_row_blocks(lstsq, monkeypatch):
+    # a sum over samples on dask data runs as one task per row chunk (RowBlocks.on_rows: the
+    # data read while the chunk is in memory), not as dask's graph of the whole expression
+    from lagropt.compiler import rows
+
+    seen = []
+    on_rows = rows.RowBlocks.on_rows
+
+    def counted(self, views, arrays, *args, **kwargs):
+        seen.append(len(arrays[1]))
+        return on_rows(self, views, arrays, *args, **kwargs)
+    monkeypatch.setattr(rows.RowBlocks, "on_rows", counted)
+    g = lstsq.grad(B, lazy(X), lazy(Y))
+    assert sorted(seen) == [100, 300, 300, 300]
+    assert relative(g, -2 * X.T @ (Y - X @ B)) <= 1e-12
+
+
+t_, a_, k_ = sp.symbols("t a k", real=True)
+
+
+@pytest.mark.parametrize("chunking", [
+    lambda: (lazy(X), lazy(Y, 250)),                       # y cut at other rows than X
+    lambda: (da.from_array(X, chunks=(300, 2)), lazy(Y)),   # X cut across its columns too
+    lambda: (lazy(X), Y),                                   # y in memory beside a lazy X
+    lambda: (da.concatenate([lazy(X)[:0], lazy(X)]), lazy(Y)),   # a chunk of no rows first
+], ids=["unaligned", "column-chunks", "numpy-y", "empty-chunk"])
+def test_chunkings_give_the_numpy_gradient(lstsq, chunking):
+    data = chunking()
+    reference = -2 * X.T @ (Y - X @ B)                      # d/db ||y - X b||^2
+    assert relative(lstsq.grad(B, *data), reference) <= 1e-12
+    value, g = lstsq.value_and_grad(B, *data, compute=False)
+    assert abs(float(value.compute()) - np.sum((Y - X @ B) ** 2)) <= 1e-12 * float(value)
+    assert relative(g.compute(), reference) <= 1e-12
+
+
+def test_a_penalised_nonlinear_model_on_dask_equals_numpy():
+    # chi^2 of y = a exp(-k t) with an L2 penalty on (a, k): two scalar parameters, so no
+    # compiled linear pass (the NumPy blocks run in each chunk), and a part P free of the rows
+    m = losses.m
+    i = sp.Symbol("i", integer=True)
+    t, yy = sp.IndexedBase("t", shape=(m,), real=True), sp.IndexedBase("y", shape=(m,), real=True)
+    lam = sp.Symbol("lam", positive=True)
+    model = a_ * sp.exp(-k_ * t[i])
+    expr = sp.Sum((yy[i] - model) ** 2, (i, 0, m - 1)) / m + lam * (a_ ** 2 + k_ ** 2)
+    f = lagropt.compile(expr, wrt=[a_, k_], data=[t, yy, lam])
+    assert f._row_blocks() is not None and f._row_blocks()._linear is None
+    T = np.linspace(0, 3, M)
+    obs = 2.0 * np.exp(-0.7 * T) + 0.05 * rng.normal(size=M)
+    a, k, penalty = 1.5, 0.4, 0.3
+    r = obs - a * np.exp(-k * T)
+    # d/da = -(2/m) sum r e^{-kt} + 2 lam a;  d/dk = (2/m) sum r a t e^{-kt} + 2 lam k
+    value = np.mean(r ** 2) + penalty * (a ** 2 + k ** 2)
+    grad = [-2 * np.mean(r * np.exp(-k * T)) + 2 * penalty * a,
+            2 * np.mean(r * a * T * np.exp(-k * T)) + 2 * penalty * k]
+    got_value, got_grad = f.value_and_grad([a, k], lazy(T), lazy(obs), penalty)
+    assert abs(got_value - value) <= 1e-12 * value
+    assert relative(got_grad, grad) <= 1e-12
+    lazy_g = f.grad([a, k], lazy(T), lazy(obs), penalty, compute=False)
+    assert hasattr(lazy_g, "dask") and relative(lazy_g.compute(), grad) <= 1e-12
+
+
+def test_the_chunk_sums_are_added_in_row_order_whatever_the_scheduler(lstsq):
+    # each chunk's part is summed in the order of the rows: threads, processes of tasks and
+    # the calling thread give the same bits
+    import dask
+
+    data = (lazy(X, 97), lazy(Y, 97))
+    threaded = lstsq.value_and_grad(B, *data)
+    with dask.config.set(scheduler="sync"):
+        one = lstsq.value_and_grad(B, *data)
+    assert one[0] == threaded[0] and np.array_equal(one[1], threaded[1])
 
 
 # -- 2. streaming descent -----------------------------------------------------------------------

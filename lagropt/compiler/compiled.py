@@ -9,8 +9,10 @@ finite the data are scanned to name the array and entry at fault.
 Data may be duck arrays (dask): they stay lazy through the generated code, and each call
 evaluates its results in one pass (``compute=True``, the default: NumPy results, checked) or
 returns them lazy (``compute=False``: dask results, unchecked, evaluated when the caller
-computes them). Dask evaluates the generated expression chunk by chunk, so memory stays bounded
-by a few chunks whatever the size of the data.
+computes them). A sum over samples is evaluated as one task per row chunk
+(:meth:`RowBlocks._by_chunks <lagropt.compiler.rows.RowBlocks>`, each chunk read once); any
+other expression runs through dask as generated. Memory stays bounded by a few chunks whatever
+the size of the data.
 """
 
 from __future__ import annotations

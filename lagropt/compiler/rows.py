@@ -16,7 +16,9 @@ block (r_b = X_b b - y_b and r_b @ X_b while X_b is still in cache).
 
 :func:`split` finds P and the c_k, S_k symbolically (or says the loss is not of this form); the
 block part is generated with the total number of rows as an extra scalar argument M, so that
-each block's sums run over its own rows while the coefficients see all of them.
+each block's sums run over its own rows while the coefficients see all of them. On dask data
+each row chunk is one task (:meth:`RowBlocks.on_rows`, the blocks of that chunk), and the
+chunks' sums are added in the order of the rows.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from functools import partial
 import numpy as np
 import sympy as sp
 
+from ..arrays import any_lazy, row_chunks
 from .codegen import generate
 from .diff import Differentiator
 from .index import Argument, IndexForm
@@ -52,8 +55,11 @@ def _pool() -> ThreadPoolExecutor:
 
 
 def worth_blocks(arrays, per_sample) -> bool:
-    """Whether the per-sample data are NumPy arrays large enough for blocks to pay."""
+    """Whether the per-sample data go block by block: NumPy arrays large enough for blocks to
+    pay, or dask arrays (one task per chunk, :meth:`RowBlocks._by_chunks`)."""
     rows = [a for a, p in zip(arrays, per_sample) if p]
+    if rows and any_lazy(rows):
+        return all(isinstance(a, np.ndarray) or hasattr(a, "to_delayed") for a in rows)
     return bool(rows) and all(isinstance(a, np.ndarray) for a in rows) and \
         sum(a.nbytes for a in rows) >= MIN_BYTES
 
@@ -147,14 +153,15 @@ class RowBlocks:
         width = sum(a.nbytes // max(len(a), 1) for a, p in zip(arrays, self.per_sample) if p)
         return max(1, BLOCK_BYTES // max(width, 1))
 
-    def _run(self, which, views, arrays, values, starts, step, rows) -> list:
-        """The sum over the blocks starting at ``starts``, in order."""
+    def _run(self, which, views, arrays, values, starts, step, rows, total) -> list:
+        """The sum over the blocks starting at ``starts`` (of ``rows`` rows in all), in order,
+        with the coefficients at ``total`` rows (M)."""
         values = list(values)
         out = None
         for start in starts:
             block = [a[start:start + step] if p else a for a, p in zip(arrays, self.per_sample)]
             values[self._axis] = min(step, rows - start)
-            part = self._blocks[which](*views, *block, float(rows), *values)
+            part = self._blocks[which](*views, *block, float(total), *values)
             if out is None:
                 out = [np.array(x, dtype=float) for x in part]
             else:
@@ -172,6 +179,8 @@ class RowBlocks:
         which = 0 if value else 1
         values = [dims[d] for d in self._dims]
         rows = values[self._axis]
+        if any_lazy([a for a, p in zip(arrays, self.per_sample) if p]):
+            return self._by_chunks(views, arrays, values, value)
         if self._linear is not None:
             out = self._linear_parts(views, arrays, rows, value)
         else:
@@ -181,12 +190,46 @@ class RowBlocks:
             runs = [starts[len(starts) * t // threads:len(starts) * (t + 1) // threads]
                     for t in range(threads)]
             out = _added(_in_order([partial(self._run, which, views, arrays, values, run, step,
-                                            rows) for run in runs]))
+                                            rows, rows) for run in runs]))
         if self._fixed is not None:
             values[self._axis] = rows
             for acc, x in zip(out, self._fixed[which](*views, *arrays, *values)):
                 acc += x
         return tuple(out)
+
+    def on_rows(self, views, arrays, values, total: int, value: bool = True) -> list:
+        """[F_b, *gradient parts of F_b] (or the gradient parts alone without ``value``): the
+        block part over all the rows of ``arrays``, some of the data's rows (``values``: the
+        dimensions, the sample one overwritten by these rows' count), the coefficients c_k at
+        M = ``total`` rows; on the calling thread. Summed over a partition of the rows, in
+        order, this is F (the sum of one dask chunk's rows, :meth:`_by_chunks`)."""
+        rows = len(next(a for a, p in zip(arrays, self.per_sample) if p))
+        if self._linear is not None:
+            s, g = self._linear.partial(views, arrays, 0, rows)
+            c = self._linear.coefficient(total)
+            return [np.array(c * s), c * g] if value else [c * g]
+        step = self.block_rows(arrays)
+        return self._run(0 if value else 1, views, arrays, values, range(0, rows, step), step,
+                         rows, total)
+
+    def _by_chunks(self, views, arrays, values, value: bool) -> tuple:
+        """The outputs of :meth:`__call__` for lazy (dask) per-sample data, lazy: each row
+        chunk's :meth:`on_rows` is one task (the generated code, or the compiled pass, on that
+        chunk while it is in memory: the data are read once, and a chunk is let go when its
+        task ends), their sums added in the order of the rows, then P."""
+        import dask
+        import dask.array as da
+
+        total = values[self._axis]
+        on_rows = dask.delayed(self.on_rows)
+        parts = [on_rows(views, chunk, values, total, value)
+                 for chunk in row_chunks(arrays, self.per_sample)]
+        if self._fixed is not None:
+            parts.append(list(self._fixed[0 if value else 1](*views, *arrays, *values)))
+        summed = dask.delayed(_added)(parts)
+        shapes = ([()] if value else []) + [np.shape(v) for v in views]
+        return tuple(da.from_delayed(summed[k], shape=shape, dtype=float)
+                     for k, shape in enumerate(shapes))
 
     def _linear_parts(self, views, arrays, rows: int, value: bool) -> list:
         """[value, gradient] (or [gradient]) of the block part, c(M) times the sums of the
