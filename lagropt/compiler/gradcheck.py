@@ -14,7 +14,7 @@ import numpy as np
 
 from ..errors import DataError
 
-__all__ = ["GradCheck", "check_grad"]
+__all__ = ["GradCheck", "check_grad", "central_differences"]
 
 _EPS = np.finfo(float).eps
 
@@ -55,6 +55,23 @@ class GradCheck:
         if self.kinks:
             text += "; at a kink (no derivative, not counted): " + ", ".join(self.kinks)
         return text
+
+
+def central_differences(f, x) -> tuple:
+    """The lecture's gradient g_i = (f(x + h_i e_i) - f(x - h_i e_i)) / (2 h_i), with
+    h_i = eps^(1/3) max(1, |x_i|) (eps the float64 machine epsilon; h_i the step actually
+    taken, after rounding x_i +- h_i). Returns (g, h, f(x + h e_i), f(x - h e_i)) over i."""
+    x = np.asarray(x, dtype=float)
+    g, steps, ups, downs = (np.empty_like(x) for _ in range(4))
+    for i in range(x.size):
+        h = _EPS ** (1 / 3) * max(1.0, abs(x[i]))
+        up, down = x.copy(), x.copy()
+        up[i] += h
+        down[i] -= h
+        steps[i] = (up[i] - down[i]) / 2
+        ups[i], downs[i] = float(f(up)), float(f(down))
+        g[i] = (ups[i] - downs[i]) / (2 * steps[i])
+    return g, steps, ups, downs
 
 
 def _names(compiled, x, data):
@@ -98,17 +115,8 @@ def check_grad(compiled, x, data=(), *, tol: float = 1e-6) -> GradCheck:
     f = lambda z: compiled.value(z, *data)  # noqa: E731
     f0 = f(x)
     analytic = np.asarray(compiled.grad(x, *data), dtype=float).reshape(-1)
-    numeric, steps, floors = np.empty_like(x), np.empty_like(x), np.empty_like(x)
-    for i in range(x.size):
-        h = _EPS ** (1 / 3) * max(1.0, abs(x[i]))
-        up, down = x.copy(), x.copy()
-        up[i] += h
-        down[i] -= h
-        h = (up[i] - down[i]) / 2            # the step actually taken, after rounding
-        fu, fd = f(up), f(down)
-        numeric[i] = (fu - fd) / (2 * h)
-        steps[i] = h
-        floors[i] = 1e6 * _EPS * max(abs(fu), abs(fd), abs(f0)) / h
+    numeric, steps, ups, downs = central_differences(f, x)
+    floors = 1e6 * _EPS * np.maximum(np.maximum(np.abs(ups), np.abs(downs)), abs(f0)) / steps
     abs_err = np.abs(analytic - numeric)
     rel = abs_err / np.maximum(np.maximum(np.abs(analytic), np.abs(numeric)), floors)
     names = _names(compiled, x, data)

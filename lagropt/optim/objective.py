@@ -9,25 +9,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..arrays import is_duck
+from ..compiler.gradcheck import central_differences
 from ..errors import OptimizerError
 
 __all__ = ["Objective", "as_data", "as_objective", "central_difference", "check_data"]
 
-_H = np.finfo(float).eps ** (1 / 3)     # the step that balances truncation and rounding
-
-
 def central_difference(fun, x, *data) -> np.ndarray:
     """The lecture's gradient, (y(x + h e_i) - y(x - h e_i)) / (2 h) for each coordinate i,
-    with h = eps^(1/3) max(1, |x_i|) (eps the float64 machine epsilon)."""
-    x = np.asarray(x, dtype=float)
-    g = np.empty_like(x)
-    for i in range(x.size):
-        h = _H * max(1.0, abs(x[i]))
-        up, down = x.copy(), x.copy()
-        up[i] += h
-        down[i] -= h
-        g[i] = (float(fun(up, *data)) - float(fun(down, *data))) / (up[i] - down[i])
-    return g
+    with h = eps^(1/3) max(1, |x_i|) (eps the float64 machine epsilon):
+    :func:`lagropt.compiler.gradcheck.central_differences` of ``fun(., *data)``."""
+    return central_differences(lambda z: fun(z, *data), x)[0]
 
 
 def as_data(data) -> tuple:
