@@ -359,3 +359,13 @@ def test_an_approximate_relation_stays_inside_one_formula():
     text = annotation("Rejected: mu_1 ≈ -5.782 < 0: not a minimum.", {"mu_1": r"\mu_{1}"})
     assert text == r"Rejected: $\mu_{1} \approx -5.782 < 0$: not a minimum."
     assert annotation("x ≤ 2 holds", {}) == r"$x \leq 2$ holds"
+
+
+def test_a_parameter_named_a_leaves_the_article_alone():
+    # with a symbol a in the derivation, "a convex set" keeps its article as a word, while a
+    # relation in a stays math
+    names = {"a": "a", "c": "c", "f": "f"}
+    text = annotation("f is concave on a convex set: every critical point is a global maximum "
+                      "where a >= 2*c", names)
+    assert "$a$" not in text and "on a convex set" in text and "is a global" in text
+    assert r"$a \geq 2 c$" in text

@@ -123,6 +123,72 @@ def test_covers(regions, want):
                                   key=str)) is want
 
 
+u, v, w = sp.symbols("u v w", real=True)
+
+
+@pytest.mark.parametrize("regions, want", [
+    # the quadrants around the origin, three regions of two parameters: every (u, v) is in one
+    ([[u >= 0, v >= 0], [u <= 0], [v <= 0]], True),
+    ([[u >= 0, v >= 0], [u < 0], [v < 0]], True),
+    ([[u > 0, v > 0], [u < 0], [v < 0]], False),                # (0, 1) is in none
+    ([[u + v >= 1], [u + v <= 0]], False),                       # 0 < u + v < 1 is in none
+    ([[u + v >= 1], [u + v <= 1, u - v >= 0], [u - v <= 0]], True),
+    # three parameters: the octant corner and the three half-spaces beside it
+    ([[u >= w, v >= w], [u <= w], [v <= w]], True),
+    ([[u >= w, v >= w], [u <= w], [v <= w - 1]], False),        # v = w - 1/2, u > w: in none
+])
+def test_covers_regions_affine_in_several_parameters(regions, want):
+    assert covers(regions, [u, v, w]) is want
+
+
+def test_covers_within_positive_parameters():
+    # q <= 2p or q >= p: for p > 0 every q is in one (p < 2p); for p < 0 the values
+    # 2p < q < p are in neither, so for real u, v the regions do not cover: (-1, -3/2)
+    assert covers([[q <= 2 * p], [q >= p]], [p, q])
+    assert not covers([[v <= 2 * u], [v >= u]], [u, v])
+
+
+def test_a_coverage_proof_that_needs_too_many_programs_is_no_proof(monkeypatch):
+    from lagropt.solver import piecewise
+
+    monkeypatch.setattr(piecewise, "MAX_COVER_PROGRAMS", 1)
+    assert not covers([[u >= 0, v >= 0], [u <= 0], [v <= 0]], [u, v])
+
+
+def test_projection_onto_a_polyhedron_is_piecewise_in_the_point():
+    # the projection of (a, b, c) onto {x + y + z <= 1, x >= 0, y - z <= 2}: a strictly
+    # convex problem, so exactly one region's point is the projection for each (a, b, c);
+    # the reference is scipy's SLSQP on the same problem at random points, independently
+    import numpy as np
+    from scipy.optimize import minimize as scipy_minimize
+
+    from lagropt import minimize
+
+    X, Y, Z = sp.symbols("x y z", real=True)
+    A, B, C = sp.symbols("a b c", positive=True)
+    sol = minimize((X - A)**2 + (Y - B)**2 + (Z - C)**2,
+                   [X + Y + Z <= 1, X >= 0, Y - Z <= 2], params=[A, B, C]).solve()
+    assert sol.status == "piecewise", sol.message
+    assert len(sol.cases) == 6
+    # six regions read as six steps, each its conditions and the optimum there
+    regions = sol.derivation.find("cases")
+    assert [step.data["region"] for step in regions] == [1, 2, 3, 4, 5, 6]
+    assert all(step.text.startswith(f"Region {k} of 6, where ") for k, step in
+               enumerate(regions, start=1))
+    point = [sol.x[s] for s in (X, Y, Z)]
+    rng = np.random.default_rng(17)
+    cons = [{"type": "ineq", "fun": lambda r: 1 - r.sum()}, {"type": "ineq", "fun": lambda r: r[0]},
+            {"type": "ineq", "fun": lambda r: 2 - r[1] + r[2]}]
+    for target in rng.uniform(0.05, 4, size=(40, 3)):
+        at = dict(zip((A, B, C), map(sp.Float, target)))
+        regions = [case for case in sol.cases if bool(case.condition.xreplace(at))]
+        assert regions, target                   # the regions cover every point
+        ours = np.array([float(e.xreplace(at)) for e in point])
+        ref = scipy_minimize(lambda r: np.sum((r - target) ** 2), np.zeros(3), method="SLSQP",
+                             constraints=cons, options={"ftol": 1e-14, "maxiter": 500}).x
+        assert np.abs(ours - ref).max() <= 1e-6, (target, ours, ref)
+
+
 def test_covers_within_the_assumed_interval():
     # 0 < a < 1: [a <= 1/2] and [a >= 1/2] cover it; [a <= 1/2] and [a >= 2] do not
     with assuming(Assumptions.of([0 < a, a < 1], [a])):

@@ -109,8 +109,15 @@ def _is_greek(name: str) -> bool:
                                                   and name[3:] in greek_letters_set)
 
 
+_ARTICLES = frozenset({"a", "A", "I"})    # letters that are also words of the prose
+
+
 def _strength(name: str, names: dict) -> str:
-    """"strong" for a name that is surely math, "weak" for a lone letter, "" for a word."""
+    """"strong" for a name that is surely math, "weak" for a lone letter, "" for a word. A
+    symbol named a (or A, I) is weak too: "a convex set" keeps its article, "a >= 2*c" is
+    still math by its relation."""
+    if name in _ARTICLES:
+        return "weak"
     if name in names or name in _CONSTANTS or _is_greek(name):
         return "strong"
     base = _split(name)[0]

@@ -62,7 +62,9 @@ def covers(regions, params) -> bool:
     * two regions of one relation each, e1 >= 0 and e2 >= 0: e1 e2 <= 0 everywhere (where e1 < 0,
       e2 >= 0);
     * relations in one parameter t only: the union of the regions' sets of t contains every
-      value of t the assumptions and t's own SymPy assumptions allow.
+      value of t the assumptions and t's own SymPy assumptions allow;
+    * relations affine in the parameters: exact linear programs show that no piece of the
+      domain is left outside every region (:func:`_covers_polyhedra`).
     """
     if any(not r for r in regions):
         return True                                   # a region with no condition is everything
@@ -76,7 +78,84 @@ def covers(regions, params) -> bool:
         (e1, s1), (e2, s2) = forms[0][0], forms[1][0]
         if not (s1 or s2) and nonnegative(sp.factor(-e1 * e2)):
             return True
-    return False
+    return _covers_polyhedra(forms, params)
+
+
+MAX_COVER_PROGRAMS = 4000      # linear programs one polyhedral coverage proof may solve
+
+
+def _covers_polyhedra(forms, params) -> bool:
+    """Regions whose relations are affine in the parameters (polyhedra: the projection of
+    (a, b, c) onto a polyhedron has six) cover the parameters the assumptions allow, proven
+    exactly: the domain D minus R_1 is the union of the pieces D, r_1, ..., r_(i-1), not r_i
+    over the relations r_i of R_1; each piece that is not empty (an exact linear program in
+    rationals, :func:`_empty`) must be covered by R_2, R_3, ... in turn. At most
+    :data:`MAX_COVER_PROGRAMS` programs (a count): beyond that, not proven."""
+    params = list(params)
+    if not params or not all(_affine(e, params) for r in forms for e, _ in r):
+        return False
+    domain = _domain(params)
+    budget = [MAX_COVER_PROGRAMS]
+
+    def uncovered(piece, rest) -> bool | None:
+        empty = _empty(piece, params, budget)
+        if empty is None or empty:
+            return None if empty is None else False
+        if not rest:
+            return True
+        before = []
+        for e, strict in rest[0]:
+            found = uncovered(piece + before + [(-e, not strict)], rest[1:])
+            if found is not False:
+                return found
+            before.append((e, strict))
+        return False
+    return uncovered(domain, forms) is False
+
+
+def _affine(e, params) -> bool:
+    try:
+        return sp.Poly(e, *params).total_degree() <= 1 and not (
+            sp.Poly(e, *params).free_symbols - set(params))
+    except sp.PolynomialError:
+        return False
+
+
+def _domain(params) -> list:
+    """The parameters' values the assumptions allow, as far as they are affine: the sign of
+    each parameter's SymPy assumptions and the affine relations of ``assume=`` (a larger
+    domain than the true one is harder to cover: the proof stays sound)."""
+    out = []
+    for t in params:
+        if t.is_positive or t.is_negative:
+            out.append((t if t.is_positive else -t, True))
+        elif t.is_nonnegative or t.is_nonpositive:
+            out.append((t if t.is_nonnegative else -t, False))
+    for r in active.get().relations:
+        form = as_nonnegative(r)
+        if form is not None and form[0].free_symbols <= set(params) and _affine(form[0], params):
+            out.append(form)
+    return out
+
+
+def _empty(piece, params, budget) -> bool | None:
+    """Whether {e > 0 (strict), e >= 0} over ``piece`` has no point, by the exact linear
+    program max s subject to e >= s (strict e), e >= 0 (the others), s <= 1: empty when it is
+    infeasible or its maximum is s <= 0 with a strict relation. None when the budget is spent."""
+    from sympy.solvers.simplex import InfeasibleLPError, lpmax
+
+    if budget[0] <= 0:
+        return None
+    budget[0] -= 1
+    plain = {t: sp.Symbol(f"_cover_{k}") for k, t in enumerate(params)}   # no sign assumed
+    s = sp.Symbol("_cover_s")
+    constraints = [sp.Le(s, 1)] + [sp.Ge(e.xreplace(plain), s if strict else 0)
+                                   for e, strict in piece]
+    try:
+        best, _ = lpmax(s, constraints)
+    except InfeasibleLPError:
+        return True
+    return any(strict for _, strict in piece) and best <= 0
 
 
 def _covers_one(regions, t) -> bool:

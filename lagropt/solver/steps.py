@@ -462,18 +462,31 @@ def conclusion(d: Derivation, internal, points, verdict) -> None:
           + ("." if verdict.evidence else ""), (), status=verdict.status, value=verdict.value)
 
 
+COMPACT_CASES = 3        # regions up to which a piecewise answer reads as one cases block
+
+
 def cases(d: Derivation, internal, pieces) -> None:
-    """The step of a piecewise answer: each coordinate, multiplier and f as a ``Piecewise`` on
-    the regions' conditions (typeset as cases)."""
-    def by_region(of):
-        return sp.Piecewise(*[(of(piece.optimum[0]), piece.condition) for piece in pieces])
-    first = pieces[0].optimum[0]
-    eqs = [sp.Eq(v, by_region(lambda p, v=v: p.x[v]), evaluate=False) for v in internal.variables]
-    eqs += [sp.Eq(m, by_region(lambda p, m=m: p.multipliers[m]), evaluate=False)
-            for m in first.multipliers]
+    """The steps of a piecewise answer: a few regions as one block, each coordinate,
+    multiplier and f a ``Piecewise`` on the regions' conditions (typeset as cases); more (or
+    regions whose conditions SymPy's ``Piecewise`` would merge into long ``Or`` forms) as one
+    step per region, its conditions, then the optimum there."""
     f = sp.Function("f")
-    eqs.append(sp.Eq(f(*internal.variables), by_region(lambda p: p.value), evaluate=False))
-    d.add("cases", "The optimum depends on the parameters, one case per region:", tuple(eqs))
+
+    def rows(p):
+        out = [sp.Eq(v, p.x[v], evaluate=False) for v in internal.variables]
+        out += [sp.Eq(m, p.multipliers[m], evaluate=False) for m in p.multipliers]
+        return out + [sp.Eq(f(*internal.variables), p.value, evaluate=False)]
+    table = [rows(piece.optimum[0]) for piece in pieces]
+    block = [sp.Eq(row.lhs, sp.Piecewise(*[(t[k].rhs, piece.condition)
+                                           for t, piece in zip(table, pieces)]), evaluate=False)
+             for k, row in enumerate(table[0])]
+    if len(pieces) <= COMPACT_CASES and not any(block_row.rhs.has(sp.Or) for block_row in block):
+        d.add("cases", "The optimum depends on the parameters, one case per region:", tuple(block))
+        return
+    for k, (piece, region_rows) in enumerate(zip(pieces, table), start=1):
+        where = " and ".join(sp.sstr(c) for c in piece.conditions)
+        d.add("cases", f"Region {k} of {len(pieces)}, where {where}: the optimum is",
+              tuple(region_rows), region=k, conditions=tuple(piece.conditions))
 
 
 def parametric_value(d: Derivation, at, value, remaining, unknowns, **data):
