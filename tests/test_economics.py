@@ -250,3 +250,51 @@ def test_dependent_logarithmic_equations_are_left_alone():
     K, Lab = sp.symbols("K L", positive=True)
     eqs = [K ** a * Lab ** b - r, K ** (2 * a) * Lab ** (2 * b) - r ** 2]
     assert take_logarithms(_work(eqs, [K, Lab], [K, Lab], [K, Lab])) is None
+
+
+# -- utilities in logarithms over real variables: the domain of log bounds the feasible set ----
+
+xr, yr = sp.symbols("x y", real=True)
+
+
+def test_log_utility_over_real_variables_is_not_unbounded():
+    # max log x + 2 log y s.t. 2x + 3y = 12 with x, y only real: log needs x, y > 0, so along
+    # the budget line y runs over (0, 4) and f -> -oo at both ends (y -> -oo, where the old
+    # verdict said "unbounded", is outside the domain: log y is not real there).
+    # By hand: 1/x = 2 lambda, 2/y = 3 lambda, 2x + 3y = 3/lambda = 12: lambda = 1/4, x = 2,
+    # y = 8/3, f = log 2 + 2 log(8/3) = log(128/9).
+    sol = lagropt.maximize(sp.log(xr) + 2 * sp.log(yr), [sp.Eq(2 * xr + 3 * yr, 12)]).solve()
+    assert sol.status == "optimal", sol.evidence
+    assert sol.x == {xr: 2, yr: S(8, 3)}
+    assert same(sol.value, sp.log(S(128, 9)))
+    assert not any("-oo with" in e and "y -> -oo" in e for e in sol.evidence)
+
+
+def test_three_goods_in_logarithms_over_real_variables_with_prices():
+    # max log x + 2 log y + 3 log z s.t. p x + q y + r z = m (x, y, z real): the shares of
+    # income are the weights over their sum 6, x = m/(6p), y = 2m/(6q), z = 3m/(6r); the
+    # variables' domain (log needs them positive) leaves no escape to infinity
+    z = sp.Symbol("z", real=True)
+    r = sp.Symbol("r", positive=True)
+    sol = lagropt.maximize(sp.log(xr) + 2 * sp.log(yr) + 3 * sp.log(z),
+                           [sp.Eq(p * xr + q * yr + r * z, m)], params=[p, q, r, m]).solve()
+    assert sol.status == "optimal", sol.evidence
+    for got, want in ((xr, m / (6 * p)), (yr, m / (3 * q)), (z, m / (2 * r))):
+        assert same(sol.x[got], want)
+
+
+def test_an_escape_inside_the_domain_of_log_is_still_unbounded():
+    # max log x + y on x = y: f = log y + y -> oo as y -> oo, inside the domain (y > 0)
+    sol = lagropt.maximize(sp.log(xr) + yr, [sp.Eq(xr - yr, 0)]).solve()
+    assert sol.status == "unbounded"
+
+
+def test_natural_domain_of_logs_and_roots():
+    from lagropt.solver.requirements import natural_domain
+
+    t = sp.Symbol("t", real=True)
+    assert natural_domain(sp.log(t - 1) + t**2) == [sp.Gt(t - 1, 0, evaluate=False)]
+    assert natural_domain(sp.sqrt(t)) == [sp.Ge(t, 0, evaluate=False)]
+    assert natural_domain(t ** S(-1, 2)) == [sp.Gt(t, 0, evaluate=False)]
+    assert natural_domain(sp.cbrt(t)) == [sp.Ge(t, 0, evaluate=False)]   # SymPy's principal root
+    assert natural_domain(1 / t + t**3 + sp.log(2)) == []

@@ -52,13 +52,17 @@ def parametrize(internal):
 
 
 def _domain(internal, t, subs, conds):
-    """The set of t (other free variables fixed) where the parametrization is feasible."""
-    from .requirements import feasibility_requirements, sign_requirements
+    """The set of t (other free variables fixed) where the parametrization is feasible and f
+    (and every constraint function) is real: log y + 2 log x on p x + q y = m is no
+    evidence of anything as y -> -oo, where log y is not real."""
+    from .requirements import feasibility_requirements, natural_domain, sign_requirements
 
     region = _sign_region(t)
     at = {v: subs.get(v, v) for v in internal.variables}
+    functions = [internal.f, *internal.g, *internal.h]
     reqs = list(conds) + sign_requirements(internal.variables, at) + \
-        feasibility_requirements(internal, at)
+        feasibility_requirements(internal, at) + \
+        [r for e in functions for r in natural_domain(e.xreplace(at))]
     for r in reqs:
         r = r.doit() if isinstance(r, sp.Rel) else r
         if r is sp.true:

@@ -138,6 +138,20 @@ def real_number(value) -> bool | None:
     return abs(sp.im(v)) < 1e-30
 
 
+def natural_domain(expr) -> list:
+    """Relations that hold wherever ``expr`` is real and defined (its natural domain, as far as
+    logarithms and roots go): log(u) needs u > 0; u**e with e a rational that is not an
+    integer needs u >= 0 (SymPy's root of a negative number is complex: (-8)**(1/3) is
+    1 + sqrt(3) i), u > 0 when e < 0. Free of the variables relations are left out."""
+    out = []
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.log):
+            out.append(sp.Gt(node.args[0], 0, evaluate=False))
+        elif isinstance(node, sp.Pow) and node.exp.is_Rational and not node.exp.is_integer:
+            out.append((sp.Gt if node.exp < 0 else sp.Ge)(node.base, 0, evaluate=False))
+    return [r for r in dict.fromkeys(out) if r.free_symbols]
+
+
 def sign_requirements(variables, x):
     """Relations the variables' sign assumptions impose on their values."""
     out = []
