@@ -14,7 +14,9 @@ they are, compute lazy results in one pass, and read data row block by row block
 * :func:`one_chunk_at_a_time`: a pass over lazy data holding one chunk in memory at a time;
 * :func:`row_blocks` / :func:`load_rows`: the row boundaries of a chunked data set and the rows
   of one block as NumPy arrays (dask's own chunks, or fixed-size blocks of a NumPy, memory-mapped
-  or zarr array).
+  or zarr array);
+* :func:`release_freed_memory`: the memory of freed blocks given back to the system (glibc's
+  ``malloc_trim``), for a stream that lets go of one block after another.
 
 Dask is optional (the ``dask`` extra): nothing here imports it unless a lazy object is passed.
 """
@@ -22,13 +24,15 @@ Dask is optional (the ``dask`` extra): nothing here imports it unless a lazy obj
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
+import os
 import threading
 
 import numpy as np
 
 __all__ = ["is_duck", "is_lazy", "any_lazy", "compute", "compute_chunks", "one_blas_thread",
-           "one_chunk_at_a_time", "first_true", "row_blocks", "load_rows"]
+           "one_chunk_at_a_time", "first_true", "row_blocks", "load_rows", "release_freed_memory"]
 
 
 def is_duck(a) -> bool:
@@ -178,6 +182,42 @@ def load_rows(data, per_sample, start: int, stop: int) -> tuple:
     loaded = compute_chunks(*sliced)
     return tuple((np.array(d, dtype=float) if isinstance(d, np.memmap) else
                   np.asarray(d, dtype=float)) if p else d for d, p in zip(loaded, per_sample))
+
+
+def release_freed_memory() -> bool:
+    """Give the memory of freed buffers back to the system, where the C library keeps it: on
+    glibc, ``malloc_trim(0)``, which returns the free pages of every arena (the main heap and
+    each thread's) to the system; elsewhere nothing. True when it ran.
+
+    glibc serves buffers under its mmap threshold from heaps and keeps them after they are
+    freed; the threshold rises to the largest buffer freed (up to 32 MB), and a thread's heap
+    is trimmed only above twice that. A stream of blocks whose columns are a few MB (a y chunk
+    of 1e6 rows is 8 MB), loaded on other threads (the loader, dask's), so leaves several
+    arenas holding freed blocks: measured on one SGD epoch over 20 chunks of 1e6 x 10, the
+    peak resident memory was 0.09 GB above the two blocks the stream holds. Called when the
+    stream drops a block and when a load ends, it costs about 0.5 ms a call. dask.distributed
+    trims its workers' memory the same way; lagropt sets no malloc parameter of the process."""
+    trim = _malloc_trim()
+    if trim is None:
+        return False
+    trim(0)
+    return True
+
+
+@functools.cache
+def _malloc_trim():
+    """glibc's ``malloc_trim`` (through ctypes), or None when the C library is not glibc (musl,
+    macOS, Windows) or cannot be reached."""
+    try:
+        if not (os.confstr("CS_GNU_LIBC_VERSION") or "").startswith("glibc"):
+            return None
+        import ctypes
+
+        trim = ctypes.CDLL(None).malloc_trim
+    except (AttributeError, ValueError, OSError, ImportError):
+        return None
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return trim
 
 
 def first_true(mask) -> tuple:

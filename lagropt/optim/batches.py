@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from ..arrays import any_lazy, load_rows, one_chunk_at_a_time, row_blocks
+from ..arrays import any_lazy, load_rows, one_chunk_at_a_time, release_freed_memory, row_blocks
 from ..errors import OptimizerError
 
 __all__ = ["Batches", "Stream", "batches"]
@@ -85,6 +85,15 @@ class Batches:
         """Release what the batches hold (nothing here)."""
 
 
+def _load_block(data, per_sample, start, stop) -> tuple:
+    """The rows ``start:stop`` of the data (:func:`lagropt.arrays.load_rows`), and the memory
+    their evaluation freed (dask's temporaries, on dask's threads) given back to the system
+    (:func:`lagropt.arrays.release_freed_memory`)."""
+    block = load_rows(data, per_sample, start, stop)
+    release_freed_memory()
+    return block
+
+
 class Stream(Batches):
     """Mini-batches streamed from data in row blocks, holding one block in memory (two while
     the next loads, on a thread, as the updates run on the current one), each batch gathered
@@ -123,7 +132,10 @@ class Stream(Batches):
         span = self.blocks[self.sequence[self.next]]
         self.next += 1
         self.progress = f"chunk {self.next}/{len(self.blocks)}"
-        self.block = self._on_rows = None  # the old block is released before the next lands
+        # the old block (and the order of its rows) released, and its memory given back to the
+        # system, before the next lands
+        self.block = self._on_rows = self.rows_order = None
+        release_freed_memory()
         self.block = self._take(span)
         self.rows_order = self.rng.permutation(span[1] - span[0]) if self.shuffle else \
             np.arange(span[1] - span[0])
@@ -137,12 +149,13 @@ class Stream(Batches):
         pending, self._pending = self._pending, None
         if pending is not None and pending[0] == span:
             return pending[1].result()
-        return load_rows(self.data, self.per_sample, *span)
+        return _load_block(self.data, self.per_sample, *span)
 
     def _prefetch(self, span) -> None:
         if self._loader is None:
             self._loader = ThreadPoolExecutor(1, thread_name_prefix="lagropt-stream")
-        self._pending = (span, self._loader.submit(load_rows, self.data, self.per_sample, *span))
+        self._pending = (span, self._loader.submit(_load_block, self.data, self.per_sample,
+                                                   *span))
 
     def get(self, k: int):
         """The batch of update ``k`` (0-based; called in order): the next ``batch_size`` rows of
