@@ -9,7 +9,8 @@ iterates are bit for bit those of evaluating the loss on the gathered batch.
 
 :class:`Batches` takes NumPy data held in memory (one block); :class:`Stream` streams row
 blocks (dask chunks, or ``chunks=`` rows of a NumPy, memory-mapped or zarr array), loading the
-next block of the epoch on a thread while the updates run on the current one.
+next block of the epoch on a thread while the updates run on the current one, and giving the
+memory of each block it drops, and of each load's temporaries, back to the system.
 """
 
 from __future__ import annotations
@@ -109,7 +110,9 @@ def _row_order(rng, count: int, shuffle: bool):
 class Stream(Batches):
     """Mini-batches streamed from data in row blocks, holding one block in memory (two while
     the next loads, on a thread, as the updates run on the current one), each batch gathered
-    from it.
+    from it. dask evaluates a block on the thread that loads it (unless a scheduler was
+    chosen), and the memory freed as a block is dropped and as a load ends is given back to
+    the system (:func:`lagropt.arrays.release_freed_memory`).
 
     The order of an epoch, drawn from the seeded generator in this sequence: the blocks in the
     order ``rng.permutation(k)`` (k blocks), then, as each block is reached, its rows in the
