@@ -208,10 +208,12 @@ def release_freed_memory() -> bool:
     top is returned only above twice that (``malloc_trim`` shrinks only the main heap's top,
     so freed buffers at the top of a thread's heap stay). Measured on one SGD epoch over 20
     chunks of 1e6 x 10 (8 MB y chunks, loaded on dask's threads): a peak resident memory of
-    0.37-0.39 GB against 0.31 GB for the two blocks the stream holds, 0.33 with this called as
-    the stream drops a block and as a load ends, 0.29 with the loads also on one thread (the
-    loader's); about 0.5 ms a call. dask.distributed trims its workers' memory the same way;
-    lagropt sets no malloc parameter of the process."""
+    0.36-0.39 GB against 0.308 GB for the resident memory at the start plus two blocks, 0.32-
+    0.34 with this called as the stream drops a block and as a load ends, 0.28-0.31 with the
+    loads also on one thread (the loader's); about 0.5 ms a call, updates/s unchanged within
+    the run-to-run spread (3%). dask.distributed's documentation of worker memory gives the
+    same remedy (``malloc_trim`` through ctypes); lagropt sets no malloc parameter of the
+    process."""
     trim = _malloc_trim()
     if trim is None:
         return False
