@@ -14,7 +14,9 @@ they are, compute lazy results in one pass, and read data row block by row block
 * :func:`one_chunk_at_a_time`: a pass over lazy data holding one chunk in memory at a time;
 * :func:`row_blocks` / :func:`load_rows`: the row boundaries of a chunked data set and the rows
   of one block as NumPy arrays (dask's own chunks, or fixed-size blocks of a NumPy, memory-mapped
-  or zarr array); :func:`row_chunks`: every dask chunk's rows as a task.
+  or zarr array); :func:`row_chunks`: every dask chunk's rows as a task;
+* :func:`release_freed_memory`: the memory of freed blocks given back to the system (glibc's
+  ``malloc_trim``), for a stream that lets go of one block after another.
 
 Dask is optional (the ``dask`` extra): nothing here imports it unless a lazy object is passed.
 """
@@ -22,13 +24,16 @@ Dask is optional (the ``dask`` extra): nothing here imports it unless a lazy obj
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
+import os
 import threading
 
 import numpy as np
 
 __all__ = ["is_duck", "is_lazy", "any_lazy", "compute", "compute_chunks", "one_blas_thread",
-           "one_chunk_at_a_time", "first_true", "row_blocks", "row_chunks", "load_rows"]
+           "one_chunk_at_a_time", "first_true", "row_blocks", "row_chunks", "load_rows",
+           "release_freed_memory"]
 
 
 def is_duck(a) -> bool:
@@ -95,8 +100,9 @@ def one_blas_thread():
                 _BLAS["limits"] = None
 
 
-def compute_chunks(*values) -> tuple:
-    """The values with every lazy array evaluated, all in one pass, as :func:`compute`, but
+def compute_chunks(*values, scheduler=None) -> tuple:
+    """The values with every lazy array evaluated, all in one pass, as :func:`compute` (by
+    ``scheduler``, a name ``dask.compute`` takes, or dask's choice when None), but
     each dask array's chunks taken as they were computed: an array of one chunk is that chunk
     (``dask.compute`` copies a one-chunk result, lest it be a buffer the graph holds: lagropt
     only reads it), an array of several chunks is their ``np.block``. The chunks come from
@@ -117,7 +123,7 @@ def compute_chunks(*values) -> tuple:
         else:
             spans.append((len(tasks), None))
             tasks.append(v)
-    done = dask.compute(*tasks)
+    done = dask.compute(*tasks, scheduler=scheduler)
     return tuple(done[start] if shape is None else _joined(done[start:start + math.prod(shape)],
                                                            shape)
                  for start, shape in spans)
@@ -141,13 +147,19 @@ def one_chunk_at_a_time(data):
     ...)``), nothing changes. For passes over all the data beside a stream that holds its own
     blocks: the pass then holds one chunk, not one per thread. The same tasks run, so the
     results are the same, bit for bit; the pass uses one core."""
-    if not any_lazy(data):
+    if not any_lazy(data) or not _default_scheduler():
         return contextlib.nullcontext()
     import dask
 
-    if dask.config.get("scheduler", None) is not None:
-        return contextlib.nullcontext()
     return dask.config.set(scheduler="sync")
+
+
+def _default_scheduler() -> bool:
+    """True when dask evaluates with its default, a local pool of threads: no scheduler was
+    chosen (``dask.config.set(scheduler=...)``, a ``dask.distributed`` client)."""
+    import dask
+
+    return dask.config.get("scheduler", None) is None
 
 
 def row_blocks(data, per_sample, chunk_rows=None) -> list:
@@ -190,15 +202,61 @@ def row_chunks(data, per_sample) -> list:
             for k, (a, b) in enumerate(edges) if b > a]
 
 
-def load_rows(data, per_sample, start: int, stop: int) -> tuple:
+def load_rows(data, per_sample, start: int, stop: int, here: bool = False) -> tuple:
     """The rows ``start:stop`` of every per-sample array as float NumPy arrays in memory (the
     other data as they are); lazy slices are evaluated together, so aligned dask chunks load
     once, and are kept as computed (:func:`compute_chunks`: float64 rows of one chunk are
-    not copied); memory-mapped rows are read now (copied), not when first touched."""
+    not copied); memory-mapped rows are read now (copied), not when first touched.
+
+    ``here``: dask evaluates the rows on the calling thread (its ``"sync"`` scheduler, the
+    same tasks, the same numbers) when no scheduler was chosen, not on its pool of threads:
+    for a loader that is itself a thread beside other work (:class:`lagropt.optim.batches.
+    Stream`), so that the load takes one core and its buffers come from one thread's heap."""
     sliced = [d[start:stop] if p else d for d, p in zip(data, per_sample)]
-    loaded = compute_chunks(*sliced)
+    sync = here and any_lazy(sliced) and _default_scheduler()
+    loaded = compute_chunks(*sliced, scheduler="sync" if sync else None)
     return tuple((np.array(d, dtype=float) if isinstance(d, np.memmap) else
                   np.asarray(d, dtype=float)) if p else d for d, p in zip(loaded, per_sample))
+
+
+def release_freed_memory() -> bool:
+    """Give the memory of freed buffers back to the system, where the C library keeps it: on
+    glibc, ``malloc_trim(0)``, which returns the whole free pages inside the free chunks of
+    every arena (the main heap's and each thread's) and the free top of the main heap;
+    elsewhere nothing. True when it ran.
+
+    glibc serves buffers under its mmap threshold from heaps and keeps them after they are
+    freed; the threshold rises to the largest buffer freed (up to 32 MB), and a heap's free
+    top is returned only above twice that (``malloc_trim`` shrinks only the main heap's top,
+    so freed buffers at the top of a thread's heap stay). Measured on one SGD epoch over 20
+    chunks of 1e6 x 10 (8 MB y chunks, loaded on dask's threads): a peak resident memory of
+    0.36-0.39 GB against 0.308 GB for the resident memory at the start plus two blocks, 0.32-
+    0.34 with this called as the stream drops a block and as a load ends, 0.28-0.31 with the
+    loads also on one thread (the loader's); about 0.5 ms a call, updates/s unchanged within
+    the run-to-run spread (3%). dask.distributed's documentation of worker memory gives the
+    same remedy (``malloc_trim`` through ctypes); lagropt sets no malloc parameter of the
+    process."""
+    trim = _malloc_trim()
+    if trim is None:
+        return False
+    trim(0)
+    return True
+
+
+@functools.cache
+def _malloc_trim():
+    """glibc's ``malloc_trim`` (through ctypes), or None when the C library is not glibc (musl,
+    macOS, Windows) or cannot be reached."""
+    try:
+        if not (os.confstr("CS_GNU_LIBC_VERSION") or "").startswith("glibc"):
+            return None
+        import ctypes
+
+        trim = ctypes.CDLL(None).malloc_trim
+    except (AttributeError, ValueError, OSError, ImportError):
+        return None
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return trim
 
 
 def first_true(mask) -> tuple:

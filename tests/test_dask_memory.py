@@ -74,6 +74,32 @@ def test_a_loaded_block_is_the_only_copy():
     assert peak <= 1 + GENERATION + 0.05, peak
 
 
+def test_rows_loaded_here_are_computed_on_the_calling_thread():
+    # the stream's loader computes its block itself (one core, one thread's heap) unless a
+    # scheduler was chosen; the numbers are those of dask's threads
+    import threading
+
+    A = np.arange(40.0).reshape(20, 2)
+    threads = []
+
+    def recorded(chunk):
+        threads.append(threading.current_thread().name)
+        return chunk * 1.0
+
+    X = da.from_array(A, chunks=(5, 2)).map_blocks(recorded, dtype=float)
+    me = threading.current_thread().name
+    threads.clear()                      # map_blocks's own call on an empty array (its meta)
+    (here,) = load_rows((X,), (True,), 5, 15, here=True)
+    assert threads == [me, me] and np.array_equal(here, A[5:15])     # two chunks, here
+    threads.clear()
+    (pooled,) = load_rows((X,), (True,), 5, 15)                      # dask's pool of threads
+    assert len(threads) == 2 and me not in threads and np.array_equal(pooled, here)
+    threads.clear()
+    with dask.config.set(scheduler="threads"):                       # a chosen scheduler
+        load_rows((X,), (True,), 5, 15, here=True)
+    assert len(threads) == 2 and me not in threads
+
+
 def test_one_chunk_at_a_time_gives_the_same_numbers():
     X, y = generated()
     X_, y_, b_ = losses.regression_symbols()

@@ -129,9 +129,9 @@ def test_the_next_block_loads_ahead_and_the_loader_ends_with_the_run(monkeypatch
 
     loaded_on, real = [], batches.load_rows
 
-    def spy(*args):
+    def spy(*args, **kwargs):
         loaded_on.append(threading.current_thread().name)
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(batches, "load_rows", spy)
     full = optim.minimize(MSE, np.zeros(N), optim.SGD(0.05), data=(X, Y), batch_size=30,
@@ -173,3 +173,81 @@ def test_bound_rows_takes_the_row_blocks_of_a_large_batch_as_a_call_does(monkeyp
         assert value == MSE.value(p, X[rows], Y[rows])
         assert np.array_equal(g, MSE.grad(p, X[rows], Y[rows]))
     assert MSE._row_blocks() is not None
+
+
+def test_release_freed_memory_runs_on_glibc_and_does_nothing_elsewhere(monkeypatch):
+    import os
+
+    from lagropt import arrays
+
+    on_glibc = (getattr(os, "confstr", lambda name: None)("CS_GNU_LIBC_VERSION") or "") \
+        .startswith("glibc")
+    assert arrays.release_freed_memory() is on_glibc           # and it raised nothing
+    # without malloc_trim (another C library): a no-op that says so
+    monkeypatch.setattr(arrays, "_malloc_trim", lambda: None)
+    assert arrays.release_freed_memory() is False
+
+
+@pytest.mark.parametrize("answer", [ValueError("unrecognized configuration name"),
+                                    OSError(22, "Invalid argument"), None, "musl 1.2"])
+def test_malloc_trim_is_looked_for_on_glibc_only(monkeypatch, answer):
+    # os.confstr raises (the name is unknown), returns None (not defined) or names another
+    # C library: no malloc_trim is looked up; __wrapped__ is the lookup without its cache
+    from lagropt import arrays
+
+    def confstr(name):
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    monkeypatch.setattr(arrays.os, "confstr", confstr)
+    assert arrays._malloc_trim.__wrapped__() is None
+
+
+@pytest.mark.parametrize("lazy", [False, True], ids=["numpy", "dask"])
+def test_the_stream_holds_two_blocks_and_releases_memory_as_it_drops_one(monkeypatch, lazy):
+    # 700 rows in blocks of 100 (chunks= rows of NumPy data, or dask's chunks), 2 epochs:
+    # at most two blocks are alive (the one read, the one loading ahead); each block change
+    # drops the block read before its memory is given back (at that moment at most the block
+    # loading ahead is alive), and each load gives back what its evaluation freed. The
+    # blocks are watched by weak references to the arrays the loads return.
+    import threading
+    import weakref
+
+    import lagropt.optim.batches as batches
+
+    loaded, real = [], batches.load_rows
+    releases = []              # (thread name, blocks alive) at each release of memory
+
+    def watched(*args, **kwargs):
+        block = real(*args, **kwargs)
+        loaded.append([weakref.ref(a) for a in block])
+        return block
+
+    def alive():
+        return sum(any(ref() is not None for ref in refs) for refs in loaded)
+
+    monkeypatch.setattr(batches, "load_rows", watched)
+    monkeypatch.setattr(batches, "release_freed_memory",
+                        lambda: releases.append((threading.current_thread().name, alive())))
+    if lazy:
+        da = pytest.importorskip("dask.array", reason="dask is an optional extra (pip install "
+                                 "'lagropt[dask]')")
+        # times 1.0: each chunk computed is a fresh array (from_array's own chunks are the
+        # graph's, the caller's data, alive as long as the dask array is)
+        data = (da.from_array(X, chunks=(100, N)) * 1.0, da.from_array(Y, chunks=100) * 1.0)
+        chunks = None
+    else:
+        data, chunks = (X, Y), 100
+    held = []
+    run = optim.minimize(MSE, np.zeros(N), optim.SGD(0.05), data=data, batch_size=30,
+                         epochs=2, seed=1, chunks=chunks, callback=lambda r: held.append(alive()))
+    assert run.nit == 2 * -(-M // 30) and len(held) == run.nit
+    assert len(loaded) == 2 * 7                            # each block once per epoch
+    on_main = [n for name, n in releases if not name.startswith("lagropt-stream")]
+    after_loads = [n for name, n in releases if name.startswith("lagropt-stream")]
+    # on the calling thread: 7 block changes and the 2 first loads of an epoch (not ahead)
+    assert len(on_main) == 2 * 7 + 2 and max(on_main) <= 1
+    assert len(after_loads) == 2 * 6 and max(after_loads) <= 2
+    assert max(held) <= 2                                  # after every update
+    assert alive() == 0                                    # the run released them all

@@ -9,7 +9,8 @@ iterates are bit for bit those of evaluating the loss on the gathered batch.
 
 :class:`Batches` takes NumPy data held in memory (one block); :class:`Stream` streams row
 blocks (dask chunks, or ``chunks=`` rows of a NumPy, memory-mapped or zarr array), loading the
-next block of the epoch on a thread while the updates run on the current one.
+next block of the epoch on a thread while the updates run on the current one, and giving the
+memory of each block it drops, and of each load's temporaries, back to the system.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from ..arrays import any_lazy, load_rows, one_chunk_at_a_time, row_blocks
+from ..arrays import any_lazy, load_rows, one_chunk_at_a_time, release_freed_memory, row_blocks
 from ..errors import OptimizerError
 
 __all__ = ["Batches", "Stream", "batches"]
@@ -85,10 +86,33 @@ class Batches:
         """Release what the batches hold (nothing here)."""
 
 
+def _load_block(data, per_sample, start, stop) -> tuple:
+    """The rows ``start:stop`` of the data (:func:`lagropt.arrays.load_rows`), evaluated on
+    the calling thread (the loader, or the caller for the first block of an epoch), and the
+    memory their evaluation freed (dask's temporaries) given back to the system
+    (:func:`lagropt.arrays.release_freed_memory`)."""
+    block = load_rows(data, per_sample, start, stop, here=True)
+    release_freed_memory()
+    return block
+
+
+def _row_order(rng, count: int, shuffle: bool):
+    """The order of the rows of a block of ``count`` rows: ``rng.permutation(count)`` (drawn
+    as ``arange(count)`` shuffled in place: the same draws and the same values), or
+    ``arange(count)``; as int32 below 2**31 rows, half the memory of int64 (4 MB, not 8, for
+    a block of 1e6 rows; gathering 1000 rows with them measured 7.0 us against 6.2)."""
+    order = np.arange(count, dtype=np.int32 if count < 2 ** 31 else np.intp)
+    if shuffle:
+        rng.shuffle(order)
+    return order
+
+
 class Stream(Batches):
     """Mini-batches streamed from data in row blocks, holding one block in memory (two while
     the next loads, on a thread, as the updates run on the current one), each batch gathered
-    from it.
+    from it. dask evaluates a block on the thread that loads it (unless a scheduler was
+    chosen), and the memory freed as a block is dropped and as a load ends is given back to
+    the system (:func:`lagropt.arrays.release_freed_memory`).
 
     The order of an epoch, drawn from the seeded generator in this sequence: the blocks in the
     order ``rng.permutation(k)`` (k blocks), then, as each block is reached, its rows in the
@@ -123,10 +147,12 @@ class Stream(Batches):
         span = self.blocks[self.sequence[self.next]]
         self.next += 1
         self.progress = f"chunk {self.next}/{len(self.blocks)}"
-        self.block = self._on_rows = None  # the old block is released before the next lands
+        # the old block (and the order of its rows) released, and its memory given back to the
+        # system, before the next lands
+        self.block = self._on_rows = self.rows_order = None
+        release_freed_memory()
         self.block = self._take(span)
-        self.rows_order = self.rng.permutation(span[1] - span[0]) if self.shuffle else \
-            np.arange(span[1] - span[0])
+        self.rows_order = _row_order(self.rng, span[1] - span[0], self.shuffle)
         self.used = 0
         self._on_rows = self.objective.on_rows(self.x0, self.block)
         if self.next < len(self.blocks):   # within the epoch, whose block order is drawn
@@ -137,12 +163,13 @@ class Stream(Batches):
         pending, self._pending = self._pending, None
         if pending is not None and pending[0] == span:
             return pending[1].result()
-        return load_rows(self.data, self.per_sample, *span)
+        return _load_block(self.data, self.per_sample, *span)
 
     def _prefetch(self, span) -> None:
         if self._loader is None:
             self._loader = ThreadPoolExecutor(1, thread_name_prefix="lagropt-stream")
-        self._pending = (span, self._loader.submit(load_rows, self.data, self.per_sample, *span))
+        self._pending = (span, self._loader.submit(_load_block, self.data, self.per_sample,
+                                                   *span))
 
     def get(self, k: int):
         """The batch of update ``k`` (0-based; called in order): the next ``batch_size`` rows of
