@@ -1,5 +1,6 @@
 """Piecewise answers: one optimum per region of the parameters (issue 17, item 2)."""
 
+import numpy as np
 import pytest
 import sympy as sp
 
@@ -155,34 +156,39 @@ def test_a_coverage_proof_that_needs_too_many_programs_is_no_proof(monkeypatch):
     assert not covers([[u >= 0, v >= 0], [u <= 0], [v <= 0]], [u, v])
 
 
-def test_projection_onto_a_polyhedron_is_piecewise_in_the_point():
-    # the projection of (a, b, c) onto {x + y + z <= 1, x >= 0, y - z <= 2}: a strictly
-    # convex problem, so exactly one region's point is the projection for each (a, b, c);
-    # the reference is scipy's SLSQP on the same problem at random points, independently
-    import numpy as np
+X3, Y3, Z3 = sp.symbols("x y z", real=True)
+A3, B3, C3 = sp.symbols("a b c", positive=True)
+
+
+@pytest.mark.parametrize("constraints, regions", [
+    ([X3 + Y3 + Z3 <= 1, X3 >= 0, Y3 - Z3 <= 2], 6),
+    ([X3 + Y3 + Z3 <= 1, X3 >= 0, Y3 >= 0, Z3 >= 0, Y3 - Z3 <= 2], 10),
+], ids=["three-inequalities", "five-inequalities"])
+def test_projection_onto_a_polyhedron_is_piecewise_in_the_point(constraints, regions):
+    # the projection of (a, b, c) onto a polyhedron: a strictly convex problem, so exactly
+    # one region's point is the projection for each (a, b, c); the reference is scipy's SLSQP
+    # on the same problem at random points, independently
     from scipy.optimize import minimize as scipy_minimize
 
     from lagropt import minimize
 
-    X, Y, Z = sp.symbols("x y z", real=True)
-    A, B, C = sp.symbols("a b c", positive=True)
-    sol = minimize((X - A)**2 + (Y - B)**2 + (Z - C)**2,
-                   [X + Y + Z <= 1, X >= 0, Y - Z <= 2], params=[A, B, C]).solve()
+    sol = minimize((X3 - A3)**2 + (Y3 - B3)**2 + (Z3 - C3)**2, constraints,
+                   params=[A3, B3, C3]).solve()
     assert sol.status == "piecewise", sol.message
-    assert len(sol.cases) == 6
-    # six regions read as six steps, each its conditions and the optimum there
-    regions = sol.derivation.find("cases")
-    assert [step.data["region"] for step in regions] == [1, 2, 3, 4, 5, 6]
-    assert all(step.text.startswith(f"Region {k} of 6, where ") for k, step in
-               enumerate(regions, start=1))
-    point = [sol.x[s] for s in (X, Y, Z)]
+    assert len(sol.cases) == regions
+    # the regions read as one step each, its conditions and the optimum there
+    steps = sol.derivation.find("cases")
+    assert [step.data["region"] for step in steps] == list(range(1, regions + 1))
+    assert all(step.text.startswith(f"Region {k} of {regions}, where ") for k, step in
+               enumerate(steps, start=1))
+    point = [sol.x[s] for s in (X3, Y3, Z3)]
+    functions = [sp.lambdify([(X3, Y3, Z3)], h.lhs - h.rhs if h.rel_op in (">=", ">")
+                             else h.rhs - h.lhs) for h in constraints]
+    cons = [{"type": "ineq", "fun": f} for f in functions]
     rng = np.random.default_rng(17)
-    cons = [{"type": "ineq", "fun": lambda r: 1 - r.sum()}, {"type": "ineq", "fun": lambda r: r[0]},
-            {"type": "ineq", "fun": lambda r: 2 - r[1] + r[2]}]
     for target in rng.uniform(0.05, 4, size=(40, 3)):
-        at = dict(zip((A, B, C), map(sp.Float, target)))
-        regions = [case for case in sol.cases if bool(case.condition.xreplace(at))]
-        assert regions, target                   # the regions cover every point
+        at = dict(zip((A3, B3, C3), map(sp.Float, target)))
+        assert any(bool(case.condition.xreplace(at)) for case in sol.cases), target
         ours = np.array([float(e.xreplace(at)) for e in point])
         ref = scipy_minimize(lambda r: np.sum((r - target) ** 2), np.zeros(3), method="SLSQP",
                              constraints=cons, options={"ftol": 1e-14, "maxiter": 500}).x
@@ -211,3 +217,17 @@ def test_a_conditional_candidate_is_never_picked_by_its_number():
         assert sol.x[y].xreplace({a: value}) == x_want
         assert sol.value.xreplace({a: value}) == f_want
     assert [str(c.conditions) for c in sol.cases] == ["(a <= 0,)", "(0 < a,)"]
+
+
+def test_a_piece_is_called_empty_only_on_an_exact_proof():
+    # the rows are theta >= 0 / > 0 and their negations; the thin strip 0 < theta < 1e-12 is
+    # a point set that floating-point tolerances (1e-9) would call empty: the exact check in
+    # rationals keeps it
+    from lagropt.solver.piecewise import _empty
+
+    one, tiny = np.array([sp.Integer(1)], dtype=object), sp.Rational(1, 10**12)
+    assert _empty([(one, 0, False), (-one, 0, True)], [10]) is True          # 0 <= t < 0
+    assert _empty([(one, 0, False), (-one, 0, False)], [10]) is False        # t = 0
+    assert _empty([(one, 0, True), (-one, tiny, True)], [10]) is False       # the strip
+    assert _empty([(one, 0, True), (-one, -tiny, False)], [10]) is True      # t > 0, t <= -1e-12
+    assert _empty([(one, 0, True)], [0]) is None                            # no budget left

@@ -15,6 +15,7 @@ only where both candidates are KKT points, so both are optimal there and the val
 
 from __future__ import annotations
 
+import numpy as np
 import sympy as sp
 
 from .requirements import as_nonnegative, nonnegative, sign_of
@@ -81,44 +82,53 @@ def covers(regions, params) -> bool:
     return _covers_polyhedra(forms, params)
 
 
-MAX_COVER_PROGRAMS = 4000      # linear programs one polyhedral coverage proof may solve
+MAX_COVER_PROGRAMS = 2000      # linear programs one polyhedral coverage proof may solve
 
 
 def _covers_polyhedra(forms, params) -> bool:
     """Regions whose relations are affine in the parameters (polyhedra: the projection of
-    (a, b, c) onto a polyhedron has six) cover the parameters the assumptions allow, proven
-    exactly: the domain D minus R_1 is the union of the pieces D, r_1, ..., r_(i-1), not r_i
-    over the relations r_i of R_1; each piece that is not empty (an exact linear program in
-    rationals, :func:`_empty`) must be covered by R_2, R_3, ... in turn. At most
-    :data:`MAX_COVER_PROGRAMS` programs (a count): beyond that, not proven."""
+    (a, b, c) onto a polyhedron has six) cover the parameters the assumptions allow, proven:
+    the domain D minus R_1 is the union of the pieces D, r_1, ..., r_(i-1), not r_i over the
+    relations r_i of R_1; each piece that is not empty (:func:`_empty`: proven empty in exact
+    rationals) must be covered by R_2, R_3, ... in turn. At most :data:`MAX_COVER_PROGRAMS`
+    linear programs (a count): beyond that, not proven."""
     params = list(params)
     if not params or not all(_affine(e, params) for r in forms for e, _ in r):
         return False
-    domain = _domain(params)
+    rows = [[_row(e, strict, params) for e, strict in r] for r in forms]
+    domain = [_row(e, strict, params) for e, strict in _domain(params)]
     budget = [MAX_COVER_PROGRAMS]
 
     def uncovered(piece, rest) -> bool | None:
-        empty = _empty(piece, params, budget)
+        empty = _empty(piece, budget)
         if empty is None or empty:
             return None if empty is None else False
         if not rest:
             return True
         before = []
-        for e, strict in rest[0]:
-            found = uncovered(piece + before + [(-e, not strict)], rest[1:])
+        for a, b, strict in rest[0]:
+            found = uncovered(piece + before + [(-a, -b, not strict)], rest[1:])
             if found is not False:
                 return found
-            before.append((e, strict))
+            before.append((a, b, strict))
         return False
-    return uncovered(domain, forms) is False
+    return uncovered(domain, rows) is False
 
 
 def _affine(e, params) -> bool:
     try:
-        return sp.Poly(e, *params).total_degree() <= 1 and not (
-            sp.Poly(e, *params).free_symbols - set(params))
+        poly = sp.Poly(e, *params)
     except sp.PolynomialError:
         return False
+    return poly.total_degree() <= 1 and all(c.is_Rational for c in poly.coeffs())
+
+
+def _row(e, strict, params) -> tuple:
+    """e >= 0 (e > 0 when strict), e = a . theta + b affine in the parameters theta, as
+    (a, b, strict): a a vector of Rationals, b a Rational."""
+    poly = sp.Poly(e, *params)
+    a = np.array([poly.coeff_monomial(t) for t in params], dtype=object)
+    return a, poly.coeff_monomial(1), strict
 
 
 def _domain(params) -> list:
@@ -138,24 +148,52 @@ def _domain(params) -> list:
     return out
 
 
-def _empty(piece, params, budget) -> bool | None:
-    """Whether {e > 0 (strict), e >= 0} over ``piece`` has no point, by the exact linear
-    program max s subject to e >= s (strict e), e >= 0 (the others), s <= 1: empty when it is
-    infeasible or its maximum is s <= 0 with a strict relation. None when the budget is spent."""
-    from sympy.solvers.simplex import InfeasibleLPError, lpmax
+def _empty(piece, budget) -> bool | None:
+    """Whether {a . theta + b >= 0 (> 0 when strict)} over the rows of ``piece`` has no point;
+    None when the budget of programs is spent.
 
+    Empty iff (Motzkin's transposition theorem) some y >= 0 has sum y_i a_i = 0, sum y_i b_i
+    <= 0 and sum y_i b_i < 0 or y_i > 0 for a strict row: then sum y_i (a_i . theta + b_i)
+    is a number that the rows make >= 0 (> 0) and y makes <= 0 (< 0). Such a y is looked
+    for in floating point (HiGHS); the rows it uses (at most as many as the parameters plus
+    one) are then decided in exact rationals (:func:`_exactly_empty`): a piece is called empty
+    only on that proof. Without a y, or when the exact check disagrees, the piece counts as
+    not empty, which can only leave a coverage unproven."""
+    from scipy.optimize import linprog
+
+    if not piece:
+        return False                                  # no relation: every theta
     if budget[0] <= 0:
         return None
     budget[0] -= 1
-    plain = {t: sp.Symbol(f"_cover_{k}") for k, t in enumerate(params)}   # no sign assumed
+    A = np.array([[float(v) for v in a] for a, _, _ in piece]).reshape(len(piece), -1)
+    b = np.array([float(b) for _, b, _ in piece])
+    strict = np.array([1.0 if s else 0.0 for _, _, s in piece])
+    found = linprog(np.ones(len(piece)), A_eq=A.T, b_eq=np.zeros(A.shape[1]),
+                    A_ub=np.vstack([b, b - strict]), b_ub=[0.0, -1.0], bounds=(0, None),
+                    method="highs")
+    if found.status != 0:
+        return False
+    used = [row for row, y in zip(piece, found.x) if y > 1e-9]
+    return _exactly_empty(used)
+
+
+def _exactly_empty(piece) -> bool:
+    """The emptiness of a few rows, by the exact linear program in rationals max s subject to
+    a . theta + b >= s (strict rows), >= 0 (the others), s <= 1: empty when it is infeasible,
+    or its maximum is s <= 0 and a row is strict."""
+    from sympy.solvers.simplex import InfeasibleLPError, lpmax
+
+    theta = sp.symbols(f"_cover_0:{len(piece[0][0])}")       # no sign assumed
     s = sp.Symbol("_cover_s")
-    constraints = [sp.Le(s, 1)] + [sp.Ge(e.xreplace(plain), s if strict else 0)
-                                   for e, strict in piece]
+    constraints = [sp.Le(s, 1)] + [
+        sp.Ge(sum(c * t for c, t in zip(a, theta)) + b, s if strict else 0)
+        for a, b, strict in piece]
     try:
         best, _ = lpmax(s, constraints)
     except InfeasibleLPError:
         return True
-    return any(strict for _, strict in piece) and best <= 0
+    return any(strict for _, _, strict in piece) and bool(best <= 0)
 
 
 def _covers_one(regions, t) -> bool:
