@@ -297,4 +297,14 @@ def test_natural_domain_of_logs_and_roots():
     assert natural_domain(sp.sqrt(t)) == [sp.Ge(t, 0, evaluate=False)]
     assert natural_domain(t ** S(-1, 2)) == [sp.Gt(t, 0, evaluate=False)]
     assert natural_domain(sp.cbrt(t)) == [sp.Ge(t, 0, evaluate=False)]   # SymPy's principal root
-    assert natural_domain(1 / t + t**3 + sp.log(2)) == []
+    assert natural_domain(1 / t + t**3 + sp.log(2)) == [sp.Ne(t, 0, evaluate=False)]
+    assert natural_domain(t**3 + sp.log(2)) == []
+
+
+def test_a_pole_inside_the_feasible_set_makes_it_unbounded():
+    # min 1/x + 1/y s.t. x + y = 2 over the reals: along x = 2 - y, as y -> 0 from below
+    # 1/y -> -oo while 1/x -> 1/2, so f has no lower bound (the old verdict looked only at
+    # y -> -oo, where f -> 0, and said "not attained, infimum 0")
+    sol = lagropt.minimize(1 / xr + 1 / yr, [sp.Eq(xr + yr, 2)]).solve()
+    assert sol.status == "unbounded", sol.evidence
+    assert sol.value == -sp.oo

@@ -140,15 +140,18 @@ def real_number(value) -> bool | None:
 
 def natural_domain(expr) -> list:
     """Relations that hold wherever ``expr`` is real and defined (its natural domain, as far as
-    logarithms and roots go): log(u) needs u > 0; u**e with e a rational that is not an
-    integer needs u >= 0 (SymPy's root of a negative number is complex: (-8)**(1/3) is
-    1 + sqrt(3) i), u > 0 when e < 0. Free of the variables relations are left out."""
+    logarithms, roots and quotients go): log(u) needs u > 0; u**e with e a rational that is
+    not an integer needs u >= 0 (SymPy's root of a negative number is complex: (-8)**(1/3) is
+    1 + sqrt(3) i), u > 0 when e < 0; u**(-k) (a quotient) needs u != 0. Relations free of
+    the variables are left out."""
     out = []
     for node in sp.preorder_traversal(expr):
         if isinstance(node, sp.log):
             out.append(sp.Gt(node.args[0], 0, evaluate=False))
         elif isinstance(node, sp.Pow) and node.exp.is_Rational and not node.exp.is_integer:
             out.append((sp.Gt if node.exp < 0 else sp.Ge)(node.base, 0, evaluate=False))
+        elif isinstance(node, sp.Pow) and node.exp.is_integer and node.exp.is_negative:
+            out.append(sp.Ne(node.base, 0, evaluate=False))
     return [r for r in dict.fromkeys(out) if r.free_symbols]
 
 
