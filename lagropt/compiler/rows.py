@@ -205,9 +205,7 @@ class RowBlocks:
         order, this is F (the sum of one dask chunk's rows, :meth:`_by_chunks`)."""
         rows = len(next(a for a, p in zip(arrays, self.per_sample) if p))
         if self._linear is not None:
-            s, g = self._linear.partial(views, arrays, 0, rows)
-            c = self._linear.coefficient(total)
-            return [np.array(c * s), c * g] if value else [c * g]
+            return self._linear_parts(views, arrays, rows, value, total, threads=1)
         step = self.block_rows(arrays)
         return self._run(0 if value else 1, views, arrays, values, range(0, rows, step), step,
                          rows, total)
@@ -231,15 +229,17 @@ class RowBlocks:
         return tuple(da.from_delayed(summed[k], shape=shape, dtype=float)
                      for k, shape in enumerate(shapes))
 
-    def _linear_parts(self, views, arrays, rows: int, value: bool) -> list:
-        """[value, gradient] (or [gradient]) of the block part, c(M) times the sums of the
-        compiled pass over one run of rows per thread."""
+    def _linear_parts(self, views, arrays, rows: int, value: bool, total: int | None = None,
+                      threads: int = _THREADS) -> list:
+        """[value, gradient] (or [gradient]) of the block part over the ``rows`` rows of
+        ``arrays``, c(M) times the sums of the compiled pass over one run of rows per thread
+        (M = ``total``, all the data's rows; these rows by default)."""
         kernel = self._linear
-        spans = [(rows * t // _THREADS, rows * (t + 1) // _THREADS) for t in range(_THREADS)]
-        total, g = _added(_in_order([partial(kernel.partial, views, arrays, a, b)
-                                     for a, b in spans if b > a]))
-        c = kernel.coefficient(rows)
-        return [np.array(c * total), c * g] if value else [c * g]
+        spans = [(rows * t // threads, rows * (t + 1) // threads) for t in range(threads)]
+        s, g = _added(_in_order([partial(kernel.partial, views, arrays, a, b)
+                                 for a, b in spans if b > a]))
+        c = kernel.coefficient(rows if total is None else total)
+        return [np.array(c * s), c * g] if value else [c * g]
 
 
 def _in_order(tasks) -> list:

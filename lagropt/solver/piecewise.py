@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from .requirements import as_nonnegative, nonnegative, sign_of
+from .requirements import as_nonnegative, nonnegative, sign_of, sign_requirements
 from .result import Piece
 from ..assumptions import active
 
@@ -93,10 +93,10 @@ def _covers_polyhedra(forms, params) -> bool:
     rationals) must be covered by R_2, R_3, ... in turn. At most :data:`MAX_COVER_PROGRAMS`
     linear programs (a count): beyond that, not proven."""
     params = list(params)
-    if not params or not all(_affine(e, params) for r in forms for e, _ in r):
-        return False
     rows = [[_row(e, strict, params) for e, strict in r] for r in forms]
-    domain = [_row(e, strict, params) for e, strict in _domain(params)]
+    if not params or any(row is None for r in rows for row in r):
+        return False
+    domain = _domain(params)
     budget = [MAX_COVER_PROGRAMS]
 
     def uncovered(piece, rest) -> bool | None:
@@ -115,37 +115,30 @@ def _covers_polyhedra(forms, params) -> bool:
     return uncovered(domain, rows) is False
 
 
-def _affine(e, params) -> bool:
+def _row(e, strict, params) -> tuple | None:
+    """e >= 0 (e > 0 when strict), e = a . theta + b affine in the parameters theta with
+    rational coefficients, as (a, b, strict): a a vector of Rationals, b a Rational; None
+    when e is not of that form."""
     try:
         poly = sp.Poly(e, *params)
     except sp.PolynomialError:
-        return False
-    return poly.total_degree() <= 1 and all(c.is_Rational for c in poly.coeffs())
-
-
-def _row(e, strict, params) -> tuple:
-    """e >= 0 (e > 0 when strict), e = a . theta + b affine in the parameters theta, as
-    (a, b, strict): a a vector of Rationals, b a Rational."""
-    poly = sp.Poly(e, *params)
+        return None
+    if poly.total_degree() > 1 or not all(c.is_Rational for c in poly.coeffs()):
+        return None
     a = np.array([poly.coeff_monomial(t) for t in params], dtype=object)
     return a, poly.coeff_monomial(1), strict
 
 
 def _domain(params) -> list:
-    """The parameters' values the assumptions allow, as far as they are affine: the sign of
-    each parameter's SymPy assumptions and the affine relations of ``assume=`` (a larger
-    domain than the true one is harder to cover: the proof stays sound)."""
-    out = []
-    for t in params:
-        if t.is_positive or t.is_negative:
-            out.append((t if t.is_positive else -t, True))
-        elif t.is_nonnegative or t.is_nonpositive:
-            out.append((t if t.is_nonnegative else -t, False))
-    for r in active.get().relations:
-        form = as_nonnegative(r)
-        if form is not None and form[0].free_symbols <= set(params) and _affine(form[0], params):
-            out.append(form)
-    return out
+    """The parameters' values the assumptions allow, as rows (:func:`_row`), as far as they
+    are affine: the signs of the parameters' SymPy assumptions and the affine relations of
+    ``assume=`` (a larger domain than the true one is harder to cover: the proof stays
+    sound)."""
+    relations = sign_requirements(params, {t: t for t in params}) + list(active.get().relations)
+    forms = [as_nonnegative(r) for r in relations]
+    rows = [_row(e, strict, params) for e, strict in (f for f in forms if f is not None)
+            if e.free_symbols <= set(params)]
+    return [row for row in rows if row is not None]
 
 
 def _empty(piece, budget) -> bool | None:
@@ -175,7 +168,7 @@ def _empty(piece, budget) -> bool | None:
     if found.status != 0:
         return False
     used = [row for row, y in zip(piece, found.x) if y > 1e-9]
-    return _exactly_empty(used)
+    return bool(used) and _exactly_empty(used)
 
 
 def _exactly_empty(piece) -> bool:
