@@ -49,7 +49,8 @@ def _pool() -> ThreadPoolExecutor:
     """The threads that sum runs of blocks beside the calling thread (made once per process:
     a forked child does not inherit the parent's threads)."""
     if _POOL.get("pid") != os.getpid():
-        _POOL["pool"] = ThreadPoolExecutor(_THREADS - 1, thread_name_prefix="lagropt-rows")
+        _POOL["pool"] = ThreadPoolExecutor(max(1, _THREADS - 1),
+                                           thread_name_prefix="lagropt-rows")
         _POOL["pid"] = os.getpid()
     return _POOL["pool"]
 
@@ -230,11 +231,13 @@ class RowBlocks:
                      for k, shape in enumerate(shapes))
 
     def _linear_parts(self, views, arrays, rows: int, value: bool, total: int | None = None,
-                      threads: int = _THREADS) -> list:
+                      threads: int | None = None) -> list:
         """[value, gradient] (or [gradient]) of the block part over the ``rows`` rows of
         ``arrays``, c(M) times the sums of the compiled pass over one run of rows per thread
-        (M = ``total``, all the data's rows; these rows by default)."""
+        (M = ``total``, all the data's rows; these rows by default; on all
+        the process's threads by default)."""
         kernel = self._linear
+        threads = _THREADS if threads is None else threads   # read now: tests set it
         spans = [(rows * t // threads, rows * (t + 1) // threads) for t in range(threads)]
         s, g = _added(_in_order([partial(kernel.partial, views, arrays, a, b)
                                  for a, b in spans if b > a]))
