@@ -94,6 +94,18 @@ def exact_real_roots(poly: sp.Poly) -> list:
     return sorted(unique, key=lambda r: sp.N(r, 30))
 
 
+def rationalized(number: sp.Expr) -> sp.Expr:
+    """``number`` expanded, with its denominators rationalized (``sp.radsimp``) when its only
+    radicals are square roots: 1/(1 + sqrt(2)) = sqrt(2) - 1. radsimp removes square roots; on
+    a cube root in a denominator (Cardano's form of a cubic's root, c + 25/(36 c) + 5/6 with
+    c = (179/216 + sqrt(114)/18)**(1/3)) it ran for minutes, so such numbers stay expanded."""
+    out = sp.expand(number)
+    if all(not p.exp.is_Rational or p.exp.is_Integer or p.exp.q == 2
+           for p in out.atoms(sp.Pow)):
+        return sp.radsimp(out)
+    return out
+
+
 def simplest_algebraic(expr: sp.Expr) -> sp.Expr:
     """An algebraic number in its simplest exact form: rational, radical, or one CRootOf.
 
@@ -104,7 +116,7 @@ def simplest_algebraic(expr: sp.Expr) -> sp.Expr:
     """
     roots = expr.atoms(sp.CRootOf)
     if not roots:
-        return sp.radsimp(sp.expand(expr)) if expr.has(sp.Pow) else expr
+        return rationalized(expr) if expr.has(sp.Pow) else expr
     if isinstance(expr, sp.CRootOf) or len(roots) != 1:
         return expr
     (root,) = roots

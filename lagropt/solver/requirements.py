@@ -135,7 +135,7 @@ def real_number(value) -> bool | None:
     v = sp.N(value, 40)
     if v.has(sp.nan) or not v.is_number:
         return None
-    return abs(sp.im(v)) < 1e-30
+    return bool(abs(sp.im(v)) < 1e-30)       # a Python bool: callers test `is False`
 
 
 def natural_domain(expr) -> list:

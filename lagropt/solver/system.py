@@ -83,7 +83,7 @@ def is_zero(expr) -> bool | None:
             return False
         if expr.is_zero is not None:
             return expr.is_zero
-        return abs(sp.N(expr, 120)) < sp.Float(10) ** -100
+        return bool(abs(sp.N(expr, 120)) < sp.Float(10) ** -100)    # callers test `is True`
     symbols = sorted(expr.free_symbols, key=str)
     rng = np.random.default_rng(len(symbols))
     for _ in range(3):

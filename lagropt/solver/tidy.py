@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import sympy as sp
 
-from .polynomial import simplest_algebraic
+from .polynomial import rationalized, simplest_algebraic
 from ..assumptions import active
 
 __all__ = ["final_form", "final_forms_by_symmetry", "value_on_remaining", "collect_powers",
@@ -219,7 +219,7 @@ def _final_form(value, powers: bool = True):
         if out.has(sp.log, sp.exp) and sp.count_ops(out) < 20:
             out = sp.simplify(out)
         elif out.has(sp.Pow) and not out.is_Rational:
-            out = sp.radsimp(sp.sqrtdenest(sp.expand(out)))
+            out = rationalized(sp.sqrtdenest(sp.expand(out)))
         return out
     best, cost = value, sp.count_ops(value)
     if value.is_Add:          # sum_i a_i/Z -> (sum_i a_i)/Z first: cheap, and it shrinks the rest
