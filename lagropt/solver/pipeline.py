@@ -32,7 +32,7 @@ from .feasibility import infeasible_constraints
 from .result import Solution
 from .squares import squares_reach_bound
 from .tidy import final_form
-from .verdict import Verdict, decide
+from .verdict import Verdict, decide, proven_unbounded
 from ..assumptions import assuming
 
 __all__ = ["solve_exact", "global_verdict"]
@@ -115,6 +115,9 @@ def _with_periodic_note(internal, verdict) -> str:
 def _unsolved_or_parametric(internal, derivation, points, residual) -> Solution:
     """Branches the elimination left: a closed form in the multipliers when only those are
     unsolved in every one of them, else the status ``unsolved`` with the equations."""
+    escape = None if internal.params else proven_unbounded(internal, points)
+    if escape is not None:
+        return _unbounded_anyway(internal, derivation, points, residual, escape)
     parametric = [(parametric_point(internal, a, b), b) for a, b in residual]
     parametric = [(p, b) for p, b in parametric if p is not None]
     if len(parametric) < len(residual):
@@ -125,6 +128,19 @@ def _unsolved_or_parametric(internal, derivation, points, residual) -> Solution:
             unknowns=tuple({u for _, b in residual for u in b.unknowns}),
             message="the exact solver could not finish")
     return _parametric_solution(internal, derivation, points, parametric)
+
+
+def _unbounded_anyway(internal, derivation, points, residual, verdict) -> Solution:
+    """f unbounded by an exact limit, although some branches were left unsolved: their points
+    are critical points at best, and no critical point is an optimum."""
+    unsolved = tuple(sp.Eq(e, 0) for _, b in residual for e in b.equations)
+    these = "This equation was" if len(unsolved) == 1 else "These equations were"
+    derivation.add("residual", f"{these} not solved; the solutions would only be critical "
+                   "points, and f has no optimum:", unsolved)
+    steps.conclusion(derivation, internal, points, verdict)
+    return Solution(verdict.status, points, verdict.optimum, verdict.value, derivation,
+                    evidence=verdict.evidence, message=f"f is unbounded {internal.sense.side}; "
+                    "the equations left unsolved give critical points at best")
 
 
 def _parametric_solution(internal, derivation, points, parametric) -> Solution:

@@ -237,6 +237,13 @@ def unbounded_limit(case: Case) -> Verdict | None:
                        f"f is unbounded {case.sense.side}", True)
 
 
+def proven_unbounded(internal, points=()) -> Verdict | None:
+    """:func:`unbounded_limit` on its own: f -> +oo (max) / -oo (min) along the feasible set
+    needs no critical point, so it decides also when the elimination left equations unsolved
+    (min x + 1/x + y^4 on x + y = 3: f -> -oo as x -> 0-, whatever 1 - 1/x^2 = 4 y^3 gives)."""
+    return unbounded_limit(Case(internal, list(points), probe=False))
+
+
 def better_limit(case: Case) -> Verdict | None:
     """A finite limit of f beyond every candidate: no candidate is optimal."""
     best, best_value, sense = case.best, case.best_value, case.sense
