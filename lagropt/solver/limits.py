@@ -167,8 +167,12 @@ def limit_evidence(internal, anchor: dict | None, budget: float = 1.0) -> Limits
             hold = {u: (v if v is not None else sp.Integer(1 if u.is_positive else 0)) for u, v in hold.items()}
             Ft = F.xreplace(hold)
             full = {**{k: e.xreplace(hold) for k, e in subs.items()}, **hold}
-            region = _domain(internal, t, full,
-                             [c.xreplace(hold) if isinstance(c, sp.Basic) else c for c in conds])
+            try:
+                held_conds = [c.xreplace(hold) if isinstance(c, sp.Basic) else c for c in conds]
+            except TypeError:       # a condition undefined on this line (1/x4 > 0 at x4 = 0)
+                out.complete = False
+                continue
+            region = _domain(internal, t, full, held_conds)
             if region is sp.S.EmptySet:
                 continue
             if not _intervals_only(region):

@@ -29,7 +29,7 @@ import sympy as sp
 from .certificates import coercivity_certificate, compactness_certificate, curvature_certificate
 from .limits import Limits, limit_evidence, numeric_value
 from .piecewise import parameter_conditions, piecewise_cases
-from .requirements import sign_of
+from .requirements import nonnegative, sign_of
 from ..standard import Sense
 
 __all__ = ["Verdict", "Limits", "Case", "CERTIFICATES", "decide", "curvature_certificate",
@@ -240,7 +240,11 @@ def unbounded_limit(case: Case) -> Verdict | None:
 def proven_unbounded(internal, points=()) -> Verdict | None:
     """:func:`unbounded_limit` on its own: f -> +oo (max) / -oo (min) along the feasible set
     needs no critical point, so it decides also when the elimination left equations unsolved
-    (min x + 1/x + y^4 on x + y = 3: f -> -oo as x -> 0-, whatever 1 - 1/x^2 = 4 y^3 gives)."""
+    (min x + 1/x + y^4 on x + y = 3: f -> -oo as x -> 0-, whatever 1 - 1/x^2 = 4 y^3 gives).
+    Not looked for when sign * f <= 0 is proven (a sum of squares to minimize): the limits
+    cost a second or more of CPU on five variables."""
+    if nonnegative(-internal.sense.sign * internal.f):
+        return None
     return unbounded_limit(Case(internal, list(points), probe=False))
 
 
