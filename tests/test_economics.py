@@ -7,6 +7,7 @@ test_reference.py).
 
 import re
 
+import numpy as np
 import pytest
 import sympy as sp
 
@@ -308,3 +309,44 @@ def test_a_pole_inside_the_feasible_set_makes_it_unbounded():
     sol = lagropt.minimize(1 / xr + 1 / yr, [sp.Eq(xr + yr, 2)]).solve()
     assert sol.status == "unbounded", sol.evidence
     assert sol.value == -sp.oo
+
+
+# -- curvature on the natural domain: log and sqrt utilities are concave where they are real --
+
+def test_log_utility_with_prices_is_proven_global_on_its_domain():
+    # log x + 2 log y has Hessian diag(-1/x^2, -2/y^2), negative definite on x, y > 0 (its
+    # domain, a convex set); the budget line is affine: the one critical point
+    # x = m/(3p), y = 2m/(3q) (1/x = lambda p, 2/y = lambda q, p x + q y = 3/lambda = m) is
+    # the global maximum. Before, this was "global optimality not proven".
+    sol = lagropt.maximize(sp.log(xr) + 2 * sp.log(yr), [sp.Eq(p * xr + q * yr, m)],
+                           params=[p, q, m]).solve()
+    assert sol.status == "optimal", sol.evidence
+    assert same(sol.x[xr], m / (3 * p)) and same(sol.x[yr], 2 * m / (3 * q))
+    assert any("concave on its domain x > 0, y > 0" in e for e in sol.evidence), sol.evidence
+    assert not any("not proven" in e for e in sol.evidence)
+
+
+def test_sqrt_utility_is_proven_global_on_the_closed_orthant():
+    # sqrt x + sqrt y on x + y = 2: concave on x, y >= 0 (continuous there, Hessian
+    # diag(-x^(-3/2)/4, -y^(-3/2)/4) negative definite inside); 1/(2 sqrt x) = lambda =
+    # 1/(2 sqrt y) gives x = y = 1, f = 2
+    sol = lagropt.maximize(sp.sqrt(xr) + sp.sqrt(yr), [sp.Eq(xr + yr, 2)]).solve()
+    assert sol.status == "optimal"
+    assert sol.x == {xr: 1, yr: 1} and sol.value == 2
+    assert any("concave on its domain x >= 0, y >= 0" in e for e in sol.evidence), sol.evidence
+
+
+def test_a_quotient_domain_is_not_called_convex():
+    # (x - 1)^2 + 1/x^2 has f'' = 2 + 6/x^4 > 0 wherever it is defined, but x != 0 is not a
+    # convex set: its critical points (x^4 - x^3 - 1 = 0) are a local minimum on each side of
+    # the pole, x = 1.38028 (f = 0.66950) and x = -0.81917 (f = 4.79960), and only one is global
+    from lagropt.solver.certificates import curvature_certificate
+    from lagropt.standard import StandardForm
+
+    internal = StandardForm(lagropt.minimize((xr - 1) ** 2 + 1 / xr ** 2, []))
+    assert curvature_certificate(internal) is None
+    sol = lagropt.minimize((xr - 1) ** 2 + 1 / xr ** 2, []).solve()
+    assert not any("every critical point is a global" in e for e in sol.evidence)
+    roots = np.roots([1, -1, 0, 0, -1])
+    best = min((r - 1) ** 2 + 1 / r ** 2 for r in roots[np.isreal(roots)].real)
+    assert abs(float(sol.value) - best) < 1e-12

@@ -19,7 +19,7 @@ import numpy as np
 import sympy as sp
 
 from .classify import inertia
-from .requirements import nonnegative, sign_of
+from .requirements import natural_domain, nonnegative, sign_of
 
 __all__ = ["curvature_certificate", "compactness_certificate", "coercivity_certificate",
            "leading_form", "definite_form"]
@@ -52,19 +52,46 @@ def _semidefinite_everywhere(H: sp.Matrix, want: str) -> bool:
     return True
 
 
+def _orthant_domain(internal) -> dict | None:
+    """The natural domain of f and the constraint functions (:func:`.requirements.natural_domain`)
+    when it is an orthant: {v: strict} for v > 0 (log v; strict) or v >= 0 (sqrt v), {} for all
+    of R^n. None for any other domain (a quotient's u != 0 is not convex; log(x + y) is left
+    out). Variables declared positive are not listed."""
+    relations = [r for e in [internal.f, *internal.g, *internal.h]
+                 for r in natural_domain(e) if r.free_symbols & set(internal.variables)]
+    strict: dict = {}
+    for r in relations:
+        if r.func(*r.args) is sp.true:          # x != 0 for a positive x: no restriction
+            continue
+        if not (isinstance(r, (sp.Gt, sp.Ge)) and r.rhs == 0 and r.lhs in internal.variables):
+            return None
+        strict[r.lhs] = strict.get(r.lhs, False) or isinstance(r, sp.Gt)
+    return {v: strict[v] for v in sorted(strict, key=internal.variables.index)}
+
+
 def curvature_certificate(internal) -> str | None:
-    """Why every KKT point is a global optimum (concave/convex problem), or None."""
+    """Why every KKT point is a global optimum (concave/convex problem), or None. The Hessians
+    are examined on the natural domain when it is an orthant (:func:`_orthant_domain`), a convex
+    set on which the problem is posed: log x + 2 log y is concave for x, y > 0. A domain
+    v >= 0 (sqrt v) is examined on v > 0: f is continuous on the closed orthant, so concave
+    (convex) there when it is on the open one."""
+    domain = _orthant_domain(internal)
+    if domain is None:
+        return None
+    inside = {v: sp.Dummy(v.name, positive=True) for v in domain}
     want = "nsd" if internal.sense.is_max else "psd"
     for g in internal.g:
         if any(e != 0 for e in internal.hessian(g)):
             return None
     for h in internal.h:
         # max: h <= 0 is a convex set when h is convex; min: h >= 0 when h is concave
-        if not _semidefinite_everywhere(internal.hessian(h), "psd" if internal.sense.is_max else "nsd"):
+        if not _semidefinite_everywhere(internal.hessian(h).xreplace(inside),
+                                        "psd" if internal.sense.is_max else "nsd"):
             return None
-    if not _semidefinite_everywhere(internal.objective_hessian, want):
+    if not _semidefinite_everywhere(internal.objective_hessian.xreplace(inside), want):
         return None
-    parts = [f"f is {internal.sense.shape}"]
+    where = ", ".join(f"{v} {'>' if positive else '>='} 0" for v, positive in domain.items())
+    parts = [f"f is {internal.sense.shape}" + (f" on its domain {where}" if where else "")]
     if internal.g:
         parts.append("the equality constraints are affine")
     if internal.h:
