@@ -350,3 +350,18 @@ def test_a_quotient_domain_is_not_called_convex():
     roots = np.roots([1, -1, 0, 0, -1])
     best = min((r - 1) ** 2 + 1 / r ** 2 for r in roots[np.isreal(roots)].real)
     assert abs(float(sol.value) - best) < 1e-12
+
+
+def test_a_candidate_outside_the_domain_of_log_is_one_only_where_it_is_inside():
+    # with prices and income of unknown sign, x = m/(3p), y = 2m/(3q) solve the Lagrange
+    # equations of log x + 2 log y on p x + q y = m, but log x is real only for x > 0: the
+    # point is a candidate only where m/(3p) > 0 and 2m/(3q) > 0 (p = -1, q = m = 1 puts x
+    # at -1/3). Before, only the elimination's conditions (3p/m != 0, ...) were listed.
+    P, Q, M = sp.symbols("P Q M", real=True)
+    sol = lagropt.maximize(sp.log(xr) + 2 * sp.log(yr), [sp.Eq(P * xr + Q * yr, M)],
+                           params=[P, Q, M]).solve()
+    (point,) = [pt for pt in sol.points if same(pt.x[xr], M / (3 * P))]
+    conditions = sp.And(*point.conditions)
+    assert conditions.xreplace({P: -1, Q: 1, M: 1}) == sp.false
+    assert conditions.xreplace({P: 1, Q: 2, M: 3}) == sp.true
+    assert sol.status != "optimal"

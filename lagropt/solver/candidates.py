@@ -29,8 +29,9 @@ import numpy as np
 import sympy as sp
 
 from .classify import classify as classify_points
-from .requirements import (as_nonnegative, decide, feasibility_requirements, nonnegative,
-                           real_number, sign_of, sign_requirements, without_radicals)
+from .requirements import (as_nonnegative, decide, feasibility_requirements, natural_domain,
+                           nonnegative, real_number, sign_of, sign_requirements,
+                           without_radicals)
 from .rejection import Case, Rejection
 from .result import Point
 from .symmetry import map_branch, map_point, variable_symmetry
@@ -127,14 +128,21 @@ def points_from_branch(internal, active, branch) -> list[Point]:
 
 def _tagged_requirements(internal, active, branch, raw, x_raw, mult_raw) -> list:
     """(requirement at the branch's values, the :class:`Rejection` if it fails), in the order
-    they are checked: the elimination's conditions, the variables' signs, the inactive
-    inequalities, then mu_j >= 0 on the active ones."""
+    they are checked: the elimination's conditions, the variables' signs, the natural domain of
+    f and the constraints (log x needs x > 0), the inactive inequalities, then mu_j >= 0 on the
+    active ones."""
     point = {v: x_raw[v] for v in internal.variables}
     at = [c.xreplace(raw) for c in branch.conditions]
     tagged = [(c, Rejection("no_solution", relation=c)) for c in at]
     for v in internal.variables:
         tagged += [(r, Rejection("infeasible", symbol=v, value=x_raw[v], relation=r, point=point))
                    for r in sign_requirements([v], x_raw)]
+    domain = dict.fromkeys(r for e in (internal.f, *internal.g, *internal.h)
+                           for r in natural_domain(e))       # log x at x = m/(3p): m/(3p) > 0
+    tagged += [(r.xreplace(x_raw), Rejection(
+        "no_solution", relation=r, point=point,
+        note=f"f and the constraints are real and defined only where {sp.sstr(r)}"))
+        for r in domain]
     inactive = [j for j in range(len(internal.h)) if j not in active]
     tagged += [(r, Rejection("infeasible", index=j, relation=r, point=point)) for j, r in
                zip(inactive, feasibility_requirements(internal, x_raw, skip=active))]
