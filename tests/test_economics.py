@@ -365,3 +365,14 @@ def test_a_candidate_outside_the_domain_of_log_is_one_only_where_it_is_inside():
     assert conditions.xreplace({P: -1, Q: 1, M: 1}) == sp.false
     assert conditions.xreplace({P: 1, Q: 2, M: 3}) == sp.true
     assert sol.status != "optimal"
+
+
+def test_log_utility_below_a_line_is_unbounded_along_the_domain():
+    # max log x + 2 log y s.t. y <= x + 1 (x, y real, so x, y > 0 for log): at y = 1 every
+    # x > 0 is feasible and f = log x -> oo as x -> oo. The lines of the limits were held at
+    # y = 0, outside the domain of log y, and the answer was "no critical point" with only
+    # numeric probing as evidence.
+    sol = lagropt.maximize(sp.log(xr) + 2 * sp.log(yr), [sp.Le(yr - xr, 1)]).solve()
+    assert sol.status == "unbounded", sol.evidence
+    assert sol.value == sp.oo
+    assert any("x -> oo" in e and "y = 1" in e for e in sol.evidence), sol.evidence

@@ -159,12 +159,14 @@ def limit_evidence(internal, anchor: dict | None, budget: float = 1.0) -> Limits
     # at least 1 s of CPU each: the worker's own fork costs (copy-on-write faults of a large
     # parent, charged to the child) must not decide whether a 30 ms limit is found
     per_limit = max(1.0, budget / max(1, 4 * len(branches)))
+    positive = _positive_in_domain(internal)
     for free, subs, conds in branches:
         F = sp.simplify(internal.f.xreplace(subs)) if sp.count_ops(internal.f.xreplace(subs)) < 80 \
             else internal.f.xreplace(subs)
         for t in free:
             hold = {u: (anchor.get(u) if anchor else None) for u in free if u != t}
-            hold = {u: (v if v is not None else sp.Integer(1 if u.is_positive else 0)) for u, v in hold.items()}
+            hold = {u: (v if v is not None else sp.Integer(1 if u in positive else 0))
+                    for u, v in hold.items()}
             Ft = F.xreplace(hold)
             full = {**{k: e.xreplace(hold) for k, e in subs.items()}, **hold}
             try:
@@ -195,6 +197,20 @@ def limit_evidence(internal, anchor: dict | None, budget: float = 1.0) -> Limits
                     out.ends.append((Ft.xreplace({t: e}), f"f = {sp.sstr(Ft.xreplace({t: e}))} "
                                      f"at {t} = {sp.sstr(e)}"))
         out.found.extend(_ray_limits(internal, F, free, subs, anchor))
+    return out
+
+
+def _positive_in_domain(internal) -> set:
+    """The variables that are positive, or that the natural domain of f and the constraints
+    keeps away from 0 and the negatives (log x: x > 0; sqrt x: x >= 0): a line through a
+    free variable held there at 1, not 0, meets the domain (log x + 2 log y with y <= x + 1:
+    along x with y = 1, f -> oo)."""
+    from .requirements import natural_domain
+
+    out = {v for v in internal.variables if v.is_positive}
+    for e in (internal.f, *internal.g, *internal.h):
+        out |= {r.lhs for r in natural_domain(e) if isinstance(r, (sp.Gt, sp.Ge))
+                and r.rhs == 0 and r.lhs in internal.variables}
     return out
 
 
