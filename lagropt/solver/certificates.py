@@ -19,7 +19,7 @@ import numpy as np
 import sympy as sp
 
 from .classify import inertia
-from .requirements import natural_domain, nonnegative, sign_of
+from .requirements import domain_signs, nonnegative, sign_of
 
 __all__ = ["curvature_certificate", "compactness_certificate", "coercivity_certificate",
            "leading_form", "definite_form"]
@@ -53,20 +53,11 @@ def _semidefinite_everywhere(H: sp.Matrix, want: str) -> bool:
 
 
 def _orthant_domain(internal) -> dict | None:
-    """The natural domain of f and the constraint functions (:func:`.requirements.natural_domain`)
-    when it is an orthant: {v: strict} for v > 0 (log v; strict) or v >= 0 (sqrt v), {} for all
-    of R^n. None for any other domain (a quotient's u != 0 is not convex; log(x + y) is left
-    out). Variables declared positive are not listed."""
-    relations = [r for e in [internal.f, *internal.g, *internal.h]
-                 for r in natural_domain(e) if r.free_symbols & set(internal.variables)]
-    strict: dict = {}
-    for r in relations:
-        if r.func(*r.args) is sp.true:          # x != 0 for a positive x: no restriction
-            continue
-        if not (isinstance(r, (sp.Gt, sp.Ge)) and r.rhs == 0 and r.lhs in internal.variables):
-            return None
-        strict[r.lhs] = strict.get(r.lhs, False) or isinstance(r, sp.Gt)
-    return {v: strict[v] for v in sorted(strict, key=internal.variables.index)}
+    """The natural domain of f and the constraint functions when it is an orthant: {v: strict}
+    for v > 0 (log v; strict) or v >= 0 (sqrt v), {} for all of R^n; None for any other
+    domain (a quotient's u != 0 is not convex; log(x + y) is left out)."""
+    signs, other = domain_signs([internal.f, *internal.g, *internal.h], internal.variables)
+    return None if other else signs
 
 
 def curvature_certificate(internal) -> str | None:

@@ -205,13 +205,10 @@ def _positive_in_domain(internal) -> set:
     keeps away from 0 and the negatives (log x: x > 0; sqrt x: x >= 0): a line through a
     free variable held there at 1, not 0, meets the domain (log x + 2 log y with y <= x + 1:
     along x with y = 1, f -> oo)."""
-    from .requirements import natural_domain
+    from .requirements import domain_signs
 
-    out = {v for v in internal.variables if v.is_positive}
-    for e in (internal.f, *internal.g, *internal.h):
-        out |= {r.lhs for r in natural_domain(e) if isinstance(r, (sp.Gt, sp.Ge))
-                and r.rhs == 0 and r.lhs in internal.variables}
-    return out
+    signs, _ = domain_signs([internal.f, *internal.g, *internal.h], internal.variables)
+    return {v for v in internal.variables if v.is_positive} | set(signs)
 
 
 def _ray_limits(internal, F, free, subs, anchor, max_free: int = 4):

@@ -155,6 +155,23 @@ def natural_domain(expr) -> list:
     return [r for r in dict.fromkeys(out) if r.free_symbols]
 
 
+def domain_signs(exprs, variables) -> tuple[dict, list]:
+    """The natural domain of ``exprs`` (:func:`natural_domain`) in the ``variables``, split into
+    its sign conditions {v: strict} (v > 0: log v, strict; v >= 0: sqrt v) and the other
+    relations in the variables (u != 0 of a quotient, log(x + y) > 0); relations that hold
+    under the symbols' assumptions (x != 0 for a positive x) are left out."""
+    signs: dict = {}
+    other = []
+    for r in dict.fromkeys(r for e in exprs for r in natural_domain(e)):
+        if not (r.free_symbols & set(variables)) or r.func(*r.args) is sp.true:
+            continue
+        if isinstance(r, (sp.Gt, sp.Ge)) and r.rhs == 0 and r.lhs in variables:
+            signs[r.lhs] = signs.get(r.lhs, False) or isinstance(r, sp.Gt)
+        else:
+            other.append(r)
+    return {v: signs[v] for v in variables if v in signs}, other
+
+
 def sign_requirements(variables, x):
     """Relations the variables' sign assumptions impose on their values."""
     out = []
