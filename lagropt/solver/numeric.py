@@ -20,6 +20,8 @@ only, as a safety stop; when it stops the search the message says so.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import replace
 
 import sympy as sp
@@ -86,15 +88,20 @@ def _report(internal, partial: Solution, reason: str, found, method: str) -> Sol
     """The best feasible local optimum of the search as status ``numeric``, or an honest
     ``unsolved``/``timeout`` when there is none or a better feasible point was seen."""
     d = partial.derivation
-    points = [_point(internal, c) for c in found.candidates]
+    # a search may end outside the domain of f (log y at y < 0): f there is nan, no point
+    points = [_point(internal, c) for c in found.candidates if math.isfinite(c.value)]
     stopped = STOPPED if found.stopped else ""
     right = internal.sense.word
     local = [p for p in points if p.kind in (right, "inconclusive")]
+    seen = found.best_seen[1]
     if not local:
-        return _give_up(partial, points, f"{reason}; no local {right} found numerically{stopped}")
+        far = "" if seen is None else (f"; the best feasible point the searches reached has "
+                                       f"f = {seen:.15g}" + (": f may be unbounded"
+                                                             if abs(seen) > 1e6 else ""))
+        return _give_up(partial, points, f"{reason}; no local {right} found numerically{far}"
+                        f"{stopped}")
     vals = [float(p.value) for p in local]
     best = internal.sense.best(vals)
-    seen = found.best_seen[1]
     if seen is not None and _better(internal.sense, seen, best, BETTER_RTOL):
         d.add("numeric", f"A numeric search reached a feasible point with f = {seen:.15g}, better "
               f"than every local {right} found (best {best:.15g}).")
