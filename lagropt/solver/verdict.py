@@ -123,7 +123,9 @@ class Case:
 def constant_objective(case: Case) -> Verdict | None:
     """f constant on the constraint set: every feasible point is optimal."""
     internal = case.internal
-    constant = [p for p in case.finite if p.free and not internal.h
+    # a family with conditions (z = 0 with x y = 3 left over) is a curve in the constraint
+    # set, not all of it: f constant there says nothing of the rest
+    constant = [p for p in case.finite if p.free and not internal.h and not p.conditions
                 and len(p.free) == len(internal.variables) - len(internal.g)]
     if not constant:
         return None
