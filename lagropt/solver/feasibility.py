@@ -178,8 +178,9 @@ def _lp_infeasible(rels) -> bool:
     strict = any(r.op == ">" for r in rels)
     constraints = []
     for r in rels:
-        if r.op == "==":
-            constraints.append(sp.Eq(r.expr, 0))
+        if r.op == "==":        # two inequalities: SymPy 1.14's lpmax with an Eq can return
+            # a point that violates the other constraints (x + y = 1 with x + y <= 0 'feasible')
+            constraints += [sp.Ge(r.expr, 0), sp.Le(r.expr, 0)]
         elif r.op == ">=":
             constraints.append(sp.Ge(r.expr, 0))
         else:
