@@ -276,6 +276,8 @@ def classify_candidate(internal, p):
     active, strong, weak = _split_active(internal, p)
     c = exact_second_order(internal, p)
     kind, reason = c.kind, c.reason
+    if strong and kind == _opposite(internal.sense.word):
+        kind, reason = "saddle", f"{reason} on the boundary; but {_inward(internal.sense)}"
     numeric_ok = not p.x_has_symbols() and not internal.params
     if weak and c.kind in ("saddle", "inconclusive") and numeric_ok:
         kind, reason = _cone_kind(internal, p, active, strong, weak)
@@ -284,6 +286,19 @@ def classify_candidate(internal, p):
         if probed != "inconclusive":
             kind, reason = probed, f"{c.reason}; {why}"
     return replace(p, kind=kind, reason=reason)
+
+
+def _opposite(word: str) -> str:
+    return "maximum" if word == "minimum" else "minimum"
+
+
+def _inward(sense) -> str:
+    """Why a KKT point with a positive multiplier is no local optimum of the other sense:
+    grad f = mu grad h with mu > 0, so along d into the feasible side (grad h . d > 0),
+    grad f . d = mu grad h . d has the sign that favours the sense."""
+    direction = "grows" if sense.word == "minimum" else "falls"
+    return (f"f {direction} into the feasible side (an active inequality's multiplier is "
+            f"positive), so it is no local {_opposite(sense.word)}: a saddle")
 
 
 def _split_active(internal, p):
