@@ -29,8 +29,8 @@ import numpy as np
 import sympy as sp
 
 from .classify import classify as classify_points
-from .requirements import (as_nonnegative, decide, feasibility_requirements, natural_domain,
-                           nonnegative, real_number, sign_of, sign_requirements,
+from .requirements import (as_nonnegative, decide, feasibility_requirements, nonnegative,
+                           problem_domain, real_number, sign_of, sign_requirements,
                            without_radicals)
 from .rejection import Case, Rejection
 from .result import Point
@@ -137,12 +137,10 @@ def _tagged_requirements(internal, active, branch, raw, x_raw, mult_raw) -> list
     for v in internal.variables:
         tagged += [(r, Rejection("infeasible", symbol=v, value=x_raw[v], relation=r, point=point))
                    for r in sign_requirements([v], x_raw)]
-    domain = dict.fromkeys(r for e in (internal.f, *internal.g, *internal.h)
-                           for r in natural_domain(e))       # log x at x = m/(3p): m/(3p) > 0
-    tagged += [(r.xreplace(x_raw), Rejection(
+    tagged += [(r.xreplace(x_raw), Rejection(      # log x at x = m/(3p): m/(3p) > 0
         "no_solution", relation=r, point=point,
         note=f"f and the constraints are real and defined only where {sp.sstr(r)}"))
-        for r in domain]
+        for r in problem_domain(internal)]
     inactive = [j for j in range(len(internal.h)) if j not in active]
     tagged += [(r, Rejection("infeasible", index=j, relation=r, point=point)) for j, r in
                zip(inactive, feasibility_requirements(internal, x_raw, skip=active))]

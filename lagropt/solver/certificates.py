@@ -56,7 +56,7 @@ def _orthant_domain(internal) -> dict | None:
     """The natural domain of f and the constraint functions when it is an orthant: {v: strict}
     for v > 0 (log v; strict) or v >= 0 (sqrt v), {} for all of R^n; None for any other
     domain (a quotient's u != 0 is not convex; log(x + y) is left out)."""
-    signs, other = domain_signs([internal.f, *internal.g, *internal.h], internal.variables)
+    signs, other = domain_signs(internal)
     return None if other else signs
 
 

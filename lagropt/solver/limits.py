@@ -207,7 +207,7 @@ def _positive_in_domain(internal) -> set:
     along x with y = 1, f -> oo)."""
     from .requirements import domain_signs
 
-    signs, _ = domain_signs([internal.f, *internal.g, *internal.h], internal.variables)
+    signs, _ = domain_signs(internal)
     return {v for v in internal.variables if v.is_positive} | set(signs)
 
 

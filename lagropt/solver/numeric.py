@@ -79,6 +79,15 @@ def _distinct(local, right, best) -> str:
     return f"{len(kinds)} distinct local {plural} found{ties}; best f = {best:.15g}"
 
 
+def _best_seen_text(seen) -> str:
+    """'; the best feasible point the searches reached has f = ...', with 'f may be unbounded'
+    beyond 1e6; '' when the searches saw no feasible point."""
+    if seen is None:
+        return ""
+    hint = ": f may be unbounded" if abs(seen) > 1e6 else ""
+    return f"; the best feasible point the searches reached has f = {seen:.15g}{hint}"
+
+
 def _give_up(partial, points, message) -> Solution:
     status = partial.status if partial.status in ("timeout", "too_large") else "unsolved"
     return replace(partial, status=status, points=points, message=message)
@@ -95,11 +104,8 @@ def _report(internal, partial: Solution, reason: str, found, method: str) -> Sol
     local = [p for p in points if p.kind in (right, "inconclusive")]
     seen = found.best_seen[1]
     if not local:
-        far = "" if seen is None else (f"; the best feasible point the searches reached has "
-                                       f"f = {seen:.15g}" + (": f may be unbounded"
-                                                             if abs(seen) > 1e6 else ""))
-        return _give_up(partial, points, f"{reason}; no local {right} found numerically{far}"
-                        f"{stopped}")
+        return _give_up(partial, points, f"{reason}; no local {right} found numerically"
+                        f"{_best_seen_text(seen)}{stopped}")
     vals = [float(p.value) for p in local]
     best = internal.sense.best(vals)
     if seen is not None and _better(internal.sense, seen, best, BETTER_RTOL):

@@ -155,14 +155,22 @@ def natural_domain(expr) -> list:
     return [r for r in dict.fromkeys(out) if r.free_symbols]
 
 
-def domain_signs(exprs, variables) -> tuple[dict, list]:
-    """The natural domain of ``exprs`` (:func:`natural_domain`) in the ``variables``, split into
-    its sign conditions {v: strict} (v > 0: log v, strict; v >= 0: sqrt v) and the other
-    relations in the variables (u != 0 of a quotient, log(x + y) > 0); relations that hold
-    under the symbols' assumptions (x != 0 for a positive x) are left out."""
+def problem_domain(internal) -> list:
+    """The natural domain (:func:`natural_domain`) of f and of every constraint function of the
+    :class:`~lagropt.standard.StandardForm` ``internal``, each relation once."""
+    return list(dict.fromkeys(r for e in (internal.f, *internal.g, *internal.h)
+                              for r in natural_domain(e)))
+
+
+def domain_signs(internal) -> tuple[dict, list]:
+    """:func:`problem_domain` in the variables, split into its sign conditions {v: strict}
+    (v > 0: log v, strict; v >= 0: sqrt v) and the other relations in the variables (u != 0
+    of a quotient, log(x + y) > 0); relations that hold under the symbols' assumptions
+    (x != 0 for a positive x) are left out."""
+    variables = internal.variables
     signs: dict = {}
     other = []
-    for r in dict.fromkeys(r for e in exprs for r in natural_domain(e)):
+    for r in problem_domain(internal):
         if not (r.free_symbols & set(variables)) or r.func(*r.args) is sp.true:
             continue
         if isinstance(r, (sp.Gt, sp.Ge)) and r.rhs == 0 and r.lhs in variables:
